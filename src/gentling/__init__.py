@@ -1,0 +1,1 @@
+"""Gentling: a socialization coach for pet rats and mice."""

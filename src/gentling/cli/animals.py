@@ -1,0 +1,202 @@
+"""`gentling animal add | list | show | edit`."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ..domain import vocab
+from ..domain.validation import parse_age, parse_date
+
+
+def add_commands(sub, common) -> None:
+    animal = sub.add_parser("animal", help="add, list, show or edit animals")
+    asub = animal.add_subparsers(dest="action", required=True, metavar="ACTION")
+
+    add = asub.add_parser("add", parents=[common], help="add an animal",
+                          description="Add a rat or mouse. Example: gentling animal add Whiskers --species rat --source rescue")
+    add.add_argument("name")
+    _detail_options(add, adding=True)
+    add.set_defaults(handler=cmd_add)
+
+    lst = asub.add_parser("list", parents=[common], help="list the household's animals")
+    lst.add_argument("--all", action="store_true", help="include adopted and passed-away animals")
+    lst.set_defaults(handler=cmd_list)
+
+    show = asub.add_parser("show", parents=[common], help="show one animal")
+    show.add_argument("animal", help="name or id")
+    show.set_defaults(handler=cmd_show)
+
+    edit = asub.add_parser("edit", parents=[common], help="change an animal's details")
+    edit.add_argument("animal", help="name or id")
+    edit.add_argument("--name", dest="new_name", help="a new name")
+    _detail_options(edit, adding=False)
+    edit.add_argument("--status", choices=list(vocab.STATUSES))
+    edit.add_argument("--clear-birth-date", action="store_true", help="forget the birth date")
+    edit.set_defaults(handler=cmd_edit)
+
+
+def _detail_options(p, adding: bool) -> None:
+    p.add_argument("--species", required=adding, choices=list(vocab.SPECIES), help="rat or mouse")
+    p.add_argument("--source", required=adding, metavar="SOURCE",
+                   help=f"where it came from: {', '.join(vocab.SOURCES)}")
+    p.add_argument("--sex", metavar="SEX", help="female, male or unknown")
+    p.add_argument("--arrived", metavar="DATE", help="arrival date, YYYY-MM-DD (default: today)")
+    born = p.add_mutually_exclusive_group()
+    born.add_argument("--born", metavar="DATE", help="birth date, YYYY-MM-DD")
+    born.add_argument("--age", metavar="AGE", help="estimated age today, e.g. 10w, 4m, 1y")
+    p.add_argument("--cage", metavar="NAME", help="the cage it lives in")
+    p.add_argument("--notes", help="anything worth remembering (favourite treats, ...)")
+    opt = p.add_mutually_exclusive_group()
+    opt.add_argument("--extended-hold-opt-in", dest="opt_in", action="store_const", const=True,
+                     help="offer the optional, contested 20-minute extended hold after basic trust")
+    opt.add_argument("--no-extended-hold", dest="opt_in", action="store_const", const=False,
+                     help="do not offer the extended hold (the default)")
+
+
+def _details(args, ctx, today: date):
+    from ..services.animals import AnimalDetails
+
+    d = AnimalDetails(
+        name=getattr(args, "new_name", None) if hasattr(args, "new_name") else args.name,
+        species=args.species,
+        sex=args.sex,
+        source=args.source,
+        cage=args.cage,
+        notes=args.notes,
+        status=getattr(args, "status", None),
+        extended_hold_opt_in=args.opt_in,
+        clear_birth_date=getattr(args, "clear_birth_date", False),
+    )
+    if args.arrived:
+        d.arrival_date = parse_date(args.arrived, "arrival_date", today)
+    if args.born:
+        d.birth_date = parse_date(args.born, "birth_date", today)
+    elif args.age:
+        d.birth_date, d.birth_date_estimated = parse_age(args.age, today), True
+    return d
+
+
+def cmd_add(args, ctx) -> int:
+    from ..services.animals import add_animal
+    from ..services.households import household_for
+    from ..services.progress import local_today
+
+    household = household_for(ctx.keeper, args.household, write=True)
+    today = local_today(household, ctx.now)
+    animal, alerts = add_animal(household=household, details=_details(args, ctx, today), today=today)
+    return _show(ctx, animal, today, alerts=[a.to_dict() for a in alerts], heading=f"Added {animal.name}.")
+
+
+def cmd_edit(args, ctx) -> int:
+    from ..services.animals import edit_animal
+    from ..services.households import animal_for, household_for
+    from ..services.progress import local_today
+
+    household = household_for(ctx.keeper, args.household, write=True)
+    today = local_today(household, ctx.now)
+    animal = animal_for(ctx.keeper, household, args.animal, write=True)
+    animal, alerts = edit_animal(animal=animal, details=_details(args, ctx, today), today=today)
+    return _show(ctx, animal, today, alerts=[a.to_dict() for a in alerts], heading=f"Saved {animal.name}.")
+
+
+def cmd_list(args, ctx) -> int:
+    from ..models import Animal
+    from ..services.households import household_for
+    from ..services.progress import current_step_ids, local_today, protocol_for
+
+    household = household_for(ctx.keeper, args.household)
+    today = local_today(household, ctx.now)
+    animals = Animal.objects.filter(household=household).select_related("cage").order_by("name", "id")
+    if not args.all:
+        animals = animals.filter(status="active")
+    animals = list(animals)
+    steps = current_step_ids(animals, today)
+    rows = []
+    for a in animals:
+        step = protocol_for(a).steps[protocol_for(a).index_of(steps[a.pk])]
+        rows.append({**animal_dict(a, today), "step": step.id, "step_title": step.title})
+    if ctx.out.json_mode:
+        ctx.out.json({"household": household.name, "animals": rows})
+        return 0
+    if not rows:
+        ctx.out.say(f"No animals in {household.name} yet. Add one: gentling animal add NAME --species rat --source pet_store")
+        return 0
+    ctx.out.table(
+        f"{household.name}: {len(rows)} animal(s)",
+        ["Name", "Species", "Source", "Day", "Step", "Cage", "Status", "Id"],
+        [[r["name"], r["species_label"], r["source_label"], r["day_number"], r["step_title"],
+          r["cage"] or "-", r["status_label"], r["id"]] for r in rows],
+    )
+    return 0
+
+
+def cmd_show(args, ctx) -> int:
+    from ..services.households import animal_for, household_for
+    from ..services.progress import local_today
+
+    household = household_for(ctx.keeper, args.household)
+    today = local_today(household, ctx.now)
+    return _show(ctx, animal_for(ctx.keeper, household, args.animal), today)
+
+
+def animal_dict(a, today: date) -> dict:
+    age_days = (today - a.birth_date).days if a.birth_date else None
+    return {
+        "id": a.public_id,
+        "name": a.name,
+        "species": a.species,
+        "species_label": vocab.SPECIES[a.species],
+        "sex": a.sex,
+        "source": a.source,
+        "source_label": vocab.SOURCES[a.source],
+        "arrival_date": a.arrival_date.isoformat(),
+        "day_number": (today - a.arrival_date).days,
+        "birth_date": a.birth_date.isoformat() if a.birth_date else None,
+        "birth_date_estimated": a.birth_date_estimated,
+        "age": _age(age_days),
+        "cage": a.cage.name if a.cage else None,
+        "status": a.status,
+        "status_label": vocab.STATUSES[a.status],
+        "extended_hold_opt_in": a.extended_hold_opt_in,
+        "notes": a.notes,
+    }
+
+
+def _age(days: int | None) -> str | None:
+    if days is None:
+        return None
+    if days < 7 * 10:
+        return f"{days // 7} weeks"
+    if days < 365 * 2:
+        return f"{days // 30} months"
+    return f"{days // 365} years"
+
+
+def _show(ctx, animal, today: date, alerts: list[dict] | None = None, heading: str | None = None) -> int:
+    from ..services.progress import progress_of
+
+    prog = progress_of(animal, today)
+    data = {**animal_dict(animal, today), "step": prog.step_id, "step_title": prog.step_title}
+    if ctx.out.json_mode:
+        ctx.out.json({**data, "alerts": alerts or []})
+        return 0
+    out = ctx.out
+    if heading:
+        out.say(heading, style="bold green")
+    est = " (estimated)" if data["birth_date_estimated"] else ""
+    out.table(None, ["", animal.name], [
+        ["Species", data["species_label"]],
+        ["Sex", vocab.SEXES[animal.sex]],
+        ["Age", f"{data['age']}{est}" if data["age"] else "not known"],
+        ["Came from", data["source_label"]],
+        ["Arrived", f"{data['arrival_date']} (day {data['day_number']})"],
+        ["Cage", data["cage"] or "-"],
+        ["Status", data["status_label"]],
+        ["Step", prog.step_title],
+        ["Extended hold", "offered (opted in)" if animal.extended_hold_opt_in else "not offered"],
+        ["Notes", animal.notes or "-"],
+        ["Id", animal.public_id],
+    ])
+    out.alerts(alerts or [])
+    out.say(f"Today's plan: gentling today    Progress: gentling progress {animal.name}", style="dim")
+    return 0

@@ -1,0 +1,205 @@
+"""Households, vocabulary, protocols, demo data, backups and the cache check."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from ..domain import vocab
+
+
+def add_commands(sub, common) -> None:
+    start = sub.add_parser("start", parents=[common], help="set up, load the demo household and show today's plan")
+    start.set_defaults(handler=cmd_start)
+
+    demo = sub.add_parser("demo", parents=[common], help="create a realistic demo household with a few weeks of history")
+    demo.add_argument("--reset", action="store_true", help="delete the demo household first and make it again")
+    demo.set_defaults(handler=cmd_demo)
+
+    hh = sub.add_parser("household", help="add or list households")
+    hsub = hh.add_subparsers(dest="action", required=True, metavar="ACTION")
+    hadd = hsub.add_parser("add", parents=[common], help="create a household you own")
+    hadd.add_argument("name")
+    hadd.add_argument("--time-zone", metavar="ZONE", help="e.g. Europe/London (default: GENTLING_TIME_ZONE or UTC)")
+    hadd.set_defaults(handler=cmd_household_add)
+    hlist = hsub.add_parser("list", parents=[common], help="your households")
+    hlist.set_defaults(handler=cmd_household_list)
+
+    voc = sub.add_parser("vocab", parents=[common], help="the names of activities and observations for `gentling log`")
+    voc.set_defaults(handler=cmd_vocab)
+
+    proto = sub.add_parser("protocol", help="check or show handling protocols")
+    psub = proto.add_subparsers(dest="action", required=True, metavar="ACTION")
+    check = psub.add_parser("check", parents=[common], help="validate a protocol file you wrote")
+    check.add_argument("file", type=Path)
+    check.set_defaults(handler=cmd_protocol_check)
+    pshow = psub.add_parser("show", parents=[common], help="the steps of a shipped protocol")
+    pshow.add_argument("species", choices=list(vocab.SPECIES))
+    pshow.set_defaults(handler=cmd_protocol_show)
+
+    exp = sub.add_parser("export", parents=[common], help="write a full JSON backup of your households")
+    exp.add_argument("file", nargs="?", type=Path, help="where to write it (default: print it)")
+    exp.set_defaults(handler=cmd_export)
+    imp = sub.add_parser("import", parents=[common], help="restore a JSON backup")
+    imp.add_argument("file", type=Path)
+    imp.set_defaults(handler=cmd_import)
+
+    verify = sub.add_parser("verify", parents=[common], help="check that cached progress matches a full recompute")
+    verify.set_defaults(handler=cmd_verify)
+
+
+def cmd_start(args, ctx) -> int:
+    from ..services.demo import DEMO_NAME, ensure_demo
+
+    household, created = ensure_demo(keeper=ctx.keeper, now=ctx.now)
+    if not ctx.out.json_mode:
+        ctx.out.say("Gentling is set up." + (" A demo household was created." if created else ""), style="bold green")
+        ctx.out.say("The web app is not built yet: for now Gentling runs from this command line.", style="dim")
+    args.household = DEMO_NAME
+    args.date = None
+    from .sessions import cmd_today
+
+    cmd_today(args, ctx)
+    if not ctx.out.json_mode:
+        ctx.out.say("")
+        ctx.out.say("Next: gentling animal list --household Demo   |   gentling progress Ghost --household Demo   |   "
+                    "gentling --help", style="dim")
+    return 0
+
+
+def cmd_demo(args, ctx) -> int:
+    from ..services.demo import ensure_demo
+
+    household, created = ensure_demo(keeper=ctx.keeper, now=ctx.now, reset=args.reset)
+    if ctx.out.json_mode:
+        ctx.out.json({"household": household.name, "id": household.public_id, "created": created})
+    else:
+        word = "Created" if created else "Already there:"
+        ctx.out.say(f"{word} the demo household '{household.name}'. See it: gentling today --household Demo")
+    return 0
+
+
+def cmd_household_add(args, ctx) -> int:
+    from ..services.households import create_household
+
+    household = create_household(keeper=ctx.keeper, name=args.name, time_zone=args.time_zone)
+    if ctx.out.json_mode:
+        ctx.out.json({"id": household.public_id, "name": household.name, "time_zone": household.time_zone})
+    else:
+        ctx.out.say(f"Created household '{household.name}' ({household.time_zone}). "
+                    f"Add an animal: gentling animal add NAME --species rat --source pet_store", style="bold green")
+    return 0
+
+
+def cmd_household_list(args, ctx) -> int:
+    from ..services.households import households_of, role_of
+
+    rows = [{"id": h.public_id, "name": h.name, "time_zone": h.time_zone, "role": role_of(ctx.keeper, h),
+             "animals": h.animals.filter(status="active").count()} for h in households_of(ctx.keeper)]
+    if ctx.out.json_mode:
+        ctx.out.json({"households": rows})
+    elif not rows:
+        ctx.out.say('No households yet. Create one: gentling household add "My rats"')
+    else:
+        ctx.out.table("Your households", ["Name", "Your role", "Active animals", "Time zone", "Id"],
+                      [[r["name"], r["role"], r["animals"], r["time_zone"], r["id"]] for r in rows])
+    return 0
+
+
+def cmd_vocab(args, ctx) -> int:
+    data = vocab.as_dict()
+    if ctx.out.json_mode:
+        ctx.out.json(data)
+        return 0
+    ctx.out.table("Activities (gentling log --did ...)", ["Name", "Meaning"],
+                  [[a["name"], a["meaning"]] for a in data["activities"]])
+    ctx.out.table("Observations (gentling log --saw ...)", ["Name", "Reads as", "Meaning"],
+                  [[o["name"], o["signal"], o["meaning"]] for o in data["observations"]])
+    ctx.out.table("Extended hold endings (--extended-hold-end)", ["Name", "Meaning"],
+                  [[e["name"], e["label"]] for e in data["extended_hold_endings"]])
+    ctx.out.say("Sources: " + ", ".join(vocab.SOURCES) + ".   Species: " + ", ".join(vocab.SPECIES) + ".")
+    return 0
+
+
+def cmd_protocol_check(args, ctx) -> int:
+    from ..domain.protocol import ProtocolError, load_protocol_file
+
+    try:
+        protocol = load_protocol_file(args.file)
+    except ProtocolError as exc:
+        if ctx.out.json_mode:
+            ctx.out.json({"valid": False, "file": exc.file, "step": exc.step, "field": exc.field, "error": exc.message})
+        else:
+            ctx.out.error(str(exc))
+        return 1
+    if ctx.out.json_mode:
+        ctx.out.json({"valid": True, "id": protocol.id, "steps": [s.id for s in protocol.steps]})
+    else:
+        ctx.out.say(f"{args.file}: valid. '{protocol.title}', {len(protocol.steps)} steps: "
+                    + " > ".join(s.id for s in protocol.steps), style="bold green")
+    return 0
+
+
+def cmd_protocol_show(args, ctx) -> int:
+    from ..domain.protocol import shipped_protocol
+
+    protocol = shipped_protocol(args.species)
+    if ctx.out.json_mode:
+        ctx.out.json(protocol.model_dump(mode="json"))
+        return 0
+    ctx.out.say(protocol.title, style="bold")
+    ctx.out.say(protocol.summary)
+    for i, step in enumerate(protocol.steps, 1):
+        ctx.out.say("")
+        ctx.out.say(f"{i}. {step.title}", style="bold cyan")
+        ctx.out.say(f"   {step.summary}")
+        ctx.out.say(f"   Why: {' '.join(step.why.split())}", style="dim")
+    return 0
+
+
+def cmd_export(args, ctx) -> int:
+    from ..services.backup import export_households
+    from ..services.households import household_for, households_of
+
+    households = [household_for(ctx.keeper, args.household)] if args.household else list(households_of(ctx.keeper))
+    data = export_households(households, now=ctx.now)
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    if args.file:
+        args.file.write_text(text + "\n", encoding="utf-8")
+        if ctx.out.json_mode:
+            ctx.out.json({"file": str(args.file), "households": len(households)})
+        else:
+            counts = sum(len(h["sessions"]) for h in data["households"])
+            ctx.out.say(f"Wrote {args.file}: {len(households)} household(s), {counts} session(s).", style="bold green")
+    else:
+        (ctx.out.stream or sys.stdout).write(text + "\n")
+    return 0
+
+
+def cmd_import(args, ctx) -> int:
+    from ..services.backup import import_backup_file
+
+    summary = import_backup_file(args.file, keeper=ctx.keeper)
+    if ctx.out.json_mode:
+        ctx.out.json(summary)
+    else:
+        ctx.out.say(f"Imported {summary['households']} household(s), {summary['animals']} animal(s), "
+                    f"{summary['sessions']} session(s) from {args.file}.", style="bold green")
+    return 0
+
+
+def cmd_verify(args, ctx) -> int:
+    from ..services.progress import verify_snapshots
+
+    checked, bad = verify_snapshots()
+    if ctx.out.json_mode:
+        ctx.out.json({"checked": checked, "mismatches": [
+            {"animal": m.animal.public_id, "cached_step": m.cached_step, "computed_step": m.computed_step} for m in bad]})
+    elif bad:
+        for m in bad:
+            ctx.out.say(f"{m.animal.name}: cached '{m.cached_step}', recomputed '{m.computed_step}'", style="red")
+        ctx.out.say(f"{len(bad)} of {checked} cached progress records differ from a full recompute.", style="bold red")
+    else:
+        ctx.out.say(f"All {checked} cached progress records match a full recompute from the sessions.", style="bold green")
+    return 1 if bad else 0

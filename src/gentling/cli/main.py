@@ -1,0 +1,82 @@
+"""The `gentling` command line: parse, call a service, render. Nothing else.
+
+Exit codes: 0 done; 1 the request was refused (bad input, unknown animal,
+not allowed), with a message saying how to fix it; 2 the command line itself
+was malformed (argparse).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from dataclasses import dataclass
+from datetime import datetime
+
+from . import animals, data, sessions
+from .render import Out
+
+
+@dataclass
+class Context:
+    keeper: object
+    now: datetime
+    out: Out
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--json", action="store_true", help="print machine-readable JSON")
+    common.add_argument("--household", metavar="NAME", help="which household (needed only if you have several)")
+    parser = argparse.ArgumentParser(
+        prog="gentling",
+        description="Gentling: a daily coach for taming pet rats and mice.",
+        epilog="Start with `gentling start` (demo data), or `gentling household add \"My rats\"` then `gentling animal add`.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    data.add_commands(sub, common)
+    animals.add_commands(sub, common)
+    sessions.add_commands(sub, common)
+    return parser
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gentling.settings")
+    import django
+
+    django.setup()
+
+
+def ensure_database() -> None:
+    """Create or upgrade the database on first use, so no separate set-up step is needed."""
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        call_command("migrate", verbosity=0, interactive=False)
+
+
+def main(argv: list[str] | None = None, *, now: datetime | None = None, stdout=None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _setup_django()
+    from django.utils import timezone
+
+    from ..domain.errors import GentlingError
+    from ..services.households import local_keeper
+
+    out = Out(json_mode=args.json, stream=stdout or sys.stdout)
+    try:
+        ensure_database()
+        keeper = local_keeper(os.environ.get("GENTLING_KEEPER") or getpass.getuser() or "keeper")
+        return args.handler(args, Context(keeper, now or timezone.now(), out)) or 0
+    except GentlingError as exc:
+        out.error(exc.message, exc.field)
+        return 1
+
+
+def run() -> None:
+    sys.exit(main())

@@ -1,0 +1,365 @@
+"""The engine: where an animal stands on its ladder, and why.
+
+`progress(protocol, animal, sessions, day)` replays the animal's sessions, in
+order, from its arrival to `day`, and returns a `Progress`: the current step,
+the evidence for and against moving, the history of step changes, today's
+hold target and the next milestone. It is a pure function of its arguments:
+the same inputs always give the same answer, and a stored progress is only a
+cache of it.
+
+The rules, all read from the protocol file:
+- Settling in ends on time alone, after the source's settling days.
+- A step is left upwards only when its evidence is there: enough qualifying
+  sessions, on enough different days, after enough days at the step (counts
+  scaled by the source), and for a growing hold, the target at its trust
+  level. An optional opt-in step is passed over unless the keeper opted in.
+- A setback (a sign in `setback.on_any`, or repeated fear signs, or a stopped
+  extended hold) moves the animal back one step, never into settling in, and
+  starts that step's evidence afresh. A growing hold target restarts at half.
+- A growing hold target rises by the source's daily growth only after a day
+  on which the animal was held that long calmly.
+- An illness sign pauses the program: nothing counts as evidence until the
+  keeper records "health cleared".
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+from typing import Iterable
+
+from . import vocab
+from .protocol import Protocol, Step, StepKind
+from .records import AnimalFacts, SessionRecord, to_plain
+
+
+@dataclass(frozen=True)
+class StepChange:
+    day: date
+    from_step: str | None
+    to_step: str
+    direction: str  # "start", "up" or "back"
+    reason: str
+
+
+@dataclass(frozen=True)
+class Evidence:
+    sessions_have: int
+    sessions_needed: int
+    days_have: int
+    days_needed: int
+    days_at_step: int
+    min_days_at_step: int
+    for_moving: tuple[str, ...]
+    against_moving: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Milestone:
+    step_id: str
+    title: str
+    expected_date: date | None
+    needs: str
+
+
+@dataclass(frozen=True)
+class Progress:
+    protocol_id: str
+    as_of: date
+    step_id: str
+    step_index: int
+    step_title: str
+    entered_on: date
+    day_number: int  # days since arrival; the arrival day is day 0
+    settled_on: date  # first day handling may start
+    hold_target_seconds: int | None
+    hold_allowed_seconds: int | None  # 0: no pick-ups at this step; None: no limit
+    paused_since: date | None
+    evidence: Evidence | None
+    history: tuple[StepChange, ...]
+    next_milestone: Milestone | None
+    sessions_counted: int
+
+    def to_dict(self) -> dict:
+        return to_plain(asdict(self))
+
+
+@dataclass
+class _State:
+    protocol: Protocol
+    animal: AnimalFacts
+    index: int
+    entered_on: date
+    day: date
+    qualifying_days: list[date] = field(default_factory=list)
+    recent_observations: list[frozenset[str]] = field(default_factory=list)
+    hold_target: int | None = None
+    reached_target_today: bool = False
+    paused_since: date | None = None
+    history: list[StepChange] = field(default_factory=list)
+    sessions_counted: int = 0
+
+    @property
+    def step(self) -> Step:
+        return self.protocol.steps[self.index]
+
+
+def progress(protocol: Protocol, animal: AnimalFacts, sessions: Iterable[SessionRecord], day: date) -> Progress:
+    """Where the animal stands at the end of `day`, given every session up to it."""
+    return _summarise(_replay(protocol, animal, [s for s in sessions if s.day <= day], day), day)
+
+
+def progress_before(protocol: Protocol, animal: AnimalFacts, sessions: Iterable[SessionRecord], session: SessionRecord) -> Progress:
+    """Where the animal stood when `session` began: the basis for its guardrails."""
+    earlier = [s for s in sessions if s.order < session.order and s.id != session.id]
+    return _summarise(_replay(protocol, animal, earlier, session.day), session.day)
+
+
+def settling_days(protocol: Protocol, animal: AnimalFacts) -> int:
+    return protocol.source(animal.source).settling_days
+
+
+# --- replay -------------------------------------------------------------------
+
+
+def _replay(protocol: Protocol, animal: AnimalFacts, sessions: list[SessionRecord], day: date) -> _State:
+    state = _start(protocol, animal)
+    for session in sorted(sessions, key=lambda s: s.order):
+        _roll_to(state, session.day)
+        _apply(state, session)
+        _try_advance(state)
+    _roll_to(state, day)
+    return state
+
+
+def _start(protocol: Protocol, animal: AnimalFacts) -> _State:
+    state = _State(protocol, animal, 0, animal.arrival_date, animal.arrival_date)
+    state.history.append(StepChange(animal.arrival_date, None, protocol.steps[0].id, "start", "Arrived home"))
+    _try_advance(state)
+    return state
+
+
+def _roll_to(state: _State, day: date) -> None:
+    """Pass the midnights up to `day`: holds grow, time-based steps end."""
+    while state.day < day:
+        if state.reached_target_today and state.step.holds and state.step.holds.grows:
+            growth = state.protocol.source(state.animal.source).hold_growth_seconds
+            state.hold_target = min(state.step.holds.trust_seconds, state.hold_target + growth)
+        state.reached_target_today = False
+        state.day += timedelta(days=1)
+        _try_advance(state)
+
+
+def _apply(state: _State, s: SessionRecord) -> None:
+    state.sessions_counted += 1
+    step = state.step
+    if s.observations & vocab.HEALTH_SIGNS:
+        state.paused_since = state.paused_since or s.day
+    elif "health_cleared" in s.observations:
+        state.paused_since = None
+    if step.kind is StepKind.SETTLING:
+        return
+    calm = not (s.observations & set(state.protocol.fear_signs))
+    if step.holds and step.holds.grows and calm and s.longest_hold >= state.hold_target:
+        state.reached_target_today = True
+    state.recent_observations.append(s.observations)
+    if state.paused_since is None and _qualifies(state, s):
+        state.qualifying_days.append(s.day)
+    reason = _setback_reason(state, s)
+    if reason:
+        _move_back(state, s.day, reason)
+
+
+def _qualifies(state: _State, s: SessionRecord) -> bool:
+    adv = state.step.advance
+    if adv is None:
+        return False
+    if not set(adv.requires_activities) <= s.activities:
+        return False
+    if adv.requires_any_observation and not (set(adv.requires_any_observation) & s.observations):
+        return False
+    if s.observations & set(state.protocol.fear_signs):
+        return False
+    if adv.min_hold_seconds is not None and s.longest_hold < adv.min_hold_seconds:
+        return False
+    if adv.requires_completed_extended_hold and not s.extended_hold_completed:
+        return False
+    return True
+
+
+def _setback_reason(state: _State, s: SessionRecord) -> str | None:
+    rule = state.step.setback
+    hit = sorted(set(rule.on_any) & s.observations)
+    if hit:
+        return f"{_labels(hit)} on {s.day.isoformat()}"
+    if rule.on_extended_hold_stop and s.extended_hold_stopped:
+        return f"extended hold stopped ({vocab.EXTENDED_HOLD_ENDINGS[s.extended_hold_end]}) on {s.day.isoformat()}"
+    if rule.on_repeated:
+        window = state.recent_observations[-rule.repeated_window:]
+        fearful = [obs for obs in window if obs & set(rule.on_repeated)]
+        if len(fearful) >= rule.repeated_in:
+            signs = sorted(set().union(*fearful) & set(rule.on_repeated))
+            return f"fear signs ({_labels(signs)}) in {len(fearful)} of the last {len(window)} sessions"
+    return None
+
+
+def _labels(names: list[str]) -> str:
+    return ", ".join(vocab.OBSERVATIONS[n].label.lower() for n in names)
+
+
+def _move_back(state: _State, day: date, reason: str) -> None:
+    floor = state.protocol.first_handling_index
+    target = state.index - 1
+    while target > floor and state.protocol.steps[target].kind is StepKind.EXTENDED_HOLD:
+        target -= 1
+    target = max(target, floor)
+    old_target = state.hold_target
+    _enter(state, target, day, "back", f"Setback: {reason}")
+    holds = state.step.holds
+    if holds and holds.grows and old_target:
+        state.hold_target = max(holds.start_seconds, old_target // 2)
+
+
+def _enter(state: _State, index: int, day: date, direction: str, reason: str) -> None:
+    from_id = state.step.id
+    state.index = index
+    state.entered_on = day
+    state.qualifying_days = []
+    state.recent_observations = []
+    state.reached_target_today = False
+    holds = state.step.holds
+    state.hold_target = holds.start_seconds if holds else None
+    state.history.append(StepChange(day, from_id, state.step.id, direction, reason))
+
+
+def _needs(state: _State) -> tuple[int, int, int]:
+    adv = state.step.advance
+    src = state.animal.source
+    return (
+        state.protocol.needed(adv.sessions, src),
+        state.protocol.needed(adv.distinct_days, src),
+        adv.min_days_at_step,
+    )
+
+
+def _try_advance(state: _State) -> None:
+    step = state.step
+    if step.advance is None:
+        return
+    if step.kind is StepKind.SETTLING:
+        if (state.day - state.animal.arrival_date).days >= settling_days(state.protocol, state.animal):
+            _enter(state, _next_index(state), state.day, "up", "Settling-in days are over")
+        return
+    if state.paused_since is not None:
+        return
+    sessions, days, min_days = _needs(state)
+    if len(state.qualifying_days) < sessions or len(set(state.qualifying_days)) < days:
+        return
+    if (state.day - state.entered_on).days < min_days:
+        return
+    if step.holds and step.holds.grows and state.hold_target < step.holds.trust_seconds:
+        return
+    _enter(state, _next_index(state), state.day, "up", f"Evidence complete for '{step.title}'")
+
+
+def _next_index(state: _State) -> int:
+    i = state.index + 1
+    steps = state.protocol.steps
+    while steps[i].kind is StepKind.EXTENDED_HOLD and not state.animal.extended_hold_opt_in:
+        i += 1
+    return i
+
+
+# --- summary ------------------------------------------------------------------
+
+
+def _allowed_hold(state: _State) -> int | None:
+    step = state.step
+    if "picked_up" not in step.allows:
+        return 0
+    if step.holds is None:
+        return None
+    if step.holds.max_seconds is not None:
+        return step.holds.max_seconds
+    if step.holds.grows:
+        return state.hold_target + state.protocol.source(state.animal.source).hold_growth_seconds
+    return None
+
+
+def _evidence(state: _State) -> Evidence | None:
+    step = state.step
+    if step.advance is None or step.kind is StepKind.SETTLING:
+        return None
+    sessions, days, min_days = _needs(state)
+    have_days = len(set(state.qualifying_days))
+    days_at = (state.day - state.entered_on).days
+    pro = [
+        f"{len(state.qualifying_days)} of {sessions} qualifying sessions",
+        f"on {have_days} of {days} different days",
+        f"{days_at} of at least {min_days} days at this step",
+    ]
+    con: list[str] = []
+    if step.holds and step.holds.grows:
+        pro.append(f"hold target {state.hold_target} s of {step.holds.trust_seconds} s")
+    if step.advance.requires_completed_extended_hold:
+        pro = ["one calm extended hold of 20 minutes or more is needed"]
+    if state.paused_since:
+        con.append(f"paused for health since {state.paused_since.isoformat()}")
+    rule = step.setback
+    if rule.on_repeated:
+        window = state.recent_observations[-rule.repeated_window:]
+        fearful = sum(1 for obs in window if obs & set(rule.on_repeated))
+        if fearful:
+            con.append(
+                f"fear signs in {fearful} of the last {len(window)} sessions "
+                f"({rule.repeated_in} would move back a step)"
+            )
+    return Evidence(len(state.qualifying_days), sessions, have_days, days, days_at, min_days, tuple(pro), tuple(con))
+
+
+def _milestone(state: _State, day: date) -> Milestone | None:
+    step = state.step
+    if step.advance is None:
+        return None
+    nxt = state.protocol.steps[_next_index(state)]
+    if step.kind is StepKind.SETTLING:
+        settled = state.animal.arrival_date + timedelta(days=settling_days(state.protocol, state.animal))
+        return Milestone(nxt.id, nxt.title, settled, "settling-in days to pass")
+    if state.paused_since:
+        return Milestone(nxt.id, nxt.title, None, "health cleared first (record 'health cleared')")
+    if step.advance.requires_completed_extended_hold:
+        return Milestone(nxt.id, nxt.title, None, "one calm extended hold of 20 minutes or more")
+    sessions, days, min_days = _needs(state)
+    per_day = max((p.times_per_day for p in step.plan), default=1)
+    wait = [
+        min_days - (day - state.entered_on).days,
+        days - len(set(state.qualifying_days)),
+        math.ceil((sessions - len(state.qualifying_days)) / per_day),
+    ]
+    if step.holds and step.holds.grows:
+        growth = state.protocol.source(state.animal.source).hold_growth_seconds
+        to_trust = math.ceil((step.holds.trust_seconds - state.hold_target) / growth)
+        wait.append(to_trust + (days if to_trust > 0 else 0))
+    days_needed = max(1, *wait)
+    return Milestone(nxt.id, nxt.title, day + timedelta(days=days_needed), "qualifying sessions as planned")
+
+
+def _summarise(state: _State, day: date) -> Progress:
+    return Progress(
+        protocol_id=state.protocol.id,
+        as_of=day,
+        step_id=state.step.id,
+        step_index=state.index,
+        step_title=state.step.title,
+        entered_on=state.entered_on,
+        day_number=(day - state.animal.arrival_date).days,
+        settled_on=state.animal.arrival_date + timedelta(days=settling_days(state.protocol, state.animal)),
+        hold_target_seconds=state.hold_target,
+        hold_allowed_seconds=_allowed_hold(state),
+        paused_since=state.paused_since,
+        evidence=_evidence(state),
+        history=tuple(state.history),
+        next_milestone=_milestone(state, day),
+        sessions_counted=state.sessions_counted,
+    )

@@ -1,0 +1,91 @@
+"""Today's plan for one animal: what to do, how often, what to avoid, what is done."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
+
+from .engine import Progress
+from .guardrails import VET_ADVICE
+from .protocol import PlanItem, Protocol, StepKind
+from .records import SessionRecord, to_plain
+
+
+@dataclass(frozen=True)
+class Task:
+    activity: str
+    text: str
+    times_per_day: int
+    done_today: int
+    target_seconds: int | None = None
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_today >= self.times_per_day
+
+
+@dataclass(frozen=True)
+class AnimalPlan:
+    day: date
+    day_number: int
+    step_id: str
+    step_title: str
+    step_summary: str
+    tasks: tuple[Task, ...]
+    avoid: tuple[str, ...]
+    cautions: tuple[str, ...]
+    notices: tuple[str, ...]
+    sessions_today: int
+
+    def to_dict(self) -> dict:
+        data = to_plain(asdict(self))
+        for task, raw in zip(self.tasks, data["tasks"]):
+            raw["is_done"] = task.is_done
+        return data
+
+
+def plan_for_day(protocol: Protocol, progress: Progress, sessions_today: list[SessionRecord]) -> AnimalPlan:
+    """The plan for `progress.as_of`, with what the day's sessions already did."""
+    step = protocol.steps[progress.step_index]
+    items: list[PlanItem] = list(protocol.daily)
+    notices: list[str] = []
+    avoid = list(step.avoid)
+    if progress.paused_since:
+        notices.append(
+            f"Paused for health since {progress.paused_since.isoformat()}: no handling practice. {VET_ADVICE} "
+            "Record 'health cleared' when they are well again."
+        )
+        avoid.insert(0, "Handling practice until their health is cleared")
+    else:
+        items += step.plan
+    if step.kind is StepKind.SETTLING:
+        notices.append(f"Settling in: handling starts on {progress.settled_on.isoformat()}.")
+    if step.kind is StepKind.EXTENDED_HOLD:
+        notices.append("Stop the extended hold at once on any of: " + ", ".join(step.stop_rules) + ".")
+    tasks = tuple(_task(item, progress, sessions_today) for item in items)
+    return AnimalPlan(
+        day=progress.as_of,
+        day_number=progress.day_number,
+        step_id=step.id,
+        step_title=step.title,
+        step_summary=step.summary,
+        tasks=tasks,
+        avoid=tuple(avoid),
+        cautions=tuple(step.cautions),
+        notices=tuple(notices),
+        sessions_today=len(sessions_today),
+    )
+
+
+def times_word(n: int) -> str:
+    return {1: "once", 2: "twice"}.get(n, f"{n} times")
+
+
+def _task(item: PlanItem, progress: Progress, sessions_today: list[SessionRecord]) -> Task:
+    target = progress.hold_target_seconds if "{hold_seconds}" in item.text else None
+    text = item.text.format(times=times_word(item.times_per_day), hold_seconds=target)
+    if item.activity == "picked_up":
+        done = sum(len(s.holds) for s in sessions_today)
+    else:
+        done = sum(1 for s in sessions_today if item.activity in s.activities)
+    return Task(item.activity, text, item.times_per_day, done, target)

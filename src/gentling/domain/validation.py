@@ -1,0 +1,210 @@
+"""Checking what a keeper typed, in one place for every interface.
+
+Each check raises `InvalidInput` with the field and a sentence a keeper
+understands. The CLI, the web forms and the API all call these (through the
+services), so the same input gets the same answer everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from . import vocab
+from .errors import InvalidInput
+
+NAME_MAX = 100
+NOTES_MAX = 2000
+SESSION_MAX = timedelta(hours=6)
+HOLD_MAX_SECONDS = 2 * 3600
+HOLDS_MAX = 50
+FUTURE_TOLERANCE = timedelta(minutes=2)
+OLDEST_AGE_DAYS = 6 * 365  # no rat or mouse lives this long
+
+
+def check_name(value: str, field_name: str = "name", what: str = "Name") -> str:
+    name = (value or "").strip()
+    if not name:
+        raise InvalidInput(field_name, f"{what} is empty: give it a name.")
+    if len(name) > NAME_MAX:
+        raise InvalidInput(field_name, f"{what} is {len(name)} characters long; the limit is {NAME_MAX}.")
+    if any(ord(c) < 32 for c in name):
+        raise InvalidInput(field_name, f"{what} contains control characters.")
+    return name
+
+
+def check_notes(value: str | None, field_name: str = "notes") -> str:
+    text = (value or "").strip()
+    if len(text) > NOTES_MAX:
+        raise InvalidInput(field_name, f"Notes are {len(text)} characters long; the limit is {NOTES_MAX}.")
+    return text
+
+
+def check_choice(value: str, choices: dict[str, str], field_name: str, what: str) -> str:
+    key = (value or "").strip().lower().replace("-", "_").replace(" ", "_")
+    if key not in choices:
+        raise InvalidInput(field_name, f"Unknown {what} '{value}'. Choose one of: {', '.join(choices)}.")
+    return key
+
+
+def check_names(values, known: dict, field_name: str, what: str) -> list[str]:
+    """Known vocabulary names, in vocabulary order, without duplicates."""
+    wanted = {v.strip().lower().replace("-", "_") for v in values if v and v.strip()}
+    unknown = sorted(wanted - set(known))
+    if unknown:
+        raise InvalidInput(
+            field_name,
+            f"Unknown {what}: {', '.join(unknown)}. See `gentling vocab` for the names, e.g. {', '.join(list(known)[:4])}.",
+        )
+    return [name for name in known if name in wanted]
+
+
+def parse_date(text: str, field_name: str, today: date) -> date:
+    """ISO dates (2026-11-25), or 'today' / 'yesterday'."""
+    raw = (text or "").strip().lower()
+    if raw == "today":
+        return today
+    if raw == "yesterday":
+        return today - timedelta(days=1)
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise InvalidInput(field_name, f"'{text}' is not a date. Write it as YYYY-MM-DD, e.g. {today.isoformat()}.") from None
+
+
+def parse_moment(text: str, field_name: str, now: datetime) -> datetime:
+    """'now', 'HH:MM' (today), 'YYYY-MM-DD HH:MM', or 'YYYY-MM-DD' (noon), in `now`'s time zone."""
+    raw = (text or "").strip().lower()
+    if raw in ("", "now"):
+        return now
+    try:
+        if re.fullmatch(r"\d{1,2}:\d{2}", raw):
+            hh, mm = (int(x) for x in raw.split(":"))
+            return now.replace(hour=hh, minute=mm, second=0, microsecond=0)
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+            return datetime.fromisoformat(raw).replace(hour=12, tzinfo=now.tzinfo)
+        moment = datetime.fromisoformat(raw.replace(" ", "T", 1))
+    except ValueError:
+        raise InvalidInput(
+            field_name, f"'{text}' is not a date and time. Write e.g. 18:30 (today) or {now:%Y-%m-%d} 18:30."
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=now.tzinfo)
+
+
+_DURATION = re.compile(r"^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*(?:(\d+)\s*s)?\s*$")
+
+
+def parse_duration(text: str, field_name: str, default_unit: str = "s") -> int:
+    """'90', '90s', '10m', '1h5m', '2m30s' -> seconds. A bare number uses `default_unit`."""
+    raw = (text or "").strip().lower()
+    if re.fullmatch(r"-?\d+", raw):
+        seconds = int(raw) * {"s": 1, "m": 60}[default_unit]
+    else:
+        m = _DURATION.match(raw)
+        if not raw or not m or not any(m.groups()):
+            raise InvalidInput(field_name, f"'{text}' is not a duration. Write e.g. 90s, 10m or 1h5m.")
+        h, mi, s = (int(g or 0) for g in m.groups())
+        seconds = h * 3600 + mi * 60 + s
+    if seconds <= 0:
+        raise InvalidInput(field_name, f"'{text}': a duration must be more than zero.")
+    return seconds
+
+
+def check_arrival(arrival: date, today: date) -> date:
+    if arrival > today:
+        raise InvalidInput("arrival_date", f"Arrival date {arrival.isoformat()} is in the future; add the animal on the day it comes home.")
+    if (today - arrival).days > OLDEST_AGE_DAYS:
+        raise InvalidInput("arrival_date", f"Arrival date {arrival.isoformat()} is more than 6 years ago; check the year.")
+    return arrival
+
+
+def check_birth(birth: date | None, arrival: date, today: date) -> date | None:
+    if birth is None:
+        return None
+    if birth > today:
+        raise InvalidInput("birth_date", f"Birth date {birth.isoformat()} is in the future.")
+    if birth > arrival:
+        raise InvalidInput("birth_date", f"Birth date {birth.isoformat()} is after the arrival date {arrival.isoformat()}.")
+    if (today - birth).days > OLDEST_AGE_DAYS:
+        raise InvalidInput("birth_date", f"Birth date {birth.isoformat()} would make them over 6 years old; check the year.")
+    return birth
+
+
+def parse_age(text: str, today: date) -> date:
+    """An estimated age ('8w', '3m', '1y', '10 weeks') -> an estimated birth date."""
+    m = re.fullmatch(r"\s*(\d+)\s*(d|days?|w|weeks?|m|months?|y|years?)\s*", (text or "").lower())
+    if not m:
+        raise InvalidInput("age", f"'{text}' is not an age. Write e.g. 10w (weeks), 4m (months) or 1y.")
+    n, unit = int(m.group(1)), m.group(2)[0]
+    days = n * {"d": 1, "w": 7, "m": 30, "y": 365}[unit]
+    if days > OLDEST_AGE_DAYS:
+        raise InvalidInput("age", f"An age of '{text}' is older than any rat or mouse lives.")
+    return today - timedelta(days=days)
+
+
+@dataclass(frozen=True)
+class SessionInput:
+    """A session as typed, before checking. Times are timezone-aware."""
+
+    started_at: datetime
+    ended_at: datetime
+    activities: list[str] = field(default_factory=list)
+    holds: list[int] = field(default_factory=list)
+    observations: list[str] = field(default_factory=list)
+    extended_hold_seconds: int | None = None
+    extended_hold_end: str | None = None
+    notes: str = ""
+
+
+def check_session(s: SessionInput, now: datetime) -> SessionInput:
+    """The checked, normalised session: known names, plausible times and holds."""
+    if s.started_at > now + FUTURE_TOLERANCE:
+        raise InvalidInput("started_at", f"The session starts in the future ({s.started_at:%Y-%m-%d %H:%M}); log sessions that happened.")
+    if s.ended_at <= s.started_at:
+        raise InvalidInput("ended_at", "The session ends before it starts; check the start time and the length.")
+    length = s.ended_at - s.started_at
+    if length > SESSION_MAX:
+        raise InvalidInput("ended_at", f"A session of {length} is not plausible: sessions last minutes, at most {SESSION_MAX.seconds // 3600} hours.")
+    activities = check_names(s.activities, vocab.ACTIVITIES, "activities", "activity")
+    observations = check_names(s.observations, vocab.OBSERVATIONS, "observations", "observation")
+    holds = _check_holds(s.holds, int(length.total_seconds()))
+    if holds and "picked_up" not in activities:
+        activities = check_names([*activities, "picked_up"], vocab.ACTIVITIES, "activities", "activity")
+    ext_seconds, ext_end = _check_extended_hold(s, int(length.total_seconds()))
+    if ext_seconds is not None and "extended_hold" not in activities:
+        activities = check_names([*activities, "extended_hold"], vocab.ACTIVITIES, "activities", "activity")
+    if "extended_hold" in activities and ext_seconds is None:
+        raise InvalidInput("extended_hold_seconds", "An extended hold needs its length (e.g. 25m) and how it ended.")
+    if not activities and not observations:
+        raise InvalidInput("activities", "Nothing to record: name at least one activity (e.g. talked) or observation.")
+    return SessionInput(s.started_at, s.ended_at, activities, holds, observations, ext_seconds, ext_end, check_notes(s.notes))
+
+
+def _check_holds(holds: list[int], session_seconds: int) -> list[int]:
+    if len(holds) > HOLDS_MAX:
+        raise InvalidInput("holds", f"{len(holds)} pick-ups in one session is too many to be real; the limit is {HOLDS_MAX}.")
+    for h in holds:
+        if not isinstance(h, int) or isinstance(h, bool) or h <= 0:
+            raise InvalidInput("holds", f"A hold of '{h}' seconds is not possible: each hold is a whole number of seconds above zero.")
+        if h > HOLD_MAX_SECONDS or h > session_seconds:
+            raise InvalidInput("holds", f"A hold of {h} s is longer than the session ({session_seconds} s) or than 2 hours; check the number.")
+    if sum(holds) > session_seconds:
+        raise InvalidInput("holds", f"The holds add up to {sum(holds)} s, longer than the session ({session_seconds} s).")
+    return list(holds)
+
+
+def _check_extended_hold(s: SessionInput, session_seconds: int) -> tuple[int | None, str | None]:
+    if s.extended_hold_seconds is None:
+        if s.extended_hold_end:
+            raise InvalidInput("extended_hold_seconds", "An extended hold ending was given without its length.")
+        return None, None
+    secs = s.extended_hold_seconds
+    if not isinstance(secs, int) or isinstance(secs, bool) or secs <= 0:
+        raise InvalidInput("extended_hold_seconds", "The extended hold's length must be a positive number of seconds.")
+    if secs > session_seconds:
+        raise InvalidInput("extended_hold_seconds", f"The extended hold ({secs} s) is longer than the session ({session_seconds} s).")
+    if not s.extended_hold_end:
+        raise InvalidInput("extended_hold_end", f"Say how the extended hold ended: {', '.join(vocab.EXTENDED_HOLD_ENDINGS)}.")
+    end = check_choice(s.extended_hold_end, vocab.EXTENDED_HOLD_ENDINGS, "extended_hold_end", "extended hold ending")
+    return secs, end

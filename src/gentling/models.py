@@ -1,0 +1,131 @@
+"""What Gentling stores. Rules live in the domain core; these are the records.
+
+Every record belongs to a household, and every public identifier is an
+unguessable token (`public_id`), never the database key.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from .domain import vocab
+
+NAME_MAX = 100
+NOTES_MAX = 2000
+
+
+def new_public_id() -> str:
+    return secrets.token_urlsafe(9)
+
+
+def _choices(mapping: dict[str, str]) -> list[tuple[str, str]]:
+    return list(mapping.items())
+
+
+class Household(models.Model):
+    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    name = models.CharField(max_length=NAME_MAX)
+    time_zone = models.CharField(max_length=64, default="UTC")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    OWNER, CARER, VIEWER = "owner", "carer", "viewer"
+    ROLES = [(OWNER, "Owner"), (CARER, "Carer"), (VIEWER, "Viewer")]
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="memberships")
+    keeper = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=10, choices=ROLES)
+    joined_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["household", "keeper"], name="one_membership_per_keeper")]
+
+    @property
+    def can_write(self) -> bool:
+        return self.role in (self.OWNER, self.CARER)
+
+
+class Cage(models.Model):
+    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="cages")
+    name = models.CharField(max_length=NAME_MAX)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["household", "name"], name="cage_name_unique_in_household")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Animal(models.Model):
+    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="animals")
+    species = models.CharField(max_length=10, choices=_choices(vocab.SPECIES))
+    name = models.CharField(max_length=NAME_MAX)
+    sex = models.CharField(max_length=10, choices=_choices(vocab.SEXES), default="unknown")
+    birth_date = models.DateField(null=True, blank=True)
+    birth_date_estimated = models.BooleanField(default=False)
+    source = models.CharField(max_length=16, choices=_choices(vocab.SOURCES))
+    arrival_date = models.DateField()
+    cage = models.ForeignKey(Cage, null=True, blank=True, on_delete=models.SET_NULL, related_name="animals")
+    status = models.CharField(max_length=16, choices=_choices(vocab.STATUSES), default="active")
+    extended_hold_opt_in = models.BooleanField(default=False)
+    notes = models.TextField(blank=True, max_length=NOTES_MAX)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "id"]
+        indexes = [models.Index(fields=["household", "status"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Session(models.Model):
+    """One animal's part of one sitting. Animals handled together share a `sitting`."""
+
+    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    animal = models.ForeignKey(Animal, on_delete=models.CASCADE, related_name="sessions")
+    keeper = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    sitting = models.CharField(max_length=16, default=new_public_id)
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField()
+    day = models.DateField(help_text="The household's local calendar day of started_at.")
+    activities = models.JSONField(default=list)
+    holds = models.JSONField(default=list, help_text="Seconds of each pick-up, in order.")
+    observations = models.JSONField(default=list)
+    extended_hold_seconds = models.PositiveIntegerField(null=True, blank=True)
+    extended_hold_end = models.CharField(max_length=32, blank=True, default="")
+    notes = models.TextField(blank=True, max_length=NOTES_MAX)
+    alerts = models.JSONField(default=list, help_text="The guardrail alerts the keeper was shown.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["started_at", "public_id"]
+        indexes = [models.Index(fields=["animal", "day"])]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ended_at__gt=models.F("started_at")), name="session_ends_after_start"),
+        ]
+
+    @property
+    def duration_seconds(self) -> int:
+        return int((self.ended_at - self.started_at).total_seconds())
+
+
+class ProgressSnapshot(models.Model):
+    """A cache of the engine's answer for one animal; `gentling verify` checks it."""
+
+    animal = models.OneToOneField(Animal, on_delete=models.CASCADE, related_name="snapshot")
+    as_of = models.DateField()
+    step_id = models.CharField(max_length=64)
+    data = models.JSONField()
+    computed_at = models.DateTimeField(auto_now=True)

@@ -1,0 +1,286 @@
+"""Full JSON backups of households: export, and an import that changes nothing unless all of it is good.
+
+Format (version 1): {"format": "gentling-backup", "version": 1, "exported_at",
+"keepers": [...], "households": [{..., "members", "cages", "animals",
+"sessions"}]}. Ids are the public ids. Keepers carry their password hash, so
+a restore lets them log in as before: keep backup files private. Cached
+progress is not exported; it is recomputed on import.
+
+The round trip is lossless: export, import into an empty database, export
+again, and the two files differ only in `exported_at`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone as dt_timezone
+from pathlib import Path
+from typing import Annotated, Literal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ..domain import vocab
+from ..domain.errors import InvalidInput
+from ..domain.validation import check_name, check_names, check_notes
+from ..models import Animal, Cage, Household, Membership, Session
+from .progress import local_today, refresh_snapshot
+
+FORMAT, VERSION = "gentling-backup", 1
+MAX_BYTES = 50 * 1024 * 1024
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(dt_timezone.utc).isoformat()
+
+
+def export_households(households: list[Household], *, now: datetime) -> dict:
+    keepers: dict[int, dict] = {}
+    out = []
+    for h in households:
+        members = list(h.memberships.select_related("keeper").order_by("keeper__username"))
+        for m in members:
+            k = m.keeper
+            keepers[k.pk] = {"username": k.username, "first_name": k.first_name, "last_name": k.last_name,
+                             "email": k.email, "password": k.password, "is_active": k.is_active,
+                             "date_joined": _iso(k.date_joined)}
+        sessions = Session.objects.filter(animal__household=h).select_related("animal", "keeper")
+        out.append({
+            "id": h.public_id, "name": h.name, "time_zone": h.time_zone, "created_at": _iso(h.created_at),
+            "members": [{"keeper": m.keeper.username, "role": m.role, "joined_at": _iso(m.joined_at)} for m in members],
+            "cages": [{"id": c.public_id, "name": c.name, "created_at": _iso(c.created_at)}
+                      for c in h.cages.order_by("public_id")],
+            "animals": [_animal(a) for a in h.animals.select_related("cage").order_by("public_id")],
+            "sessions": [_session(s) for s in sessions.order_by("public_id")],
+        })
+    return {"format": FORMAT, "version": VERSION, "exported_at": _iso(now),
+            "keepers": sorted(keepers.values(), key=lambda k: k["username"]), "households": out}
+
+
+def _animal(a: Animal) -> dict:
+    return {"id": a.public_id, "name": a.name, "species": a.species, "sex": a.sex,
+            "birth_date": a.birth_date.isoformat() if a.birth_date else None,
+            "birth_date_estimated": a.birth_date_estimated, "source": a.source,
+            "arrival_date": a.arrival_date.isoformat(), "cage": a.cage.public_id if a.cage else None,
+            "status": a.status, "extended_hold_opt_in": a.extended_hold_opt_in, "notes": a.notes,
+            "created_at": _iso(a.created_at)}
+
+
+def _session(s: Session) -> dict:
+    return {"id": s.public_id, "animal": s.animal.public_id, "keeper": s.keeper.username if s.keeper else None,
+            "sitting": s.sitting, "started_at": _iso(s.started_at), "ended_at": _iso(s.ended_at),
+            "day": s.day.isoformat(), "activities": s.activities, "holds": s.holds, "observations": s.observations,
+            "extended_hold_seconds": s.extended_hold_seconds, "extended_hold_end": s.extended_hold_end,
+            "notes": s.notes, "alerts": s.alerts, "created_at": _iso(s.created_at)}
+
+
+# --- import -------------------------------------------------------------------
+
+Id = Annotated[str, Field(min_length=1, max_length=16)]
+
+
+class _M(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class KeeperIn(_M):
+    username: Annotated[str, Field(min_length=1, max_length=150)]
+    first_name: Annotated[str, Field(max_length=150)] = ""
+    last_name: Annotated[str, Field(max_length=150)] = ""
+    email: Annotated[str, Field(max_length=254)] = ""
+    password: Annotated[str, Field(max_length=128)] = ""
+    is_active: bool = True
+    date_joined: datetime
+
+
+class MemberIn(_M):
+    keeper: str
+    role: Literal["owner", "carer", "viewer"]
+    joined_at: datetime
+
+
+class CageIn(_M):
+    id: Id
+    name: str
+    created_at: datetime
+
+
+class AnimalIn(_M):
+    id: Id
+    name: str
+    species: str
+    sex: str
+    birth_date: date | None
+    birth_date_estimated: bool
+    source: str
+    arrival_date: date
+    cage: Id | None
+    status: str
+    extended_hold_opt_in: bool
+    notes: str
+    created_at: datetime
+
+
+class AlertIn(_M):
+    code: Annotated[str, Field(max_length=64)]
+    level: Literal["stop", "warning", "caution"]
+    message: Annotated[str, Field(max_length=2000)]
+
+
+class SessionIn(_M):
+    id: Id
+    animal: Id
+    keeper: str | None
+    sitting: Id
+    started_at: datetime
+    ended_at: datetime
+    day: date
+    activities: list[str]
+    holds: list[Annotated[int, Field(gt=0, le=7200)]] = Field(max_length=50)
+    observations: list[str]
+    extended_hold_seconds: Annotated[int, Field(gt=0, le=6 * 3600)] | None
+    extended_hold_end: str
+    notes: str
+    alerts: list[AlertIn] = Field(max_length=50)
+    created_at: datetime
+
+
+class HouseholdIn(_M):
+    id: Id
+    name: str
+    time_zone: Annotated[str, Field(max_length=64)]
+    created_at: datetime
+    members: list[MemberIn]
+    cages: list[CageIn]
+    animals: list[AnimalIn]
+    sessions: list[SessionIn]
+
+
+class BackupIn(_M):
+    format: Literal["gentling-backup"]
+    version: int
+    exported_at: datetime
+    keepers: list[KeeperIn]
+    households: list[HouseholdIn]
+
+
+def import_backup_file(path: Path, *, keeper) -> dict:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise InvalidInput("file", f"Cannot read {path}: {exc.strerror or exc}.") from None
+    if size > MAX_BYTES:
+        raise InvalidInput("file", f"{path} is {size // (1024 * 1024)} MB; a backup larger than 50 MB is refused.")
+    return import_backup(path.read_bytes(), keeper=keeper)
+
+
+def import_backup(raw: bytes | str, *, keeper) -> dict:
+    """Validate the whole file first, then write it all in one transaction, or nothing."""
+    if len(raw) > MAX_BYTES:
+        raise InvalidInput("file", "A backup larger than 50 MB is refused.")
+    try:
+        backup = BackupIn.model_validate_json(raw)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"]) or "the file"
+        if err["loc"][:1] == ("version",) or (err["loc"][:1] == ("format",)):
+            raise InvalidInput("file", "This is not a Gentling backup (format or version missing).") from None
+        raise InvalidInput("file", f"The backup is not valid at {where}: {err['msg']}. Nothing was imported.") from None
+    if backup.version != VERSION:
+        raise InvalidInput("file", f"Backup version {backup.version} is not supported (this Gentling reads version {VERSION}).")
+    _check_content(backup)
+    return _write(backup, keeper)
+
+
+def _check_content(b: BackupIn) -> None:
+    usernames = {k.username for k in b.keepers}
+    ids: set[str] = set()
+
+    def unique(kind: str, value: str) -> None:
+        if (kind, value) in ids:
+            raise InvalidInput("file", f"Duplicate {kind} id '{value}' in the backup. Nothing was imported.")
+        ids.add((kind, value))
+
+    for h in b.households:
+        unique("household", h.id)
+        check_name(h.name, "household", "Household name")
+        cages = {c.id for c in h.cages}
+        for c in h.cages:
+            unique("cage", c.id)
+            check_name(c.name, "cage", "Cage name")
+        animals = {a.id for a in h.animals}
+        for a in h.animals:
+            unique("animal", a.id)
+            check_name(a.name)
+            check_notes(a.notes)
+            for value, choices, what in ((a.species, vocab.SPECIES, "species"), (a.sex, vocab.SEXES, "sex"),
+                                         (a.source, vocab.SOURCES, "source"), (a.status, vocab.STATUSES, "status")):
+                if value not in choices:
+                    raise InvalidInput("file", f"Animal '{a.name}' has an unknown {what} '{value}'.")
+            if a.cage is not None and a.cage not in cages:
+                raise InvalidInput("file", f"Animal '{a.name}' lives in cage '{a.cage}', which is not in the backup.")
+        for m in h.members:
+            if m.keeper not in usernames:
+                raise InvalidInput("file", f"Member '{m.keeper}' is not among the backup's keepers.")
+        for s in h.sessions:
+            unique("session", s.id)
+            if s.animal not in animals:
+                raise InvalidInput("file", f"Session '{s.id}' is for animal '{s.animal}', which is not in its household.")
+            if s.keeper is not None and s.keeper not in usernames:
+                raise InvalidInput("file", f"Session '{s.id}' was logged by '{s.keeper}', who is not among the keepers.")
+            if s.ended_at <= s.started_at:
+                raise InvalidInput("file", f"Session '{s.id}' ends before it starts.")
+            check_names(s.activities, vocab.ACTIVITIES, "activities", "activity")
+            check_names(s.observations, vocab.OBSERVATIONS, "observations", "observation")
+            if s.extended_hold_end and s.extended_hold_end not in vocab.EXTENDED_HOLD_ENDINGS:
+                raise InvalidInput("file", f"Session '{s.id}' has an unknown extended hold ending.")
+            check_notes(s.notes)
+    for model, kind in ((Household, "household"), (Cage, "cage"), (Animal, "animal"), (Session, "session")):
+        wanted = [v for k, v in ids if k == kind]
+        clash = model.objects.filter(public_id__in=wanted).values_list("public_id", flat=True).first()
+        if clash:
+            raise InvalidInput("file", f"The {kind} '{clash}' is already in this database: this backup was "
+                                       "imported before, or overlaps it. Nothing was imported.")
+
+
+@transaction.atomic
+def _write(b: BackupIn, keeper) -> dict:
+    User = get_user_model()
+    users = {}
+    for k in b.keepers:
+        user = User.objects.filter(username=k.username).first()
+        if user is None:
+            user = User.objects.create(username=k.username, first_name=k.first_name, last_name=k.last_name,
+                                       email=k.email, password=k.password or "!", is_active=k.is_active,
+                                       date_joined=k.date_joined)
+        users[k.username] = user
+    counts = {"households": 0, "animals": 0, "sessions": 0}
+    for h in b.households:
+        household = Household.objects.create(public_id=h.id, name=h.name, time_zone=h.time_zone, created_at=h.created_at)
+        for m in h.members:
+            Membership.objects.create(household=household, keeper=users[m.keeper], role=m.role, joined_at=m.joined_at)
+        cages = {c.id: Cage.objects.create(public_id=c.id, household=household, name=c.name, created_at=c.created_at)
+                 for c in h.cages}
+        animals = {}
+        for a in h.animals:
+            animals[a.id] = Animal.objects.create(
+                public_id=a.id, household=household, species=a.species, name=a.name, sex=a.sex,
+                birth_date=a.birth_date, birth_date_estimated=a.birth_date_estimated, source=a.source,
+                arrival_date=a.arrival_date, cage=cages.get(a.cage), status=a.status,
+                extended_hold_opt_in=a.extended_hold_opt_in, notes=a.notes, created_at=a.created_at)
+        Session.objects.bulk_create([Session(
+            public_id=s.id, animal=animals[s.animal], keeper=users.get(s.keeper), sitting=s.sitting,
+            started_at=s.started_at, ended_at=s.ended_at, day=s.day, activities=s.activities, holds=s.holds,
+            observations=s.observations, extended_hold_seconds=s.extended_hold_seconds,
+            extended_hold_end=s.extended_hold_end, notes=s.notes, alerts=[a.model_dump() for a in s.alerts],
+            created_at=s.created_at) for s in h.sessions], batch_size=500)
+        today = local_today(household)
+        for animal in animals.values():
+            refresh_snapshot(animal, today)
+        counts["households"] += 1
+        counts["animals"] += len(h.animals)
+        counts["sessions"] += len(h.sessions)
+    if not any(m.keeper == getattr(keeper, "username", None) for h in b.households for m in h.members):
+        counts["note"] = "You are not a member of the imported households; their owners can see them."
+    return counts

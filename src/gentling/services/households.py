@@ -1,0 +1,109 @@
+"""Keepers and households, and the one place that decides who may see what.
+
+`household_for` and `animal_for` are the access helpers: every interface
+fetches through them, so an outsider gets NotFound (never another
+household's data) and a viewer gets NotAllowed on writes.
+"""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from ..domain.errors import InvalidInput, NotAllowed, NotFound
+from ..domain.validation import check_name
+from ..models import Animal, Household, Membership
+
+
+def local_keeper(username: str):
+    """The keeper the command line acts as. Created on first use, with no password:
+    it can log in to the web app only after a password is set for it."""
+    User = get_user_model()
+    username = check_name(username, "keeper", "Keeper name")[:150]
+    keeper, created = User.objects.get_or_create(username=username)
+    if created:
+        keeper.set_unusable_password()
+        keeper.save(update_fields=["password"])
+    return keeper
+
+
+def check_time_zone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidInput("time_zone", f"'{name}' is not a time zone; use a name such as Europe/London.") from None
+    return name
+
+
+@transaction.atomic
+def create_household(*, keeper, name: str, time_zone: str | None = None) -> Household:
+    name = check_name(name, "name", "Household name")
+    tz = check_time_zone(time_zone or settings.GENTLING_DEFAULT_TIME_ZONE)
+    if Household.objects.filter(memberships__keeper=keeper, name=name).exists():
+        raise InvalidInput("name", f"You already have a household called '{name}'.")
+    household = Household.objects.create(name=name, time_zone=tz)
+    Membership.objects.create(household=household, keeper=keeper, role=Membership.OWNER)
+    return household
+
+
+@transaction.atomic
+def add_member(*, by, household: Household, keeper, role: str) -> Membership:
+    if role_of(by, household) != Membership.OWNER:
+        raise NotAllowed("Only an owner of the household can add members.")
+    if role not in dict(Membership.ROLES):
+        raise InvalidInput("role", f"Unknown role '{role}': choose owner, carer or viewer.")
+    membership, _ = Membership.objects.update_or_create(household=household, keeper=keeper, defaults={"role": role})
+    return membership
+
+
+def households_of(keeper):
+    return Household.objects.filter(memberships__keeper=keeper).order_by("name", "id")
+
+
+def role_of(keeper, household: Household) -> str | None:
+    m = Membership.objects.filter(keeper=keeper, household=household).only("role").first()
+    return m.role if m else None
+
+
+def household_for(keeper, ref: str | None = None, *, write: bool = False) -> Household:
+    """The keeper's household by name or id; with no ref, their only household."""
+    mine = households_of(keeper)
+    if ref:
+        found = [h for h in mine.filter(public_id=ref)] or [h for h in mine.filter(name__iexact=ref.strip())]
+        if not found:
+            raise NotFound(f"No household '{ref}' among yours. `gentling household list` shows them.")
+        household = found[0]
+    else:
+        count = mine.count()
+        if count == 0:
+            raise NotFound("You have no household yet. Create one: gentling household add \"My rats\"")
+        if count > 1:
+            names = ", ".join(h.name for h in mine)
+            raise NotFound(f"You have several households ({names}); say which with --household.")
+        household = mine.first()
+    if write and role_of(keeper, household) not in (Membership.OWNER, Membership.CARER):
+        raise NotAllowed(f"You can view '{household.name}' but not change it: ask an owner for the carer role.")
+    return household
+
+
+def animal_for(keeper, household: Household, ref: str, *, write: bool = False) -> Animal:
+    """An animal of the household, by id or by name (case-insensitive)."""
+    if write:
+        household_for(keeper, household.public_id, write=True)
+    elif role_of(keeper, household) is None:
+        raise NotFound(f"No animal '{ref}' here.")
+    ref = (ref or "").strip()
+    animals = Animal.objects.filter(household=household)
+    by_id = animals.filter(public_id=ref).first()
+    if by_id:
+        return by_id
+    named = list(animals.filter(name__iexact=ref))
+    if not named:
+        raise NotFound(f"No animal called '{ref}' in {household.name}. `gentling animal list` shows them.")
+    if len(named) > 1:
+        ids = ", ".join(f"{a.name} ({a.public_id}, {a.status})" for a in named)
+        raise NotFound(f"Several animals are called '{ref}': {ids}. Use the id instead.")
+    return named[0]

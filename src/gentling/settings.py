@@ -1,0 +1,76 @@
+"""Django settings. Everything a deployment changes comes from the environment.
+
+- DATABASE_URL: any database dj-database-url understands (postgres://...);
+  unset, Gentling uses SQLite in GENTLING_HOME or the user's data directory.
+- GENTLING_TIME_ZONE: the default time zone for new households (UTC).
+- GENTLING_SECRET_KEY: required when GENTLING_DEBUG is off. The local
+  default (DEBUG on) derives a per-install key file, never a shared dummy.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+import dj_database_url
+
+from .config import data_dir, env_bool, env_str, env_time_zone
+
+DEBUG = env_bool("GENTLING_DEBUG", default=False)
+
+
+def _secret_key() -> str:
+    key = env_str("GENTLING_SECRET_KEY")
+    if key:
+        return key
+    # A local install keeps its own random key next to its database.
+    path = data_dir() / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = [h for h in env_str("GENTLING_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",") if h]
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "gentling",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+]
+
+ROOT_URLCONF = "gentling.urls"
+
+_url = env_str("DATABASE_URL")
+if _url:
+    DATABASES = {"default": dj_database_url.parse(_url, conn_max_age=60, conn_health_checks=True)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(data_dir() / "gentling.sqlite3"),
+            "OPTIONS": {"timeout": 20},
+        }
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+USE_TZ = True
+TIME_ZONE = "UTC"
+GENTLING_DEFAULT_TIME_ZONE = env_time_zone("GENTLING_TIME_ZONE", "UTC")
+LANGUAGE_CODE = "en"
+USE_I18N = False
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
