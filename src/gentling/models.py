@@ -129,3 +129,24 @@ class ProgressSnapshot(models.Model):
     step_id = models.CharField(max_length=64)
     data = models.JSONField()
     computed_at = models.DateTimeField(auto_now=True)
+
+
+class OpenSession(models.Model):
+    """A session in progress: its timer is the stored start time, so a reload or a
+    second device shows the same elapsed time. Saving turns it into Sessions."""
+
+    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="open_sessions")
+    keeper = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    animals = models.ManyToManyField(Animal, related_name="+")
+    started_at = models.DateTimeField(default=timezone.now)
+
+
+class Photo(models.Model):
+    """An animal's profile photo, stored in the database so backups and both
+    database engines carry it with no separate file store."""
+
+    animal = models.OneToOneField(Animal, on_delete=models.CASCADE, related_name="photo")
+    content_type = models.CharField(max_length=32)
+    data = models.BinaryField()
+    uploaded_at = models.DateTimeField(default=timezone.now)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
+import re
 import sys
 from dataclasses import dataclass
 from datetime import datetime
@@ -59,9 +60,20 @@ def ensure_database() -> None:
         call_command("migrate", verbosity=0, interactive=False)
 
 
+def _attach_negative_values(argv: list[str]) -> list[str]:
+    """argparse reads '--length -5m' as two options; join it so the value is checked and refused clearly."""
+    out: list[str] = []
+    for token in argv:
+        if out and out[-1].startswith("--") and "=" not in out[-1] and re.match(r"^-\d", token):
+            out[-1] = f"{out[-1]}={token}"
+        else:
+            out.append(token)
+    return out
+
+
 def main(argv: list[str] | None = None, *, now: datetime | None = None, stdout=None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_attach_negative_values(list(sys.argv[1:] if argv is None else argv)))
     _setup_django()
     from django.utils import timezone
 

@@ -25,6 +25,7 @@ from ..domain import vocab
 from ..domain.errors import InvalidInput
 from ..domain.validation import check_name, check_names, check_notes
 from ..models import Animal, Cage, Household, Membership, Session
+from .households import check_time_zone
 from .progress import local_today, refresh_snapshot
 
 FORMAT, VERSION = "gentling-backup", 1
@@ -194,6 +195,15 @@ def import_backup(raw: bytes | str, *, keeper) -> dict:
 
 
 def _check_content(b: BackupIn) -> None:
+    try:
+        _check_records(b)
+    except InvalidInput as exc:
+        if exc.field == "file":
+            raise
+        raise InvalidInput("file", f"{exc.message} Nothing was imported.") from None
+
+
+def _check_records(b: BackupIn) -> None:
     usernames = {k.username for k in b.keepers}
     ids: set[str] = set()
 
@@ -205,15 +215,20 @@ def _check_content(b: BackupIn) -> None:
     for h in b.households:
         unique("household", h.id)
         check_name(h.name, "household", "Household name")
+        check_time_zone(h.time_zone)
         cages = {c.id for c in h.cages}
         for c in h.cages:
             unique("cage", c.id)
             check_name(c.name, "cage", "Cage name")
+        if len({c.name for c in h.cages}) < len(h.cages):
+            raise InvalidInput("file", f"Household '{h.name}' has two cages with the same name.")
+        if len({m.keeper for m in h.members}) < len(h.members):
+            raise InvalidInput("file", f"Household '{h.name}' lists the same keeper twice.")
         animals = {a.id for a in h.animals}
         for a in h.animals:
             unique("animal", a.id)
-            check_name(a.name)
-            check_notes(a.notes)
+            check_name(a.name, "file", f"Animal name '{a.name[:20]}'")
+            check_notes(a.notes, "file")
             for value, choices, what in ((a.species, vocab.SPECIES, "species"), (a.sex, vocab.SEXES, "sex"),
                                          (a.source, vocab.SOURCES, "source"), (a.status, vocab.STATUSES, "status")):
                 if value not in choices:
@@ -231,11 +246,11 @@ def _check_content(b: BackupIn) -> None:
                 raise InvalidInput("file", f"Session '{s.id}' was logged by '{s.keeper}', who is not among the keepers.")
             if s.ended_at <= s.started_at:
                 raise InvalidInput("file", f"Session '{s.id}' ends before it starts.")
-            check_names(s.activities, vocab.ACTIVITIES, "activities", "activity")
-            check_names(s.observations, vocab.OBSERVATIONS, "observations", "observation")
+            check_names(s.activities, vocab.ACTIVITIES, "file", f"activity in session '{s.id}'")
+            check_names(s.observations, vocab.OBSERVATIONS, "file", f"observation in session '{s.id}'")
             if s.extended_hold_end and s.extended_hold_end not in vocab.EXTENDED_HOLD_ENDINGS:
                 raise InvalidInput("file", f"Session '{s.id}' has an unknown extended hold ending.")
-            check_notes(s.notes)
+            check_notes(s.notes, "file")
     for model, kind in ((Household, "household"), (Cage, "cage"), (Animal, "animal"), (Session, "session")):
         wanted = [v for k, v in ids if k == kind]
         clash = model.objects.filter(public_id__in=wanted).values_list("public_id", flat=True).first()
@@ -244,16 +259,26 @@ def _check_content(b: BackupIn) -> None:
                                        "imported before, or overlaps it. Nothing was imported.")
 
 
+def _is_placeholder(user) -> bool:
+    return not user.has_usable_password() and not Membership.objects.filter(keeper=user).exists()
+
+
 @transaction.atomic
 def _write(b: BackupIn, keeper) -> dict:
     User = get_user_model()
     users = {}
     for k in b.keepers:
         user = User.objects.filter(username=k.username).first()
+        fields = {"first_name": k.first_name, "last_name": k.last_name, "email": k.email,
+                  "password": k.password or "!", "is_active": k.is_active, "date_joined": k.date_joined}
         if user is None:
-            user = User.objects.create(username=k.username, first_name=k.first_name, last_name=k.last_name,
-                                       email=k.email, password=k.password or "!", is_active=k.is_active,
-                                       date_joined=k.date_joined)
+            user = User.objects.create(username=k.username, **fields)
+        elif _is_placeholder(user):
+            # The command line made this keeper a moment ago (no password, no household):
+            # restoring their own backup brings back who they were.
+            for name, value in fields.items():
+                setattr(user, name, value)
+            user.save()
         users[k.username] = user
     counts = {"households": 0, "animals": 0, "sessions": 0}
     for h in b.households:

@@ -68,14 +68,29 @@ def role_of(keeper, household: Household) -> str | None:
     return m.role if m else None
 
 
+def _check_role(keeper, household: Household, write: bool, not_found: str) -> None:
+    role = role_of(keeper, household)
+    if role is None:
+        raise NotFound(not_found)
+    if write and role not in (Membership.OWNER, Membership.CARER):
+        raise NotAllowed(f"You can view '{household.name}' but not change it: ask an owner for the carer role.")
+
+
+def household_by_id(keeper, public_id: str, *, write: bool = False) -> Household:
+    household = Household.objects.filter(public_id=public_id).first()
+    if household is None:
+        raise NotFound("No such household.")
+    _check_role(keeper, household, write, "No such household.")
+    return household
+
+
 def household_for(keeper, ref: str | None = None, *, write: bool = False) -> Household:
     """The keeper's household by name or id; with no ref, their only household."""
     mine = households_of(keeper)
     if ref:
-        found = [h for h in mine.filter(public_id=ref)] or [h for h in mine.filter(name__iexact=ref.strip())]
-        if not found:
+        household = mine.filter(public_id=ref).first() or mine.filter(name__iexact=ref.strip()).first()
+        if household is None:
             raise NotFound(f"No household '{ref}' among yours. `gentling household list` shows them.")
-        household = found[0]
     else:
         count = mine.count()
         if count == 0:
@@ -84,17 +99,21 @@ def household_for(keeper, ref: str | None = None, *, write: bool = False) -> Hou
             names = ", ".join(h.name for h in mine)
             raise NotFound(f"You have several households ({names}); say which with --household.")
         household = mine.first()
-    if write and role_of(keeper, household) not in (Membership.OWNER, Membership.CARER):
-        raise NotAllowed(f"You can view '{household.name}' but not change it: ask an owner for the carer role.")
+    _check_role(keeper, household, write, f"No household '{ref}' among yours.")
     return household
+
+
+def animal_by_id(keeper, household: Household, public_id: str, *, write: bool = False) -> Animal:
+    _check_role(keeper, household, write, "No such animal.")
+    animal = Animal.objects.filter(household=household, public_id=public_id).first()
+    if animal is None:
+        raise NotFound("No such animal.")
+    return animal
 
 
 def animal_for(keeper, household: Household, ref: str, *, write: bool = False) -> Animal:
     """An animal of the household, by id or by name (case-insensitive)."""
-    if write:
-        household_for(keeper, household.public_id, write=True)
-    elif role_of(keeper, household) is None:
-        raise NotFound(f"No animal '{ref}' here.")
+    _check_role(keeper, household, write, f"No animal '{ref}' here.")
     ref = (ref or "").strip()
     animals = Animal.objects.filter(household=household)
     by_id = animals.filter(public_id=ref).first()

@@ -8,7 +8,7 @@ session and returned, so every interface shows them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
 
@@ -16,8 +16,8 @@ from ..domain import engine
 from ..domain.errors import InvalidInput, NotFound
 from ..domain.guardrails import Alert, check_session as guardrails_for
 from ..domain.validation import SessionInput, check_session
-from ..models import Animal, Household, Session, new_public_id
-from .households import household_for
+from ..models import Animal, Household, OpenSession, Session, new_public_id
+from .households import household_by_id
 from .progress import facts, local_time, local_today, protocol_for, record, records, refresh_snapshot
 
 
@@ -37,10 +37,8 @@ class Logged:
         return "up" if steps.index(self.step_after) > steps.index(self.step_before) else "back"
 
 
-@transaction.atomic
-def log_session(*, keeper, household: Household, animals: list[Animal], entry: SessionInput, now: datetime) -> list[Logged]:
-    """Record one sitting with one or more animals of the household."""
-    household_for(keeper, household.public_id, write=True)
+def _checked(keeper, household: Household, animals: list[Animal], entry: SessionInput, now: datetime):
+    household_by_id(keeper, household.public_id, write=True)
     if not animals:
         raise InvalidInput("animals", "Name at least one animal for the session.")
     unique = list({a.pk: a for a in animals}.values())
@@ -55,15 +53,33 @@ def log_session(*, keeper, household: Household, animals: list[Animal], entry: S
                 "started_at",
                 f"{animal.name} arrived on {animal.arrival_date.isoformat()}; a session on {day.isoformat()} is before that.",
             )
+    return unique, entry, day
+
+
+@transaction.atomic
+def log_session(*, keeper, household: Household, animals: list[Animal], entry: SessionInput, now: datetime) -> list[Logged]:
+    """Record one sitting with one or more animals of the household."""
+    unique, entry, day = _checked(keeper, household, animals, entry, now)
     sitting = new_public_id()
     today = local_today(household, now)
     return [_log_one(keeper, animal, entry, day, sitting, today) for animal in unique]
 
 
-def _log_one(keeper, animal: Animal, entry: SessionInput, day, sitting: str, today) -> Logged:
-    protocol = protocol_for(animal)
-    before_now = refresh_snapshot(animal, today).step_id
-    session = Session(
+def preview_alerts(*, keeper, household: Household, animals: list[Animal], entry: SessionInput, now: datetime) -> dict[Animal, list[Alert]]:
+    """The alerts saving this session would show, without saving anything."""
+    unique, entry, day = _checked(keeper, household, animals, entry, now)
+    return {animal: _alerts(animal, _session(keeper, animal, entry, day, "")) for animal in unique}
+
+
+def _alerts(animal: Animal, session: Session) -> list[Alert]:
+    """The guardrails for `session`, against where the animal stood when it began."""
+    new = record(session)
+    before = engine.progress_before(protocol_for(animal), facts(animal), records(animal), new)
+    return guardrails_for(protocol_for(animal), facts(animal), before, new)
+
+
+def _session(keeper, animal: Animal, entry: SessionInput, day, sitting: str) -> Session:
+    return Session(
         animal=animal,
         keeper=keeper,
         sitting=sitting,
@@ -77,10 +93,12 @@ def _log_one(keeper, animal: Animal, entry: SessionInput, day, sitting: str, tod
         extended_hold_end=entry.extended_hold_end or "",
         notes=entry.notes,
     )
-    new = record(session)
-    history = records(animal)
-    before = engine.progress_before(protocol, facts(animal), history, new)
-    alerts = guardrails_for(protocol, facts(animal), before, new)
+
+
+def _log_one(keeper, animal: Animal, entry: SessionInput, day, sitting: str, today) -> Logged:
+    before_now = refresh_snapshot(animal, today).step_id
+    session = _session(keeper, animal, entry, day, sitting)
+    alerts = _alerts(animal, session)
     session.alerts = [a.to_dict() for a in alerts]
     session.save()
     after_now = refresh_snapshot(animal, today).step_id
@@ -89,10 +107,70 @@ def _log_one(keeper, animal: Animal, entry: SessionInput, day, sitting: str, tod
 
 @transaction.atomic
 def delete_session(*, keeper, household: Household, public_id: str, now: datetime) -> Session:
-    household_for(keeper, household.public_id, write=True)
+    household_by_id(keeper, household.public_id, write=True)
     session = Session.objects.select_related("animal").filter(animal__household=household, public_id=public_id).first()
     if session is None:
         raise NotFound(f"No session '{public_id}' in {household.name}.")
     session.delete()
     refresh_snapshot(session.animal, local_today(household, now))
     return session
+
+
+def session_by_id(*, keeper, household: Household, public_id: str, write: bool = False) -> Session:
+    household_by_id(keeper, household.public_id, write=write)
+    session = Session.objects.select_related("animal", "keeper").filter(animal__household=household, public_id=public_id).first()
+    if session is None:
+        raise NotFound(f"No session '{public_id}' in {household.name}.")
+    return session
+
+
+@transaction.atomic
+def edit_session(*, keeper, household: Household, public_id: str, entry: SessionInput, now: datetime) -> Logged:
+    """Correct a session: same checks as logging, alerts recomputed, progress refreshed."""
+    session = session_by_id(keeper=keeper, household=household, public_id=public_id, write=True)
+    animal = session.animal
+    _, entry, day = _checked(keeper, household, [animal], entry, now)
+    today = local_today(household, now)
+    before_now = refresh_snapshot(animal, today).step_id
+    fresh = _session(session.keeper, animal, entry, day, session.sitting)
+    fresh.pk, fresh.public_id, fresh.created_at = session.pk, session.public_id, session.created_at
+    alerts = _alerts(animal, fresh)
+    fresh.alerts = [a.to_dict() for a in alerts]
+    fresh.save()
+    return Logged(animal, fresh, alerts, before_now, refresh_snapshot(animal, today).step_id)
+
+
+# --- sessions in progress (the web timer) ------------------------------------------
+
+
+@transaction.atomic
+def open_session(*, keeper, household: Household, animals: list[Animal], now: datetime) -> OpenSession:
+    household_by_id(keeper, household.public_id, write=True)
+    if not animals:
+        raise InvalidInput("animals", "Choose at least one animal for the session.")
+    for animal in animals:
+        if animal.household_id != household.pk or animal.status != "active":
+            raise NotFound(f"No active animal '{animal.name}' in {household.name}.")
+    timer = OpenSession.objects.create(household=household, keeper=keeper, started_at=now)
+    timer.animals.set(animals)
+    return timer
+
+
+def open_session_by_id(*, keeper, household: Household, public_id: str) -> OpenSession:
+    household_by_id(keeper, household.public_id, write=True)
+    timer = OpenSession.objects.filter(household=household, public_id=public_id).first()
+    if timer is None:
+        raise NotFound("That session was already saved or discarded.")
+    return timer
+
+
+@transaction.atomic
+def finish_open_session(*, keeper, timer: OpenSession, entry: SessionInput, now: datetime) -> list[Logged]:
+    """Save a timed session: it ran from the stored start until now."""
+    entry = SessionInput(timer.started_at, max(now, timer.started_at + timedelta(seconds=1)), entry.activities,
+                         entry.holds, entry.observations, entry.extended_hold_seconds, entry.extended_hold_end,
+                         entry.notes)
+    logged = log_session(keeper=keeper, household=timer.household, animals=list(timer.animals.all()),
+                         entry=entry, now=now)
+    timer.delete()
+    return logged

@@ -1,0 +1,52 @@
+"""The one place the web app fetches households and animals for a request.
+
+It wraps the service access helpers: an outsider gets a 404 (never another
+household's data) and a viewer gets a 403 on anything that writes.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from ..domain.errors import NotAllowed, NotFound
+from ..services import households as hs
+
+
+def household_for_request(request, hid: str, *, write: bool = False):
+    try:
+        household = hs.household_by_id(request.user, hid, write=write)
+    except NotFound:
+        raise Http404("No such household") from None
+    except NotAllowed as exc:
+        raise PermissionDenied(exc.message) from None
+    return household
+
+
+def animal_for_request(request, household, aid: str, *, write: bool = False):
+    try:
+        return hs.animal_by_id(request.user, household, aid, write=write)
+    except NotFound:
+        raise Http404("No such animal") from None
+    except NotAllowed as exc:
+        raise PermissionDenied(exc.message) from None
+
+
+def household_view(write: bool = False):
+    """Decorate a view taking (request, household, ...): fetches it or 404/403."""
+
+    def decorate(view):
+        @login_required
+        @wraps(view)
+        def wrapper(request, hid, *args, **kwargs):
+            needs_write = write or request.method not in ("GET", "HEAD")
+            household = household_for_request(request, hid, write=needs_write)
+            request.role = hs.role_of(request.user, household)
+            return view(request, household, *args, **kwargs)
+
+        return wrapper
+
+    return decorate

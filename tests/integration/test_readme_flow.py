@@ -1,0 +1,46 @@
+"""The README's first steps, run as a keeper would: the installed `gentling`
+console script, in its own process, with its own SQLite database."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+GENTLING = Path(sys.executable).with_name("gentling")
+
+
+@pytest.mark.slow
+def test_readme_flow(tmp_path):
+    assert GENTLING.exists(), f"the console script is not installed next to {sys.executable}"
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "GENTLING_TIME_ZONE", "GENTLING_SECRET_KEY"}}
+    env.update(GENTLING_HOME=str(tmp_path), GENTLING_KEEPER="readme-reader", COLUMNS="200")
+
+    def gentling(*args: str) -> subprocess.CompletedProcess:
+        done = subprocess.run([str(GENTLING), *args], env=env, cwd=tmp_path, capture_output=True, text=True,
+                              timeout=120)
+        assert done.returncode == 0, f"gentling {' '.join(args)} exited {done.returncode}:\n{done.stdout}\n{done.stderr}"
+        return done
+
+    start = gentling("start")
+    text = " ".join(start.stdout.split())
+    assert "Demo" in text
+    assert "Talk to them" in text
+    assert (tmp_path / "gentling.sqlite3").exists(), "the database should live in GENTLING_HOME"
+
+    gentling("household", "add", "My rats")
+    gentling("animal", "add", "Whiskers", "--species", "rat", "--source", "rescue", "--household", "My rats")
+    today = json.loads(gentling("today", "--household", "My rats", "--json").stdout)
+    assert today["household"] == "My rats"
+    (whiskers,) = today["animals"]
+    assert whiskers["name"] == "Whiskers"
+    assert [t["activity"] for t in whiskers["tasks"]] == ["talked"]
+
+    # `start` a second time keeps the demo it made.
+    again = gentling("start")
+    assert "A demo household was created" not in " ".join(again.stdout.split())
