@@ -85,6 +85,16 @@ class Progress:
         return to_plain(asdict(self))
 
 
+@dataclass(frozen=True)
+class DayState:
+    """Where the animal stood at the end of one day: for charts of progress over time."""
+
+    day: date
+    step_id: str
+    hold_target_seconds: int | None
+    paused: bool
+
+
 @dataclass
 class _State:
     protocol: Protocol
@@ -99,6 +109,7 @@ class _State:
     paused_since: date | None = None
     history: list[StepChange] = field(default_factory=list)
     sessions_counted: int = 0
+    days: list["DayState"] = field(default_factory=list)
 
     @property
     def step(self) -> Step:
@@ -114,6 +125,13 @@ def progress_before(protocol: Protocol, animal: AnimalFacts, sessions: Iterable[
     """Where the animal stood when `session` began: the basis for its guardrails."""
     earlier = [s for s in sessions if s.order < session.order and s.id != session.id]
     return _summarise(_replay(protocol, animal, earlier, session.day), session.day)
+
+
+def timeline(protocol: Protocol, animal: AnimalFacts, sessions: Iterable[SessionRecord], day: date) -> list[DayState]:
+    """One DayState per day from arrival to `day`, from the same replay as `progress`."""
+    state = _replay(protocol, animal, [s for s in sessions if s.day <= day], day)
+    _close_day(state)
+    return state.days
 
 
 def settling_days(protocol: Protocol, animal: AnimalFacts) -> int:
@@ -143,12 +161,17 @@ def _start(protocol: Protocol, animal: AnimalFacts) -> _State:
 def _roll_to(state: _State, day: date) -> None:
     """Pass the midnights up to `day`: holds grow, time-based steps end."""
     while state.day < day:
+        _close_day(state)
         if state.reached_target_today and state.step.holds and state.step.holds.grows:
             growth = state.protocol.source(state.animal.source).hold_growth_seconds
             state.hold_target = min(state.step.holds.trust_seconds, state.hold_target + growth)
         state.reached_target_today = False
         state.day += timedelta(days=1)
         _try_advance(state)
+
+
+def _close_day(state: _State) -> None:
+    state.days.append(DayState(state.day, state.step.id, state.hold_target, state.paused_since is not None))
 
 
 def _apply(state: _State, s: SessionRecord) -> None:
@@ -161,10 +184,11 @@ def _apply(state: _State, s: SessionRecord) -> None:
     if step.kind is StepKind.SETTLING:
         return
     calm = not (s.observations & set(state.protocol.fear_signs))
-    if step.holds and step.holds.grows and calm and s.longest_hold >= state.hold_target:
+    paused = state.paused_since is not None
+    if step.holds and step.holds.grows and calm and not paused and s.longest_hold >= state.hold_target:
         state.reached_target_today = True
     state.recent_observations.append(s.observations)
-    if state.paused_since is None and _qualifies(state, s):
+    if not paused and _qualifies(state, s):
         state.qualifying_days.append(s.day)
     reason = _setback_reason(state, s)
     if reason:
@@ -236,8 +260,11 @@ def _enter(state: _State, index: int, day: date, direction: str, reason: str) ->
 def _needs(state: _State) -> tuple[int, int, int]:
     adv = state.step.advance
     src = state.animal.source
+    sessions = state.protocol.needed(adv.sessions, src)
+    if adv.requires_completed_extended_hold:
+        sessions = max(sessions, 1)  # the completed extended hold itself
     return (
-        state.protocol.needed(adv.sessions, src),
+        sessions,
         state.protocol.needed(adv.distinct_days, src),
         adv.min_days_at_step,
     )

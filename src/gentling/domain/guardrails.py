@@ -66,7 +66,7 @@ def check_session(protocol: Protocol, animal: AnimalFacts, before: Progress, s: 
 
 
 def _check_holds(before: Progress, step, s: SessionRecord, add) -> None:
-    if not s.holds:
+    if not s.holds and "picked_up" not in s.activities:
         return
     allowed = before.hold_allowed_seconds
     if allowed == 0:
