@@ -22,6 +22,10 @@ def new_public_id() -> str:
     return secrets.token_urlsafe(9)
 
 
+def new_invite_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
 def _choices(mapping: dict[str, str]) -> list[tuple[str, str]]:
     return list(mapping.items())
 
@@ -150,3 +154,16 @@ class Photo(models.Model):
     content_type = models.CharField(max_length=32)
     data = models.BinaryField()
     uploaded_at = models.DateTimeField(default=timezone.now)
+
+
+class Invite(models.Model):
+    """An invitation link to join a household with a role. The token is the secret;
+    a link works until it is used, revoked or 14 days old."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="invites")
+    token = models.CharField(max_length=48, unique=True, default=new_invite_token, editable=False)
+    role = models.CharField(max_length=10, choices=Membership.ROLES)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    used_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    used_at = models.DateTimeField(null=True, blank=True)

@@ -1,3 +1,43 @@
-"""URLs. The web app (issue 3) and the API (issue 5) add their routes here."""
+"""URLs. Households and animals are addressed by unguessable public ids."""
 
-urlpatterns: list = []
+from django.contrib.auth import views as auth
+from django.urls import path
+
+from .web.views import accounts, animals, guide, households, sessions, today
+
+H = "h/<str:hid>/"
+
+urlpatterns = [
+    path("", households.home, name="home"),
+    path("accounts/signup/", accounts.signup, name="signup"),
+    path("accounts/login/", auth.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", auth.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/done/", auth.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("accounts/reset/", auth.PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/reset/sent/", auth.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("accounts/reset/<uidb64>/<token>/", auth.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
+    path("accounts/reset/done/", auth.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("households/", households.households, name="households"),
+    path("join/<str:token>/", households.join, name="join"),
+    path(H, today.today, name="today"),
+    path(H + "overview/", today.overview, name="overview"),
+    path(H + "people/", households.members, name="members"),
+    path(H + "people/invite/", households.invite_create, name="invite_create"),
+    path(H + "people/invite/<str:token>/revoke/", households.invite_revoke, name="invite_revoke"),
+    path(H + "animals/new/", animals.animal_new, name="animal_new"),
+    path(H + "animals/<str:aid>/", animals.animal_detail, name="animal"),
+    path(H + "animals/<str:aid>/edit/", animals.animal_edit, name="animal_edit"),
+    path(H + "animals/<str:aid>/photo/", animals.animal_photo, name="animal_photo"),
+    path(H + "animals/<str:aid>/photo/upload/", animals.animal_photo_upload, name="animal_photo_upload"),
+    path(H + "animals/<str:aid>/charts/<str:name>.svg", animals.animal_chart, name="animal_chart"),
+    path(H + "sessions/start/", sessions.session_start, name="session_start"),
+    path(H + "sessions/open/<str:sid>/", sessions.session_open, name="session_open"),
+    path(H + "sessions/open/<str:sid>/check/", sessions.session_check, name="session_check"),
+    path(H + "sessions/open/<str:sid>/discard/", sessions.session_discard, name="session_discard"),
+    path(H + "sessions/<str:sid>/edit/", sessions.session_edit, name="session_edit"),
+    path(H + "sessions/<str:sid>/delete/", sessions.session_delete, name="session_delete"),
+    path("guide/", guide.guide_index, name="guide_index"),
+    path("guide/<str:species>/", guide.guide, name="guide"),
+    path("guide/<str:species>/<str:step_id>/", guide.guide_step, name="guide_step"),
+]

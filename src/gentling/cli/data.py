@@ -10,8 +10,15 @@ from ..domain import vocab
 
 
 def add_commands(sub, common) -> None:
-    start = sub.add_parser("start", parents=[common], help="set up, load the demo household and show today's plan")
+    start = sub.add_parser("start", parents=[common],
+                           help="set up, load the demo household, show today's plan and serve the web app")
+    start.add_argument("--no-serve", action="store_true", help="set up and print the plan, but do not start the web app")
+    _serve_options(start)
     start.set_defaults(handler=cmd_start)
+
+    serve = sub.add_parser("serve", parents=[common], help="serve the web app (gunicorn)")
+    _serve_options(serve)
+    serve.set_defaults(handler=cmd_serve)
 
     demo = sub.add_parser("demo", parents=[common], help="create a realistic demo household with a few weeks of history")
     demo.add_argument("--reset", action="store_true", help="delete the demo household first and make it again")
@@ -49,22 +56,38 @@ def add_commands(sub, common) -> None:
     verify.set_defaults(handler=cmd_verify)
 
 
-def cmd_start(args, ctx) -> int:
-    from ..services.demo import DEMO_NAME, ensure_demo
+def _serve_options(p) -> None:
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
 
-    household, created = ensure_demo(keeper=ctx.keeper, now=ctx.now)
-    if not ctx.out.json_mode:
-        ctx.out.say("Gentling is set up." + (" A demo household was created." if created else ""), style="bold green")
-        ctx.out.say("The web app is not built yet: for now Gentling runs from this command line.", style="dim")
-    args.household = DEMO_NAME
-    args.date = None
+
+def cmd_start(args, ctx) -> int:
+    from ..services.demo import DEMO_NAME, demo_web_login, ensure_demo
     from .sessions import cmd_today
 
-    cmd_today(args, ctx)
-    if not ctx.out.json_mode:
+    household, created = ensure_demo(keeper=ctx.keeper, now=ctx.now)
+    username, password = demo_web_login(household)
+    address = f"http://{args.host}:{args.port}/"
+    if ctx.out.json_mode:
+        ctx.out.json({"household": household.name, "address": address, "login": username, "password": password})
+    else:
+        ctx.out.say("Gentling is set up." + (" A demo household was created." if created else ""), style="bold green")
+        args.household, args.date = DEMO_NAME, None
+        cmd_today(args, ctx)
         ctx.out.say("")
-        ctx.out.say("Next: gentling animal list --household Demo   |   gentling progress Ghost --household Demo   |   "
-                    "gentling --help", style="dim")
+        ctx.out.say(f"Web app: {address}   Demo login: {username} / {password}", style="bold")
+        ctx.out.say("(A new demo password is made each time you run `gentling start`.)", style="dim")
+    if args.no_serve:
+        return 0
+    return cmd_serve(args, ctx)
+
+
+def cmd_serve(args, ctx) -> int:
+    from ..server import serve
+
+    if not ctx.out.json_mode:
+        ctx.out.say(f"Serving Gentling on http://{args.host}:{args.port}/ (Ctrl+C stops it).", style="bold green")
+    serve(host=args.host, port=args.port)
     return 0
 
 

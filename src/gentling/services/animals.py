@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from datetime import date
 
@@ -11,7 +12,7 @@ from ..domain import vocab
 from ..domain.errors import InvalidInput
 from ..domain.guardrails import Alert
 from ..domain.validation import check_arrival, check_birth, check_choice, check_name, check_notes
-from ..models import Animal, Cage, Household, Session
+from ..models import Animal, Cage, Household, Photo, Session
 from .progress import refresh_snapshot
 
 HOUSING_NOT_CHECKED = Alert(
@@ -105,3 +106,25 @@ def edit_animal(*, animal: Animal, details: AnimalDetails, today: date) -> tuple
     animal.save()
     refresh_snapshot(animal, today)
     return animal, alerts
+
+
+PHOTO_MAX_BYTES = 5 * 1024 * 1024
+PHOTO_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+
+
+@transaction.atomic
+def set_photo(*, animal: Animal, upload) -> Photo:
+    """Store a profile photo. The image is checked with Pillow, not trusted by its name."""
+    from PIL import Image, UnidentifiedImageError
+
+    if upload.size > PHOTO_MAX_BYTES:
+        raise InvalidInput("photo", f"The photo is {upload.size // (1024 * 1024)} MB; the limit is 5 MB.")
+    data = upload.read()
+    try:
+        kind = Image.open(io.BytesIO(data)).format
+    except (UnidentifiedImageError, OSError):
+        kind = None
+    if kind not in PHOTO_TYPES:
+        raise InvalidInput("photo", "That file is not a JPEG, PNG or WebP picture.")
+    photo, _ = Photo.objects.update_or_create(animal=animal, defaults={"content_type": PHOTO_TYPES[kind], "data": data})
+    return photo

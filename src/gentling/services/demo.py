@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 
 from ..domain.validation import SessionInput
-from ..models import Animal, Household
+from ..models import Animal, Household, Membership
 from .animals import AnimalDetails, add_animal
 from .households import add_member, create_household, households_of, local_keeper
 from .progress import local_today, plan_for_household, protocol_for
@@ -50,6 +50,23 @@ DEMO_ANIMALS = [
     DemoAnimal("Nutmeg", "mouse", "female", "pet_store", 19, 6, "Mouse house",
                "Walks into the cardboard tunnel on her own now.", 0.1),
 ]
+
+
+DEMO_WEB_USER = "demo"
+
+
+def demo_web_login(household: Household) -> tuple[str, str]:
+    """A fresh random password for the demo household's web login, made on each call.
+    There is never a fixed default password."""
+    import secrets
+
+    user = local_keeper(DEMO_WEB_USER)
+    password = secrets.token_urlsafe(9)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    if not Membership.objects.filter(household=household, keeper=user).exists():
+        Membership.objects.create(household=household, keeper=user, role=Membership.OWNER)
+    return user.username, password
 
 
 def ensure_demo(*, keeper, now: datetime, reset: bool = False) -> tuple[Household, bool]:

@@ -7,6 +7,7 @@ household's data) and a viewer gets NotAllowed on writes.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
@@ -15,7 +16,7 @@ from django.db import transaction
 
 from ..domain.errors import InvalidInput, NotAllowed, NotFound
 from ..domain.validation import check_name
-from ..models import Animal, Household, Membership
+from ..models import Animal, Household, Invite, Membership
 
 
 def local_keeper(username: str):
@@ -126,3 +127,39 @@ def animal_for(keeper, household: Household, ref: str, *, write: bool = False) -
         ids = ", ".join(f"{a.name} ({a.public_id}, {a.status})" for a in named)
         raise NotFound(f"Several animals are called '{ref}': {ids}. Use the id instead.")
     return named[0]
+
+
+INVITE_DAYS = 14
+
+
+def create_invite(*, by, household: Household, role: str) -> Invite:
+    if role_of(by, household) != Membership.OWNER:
+        raise NotAllowed("Only an owner of the household can invite people.")
+    if role not in dict(Membership.ROLES):
+        raise InvalidInput("role", f"Unknown role '{role}': choose owner, carer or viewer.")
+    return Invite.objects.create(household=household, role=role, created_by=by)
+
+
+def open_invite(token: str, now: datetime) -> Invite:
+    invite = Invite.objects.select_related("household").filter(token=token, used_at__isnull=True).first()
+    if invite is None or invite.created_at < now - timedelta(days=INVITE_DAYS):
+        raise NotFound("This invitation link is not valid: it was used, revoked or is over 14 days old. Ask for a new one.")
+    return invite
+
+
+@transaction.atomic
+def accept_invite(*, keeper, token: str, now: datetime) -> Household:
+    invite = open_invite(token, now)
+    household = invite.household
+    current = role_of(keeper, household)
+    if current is None:
+        Membership.objects.create(household=household, keeper=keeper, role=invite.role)
+    invite.used_by, invite.used_at = keeper, now
+    invite.save(update_fields=["used_by", "used_at"])
+    return household
+
+
+def revoke_invite(*, by, household: Household, token: str) -> None:
+    if role_of(by, household) != Membership.OWNER:
+        raise NotAllowed("Only an owner of the household can revoke invitations.")
+    Invite.objects.filter(household=household, token=token, used_at__isnull=True).delete()

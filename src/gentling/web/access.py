@@ -6,11 +6,14 @@ household's data) and a viewer gets a 403 on anything that writes.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from functools import wraps
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils import timezone
 
 from ..domain.errors import NotAllowed, NotFound
 from ..services import households as hs
@@ -45,8 +48,21 @@ def household_view(write: bool = False):
             needs_write = write or request.method not in ("GET", "HEAD")
             household = household_for_request(request, hid, write=needs_write)
             request.role = hs.role_of(request.user, household)
-            return view(request, household, *args, **kwargs)
+            # Dates typed and shown on a household's pages are in its own time zone.
+            with timezone.override(ZoneInfo(household.time_zone)):
+                return view(request, household, *args, **kwargs)
 
         return wrapper
 
     return decorate
+
+
+@contextmanager
+def raise_for():
+    """Turn a service's NotFound / NotAllowed into a 404 / 403 page."""
+    try:
+        yield
+    except NotFound:
+        raise Http404("Not found") from None
+    except NotAllowed as exc:
+        raise PermissionDenied(exc.message) from None

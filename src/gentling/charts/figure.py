@@ -1,0 +1,185 @@
+"""What every chart shares: a styled figure made without pyplot, and SVG text out.
+
+Charts are drawn on the server and embedded in the web page and the printed
+report, so a figure is a plain `matplotlib.figure.Figure` on the SVG canvas:
+no pyplot, no global "current figure", no display. The figure is a white card
+(it reads as one on a dark page too); its colours keep at least 3:1 contrast
+on white for shapes and 7:1 for text.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import math
+import re
+import threading
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+import matplotlib
+import matplotlib.dates as mdates
+import numpy as np
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_svg import FigureCanvasSVG
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+WIDTH = 640  # SVG user units: at 640 px wide, text is 11-12 px
+HEIGHT = 260
+FONT_SIZE = 11
+TITLE_SIZE = 12
+TEXT = "#333333"  # 12.6:1 on white
+GRID = "#dddddd"
+BLUE = "#0072B2"  # Okabe-Ito blue (colour-blind safe), 5.1:1 on white
+VERMILLION = "#D55E00"  # Okabe-Ito vermillion, 3.9:1 on white: for shapes, not text
+BARS_UP_TO_DAYS = 120  # beyond this, one bar per day is too thin to read: draw weeks
+MIN_DAYS_SHOWN = 7
+CSS_CLASS = "gentling-chart"  # on every chart's root <svg>, for the page's CSS
+
+_POINTS_PER_INCH = 72  # the SVG backend writes points: one point per viewBox unit
+# rcParams are process-global; the lock keeps two threads from restoring each other's values.
+_SAVE_LOCK = threading.Lock()
+_REFERENCE = re.compile(r'(?:href="#|url\(#)([^")]+)')
+_ID = re.compile(r' id="([^"]+)"')
+
+
+def new_figure(height: int = HEIGHT) -> Figure:
+    """An empty white figure, WIDTH x `height` in SVG units, on the SVG canvas."""
+    fig = Figure(figsize=(WIDTH / _POINTS_PER_INCH, height / _POINTS_PER_INCH), layout="constrained", facecolor="white")
+    FigureCanvasSVG(fig)
+    return fig
+
+
+def new_axes(fig: Figure, title: str) -> Axes:
+    """One axes with the shared look: a left-aligned title, a muted grid, no box."""
+    ax = fig.add_subplot()
+    ax.set_title(title, loc="left", fontsize=TITLE_SIZE, color=TEXT, fontweight="bold")
+    ax.tick_params(labelsize=FONT_SIZE, colors=TEXT, length=3)
+    ax.xaxis.get_offset_text().set(fontsize=FONT_SIZE, color=TEXT)
+    ax.grid(True, color=GRID, linewidth=0.8)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    for side in ("left", "bottom"):
+        ax.spines[side].set_color(GRID)
+    return ax
+
+
+def days_between(first_day: date, last_day: date) -> list[date]:
+    """Every day from `first_day` to `last_day`, both included."""
+    return [first_day + timedelta(days=n) for n in range((last_day - first_day).days + 1)]
+
+
+def day_edges(days: Sequence[date]) -> np.ndarray:
+    """Edges of one-day slots centred on each day (matplotlib date numbers), len(days) + 1 values."""
+    centres = mdates.date2num(np.array(days, dtype="datetime64[D]"))
+    return np.append(centres - 0.5, centres[-1] + 0.5)
+
+
+def date_axis(ax: Axes, days: Sequence[date]) -> None:
+    """Dates along x from the first of `days` (consecutive days), at least a week wide.
+
+    A new animal's first days would otherwise be a few very wide bars.
+    """
+    span = max(len(days), MIN_DAYS_SHOWN)
+    start = day_edges(days)[0]
+    ax.set_xlim(start, start + span)
+    if span <= 31:
+        locator = mdates.DayLocator(interval=math.ceil(span / 7))  # whole days, never hours
+    else:
+        locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ax.grid(False, axis="x")
+
+
+def count_axis(ax: Axes) -> None:
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=5))
+
+
+def daily_bars(ax: Axes, days: Sequence[date], values: np.ndarray, *, color: str, label: str, weekly: str = "mean") -> Artist:
+    """One bar per day; for long spans, one filled step area of weekly values.
+
+    `values` is a float array, one per day (NaN for no value). Over more than
+    BARS_UP_TO_DAYS days, daily bars are too thin to read, so each week shows
+    its average day (`weekly="mean"`) or its best day (`weekly="max"`).
+    Either way it is one artist, so years of days stay fast to draw.
+    """
+    edges = day_edges(days)
+    if len(days) <= BARS_UP_TO_DAYS:
+        return ax.bar(edges[:-1] + 0.5, np.nan_to_num(values), width=0.8, color=color, label=label)
+    # Weeks end on the last day, so the latest week is a whole one; the first may be short.
+    starts = np.arange(-(-len(days) % 7), len(days), 7).clip(0)
+    note = "Each week's average day" if weekly == "mean" else "Each week's best day"
+    ax.set_xlabel(note, fontsize=FONT_SIZE, color=TEXT)
+    return ax.stairs(_per_week(values, weekly), np.append(edges[starts], edges[-1]), fill=True, color=color, label=label)
+
+
+def _per_week(values: np.ndarray, how: str) -> np.ndarray:
+    weeks = np.append(np.full(-len(values) % 7, np.nan), values).reshape(-1, 7)
+    if how == "max":
+        return np.fmax.reduce(weeks, axis=1)  # NaN only for a week with no value at all
+    known = ~np.isnan(weeks)
+    counts = known.sum(axis=1)
+    totals = np.where(known, weeks, 0).sum(axis=1)
+    return np.divide(totals, counts, out=np.full(len(counts), np.nan), where=counts > 0)
+
+
+def legend(ax: Axes, handles: Sequence[Artist]) -> None:
+    """A legend for `handles`, in that order, above the plot at the right, in line with the title."""
+    ax.legend(
+        handles=list(handles),
+        loc="lower right",
+        bbox_to_anchor=(1, 1),
+        ncols=4,
+        frameon=False,
+        borderaxespad=0.2,
+        fontsize=FONT_SIZE,
+        labelcolor=TEXT,
+    )
+
+
+def to_svg(fig: Figure, title: str, description: str) -> str:
+    """The figure as SVG text, ready to inline in HTML or save as a file.
+
+    The root <svg> gets role="img", an aria-label, and <title> and <desc>
+    children; it keeps its viewBox but loses the fixed width and height, so it
+    scales to its container. The same figure always gives the same text.
+    """
+    buf = io.StringIO()
+    # A fixed hash salt makes the ids of clip paths and markers repeatable.
+    settings = {"svg.hashsalt": f"gentling:{title}", "svg.fonttype": "none"}
+    with _SAVE_LOCK, matplotlib.rc_context(settings):
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+    return _accessible(buf.getvalue(), title, description)
+
+
+def empty_chart(title: str, message: str) -> str:
+    """A small card with the chart's title and a message, for when there is nothing to draw."""
+    fig = new_figure(height=120)
+    ax = new_axes(fig, title)
+    ax.set_axis_off()
+    ax.text(0.5, 0.45, message, ha="center", va="center", fontsize=FONT_SIZE, color=TEXT, transform=ax.transAxes)
+    return to_svg(fig, title, message)
+
+
+def _accessible(svg: str, title: str, description: str) -> str:
+    start = svg.index("<svg")  # drop the XML declaration and doctype: they break inline HTML
+    end = svg.index(">", start)
+    root = re.sub(r' (?:width|height)="[^"]*"', "", svg[start:end])
+    head = (
+        f'{root} class="{CSS_CLASS}" role="img" aria-label="{html.escape(title, quote=True)}">\n'
+        f" <title>{html.escape(title, quote=False)}</title>\n"
+        f" <desc>{html.escape(description, quote=False)}</desc>"
+    )
+    # matplotlib's stylesheet says `*{...}`; inline in a page, that would reach every element.
+    body = svg[end + 1 :].replace('<style type="text/css">*{', f'<style type="text/css">.{CSS_CLASS} *{{', 1)
+    return _drop_unused_ids(head + body)
+
+
+def _drop_unused_ids(svg: str) -> str:
+    """Remove ids nothing refers to (figure_1, text_3, ...): two charts on one page would repeat them."""
+    used = set(_REFERENCE.findall(svg))
+    return _ID.sub(lambda m: m.group(0) if m.group(1) in used else "", svg)

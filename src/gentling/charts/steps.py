@@ -1,0 +1,63 @@
+"""Days at each step of the ladder, every stay added up."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import NamedTuple
+
+from gentling.domain.engine import StepChange
+from gentling.domain.protocol import Protocol
+
+from .figure import BLUE, FONT_SIZE, TEXT, empty_chart, new_axes, new_figure, to_svg
+
+TITLE = "Days at each step"
+
+
+class StepTime(NamedTuple):
+    step_id: str
+    step_title: str
+    days: int
+
+
+def time_at_steps(protocol: Protocol, history: Iterable[StepChange], as_of: date) -> list[StepTime]:
+    """Every step of the ladder, in order, with the days spent at it up to `as_of`.
+
+    A stay runs from the day the animal entered the step to the day it left,
+    or to `as_of` for the step it is at; so, as in the engine, the day of
+    arrival at a step is day 0 there. An animal that moved back and returned
+    has its stays added up. Changes after `as_of`, and steps the protocol no
+    longer has, are left out.
+    """
+    changes = sorted((c for c in history if c.day <= as_of), key=lambda c: c.day)
+    days = {step.id: 0 for step in protocol.steps}
+    for change, following in zip(changes, changes[1:] + [None]):
+        left_on = following.day if following else as_of
+        if change.to_step in days:
+            days[change.to_step] += (left_on - change.day).days
+    return [StepTime(step.id, step.title, days[step.id]) for step in protocol.steps]
+
+
+def steps_chart(times: Sequence[StepTime]) -> str:
+    total = sum(t.days for t in times)
+    if not total:
+        return empty_chart(TITLE, "No days on the ladder yet")
+    row = 26
+    fig = new_figure(height=70 + row * len(times))
+    ax = new_axes(fig, TITLE)
+    positions = range(len(times))
+    bars = ax.barh(positions, [t.days for t in times], height=0.7, color=BLUE)
+    ax.bar_label(bars, labels=[_days_label(t.days) for t in times], padding=4, fontsize=FONT_SIZE, color=TEXT)
+    ax.set_yticks(positions, [t.step_title for t in times])
+    ax.invert_yaxis()  # the ladder reads from the top
+    ax.tick_params(axis="y", length=0)
+    ax.grid(False, axis="y")
+    ax.set_xlim(0, max(t.days for t in times) * 1.15)
+    ax.xaxis.set_visible(False)
+    ax.spines["bottom"].set_visible(False)
+    description = f"{total} days in all: " + "; ".join(f"{t.step_title}: {_days_label(t.days)}" for t in times) + "."
+    return to_svg(fig, TITLE, description)
+
+
+def _days_label(days: int) -> str:
+    return "1 day" if days == 1 else f"{days} days"

@@ -1,0 +1,107 @@
+/* Gentling: the session timer, the hold stopwatch and the extended-hold countdown.
+   The session's start time comes from the server, so a reload or a second device
+   shows the same elapsed time. Everything here also works by typing into the fields. */
+(function () {
+  "use strict";
+  function pad(n) { return String(n).padStart(2, "0"); }
+  function clock(seconds) {
+    var s = Math.max(0, Math.floor(seconds));
+    var h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60);
+    return (h ? h + ":" + pad(m) : pad(m)) + ":" + pad(s % 60);
+  }
+
+  function sessionTimer() {
+    var el = document.querySelector(".timer[data-started]");
+    if (!el) return;
+    var started = Date.parse(el.dataset.started);
+    function tick() { el.textContent = clock((Date.now() - started) / 1000); }
+    tick();
+    setInterval(tick, 1000);
+  }
+
+  function holdStopwatch() {
+    var button = document.getElementById("hold-button");
+    var field = document.getElementById("id_holds");
+    var list = document.getElementById("holds-list");
+    var clockEl = document.getElementById("hold-clock");
+    if (!button || !field) return;
+    var startedAt = null, timer = null;
+    function holds() {
+      return field.value.split(/[,;\s]+/).filter(Boolean);
+    }
+    function render() {
+      list.innerHTML = "";
+      holds().forEach(function (h, i) {
+        var li = document.createElement("li");
+        li.textContent = "Hold " + (i + 1) + ": " + h + " s";
+        list.appendChild(li);
+      });
+    }
+    function changed() {
+      render();
+      field.form.dispatchEvent(new Event("holds-changed"));
+    }
+    button.addEventListener("click", function () {
+      if (startedAt === null) {
+        startedAt = Date.now();
+        button.textContent = button.dataset.running;
+        button.setAttribute("aria-pressed", "true");
+        timer = setInterval(function () { clockEl.textContent = Math.round((Date.now() - startedAt) / 1000) + " s"; }, 250);
+      } else {
+        var seconds = Math.max(1, Math.round((Date.now() - startedAt) / 1000));
+        clearInterval(timer);
+        startedAt = null;
+        clockEl.textContent = seconds + " s";
+        button.textContent = button.dataset.idle;
+        button.setAttribute("aria-pressed", "false");
+        field.value = holds().concat([String(seconds)]).join(", ");
+        changed();
+      }
+    });
+    field.addEventListener("input", render);
+    render();
+  }
+
+  function extendedHold() {
+    var start = document.getElementById("countdown-start");
+    if (!start) return;
+    var done = document.getElementById("countdown-done");
+    var reasons = document.getElementById("stop-reasons");
+    var display = document.getElementById("countdown");
+    var minutes = document.getElementById("id_extended_hold_minutes");
+    var ending = document.getElementById("id_extended_hold_end");
+    var began = null, timer = null;
+    function elapsedMinutes() { return Math.max(1, Math.round((Date.now() - began) / 60000)); }
+    function finish(end) {
+      clearInterval(timer);
+      minutes.value = elapsedMinutes();
+      ending.value = end;
+      done.hidden = true;
+      reasons.hidden = true;
+      start.hidden = false;
+      minutes.form.dispatchEvent(new Event("holds-changed"));
+    }
+    start.addEventListener("click", function () {
+      began = Date.now();
+      start.hidden = true;
+      done.hidden = false;
+      reasons.hidden = false;
+      var box = minutes.form.querySelector('input[name="activities"][value="extended_hold"]');
+      if (box) box.checked = true;
+      timer = setInterval(function () {
+        var left = 20 * 60 - (Date.now() - began) / 1000;
+        display.textContent = left > 0 ? clock(left) : "+" + clock(-left) + " (20 minutes reached)";
+      }, 500);
+    });
+    done.addEventListener("click", function () { finish("completed"); });
+    reasons.querySelectorAll("button[data-end]").forEach(function (b) {
+      b.addEventListener("click", function () { finish(b.dataset.end); });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    sessionTimer();
+    holdStopwatch();
+    extendedHold();
+  });
+})();

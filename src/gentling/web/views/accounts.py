@@ -1,0 +1,21 @@
+"""Sign up. Log in, log out and passwords are Django's own views (see urls.py)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.shortcuts import redirect, render
+
+from ..forms import SignupForm
+
+
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, f"Welcome, {user.username}. Create your household to begin.")
+        return redirect(request.GET.get("next") or "households")
+    return render(request, "registration/signup.html", {"form": form})

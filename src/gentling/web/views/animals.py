@@ -1,0 +1,149 @@
+"""Animal pages: add, edit, profile with the ladder, charts and session history."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from ... import charts
+from ...domain import engine
+from ...domain.errors import InvalidInput
+from ...domain.protocol import StepKind
+from ...services.animals import AnimalDetails, add_animal, edit_animal, set_photo
+from ...services.progress import facts, local_today, protocol_for, records
+from ..access import animal_for_request, household_view
+from ..forms import AnimalForm, PhotoForm, apply_error
+
+SESSIONS_SHOWN = 20
+CHARTS = {
+    "holds": "Hold time per day against target",
+    "sessions": "Sessions per day",
+    "signs": "Comfort and fear signs",
+    "steps": "Time at each step",
+}
+
+
+def _details(data: dict) -> AnimalDetails:
+    return AnimalDetails(
+        name=data["name"], species=data["species"], sex=data["sex"], source=data["source"],
+        arrival_date=data["arrival_date"], birth_date=data["birth_date"],
+        birth_date_estimated=data["birth_date_estimated"], cage=data["cage"], status=data["status"],
+        notes=data["notes"], extended_hold_opt_in=data["extended_hold_opt_in"],
+        clear_birth_date=data["birth_date"] is None,
+    )
+
+
+@household_view(write=True)
+def animal_new(request, household):
+    today = local_today(household, timezone.now())
+    form = AnimalForm(request.POST or None, initial={"arrival_date": today, "species": "rat", "source": "pet_store"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            animal, alerts = add_animal(household=household, details=_details(form.cleaned_data), today=today)
+        except InvalidInput as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, f"{animal.name} is in. Here is the plan for today.")
+            for alert in alerts:
+                messages.warning(request, alert.message)
+            return redirect("today", household.public_id)
+    return render(request, "gentling/animal_form.html", {"household": household, "form": form, "nav": "overview"})
+
+
+@household_view(write=True)
+def animal_edit(request, household, aid):
+    animal = animal_for_request(request, household, aid, write=True)
+    today = local_today(household, timezone.now())
+    initial = {f: getattr(animal, f) for f in ("name", "species", "sex", "source", "arrival_date", "birth_date",
+                                               "birth_date_estimated", "status", "notes", "extended_hold_opt_in")}
+    initial["cage"] = animal.cage.name if animal.cage else ""
+    form = AnimalForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            animal, alerts = edit_animal(animal=animal, details=_details(form.cleaned_data), today=today)
+        except InvalidInput as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, f"Saved {animal.name}.")
+            for alert in alerts:
+                messages.warning(request, alert.message)
+            return redirect("animal", household.public_id, animal.public_id)
+    return render(request, "gentling/animal_form.html",
+                  {"household": household, "form": form, "animal": animal, "nav": "overview"})
+
+
+@household_view()
+def animal_detail(request, household, aid):
+    animal = animal_for_request(request, household, aid)
+    today = local_today(household, timezone.now())
+    protocol = protocol_for(animal)
+    prog = engine.progress(protocol, facts(animal), records(animal, today), today)
+    titles = {s.id: s.title for s in protocol.steps}
+    ladder = []
+    for i, step in enumerate(protocol.steps):
+        skipped = step.kind is StepKind.EXTENDED_HOLD and not animal.extended_hold_opt_in
+        state = "current" if i == prog.step_index else ("passed" if i < prog.step_index else "ahead")
+        if skipped and state == "passed":
+            state = "skipped"
+        ladder.append({"step": step, "state": state, "optional_skipped": skipped})
+    sessions = list(animal.sessions.select_related("keeper").order_by("-started_at")[:SESSIONS_SHOWN + 1])
+    return render(request, "gentling/animal.html", {
+        "household": household, "animal": animal, "progress": prog, "ladder": ladder, "nav": "overview",
+        "history": [(h, titles[h.to_step]) for h in reversed(prog.history)], "sessions": sessions[:SESSIONS_SHOWN],
+        "charts": CHARTS, "more_sessions": len(sessions) > SESSIONS_SHOWN, "sessions_shown": SESSIONS_SHOWN, "age_days": (today - animal.birth_date).days if animal.birth_date else None,
+        "can_write": request.role in ("owner", "carer"), "photo_form": PhotoForm(),
+    })
+
+
+@household_view()
+def animal_chart(request, household, aid, name):
+    animal = animal_for_request(request, household, aid)
+    if name not in CHARTS:
+        raise Http404("No such chart")
+    today = local_today(household, timezone.now())
+    protocol = protocol_for(animal)
+    recs = records(animal, today)
+    first = animal.arrival_date
+    if name == "holds":
+        days = engine.timeline(protocol, facts(animal), recs, today)
+        svg = charts.hold_chart(charts.hold_series(recs, days))
+    elif name == "sessions":
+        svg = charts.sessions_chart(charts.sessions_per_day(recs, first, today))
+    elif name == "signs":
+        svg = charts.signs_chart(charts.signs_per_day(recs, first, today))
+    else:
+        prog = engine.progress(protocol, facts(animal), recs, today)
+        svg = charts.steps_chart(charts.time_at_steps(protocol, prog.history, today))
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    response["Cache-Control"] = "private, max-age=60"
+    return response
+
+
+@household_view()
+def animal_photo(request, household, aid):
+    animal = animal_for_request(request, household, aid)
+    photo = getattr(animal, "photo", None)
+    if photo is None:
+        raise Http404("No photo")
+    response = HttpResponse(bytes(photo.data), content_type=photo.content_type)
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@require_POST
+@household_view(write=True)
+def animal_photo_upload(request, household, aid):
+    animal = animal_for_request(request, household, aid, write=True)
+    form = PhotoForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    else:
+        try:
+            set_photo(animal=animal, upload=form.cleaned_data["photo"])
+            messages.success(request, "Photo saved.")
+        except InvalidInput as exc:
+            messages.error(request, exc.message)
+    return redirect("animal", household.public_id, animal.public_id)

@@ -1,0 +1,62 @@
+"""Today: one card per active animal, grouped by cage; and the household overview."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from itertools import groupby
+
+from django.db.models import Max
+from django.shortcuts import render
+from django.utils import timezone
+
+from ...domain.errors import InvalidInput
+from ...domain.validation import parse_date
+from ...models import Session
+from ...services.progress import local_today, plan_for_household
+from ..access import household_view
+
+QUIET_DAYS = 3
+
+
+@household_view()
+def today(request, household):
+    real_today = local_today(household, timezone.now())
+    day, date_error = real_today, None
+    if request.GET.get("date"):
+        try:
+            day = parse_date(request.GET["date"], "date", real_today)
+        except InvalidInput as exc:
+            date_error = exc.message
+    plans = plan_for_household(household, day)
+    groups = [(cage, list(items)) for cage, items in groupby(
+        plans, key=lambda p: p.animal.cage.name if p.animal.cage else "No cage set")]
+    return render(request, "gentling/today.html", {
+        "household": household, "nav": "today", "day": day, "real_today": real_today,
+        "is_today": day == real_today, "previous": day - timedelta(days=1), "next": day + timedelta(days=1),
+        "groups": groups, "date_error": date_error, "can_write": request.role in ("owner", "carer"),
+    })
+
+
+@household_view()
+def overview(request, household):
+    today_ = local_today(household, timezone.now())
+    plans = plan_for_household(household, today_)
+    week_ago = today_ - timedelta(days=6)
+    recent = (Session.objects.filter(animal__household=household, day__gte=week_ago)
+              .select_related("keeper", "animal").order_by("-started_at"))
+    by_keeper: dict[str, int] = {}
+    for s in recent:
+        name = s.keeper.username if s.keeper else "(removed keeper)"
+        by_keeper[name] = by_keeper.get(name, 0) + 1
+    last_day = dict(Session.objects.filter(animal__household=household)
+                    .values("animal_id").annotate(last=Max("day")).values_list("animal_id", "last"))
+    rows = []
+    for p in plans:
+        last = last_day.get(p.animal.pk)
+        quiet = (today_ - last).days if last else (today_ - p.animal.arrival_date).days
+        rows.append({"item": p, "last": last, "quiet_days": quiet, "is_quiet": quiet >= QUIET_DAYS})
+    return render(request, "gentling/overview.html", {
+        "household": household, "nav": "overview", "rows": rows, "by_keeper": sorted(by_keeper.items()),
+        "quiet": [r for r in rows if r["is_quiet"]], "quiet_days": QUIET_DAYS, "week_ago": week_ago,
+        "can_write": request.role in ("owner", "carer"),
+    })
