@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -27,7 +31,7 @@ def test_readme_flow(tmp_path):
         assert done.returncode == 0, f"gentling {' '.join(args)} exited {done.returncode}:\n{done.stdout}\n{done.stderr}"
         return done
 
-    start = gentling("start")
+    start = gentling("start", "--no-serve")
     text = " ".join(start.stdout.split())
     assert "Demo" in text
     assert "Talk to them" in text
@@ -41,6 +45,36 @@ def test_readme_flow(tmp_path):
     assert whiskers["name"] == "Whiskers"
     assert [t["activity"] for t in whiskers["tasks"]] == ["talked"]
 
-    # `start` a second time keeps the demo it made.
-    again = gentling("start")
-    assert "A demo household was created" not in " ".join(again.stdout.split())
+    # `start` as the README runs it: it keeps the demo it made, prints the address and a
+    # demo login, and serves the web app until stopped.
+    port = _free_port()
+    server = subprocess.Popen([str(GENTLING), "start", "--port", str(port)], env=env, cwd=tmp_path,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        status = _wait_for(f"http://127.0.0.1:{port}/accounts/login/")
+        assert status == 200
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=30)[0]
+    text = " ".join(output.split())
+    assert "A demo household was created" not in text
+    assert f"http://127.0.0.1:{port}/" in text
+    assert re.search(r"Demo login: demo / \S{8,}", text)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for(url: str, seconds: float = 60) -> int:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.status
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)

@@ -12,6 +12,8 @@ again, and the two files differ only in `exported_at`.
 
 from __future__ import annotations
 
+import base64
+
 from datetime import date, datetime, timezone as dt_timezone
 from pathlib import Path
 from typing import Annotated, Literal
@@ -24,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ..domain import vocab
 from ..domain.errors import InvalidInput
 from ..domain.validation import check_name, check_names, check_notes
-from ..models import Animal, Cage, Household, Membership, Session
+from ..models import Animal, Cage, Household, Membership, Photo, Session
 from .households import check_time_zone
 from .progress import local_today, refresh_snapshot
 
@@ -65,7 +67,15 @@ def _animal(a: Animal) -> dict:
             "birth_date_estimated": a.birth_date_estimated, "source": a.source,
             "arrival_date": a.arrival_date.isoformat(), "cage": a.cage.public_id if a.cage else None,
             "status": a.status, "extended_hold_opt_in": a.extended_hold_opt_in, "notes": a.notes,
-            "created_at": _iso(a.created_at)}
+            "created_at": _iso(a.created_at), "photo": _photo(a)}
+
+
+def _photo(a: Animal) -> dict | None:
+    photo = Photo.objects.filter(animal=a).first()
+    if photo is None:
+        return None
+    return {"content_type": photo.content_type, "data": base64.b64encode(bytes(photo.data)).decode("ascii"),
+            "uploaded_at": _iso(photo.uploaded_at)}
 
 
 def _session(s: Session) -> dict:
@@ -107,6 +117,12 @@ class CageIn(_M):
     created_at: datetime
 
 
+class PhotoIn(_M):
+    content_type: Literal["image/jpeg", "image/png", "image/webp"]
+    data: Annotated[str, Field(max_length=7 * 1024 * 1024)]
+    uploaded_at: datetime
+
+
 class AnimalIn(_M):
     id: Id
     name: str
@@ -121,6 +137,7 @@ class AnimalIn(_M):
     extended_hold_opt_in: bool
     notes: str
     created_at: datetime
+    photo: PhotoIn | None = None
 
 
 class AlertIn(_M):
@@ -233,6 +250,11 @@ def _check_records(b: BackupIn) -> None:
                                          (a.source, vocab.SOURCES, "source"), (a.status, vocab.STATUSES, "status")):
                 if value not in choices:
                     raise InvalidInput("file", f"Animal '{a.name}' has an unknown {what} '{value}'.")
+            if a.photo is not None:
+                try:
+                    base64.b64decode(a.photo.data, validate=True)
+                except ValueError:
+                    raise InvalidInput("file", f"Animal '{a.name}' has a photo that is not valid base64.") from None
             if a.cage is not None and a.cage not in cages:
                 raise InvalidInput("file", f"Animal '{a.name}' lives in cage '{a.cage}', which is not in the backup.")
         for m in h.members:
@@ -294,6 +316,9 @@ def _write(b: BackupIn, keeper) -> dict:
                 birth_date=a.birth_date, birth_date_estimated=a.birth_date_estimated, source=a.source,
                 arrival_date=a.arrival_date, cage=cages.get(a.cage), status=a.status,
                 extended_hold_opt_in=a.extended_hold_opt_in, notes=a.notes, created_at=a.created_at)
+            if a.photo is not None:
+                Photo.objects.create(animal=animals[a.id], content_type=a.photo.content_type,
+                                     data=base64.b64decode(a.photo.data), uploaded_at=a.photo.uploaded_at)
         Session.objects.bulk_create([Session(
             public_id=s.id, animal=animals[s.animal], keeper=users.get(s.keeper), sitting=s.sitting,
             started_at=s.started_at, ended_at=s.ended_at, day=s.day, activities=s.activities, holds=s.holds,
