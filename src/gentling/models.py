@@ -83,6 +83,8 @@ class Animal(models.Model):
     cage = models.ForeignKey(Cage, null=True, blank=True, on_delete=models.SET_NULL, related_name="animals")
     status = models.CharField(max_length=16, choices=_choices(vocab.STATUSES), default="active")
     extended_hold_opt_in = models.BooleanField(default=False)
+    neutered_on = models.DateField(null=True, blank=True)
+    litter = models.ForeignKey("Litter", null=True, blank=True, on_delete=models.SET_NULL, related_name="pups")
     notes = models.TextField(blank=True, max_length=NOTES_MAX)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -167,3 +169,89 @@ class Invite(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     used_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     used_at = models.DateTimeField(null=True, blank=True)
+
+
+class Quarantine(models.Model):
+    """A new animal's quarantine. Its end is derived (protocol days, extended by
+    illness signs), never stored, so it can always be recomputed."""
+
+    AIR_SPACES = [("separate_building", "A different building"), ("another_room", "Another room"),
+                  ("same_room", "The same room")]
+    animal = models.ForeignKey(Animal, on_delete=models.CASCADE, related_name="quarantines")
+    started_on = models.DateField()
+    air_space = models.CharField(max_length=20, choices=AIR_SPACES, default="another_room")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-started_on", "-id"]
+
+
+class HealthCheck(models.Model):
+    """A daily health check: the signs seen (empty: all well)."""
+
+    animal = models.ForeignKey(Animal, on_delete=models.CASCADE, related_name="health_checks")
+    keeper = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    day = models.DateField()
+    signs = models.JSONField(default=list)
+    notes = models.TextField(blank=True, max_length=NOTES_MAX)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["day", "id"]
+
+
+class CageStay(models.Model):
+    """Who lived in which cage, when. An override of the housing guardrail keeps its reason."""
+
+    animal = models.ForeignKey(Animal, on_delete=models.CASCADE, related_name="cage_stays")
+    cage = models.ForeignKey(Cage, on_delete=models.CASCADE, related_name="stays")
+    moved_in_on = models.DateField()
+    moved_out_on = models.DateField(null=True, blank=True)
+    moved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    override_reason = models.TextField(blank=True, max_length=NOTES_MAX)
+    overridden = models.JSONField(default=list, help_text="The refusals an owner overrode.")
+
+    class Meta:
+        ordering = ["moved_in_on", "id"]
+
+
+class Introduction(models.Model):
+    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="introductions")
+    newcomers = models.ManyToManyField(Animal, related_name="introductions_as_newcomer")
+    residents = models.ManyToManyField(Animal, related_name="introductions_as_resident")
+    cage = models.ForeignKey(Cage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    started_on = models.DateField()
+    cage_cleaned_on = models.DateField(null=True, blank=True)
+    finished_on = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-started_on", "-id"]
+
+
+class IntroductionMeeting(models.Model):
+    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    introduction = models.ForeignKey(Introduction, on_delete=models.CASCADE, related_name="meetings")
+    keeper = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    started_at = models.DateTimeField()
+    day = models.DateField()
+    duration_seconds = models.PositiveIntegerField()
+    behaviours = models.JSONField(default=list)
+    notes = models.TextField(blank=True, max_length=NOTES_MAX)
+
+    class Meta:
+        ordering = ["started_at", "id"]
+
+
+class Litter(models.Model):
+    """Pups born at home, socialized together from birth."""
+
+    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="litters")
+    name = models.CharField(max_length=NAME_MAX)
+    species = models.CharField(max_length=10, choices=_choices(vocab.SPECIES))
+    birth_date = models.DateField()
+    mother = models.ForeignKey(Animal, null=True, blank=True, on_delete=models.SET_NULL, related_name="litters_born")
+    separated_on = models.DateField(null=True, blank=True, help_text="When the sexes were separated.")
+    notes = models.TextField(blank=True, max_length=NOTES_MAX)

@@ -193,12 +193,26 @@ def test_animal_edit_rename_status_and_cage(cli, household):
     assert [a["name"] for a in cli("animal", "list", "--all", "--json").json["animals"]] == ["Sir Whiskers"]
 
 
-def test_animal_edit_into_an_occupied_cage_warns_about_introductions(cli, household):
-    make_animal(household, "Whiskers", cage="Big cage")
-    make_animal(household, "Nibbles")
+def test_moving_a_newcomer_into_an_occupied_cage_is_refused_with_the_reason(cli, household):
+    make_animal(household, "Whiskers", sex="female", cage="Big cage", arrived=TODAY - timedelta(days=60))
+    make_animal(household, "Nibbles", sex="female", arrived=TODAY - timedelta(days=2))
     r = cli("animal", "edit", "Nibbles", "--cage", "Big cage", "--json")
+    assert r.code == 1
+    assert "quarantine" in r.json["error"] and "introduced" in r.json["error"]
+    assert Animal.objects.get(name="Nibbles").cage is None
+
+
+def test_an_owner_can_override_the_housing_guardrail_with_a_reason(cli, household):
+    make_animal(household, "Whiskers", sex="female", cage="Big cage", arrived=TODAY - timedelta(days=60))
+    make_animal(household, "Nibbles", sex="female", arrived=TODAY - timedelta(days=2))
+    refused = cli("animal", "edit", "Nibbles", "--cage", "Big cage", "--override-reason", "vet advice", as_=CARER)
+    assert refused.code == 1 and "owner" in refused.text
+    r = cli("animal", "edit", "Nibbles", "--cage", "Big cage", "--override-reason", "Sisters, vet advice", "--json")
     assert r.code == 0
-    assert [a["code"] for a in r.json["alerts"]] == ["housing_not_checked"]
+    assert {a["code"] for a in r.json["alerts"]} >= {"quarantine_not_finished", "introduction_not_done"}
+    stay = Animal.objects.get(name="Nibbles").cage_stays.get()
+    assert stay.override_reason == "Sisters, vet advice"
+    assert "quarantine_not_finished" in stay.overridden
 
 
 def test_a_viewer_cannot_edit_an_animal(cli, household):

@@ -16,6 +16,8 @@ def add_commands(sub, common) -> None:
                           description="Add a rat or mouse. Example: gentling animal add Whiskers --species rat --source rescue")
     add.add_argument("name")
     _detail_options(add, adding=True)
+    add.add_argument("--air-space", choices=["separate_building", "another_room", "same_room"],
+                     help="where a newcomer spends its quarantine (default another_room)")
     add.set_defaults(handler=cmd_add)
 
     lst = asub.add_parser("list", parents=[common], help="list the household's animals")
@@ -44,7 +46,10 @@ def _detail_options(p, adding: bool) -> None:
     born = p.add_mutually_exclusive_group()
     born.add_argument("--born", metavar="DATE", help="birth date, YYYY-MM-DD")
     born.add_argument("--age", metavar="AGE", help="estimated age today, e.g. 10w, 4m, 1y")
-    p.add_argument("--cage", metavar="NAME", help="the cage it lives in")
+    p.add_argument("--cage", metavar="NAME", help="the cage it lives in (moves into an occupied cage are guarded)")
+    p.add_argument("--override-reason", metavar="TEXT", default="",
+                   help="owners only: why a refused cage move should happen anyway (recorded)")
+    p.add_argument("--neutered-on", metavar="DATE", help="males: the date of neutering")
     p.add_argument("--notes", help="anything worth remembering (favourite treats, ...)")
     opt = p.add_mutually_exclusive_group()
     opt.add_argument("--extended-hold-opt-in", dest="opt_in", action="store_const", const=True,
@@ -53,7 +58,7 @@ def _detail_options(p, adding: bool) -> None:
                      help="do not offer the extended hold (the default)")
 
 
-def _details(args, ctx, today: date):
+def _details(args, today: date):
     from ..services.animals import AnimalDetails
 
     d = AnimalDetails(
@@ -66,7 +71,11 @@ def _details(args, ctx, today: date):
         status=getattr(args, "status", None),
         extended_hold_opt_in=args.opt_in,
         clear_birth_date=getattr(args, "clear_birth_date", False),
+        air_space=getattr(args, "air_space", None),
+        override_reason=args.override_reason,
     )
+    if args.neutered_on:
+        d.neutered_on = parse_date(args.neutered_on, "neutered_on", today)
     if args.arrived:
         d.arrival_date = parse_date(args.arrived, "arrival_date", today)
     if args.born:
@@ -83,7 +92,7 @@ def cmd_add(args, ctx) -> int:
 
     household = household_for(ctx.keeper, args.household, write=True)
     today = local_today(household, ctx.now)
-    animal, alerts = add_animal(household=household, details=_details(args, ctx, today), today=today)
+    animal, alerts = add_animal(keeper=ctx.keeper, household=household, details=_details(args, today), today=today)
     return _show(ctx, animal, today, alerts=[a.to_dict() for a in alerts], heading=f"Added {animal.name}.")
 
 
@@ -95,7 +104,7 @@ def cmd_edit(args, ctx) -> int:
     household = household_for(ctx.keeper, args.household, write=True)
     today = local_today(household, ctx.now)
     animal = animal_for(ctx.keeper, household, args.animal, write=True)
-    animal, alerts = edit_animal(animal=animal, details=_details(args, ctx, today), today=today)
+    animal, alerts = edit_animal(keeper=ctx.keeper, animal=animal, details=_details(args, today), today=today)
     return _show(ctx, animal, today, alerts=[a.to_dict() for a in alerts], heading=f"Saved {animal.name}.")
 
 

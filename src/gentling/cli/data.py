@@ -131,7 +131,13 @@ def cmd_household_list(args, ctx) -> int:
 
 
 def cmd_vocab(args, ctx) -> int:
-    data = vocab.as_dict()
+    from ..domain.arrivals import arrivals_protocol
+
+    behaviours = arrivals_protocol().behaviours
+    data = {**vocab.as_dict(), "introduction_behaviours": [
+        {"name": k, "label": v, "kind": kind} for kind, group in (("normal", behaviours.normal),
+                                                                  ("danger", behaviours.danger))
+        for k, v in group.items()]}
     if ctx.out.json_mode:
         ctx.out.json(data)
         return 0
@@ -141,6 +147,8 @@ def cmd_vocab(args, ctx) -> int:
                   [[o["name"], o["signal"], o["meaning"]] for o in data["observations"]])
     ctx.out.table("Extended hold endings (--extended-hold-end)", ["Name", "Meaning"],
                   [[e["name"], e["label"]] for e in data["extended_hold_endings"]])
+    ctx.out.table("Introduction behaviours (gentling intro meet --saw ...)", ["Name", "Kind", "Meaning"],
+                  [[b["name"], b["kind"], b["label"]] for b in data["introduction_behaviours"]])
     ctx.out.say("Sources: " + ", ".join(vocab.SOURCES) + ".   Species: " + ", ".join(vocab.SPECIES) + ".")
     return 0
 

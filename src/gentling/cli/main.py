@@ -15,7 +15,7 @@ import sys
 from dataclasses import dataclass
 from datetime import datetime
 
-from . import animals, data, sessions
+from . import animals, arrivals, data, sessions
 from .render import Out
 
 
@@ -39,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     data.add_commands(sub, common)
     animals.add_commands(sub, common)
     sessions.add_commands(sub, common)
+    arrivals.add_commands(sub, common)
     return parser
 
 

@@ -88,38 +88,92 @@ def cmd_log(args, ctx) -> int:
 
 def cmd_today(args, ctx) -> int:
     from ..services.households import household_for
-    from ..services.progress import local_today, plan_for_household
+    from ..services.progress import local_today
+    from ..services.today import today_for_household
 
     household = household_for(ctx.keeper, args.household)
     today = local_today(household, ctx.now)
     day = parse_date(args.date, "date", today) if args.date else today
-    plans = plan_for_household(household, day)
+    t = today_for_household(household, day)
     if ctx.out.json_mode:
-        ctx.out.json({"household": household.name, "date": day.isoformat(), "animals": [
-            {"id": p.animal.public_id, "name": p.animal.name, "species": p.animal.species,
-             "cage": p.animal.cage.name if p.animal.cage else None, **p.plan.to_dict()} for p in plans]})
+        ctx.out.json(_today_json(household, t))
         return 0
     out = ctx.out
     when = "Today" if day == today else day.strftime("%A")
     out.say(f"{when}, {day:%d %B %Y}: {household.name}", style="bold")
-    if not plans:
+    if not t.animals:
         out.say("No active animals yet. Add one: gentling animal add NAME --species rat --source pet_store")
-    for p in plans:
-        plan = p.plan
-        cage = f", {p.animal.cage.name}" if p.animal.cage else ""
+    for p in t.animals:
+        _say_animal(out, p, t.quarantines.get(p.animal.pk))
+    for it in t.introductions:
         out.say("")
-        out.say(f"{p.animal.name} ({vocab.SPECIES[p.animal.species].lower()}{cage}), day {plan.day_number}: "
-                f"{plan.step_title}", style="bold cyan")
-        out.say(f"  {plan.step_summary}")
-        for notice in plan.notices:
-            out.say(f"  ! {notice}", style="yellow")
-        for task in plan.tasks:
-            mark = "[x]" if task.is_done else "[ ]"
-            done = f"  ({task.done_today} of {task.times_per_day} done)" if task.times_per_day > 1 else ""
-            out.say(f"  {mark} {task.text}{done}", style="green" if task.is_done else None)
-        if plan.avoid:
-            out.say("  Avoid: " + "; ".join(plan.avoid), style="dim")
+        out.say(f"Introduction: {', '.join(it.newcomers)} to {', '.join(it.residents)}: {it.progress.stage_title}",
+                style="bold magenta")
+        if it.progress.waiting_for_quarantine_until:
+            out.say(f"  Waits for the end of quarantine on {it.progress.waiting_for_quarantine_until.isoformat()}.")
+        else:
+            out.say(f"  {it.summary}")
+            if it.progress.meetings_needed:
+                out.say(f"  Good meetings: {it.progress.good_meetings} of {it.progress.meetings_needed}; "
+                        f"next meeting about {it.progress.next_meeting_seconds // 60} min.")
+    for lt in t.litters:
+        out.say("")
+        out.say(f"Litter {lt.litter.name}, {lt.advice.age_days} days old", style="bold")
+        for item in lt.advice.items:
+            out.say(f"  [ ] {item}")
+        if lt.advice.alert:
+            out.say(f"  ! {lt.advice.alert}", style="bold red" if lt.advice.alert_level == "stop" else "yellow")
     return 0
+
+
+def _say_animal(out, p, quarantine) -> None:
+    plan = p.plan
+    cage = f", {p.animal.cage.name}" if p.animal.cage else ""
+    out.say("")
+    out.say(f"{p.animal.name} ({vocab.SPECIES[p.animal.species].lower()}{cage}), day {plan.day_number}: "
+            f"{plan.step_title}", style="bold cyan")
+    out.say(f"  {plan.step_summary}")
+    for notice in plan.notices:
+        out.say(f"  ! {notice}", style="yellow")
+    if quarantine:
+        q = quarantine.status
+        out.say(f"  Quarantine: {q.days_left} day(s) left, until {q.ends_on.isoformat()}.", style="magenta")
+        if not q.air_space_ok:
+            out.say(f"  ! {q.air_space_note}", style="yellow")
+        for care in quarantine.care:
+            out.say(f"  [ ] {care}")
+    for task in plan.tasks:
+        mark = "[x]" if task.is_done else "[ ]"
+        done = f"  ({task.done_today} of {task.times_per_day} done)" if task.times_per_day > 1 else ""
+        out.say(f"  {mark} {task.text}{done}", style="green" if task.is_done else None)
+    if plan.avoid:
+        out.say("  Avoid: " + "; ".join(plan.avoid), style="dim")
+
+
+def _today_json(household, t) -> dict:
+    def quarantine(pk):
+        q = t.quarantines.get(pk)
+        if q is None:
+            return None
+        return {"ends_on": q.status.ends_on.isoformat(), "days_left": q.status.days_left,
+                "air_space": q.status.air_space, "air_space_ok": q.status.air_space_ok, "care": list(q.care)}
+
+    return {
+        "household": household.name, "date": t.day.isoformat(),
+        "animals": [{"id": p.animal.public_id, "name": p.animal.name, "species": p.animal.species,
+                     "cage": p.animal.cage.name if p.animal.cage else None, **p.plan.to_dict(),
+                     "quarantine": quarantine(p.animal.pk)} for p in t.animals],
+        "introductions": [{"id": it.introduction.public_id, "newcomers": list(it.newcomers),
+                           "residents": list(it.residents), "stage": it.progress.stage_id,
+                           "stage_title": it.progress.stage_title,
+                           "waiting_until": (it.progress.waiting_for_quarantine_until.isoformat()
+                                             if it.progress.waiting_for_quarantine_until else None),
+                           "good_meetings": it.progress.good_meetings, "meetings_needed": it.progress.meetings_needed,
+                           "next_meeting_seconds": it.progress.next_meeting_seconds} for it in t.introductions],
+        "litters": [{"id": lt.litter.public_id, "name": lt.litter.name, "age_days": lt.advice.age_days,
+                     "items": list(lt.advice.items), "separate_by": lt.advice.separate_by.isoformat(),
+                     "alert": lt.advice.alert, "alert_level": lt.advice.alert_level} for lt in t.litters],
+    }
 
 
 def cmd_progress(args, ctx) -> int:

@@ -175,12 +175,14 @@ def _close_day(state: _State) -> None:
 
 
 def _apply(state: _State, s: SessionRecord) -> None:
-    state.sessions_counted += 1
     step = state.step
     if s.observations & vocab.HEALTH_SIGNS:
         state.paused_since = state.paused_since or s.day
     elif "health_cleared" in s.observations:
         state.paused_since = None
+    if not s.is_session:
+        return  # a health check only tells the engine about health
+    state.sessions_counted += 1
     if step.kind is StepKind.SETTLING:
         return
     calm = not (s.observations & set(state.protocol.fear_signs))

@@ -46,6 +46,7 @@ class AnimalPlan:
 
 def plan_for_day(protocol: Protocol, progress: Progress, sessions_today: list[SessionRecord]) -> AnimalPlan:
     """The plan for `progress.as_of`, with what the day's sessions already did."""
+    sessions_today = [s for s in sessions_today if s.is_session]
     step = protocol.steps[progress.step_index]
     items: list[PlanItem] = list(protocol.daily)
     notices: list[str] = []

@@ -33,6 +33,11 @@ class SessionRecord:
     observations: frozenset[str] = field(default_factory=frozenset)
     extended_hold_seconds: int | None = None
     extended_hold_end: str | None = None
+    kind: str = "session"  # or "health_check": a daily check that only notes health signs
+
+    @property
+    def is_session(self) -> bool:
+        return self.kind == "session"
 
     @property
     def longest_hold(self) -> int:

@@ -12,16 +12,10 @@ from ..domain import vocab
 from ..domain.errors import InvalidInput
 from ..domain.guardrails import Alert
 from ..domain.validation import check_arrival, check_birth, check_choice, check_name, check_notes
-from ..models import Animal, Cage, Household, Photo, Session
+from ..models import Animal, Household, Photo, Session
+from .arrivals import move_animal, needs_quarantine, quarantine_of, start_quarantine
+from .households import household_by_id
 from .progress import refresh_snapshot
-
-HOUSING_NOT_CHECKED = Alert(
-    "housing_not_checked",
-    "warning",
-    "Gentling does not check quarantine and introductions yet. Never put a new animal straight in with "
-    "residents: quarantine it (about 3 weeks) and introduce it step by step first.",
-)
-
 
 @dataclass
 class AnimalDetails:
@@ -38,7 +32,11 @@ class AnimalDetails:
     status: str | None = None
     notes: str | None = None
     extended_hold_opt_in: bool | None = None
+    neutered_on: date | None = None
     clear_birth_date: bool = False
+    clear_neutered_on: bool = False
+    air_space: str | None = None  # where a newcomer spends its quarantine
+    override_reason: str = ""  # an owner's reason to override the housing guardrail
 
 
 def _apply(animal: Animal, d: AnimalDetails, today: date) -> None:
@@ -64,37 +62,46 @@ def _apply(animal: Animal, d: AnimalDetails, today: date) -> None:
         animal.notes = check_notes(d.notes)
     if d.extended_hold_opt_in is not None:
         animal.extended_hold_opt_in = d.extended_hold_opt_in
-
-
-def _house(animal: Animal, cage_name: str | None) -> list[Alert]:
-    if cage_name is None:
-        return []
-    if cage_name.strip() == "":
-        animal.cage = None
-        return []
-    name = check_name(cage_name, "cage", "Cage name")
-    cage, _ = Cage.objects.get_or_create(household=animal.household, name=name)
-    others = cage.animals.filter(status="active").exclude(pk=animal.pk).exists()
-    moved = animal.cage_id != cage.pk
-    animal.cage = cage
-    return [HOUSING_NOT_CHECKED] if others and moved else []
+    if d.clear_neutered_on:
+        animal.neutered_on = None
+    elif d.neutered_on is not None:
+        if animal.sex != "male":
+            raise InvalidInput("neutered_on", "Only a male is neutered; set the sex to male first.")
+        if d.neutered_on > today:
+            raise InvalidInput("neutered_on", "The neutering date is in the future.")
+        animal.neutered_on = d.neutered_on
 
 
 @transaction.atomic
-def add_animal(*, household: Household, details: AnimalDetails, today: date) -> tuple[Animal, list[Alert]]:
+def add_animal(*, keeper=None, household: Household, details: AnimalDetails, today: date) -> tuple[Animal, list[Alert]]:
+    """Add an animal; a newcomer to a household that keeps its species starts in quarantine,
+    and its cage goes through the housing guardrail (refused: nothing is saved)."""
+    if keeper is not None:
+        household_by_id(keeper, household.public_id, write=True)
     missing = [f for f in ("name", "species", "source") if getattr(details, f) is None]
     if missing:
         raise InvalidInput(missing[0], f"An animal needs a {missing[0]}.")
     animal = Animal(household=household, arrival_date=details.arrival_date or today)
     _apply(animal, details, today)
-    alerts = _house(animal, details.cage)
+    quarantined = needs_quarantine(household, animal.species, animal.source)
     animal.save()
+    alerts: list[Alert] = []
+    if quarantined:
+        start_quarantine(animal=animal, air_space=details.air_space or "another_room", started_on=animal.arrival_date)
+        status = quarantine_of(animal, today)
+        alerts.append(Alert("quarantine_started", "caution",
+                            f"{animal.name} starts in quarantine until {status.ends_on.isoformat()}. {status.air_space_note}"))
+    if details.cage:
+        alerts += move_animal(keeper=keeper, animal=animal, cage_name=details.cage, day=today,
+                              override_reason=details.override_reason).alerts
     refresh_snapshot(animal, today)
     return animal, alerts
 
 
 @transaction.atomic
-def edit_animal(*, animal: Animal, details: AnimalDetails, today: date) -> tuple[Animal, list[Alert]]:
+def edit_animal(*, keeper=None, animal: Animal, details: AnimalDetails, today: date) -> tuple[Animal, list[Alert]]:
+    if keeper is not None:
+        household_by_id(keeper, animal.household.public_id, write=True)
     _apply(animal, details, today)
     first = Session.objects.filter(animal=animal).order_by("day").values_list("day", flat=True).first()
     if first is not None and animal.arrival_date > first:
@@ -102,8 +109,11 @@ def edit_animal(*, animal: Animal, details: AnimalDetails, today: date) -> tuple
             "arrival_date",
             f"Sessions were logged from {first.isoformat()}; the arrival date cannot be after that.",
         )
-    alerts = _house(animal, details.cage)
     animal.save()
+    alerts: list[Alert] = []
+    if details.cage is not None:
+        alerts = move_animal(keeper=keeper, animal=animal, cage_name=details.cage, day=today,
+                             override_reason=details.override_reason).alerts
     refresh_snapshot(animal, today)
     return animal, alerts
 

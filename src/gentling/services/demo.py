@@ -88,7 +88,7 @@ def _build(keeper, now: datetime) -> Household:
     animals = {}
     for spec in DEMO_ANIMALS:
         arrival = today - timedelta(days=spec.days_ago)
-        animal, _ = add_animal(household=household, today=today, details=AnimalDetails(
+        animal, _ = add_animal(keeper=keeper, household=household, today=today, details=AnimalDetails(
             name=spec.name, species=spec.species, sex=spec.sex, source=spec.source, arrival_date=arrival,
             birth_date=arrival - timedelta(weeks=spec.weeks_old_on_arrival),
             birth_date_estimated=spec.source == "rescue", cage=spec.cage, notes=spec.notes,

@@ -17,7 +17,7 @@ from ..domain import engine
 from ..domain.plan import AnimalPlan, plan_for_day
 from ..domain.protocol import Protocol, shipped_protocol
 from ..domain.records import AnimalFacts, SessionRecord
-from ..models import Animal, Household, ProgressSnapshot, Session
+from ..models import Animal, HealthCheck, Household, ProgressSnapshot, Session
 
 
 def protocol_for(animal: Animal) -> Protocol:
@@ -42,11 +42,19 @@ def record(s: Session) -> SessionRecord:
     )
 
 
+def health_record(c: HealthCheck) -> SessionRecord:
+    return SessionRecord(id=f"health-{c.pk}", day=c.day, at=c.created_at, duration_seconds=0,
+                         observations=frozenset(c.signs), kind="health_check")
+
+
 def records(animal: Animal, until: date | None = None) -> list[SessionRecord]:
-    qs = Session.objects.filter(animal=animal)
+    """The animal's sessions and health checks, as the engine reads them."""
+    sessions = Session.objects.filter(animal=animal)
+    checks = HealthCheck.objects.filter(animal=animal)
     if until is not None:
-        qs = qs.filter(day__lte=until)
-    return [record(s) for s in qs.order_by("started_at", "public_id")]
+        sessions, checks = sessions.filter(day__lte=until), checks.filter(day__lte=until)
+    found = [record(s) for s in sessions] + [health_record(c) for c in checks]
+    return sorted(found, key=lambda r: r.order)
 
 
 def local_today(household: Household, now: datetime | None = None) -> date:

@@ -1,0 +1,255 @@
+"""New arrivals: quarantine, health checks, introductions and guarded cage moves.
+
+The rules are in domain.arrivals; this module stores and fetches. A move that
+the guardrail refuses raises HousingRefused with every reason; an owner can
+override with a written reason, which is recorded on the cage stay.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db import transaction
+
+from ..domain import vocab
+from ..domain.arrivals import (
+    HousingProblem, IntroductionProgress, Meeting, QuarantineStatus, Resident, arrivals_protocol,
+    danger_signs, housing_problems, introduction_progress, quarantine_status,
+)
+from ..domain.errors import GentlingError, InvalidInput, NotAllowed, NotFound
+from ..domain.guardrails import Alert
+from ..domain.validation import check_choice, check_name, check_names, check_notes
+from ..models import (
+    Animal, Cage, CageStay, HealthCheck, Household, Introduction, IntroductionMeeting, Membership, Quarantine,
+)
+from .households import household_by_id, role_of
+from .progress import local_time, local_today, records, refresh_snapshot
+
+AIR_SPACES = dict(Quarantine.AIR_SPACES)
+
+
+class HousingRefused(GentlingError):
+    def __init__(self, problems: list[HousingProblem]):
+        self.problems = problems
+        super().__init__(" ".join(p.message for p in problems) + " An owner can override with a written reason.", "cage")
+
+
+# --- quarantine ----------------------------------------------------------------
+
+
+def needs_quarantine(household: Household, species: str, source: str, exclude: Animal | None = None) -> bool:
+    """A newcomer joining a household that already keeps its species starts in quarantine."""
+    if source == "born_at_home":
+        return False
+    others = Animal.objects.filter(household=household, species=species, status="active")
+    if exclude is not None:
+        others = others.exclude(pk=exclude.pk)
+    return others.exists()
+
+
+def start_quarantine(*, animal: Animal, air_space: str, started_on: date) -> Quarantine:
+    air = check_choice(air_space, AIR_SPACES, "air_space", "air space")
+    return Quarantine.objects.create(animal=animal, started_on=started_on, air_space=air)
+
+
+def sign_days(animal: Animal) -> list[date]:
+    """Days with an illness sign, from health checks and from handling sessions."""
+    return sorted({r.day for r in records(animal) if r.observations & vocab.HEALTH_SIGNS})
+
+
+def quarantine_of(animal: Animal, day: date) -> QuarantineStatus | None:
+    q = animal.quarantines.first()
+    if q is None or q.started_on > day:
+        return None
+    return quarantine_status(arrivals_protocol(), started_on=q.started_on, source=animal.source,
+                             air_space=q.air_space, sign_days=sign_days(animal), day=day)
+
+
+@transaction.atomic
+def record_health_check(*, keeper, animal: Animal, day: date, signs: list[str], notes: str = "", today: date) -> HealthCheck:
+    household_by_id(keeper, animal.household.public_id, write=True)
+    if day > today:
+        raise InvalidInput("day", "A health check cannot be in the future.")
+    if day < animal.arrival_date:
+        raise InvalidInput("day", f"{animal.name} arrived on {animal.arrival_date.isoformat()}.")
+    allowed = {k: v for k, v in vocab.OBSERVATIONS.items()
+               if v.signal in (vocab.Signal.HEALTH, vocab.Signal.NEUTRAL, vocab.Signal.CLEARED)}
+    checked = check_names(signs, allowed, "signs", "health sign")
+    check = HealthCheck.objects.create(animal=animal, keeper=keeper, day=day, signs=checked, notes=check_notes(notes))
+    refresh_snapshot(animal, today)  # an illness sign pauses the handling program
+    return check
+
+
+# --- housing -------------------------------------------------------------------
+
+
+def resident(animal: Animal, day: date) -> Resident:
+    q = quarantine_of(animal, day)
+    return Resident(animal.public_id, animal.name, animal.species, animal.sex, animal.birth_date,
+                    animal.neutered_on, None if q is None or q.done else q.ends_on,
+                    cohort=f"{animal.arrival_date.isoformat()}/{animal.source}")
+
+
+def _introduced(animal: Animal, others: list[Animal], day: date) -> bool:
+    """True when an introduction that covers the animal and every resident reached move-in."""
+    others_ids = {o.pk for o in others}
+    for intro in Introduction.objects.filter(household=animal.household).prefetch_related("newcomers", "residents"):
+        members = {a.pk for a in intro.newcomers.all()} | {a.pk for a in intro.residents.all()}
+        if animal.pk in members and others_ids <= members and introduction_of(intro, day).at_move_in:
+            return True
+    return False
+
+
+def check_move(animal: Animal, cage: Cage, day: date) -> list[HousingProblem]:
+    others = list(cage.animals.filter(status="active").exclude(pk=animal.pk))
+    if not others:
+        return []
+    me = resident(animal, day)
+    strangers = [o for o in others if resident(o, day).cohort != me.cohort]
+    return housing_problems(me, [resident(o, day) for o in others],
+                            introduced=_introduced(animal, strangers, day), day=day)
+
+
+@dataclass(frozen=True)
+class Move:
+    animal: Animal
+    cage: Cage | None
+    problems: list[HousingProblem]  # what was overridden or only cautioned
+
+    @property
+    def alerts(self) -> list[Alert]:
+        return [Alert(p.code, "warning" if p.blocking else "caution", p.message) for p in self.problems]
+
+
+@transaction.atomic
+def move_animal(*, keeper, animal: Animal, cage_name: str | None, day: date, override_reason: str = "") -> Move:
+    """Move an animal into a cage (created if new), or out of any cage with an empty name.
+    Refused with every reason when the housing guardrail says no, unless an owner overrides."""
+    if keeper is not None:
+        household_by_id(keeper, animal.household.public_id, write=True)
+    current = CageStay.objects.filter(animal=animal, moved_out_on__isnull=True).first()
+    if not (cage_name or "").strip():
+        if current:
+            current.moved_out_on = day
+            current.save(update_fields=["moved_out_on"])
+        animal.cage = None
+        animal.save(update_fields=["cage"])
+        return Move(animal, None, [])
+    name = check_name(cage_name, "cage", "Cage name")
+    cage, _ = Cage.objects.get_or_create(household=animal.household, name=name)
+    if animal.cage_id == cage.pk:
+        return Move(animal, cage, [])
+    problems = check_move(animal, cage, day)
+    blocking = [p for p in problems if p.blocking]
+    reason = check_notes(override_reason, "override_reason")
+    if blocking and not reason:
+        raise HousingRefused(blocking)
+    if blocking and role_of(keeper, animal.household) != Membership.OWNER:
+        raise NotAllowed("Only an owner can override the housing guardrail. " + " ".join(p.message for p in blocking))
+    if current:
+        current.moved_out_on = day
+        current.save(update_fields=["moved_out_on"])
+    CageStay.objects.create(animal=animal, cage=cage, moved_in_on=day, moved_by=keeper,
+                            override_reason=reason if blocking else "",
+                            overridden=[p.code for p in blocking])
+    animal.cage = cage
+    animal.save(update_fields=["cage"])
+    return Move(animal, cage, problems)
+
+
+# --- introductions --------------------------------------------------------------
+
+
+def _meeting(m: IntroductionMeeting) -> Meeting:
+    return Meeting(m.public_id, m.started_at, m.day, m.duration_seconds, frozenset(m.behaviours))
+
+
+def introduction_of(intro: Introduction, day: date) -> IntroductionProgress:
+    members = list(intro.newcomers.all()) + list(intro.residents.all())
+    ends = [q.ends_on for a in members if (q := quarantine_of(a, day)) is not None]
+    done_on = max(ends, default=intro.started_on)
+    return introduction_progress(arrivals_protocol(), started_on=intro.started_on, quarantine_done_on=done_on,
+                                 cage_cleaned_on=intro.cage_cleaned_on,
+                                 meetings=[_meeting(m) for m in intro.meetings.all()], day=day)
+
+
+@transaction.atomic
+def start_introduction(*, keeper, household: Household, newcomers: list[Animal], residents: list[Animal],
+                       cage_name: str | None, day: date) -> Introduction:
+    household_by_id(keeper, household.public_id, write=True)
+    if not newcomers or not residents:
+        raise InvalidInput("animals", "An introduction needs at least one newcomer and one resident.")
+    if {a.pk for a in newcomers} & {a.pk for a in residents}:
+        raise InvalidInput("animals", "An animal cannot be both a newcomer and a resident.")
+    for a in [*newcomers, *residents]:
+        if a.household_id != household.pk:
+            raise NotFound(f"No animal '{a.name}' in {household.name}.")
+    species = {a.species for a in [*newcomers, *residents]}
+    if len(species) > 1:
+        raise InvalidInput("animals", "Rats and mice are not introduced to each other.")
+    cage = None
+    if cage_name:
+        cage, _ = Cage.objects.get_or_create(household=household, name=check_name(cage_name, "cage", "Cage name"))
+    intro = Introduction.objects.create(household=household, started_on=day, cage=cage, created_by=keeper)
+    intro.newcomers.set(newcomers)
+    intro.residents.set(residents)
+    return intro
+
+
+def introduction_by_id(*, keeper, household: Household, public_id: str, write: bool = False) -> Introduction:
+    household_by_id(keeper, household.public_id, write=write)
+    intro = Introduction.objects.filter(household=household, public_id=public_id).first()
+    if intro is None:
+        raise NotFound(f"No introduction '{public_id}' in {household.name}.")
+    return intro
+
+
+@dataclass(frozen=True)
+class MeetingLogged:
+    meeting: IntroductionMeeting
+    progress: IntroductionProgress
+    alerts: list[Alert]
+
+
+@transaction.atomic
+def log_meeting(*, keeper, intro: Introduction, started_at: datetime, duration_seconds: int,
+                behaviours: list[str], notes: str, now: datetime) -> MeetingLogged:
+    household = intro.household
+    household_by_id(keeper, household.public_id, write=True)
+    p = arrivals_protocol()
+    known = {**p.behaviours.normal, **p.behaviours.danger}
+    chosen = check_names(behaviours, known, "behaviours", "behaviour")
+    if started_at > now + timedelta(minutes=2):
+        raise InvalidInput("started_at", "The meeting starts in the future; log meetings that happened.")
+    if not 0 < duration_seconds <= 12 * 3600:
+        raise InvalidInput("duration", "A meeting lasts more than zero and at most 12 hours.")
+    day = local_time(household, started_at).date()
+    before = introduction_of(intro, day)
+    if before.waiting_for_quarantine_until:
+        raise InvalidInput("started_at", f"Quarantine runs until {before.waiting_for_quarantine_until.isoformat()}: "
+                                         "no meetings before then.")
+    meeting = IntroductionMeeting.objects.create(
+        introduction=intro, keeper=keeper, started_at=started_at, day=day, duration_seconds=duration_seconds,
+        behaviours=chosen, notes=check_notes(notes))
+    after = introduction_of(intro, local_today(household, now))
+    alerts = []
+    danger = danger_signs(p, chosen)
+    if danger:
+        labels = ", ".join(p.behaviours.danger[d].lower() for d in danger)
+        alerts.append(Alert("separate_now", "stop", f"Danger: {labels}. {p.introduction.separate_advice} "
+                                                    f"The introduction goes back to '{after.stage_title}'."))
+    return MeetingLogged(meeting, after, alerts)
+
+
+@transaction.atomic
+def mark_cage_cleaned(*, keeper, intro: Introduction, day: date) -> Introduction:
+    household_by_id(keeper, intro.household.public_id, write=True)
+    intro.cage_cleaned_on = day
+    intro.save(update_fields=["cage_cleaned_on"])
+    return intro
+
+
+def active_introductions(household: Household):
+    return Introduction.objects.filter(household=household, finished_on__isnull=True).prefetch_related(
+        "newcomers", "residents", "meetings")

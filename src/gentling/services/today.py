@@ -1,0 +1,65 @@
+"""Everything a household should do on a day: each animal's handling plan, its
+quarantine care, the introductions under way and the litters' needs. The CLI's
+`gentling today` and the web's Today page both render this."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from ..domain.arrivals import IntroductionProgress, QuarantineStatus, arrivals_protocol
+from ..domain.litters import LitterAdvice, litter_advice
+from ..models import Household, Introduction, Litter
+from .arrivals import active_introductions, introduction_of, quarantine_of
+from .progress import AnimalToday, plan_for_household
+
+
+@dataclass(frozen=True)
+class QuarantineToday:
+    status: QuarantineStatus
+    care: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class IntroductionToday:
+    introduction: Introduction
+    progress: IntroductionProgress
+    newcomers: tuple[str, ...]
+    residents: tuple[str, ...]
+    summary: str
+    tips: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LitterToday:
+    litter: Litter
+    advice: LitterAdvice
+
+
+@dataclass(frozen=True)
+class HouseholdToday:
+    day: date
+    animals: list[AnimalToday]
+    quarantines: dict[int, QuarantineToday]  # by animal pk
+    introductions: list[IntroductionToday]
+    litters: list[LitterToday]
+
+
+def today_for_household(household: Household, day: date) -> HouseholdToday:
+    p = arrivals_protocol()
+    animals = plan_for_household(household, day)
+    quarantines = {}
+    for item in animals:
+        status = quarantine_of(item.animal, day)
+        if status is not None and not status.done:
+            quarantines[item.animal.pk] = QuarantineToday(status, tuple(d.text for d in p.quarantine.daily))
+    intros = []
+    for intro in active_introductions(household):
+        prog = introduction_of(intro, day)
+        stage = p.introduction.stages[prog.stage_index]
+        intros.append(IntroductionToday(
+            intro, prog, tuple(a.name for a in intro.newcomers.all()), tuple(a.name for a in intro.residents.all()),
+            stage.summary, tuple(stage.tips)))
+    litters = [LitterToday(litter, litter_advice(litter.species, litter.birth_date, day, litter.separated_on))
+               for litter in Litter.objects.filter(household=household, birth_date__lte=day)]
+    return HouseholdToday(day, animals, quarantines, intros, [lt for lt in litters if lt.advice.items or lt.advice.alert])
