@@ -34,13 +34,13 @@ SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = [h for h in env_str("GENTLING_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",") if h]
 
 INSTALLED_APPS = [
+    "gentling",  # first, so its templates override Django's (e.g. the password reset subject)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
-    "gentling",
 ]
 
 MIDDLEWARE = [

@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth
 from django.urls import path
 
-from .web.views import accounts, animals, guide, households, sessions, today
+from .web.views import accounts, animals, arrivals, guide, households, sessions, today
 
 H = "h/<str:hid>/"
 
@@ -37,6 +37,11 @@ urlpatterns = [
     path(H + "sessions/open/<str:sid>/discard/", sessions.session_discard, name="session_discard"),
     path(H + "sessions/<str:sid>/edit/", sessions.session_edit, name="session_edit"),
     path(H + "sessions/<str:sid>/delete/", sessions.session_delete, name="session_delete"),
+    path(H + "cages/", arrivals.cages, name="cages"),
+    path(H + "animals/<str:aid>/health-check/", arrivals.health_check, name="health_check"),
+    path(H + "introductions/", arrivals.introductions, name="introductions"),
+    path(H + "introductions/<str:iid>/", arrivals.introduction, name="introduction"),
+    path(H + "introductions/<str:iid>/cleaned/", arrivals.introduction_cleaned, name="introduction_cleaned"),
     path("guide/", guide.guide_index, name="guide_index"),
     path("guide/<str:species>/", guide.guide, name="guide"),
     path("guide/<str:species>/<str:step_id>/", guide.guide_step, name="guide_step"),

@@ -68,9 +68,12 @@ def parse_date(text: str, field_name: str, today: date) -> date:
     if raw == "yesterday":
         return today - timedelta(days=1)
     try:
-        return date.fromisoformat(raw)
+        value = date.fromisoformat(raw)
     except ValueError:
         raise InvalidInput(field_name, f"'{text}' is not a date. Write it as YYYY-MM-DD, e.g. {today.isoformat()}.") from None
+    if abs(value.year - today.year) > 50:
+        raise InvalidInput(field_name, f"{value.isoformat()} is too far from today to be right; check the year.")
+    return value
 
 
 def parse_moment(text: str, field_name: str, now: datetime) -> datetime:

@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
 
 from ..domain import vocab
-from ..domain.errors import InvalidInput
+from ..domain.errors import GentlingError
 from ..models import Membership
 
 SESSION_FIELDS = {
@@ -21,7 +21,7 @@ SESSION_FIELDS = {
 }
 
 
-def apply_error(form: forms.Form, exc: InvalidInput, aliases: dict[str, str] | None = None) -> None:
+def apply_error(form: forms.Form, exc: GentlingError, aliases: dict[str, str] | None = None) -> None:
     field = (aliases or {}).get(exc.field, exc.field)
     form.add_error(field if field in form.fields else None, exc.message)
 
@@ -59,7 +59,17 @@ class AnimalForm(forms.Form):
     birth_date = forms.DateField(required=False, label="Born on", widget=forms.DateInput(attrs={"type": "date"}))
     birth_date_estimated = forms.BooleanField(required=False, label="The birth date is an estimate")
     cage = forms.CharField(required=False, max_length=200, help_text="The cage they live in (optional).")
+    neutered_on = forms.DateField(required=False, label="Neutered on (males)", widget=forms.DateInput(attrs={"type": "date"}),
+                                  help_text="A male counts as fertile for 6 weeks after neutering.")
     status = forms.ChoiceField(choices=list(vocab.STATUSES.items()), initial="active")
+    air_space = forms.ChoiceField(
+        required=False, label="Where will a newcomer spend its quarantine?",
+        choices=[("another_room", "Another room in this home"), ("separate_building", "A different building"),
+                 ("same_room", "The same room as the others")],
+        help_text="Only asked when you already keep this species: newcomers start in quarantine.")
+    override_reason = forms.CharField(
+        required=False, max_length=2000, label="Owner's reason to override a refused cage move",
+        help_text="Leave empty. Only if Gentling refused the move and you, an owner, are sure: it is recorded.")
     notes = forms.CharField(required=False, widget=forms.Textarea, max_length=5000,
                             help_text="Favourite treats, quirks, history.")
     extended_hold_opt_in = forms.BooleanField(

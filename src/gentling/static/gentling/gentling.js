@@ -99,7 +99,29 @@
     });
   }
 
+  function meetingTimer() {
+    var start = document.getElementById("meeting-start");
+    if (!start) return;
+    var stop = document.getElementById("meeting-stop");
+    var clockEl = document.getElementById("meeting-clock");
+    var minutes = document.getElementById("id_minutes");
+    var began = null, timer = null;
+    start.addEventListener("click", function () {
+      began = Date.now();
+      start.hidden = true;
+      stop.hidden = false;
+      timer = setInterval(function () { clockEl.textContent = clock((Date.now() - began) / 1000); }, 500);
+    });
+    stop.addEventListener("click", function () {
+      clearInterval(timer);
+      minutes.value = Math.max(1, Math.round((Date.now() - began) / 60000));
+      stop.hidden = true;
+      start.hidden = false;
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    meetingTimer();
     sessionTimer();
     holdStopwatch();
     extendedHold();

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from ..forms import SignupForm
 
@@ -17,5 +18,8 @@ def signup(request):
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, f"Welcome, {user.username}. Create your household to begin.")
-        return redirect(request.GET.get("next") or "households")
+        target = request.GET.get("next", "")
+        safe = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                               require_https=request.is_secure())
+        return redirect(target if target and safe else "households")
     return render(request, "registration/signup.html", {"form": form})

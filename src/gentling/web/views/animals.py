@@ -10,12 +10,14 @@ from django.views.decorators.http import require_POST
 
 from ... import charts
 from ...domain import engine
-from ...domain.errors import InvalidInput
+from ...domain.errors import InvalidInput, NotAllowed
 from ...domain.protocol import StepKind
 from ...services.animals import AnimalDetails, add_animal, edit_animal, set_photo
+from ...services.arrivals import HousingRefused, quarantine_of
 from ...services.progress import facts, local_today, protocol_for, records
 from ..access import animal_for_request, household_view
 from ..forms import AnimalForm, PhotoForm, apply_error
+from .arrivals import HealthCheckForm
 
 SESSIONS_SHOWN = 20
 CHARTS = {
@@ -32,7 +34,9 @@ def _details(data: dict) -> AnimalDetails:
         arrival_date=data["arrival_date"], birth_date=data["birth_date"],
         birth_date_estimated=data["birth_date_estimated"], cage=data["cage"], status=data["status"],
         notes=data["notes"], extended_hold_opt_in=data["extended_hold_opt_in"],
-        clear_birth_date=data["birth_date"] is None,
+        clear_birth_date=data["birth_date"] is None, neutered_on=data["neutered_on"],
+        clear_neutered_on=data["neutered_on"] is None, air_space=data["air_space"] or None,
+        override_reason=data["override_reason"],
     )
 
 
@@ -42,15 +46,16 @@ def animal_new(request, household):
     form = AnimalForm(request.POST or None, initial={"arrival_date": today, "species": "rat", "source": "pet_store"})
     if request.method == "POST" and form.is_valid():
         try:
-            animal, alerts = add_animal(household=household, details=_details(form.cleaned_data), today=today)
-        except InvalidInput as exc:
+            animal, alerts = add_animal(keeper=request.user, household=household, details=_details(form.cleaned_data), today=today)
+        except (InvalidInput, HousingRefused) as exc:
             apply_error(form, exc)
         else:
             messages.success(request, f"{animal.name} is in. Here is the plan for today.")
             for alert in alerts:
                 messages.warning(request, alert.message)
             return redirect("today", household.public_id)
-    return render(request, "gentling/animal_form.html", {"household": household, "form": form, "nav": "overview"})
+    return render(request, "gentling/animal_form.html",
+                  {"household": household, "form": form, "nav": "overview", "is_owner": request.role == "owner"})
 
 
 @household_view(write=True)
@@ -58,21 +63,22 @@ def animal_edit(request, household, aid):
     animal = animal_for_request(request, household, aid, write=True)
     today = local_today(household, timezone.now())
     initial = {f: getattr(animal, f) for f in ("name", "species", "sex", "source", "arrival_date", "birth_date",
-                                               "birth_date_estimated", "status", "notes", "extended_hold_opt_in")}
+                                               "birth_date_estimated", "status", "notes", "extended_hold_opt_in",
+                                               "neutered_on")}
     initial["cage"] = animal.cage.name if animal.cage else ""
     form = AnimalForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            animal, alerts = edit_animal(animal=animal, details=_details(form.cleaned_data), today=today)
-        except InvalidInput as exc:
+            animal, alerts = edit_animal(keeper=request.user, animal=animal, details=_details(form.cleaned_data), today=today)
+        except (InvalidInput, HousingRefused, NotAllowed) as exc:
             apply_error(form, exc)
         else:
             messages.success(request, f"Saved {animal.name}.")
             for alert in alerts:
                 messages.warning(request, alert.message)
             return redirect("animal", household.public_id, animal.public_id)
-    return render(request, "gentling/animal_form.html",
-                  {"household": household, "form": form, "animal": animal, "nav": "overview"})
+    return render(request, "gentling/animal_form.html", {"household": household, "form": form, "animal": animal,
+                                                         "nav": "overview", "is_owner": request.role == "owner"})
 
 
 @household_view()
@@ -89,12 +95,15 @@ def animal_detail(request, household, aid):
         if skipped and state == "passed":
             state = "skipped"
         ladder.append({"step": step, "state": state, "optional_skipped": skipped})
+    quarantine = quarantine_of(animal, today)
     sessions = list(animal.sessions.select_related("keeper").order_by("-started_at")[:SESSIONS_SHOWN + 1])
     return render(request, "gentling/animal.html", {
         "household": household, "animal": animal, "progress": prog, "ladder": ladder, "nav": "overview",
         "history": [(h, titles[h.to_step]) for h in reversed(prog.history)], "sessions": sessions[:SESSIONS_SHOWN],
         "charts": CHARTS, "more_sessions": len(sessions) > SESSIONS_SHOWN, "sessions_shown": SESSIONS_SHOWN, "age_days": (today - animal.birth_date).days if animal.birth_date else None,
         "can_write": request.role in ("owner", "carer"), "photo_form": PhotoForm(),
+        "quarantine": quarantine if quarantine and not quarantine.done else None,
+        "health_form": HealthCheckForm(), "stays": animal.cage_stays.select_related("cage").order_by("-moved_in_on"),
     })
 
 

@@ -13,6 +13,7 @@ from ...domain.errors import InvalidInput
 from ...domain.validation import parse_date
 from ...models import Session
 from ...services.progress import local_today, plan_for_household
+from ...services.today import today_for_household
 from ..access import household_view
 
 QUIET_DAYS = 3
@@ -27,13 +28,15 @@ def today(request, household):
             day = parse_date(request.GET["date"], "date", real_today)
         except InvalidInput as exc:
             date_error = exc.message
-    plans = plan_for_household(household, day)
+    t = today_for_household(household, day)
+    cards = [(p, t.quarantines.get(p.animal.pk)) for p in t.animals]
     groups = [(cage, list(items)) for cage, items in groupby(
-        plans, key=lambda p: p.animal.cage.name if p.animal.cage else "No cage set")]
+        cards, key=lambda c: c[0].animal.cage.name if c[0].animal.cage else "No cage set")]
     return render(request, "gentling/today.html", {
         "household": household, "nav": "today", "day": day, "real_today": real_today,
         "is_today": day == real_today, "previous": day - timedelta(days=1), "next": day + timedelta(days=1),
-        "groups": groups, "date_error": date_error, "can_write": request.role in ("owner", "carer"),
+        "groups": groups, "introductions": t.introductions, "litters": t.litters, "date_error": date_error,
+        "can_write": request.role in ("owner", "carer"),
     })
 
 
