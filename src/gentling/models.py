@@ -146,6 +146,7 @@ class OpenSession(models.Model):
     keeper = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     animals = models.ManyToManyField(Animal, related_name="+")
     started_at = models.DateTimeField(default=timezone.now)
+    draft = models.JSONField(default=dict, help_text="What was tapped so far, so a reload or another device keeps it.")
 
 
 class Photo(models.Model):

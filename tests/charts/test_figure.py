@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import matplotlib
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 
-from gentling.charts.figure import CSS_CLASS, empty_chart, new_axes, new_figure, to_svg
+from gentling.charts.figure import CSS_CLASS, HEIGHT, WIDTH, empty_chart, new_axes, new_figure, to_svg
 
 from .builders import SVG, read_svg, texts
 
@@ -34,7 +34,7 @@ def test_it_scales_to_its_container():
     root = ET.fromstring(to_svg(a_figure(), "t", "d"))
 
     assert root.get("width") is None and root.get("height") is None
-    assert root.get("viewBox") == "0 0 640 260"
+    assert root.get("viewBox") == f"0 0 {WIDTH} {HEIGHT}"
 
 
 def test_it_can_be_inlined_in_html():

@@ -164,6 +164,21 @@ def open_session_by_id(*, keeper, household: Household, public_id: str) -> OpenS
     return timer
 
 
+DRAFT_FIELDS = ("activities", "observations", "holds", "notes", "extended_hold_minutes", "extended_hold_end")
+
+
+def save_draft(*, timer: OpenSession, data: dict[str, list[str]]) -> None:
+    """Keep what was tapped so far (unchecked: it is checked on save), bounded in size."""
+    draft = {key: [str(v)[:2000] for v in data.get(key, [])][:60] for key in DRAFT_FIELDS}
+    OpenSession.objects.filter(pk=timer.pk).update(draft=draft)
+
+
+def draft_initial(timer: OpenSession) -> dict:
+    d = timer.draft or {}
+    single = {k: (d.get(k) or [""])[0] for k in ("holds", "notes", "extended_hold_minutes", "extended_hold_end")}
+    return {"activities": d.get("activities") or ["talked"], "observations": d.get("observations", []), **single}
+
+
 @transaction.atomic
 def finish_open_session(*, keeper, timer: OpenSession, entry: SessionInput, now: datetime) -> list[Logged]:
     """Save a timed session: it ran from the stored start until now."""

@@ -75,7 +75,7 @@ def _screen(household, timer) -> dict:
 def session_open(request, household, sid):
     with raise_for():
         timer = svc.open_session_by_id(keeper=request.user, household=household, public_id=sid)
-    form = SessionForm(request.POST or None, initial={"activities": ["talked"]})
+    form = SessionForm(request.POST or None, initial=svc.draft_initial(timer))
     if request.method == "POST" and form.is_valid():
         try:
             logged = svc.finish_open_session(keeper=request.user, timer=timer, entry=_entry(form.cleaned_data),
@@ -95,6 +95,7 @@ def session_check(request, household, sid):
     """htmx: the guardrail alerts saving now would show, recorded or not."""
     with raise_for():
         timer = svc.open_session_by_id(keeper=request.user, household=household, public_id=sid)
+    svc.save_draft(timer=timer, data={k: request.POST.getlist(k) for k in svc.DRAFT_FIELDS})
     form = SessionForm(request.POST)
     alerts, problem = {}, None
     if form.is_valid():

@@ -1,0 +1,117 @@
+"""Real-browser tests: Debian's Chromium driven by Playwright's sync API against
+pytest-django's live server. One browser per test session, a fresh context
+(cookies, viewport, colour scheme) per test.
+
+Playwright's sync API runs an asyncio event loop in the test thread, which makes
+Django's ORM refuse synchronous calls from that thread; the ORM calls the tests
+make (creating users and data) happen before any page is driven, so allowing them
+is safe here."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+PASSWORD = "a-long-Gentle-passphrase-42"
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def pytest_collection_modifyitems(config, items):
+    if CHROMIUM.exists():
+        return
+    skip = pytest.mark.skip(reason=f"{CHROMIUM} is not installed (apt-get install chromium); CI installs it")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _static_root():
+    """WhiteNoise serves from the finders in tests, but warns when STATIC_ROOT is missing."""
+    from django.conf import settings
+
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def new_context(browser, live_server):
+    """Factory: a fresh browser context; all are closed after the test."""
+    made = []
+
+    def make(viewport=PHONE, color_scheme="light"):
+        ctx = browser.new_context(viewport=viewport, color_scheme=color_scheme, base_url=live_server.url)
+        ctx.set_default_timeout(10_000)
+        made.append(ctx)
+        return ctx
+
+    yield make
+    for ctx in made:
+        ctx.close()
+
+
+@pytest.fixture
+def page(new_context):
+    return new_context().new_page()
+
+
+@pytest.fixture
+def keeper(transactional_db):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_user("olive", password=PASSWORD)
+
+
+def login(page, username="olive", password=PASSWORD):
+    """Log in through the real login form."""
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in to Gentling").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+@pytest.fixture
+def rat_home(keeper):
+    """A household with one rat on 'Treats with your hand in the cage' and one
+    session logged today: enough for every page to have something to show."""
+    from gentling.domain.validation import SessionInput
+    from gentling.services.animals import AnimalDetails, add_animal
+    from gentling.services.households import create_household
+    from gentling.services.progress import local_today
+    from gentling.services.sessions import log_session
+
+    now = timezone.now()
+    household = create_household(keeper=keeper, name="Olive's rats", time_zone="UTC")
+    today = local_today(household, now)
+    rat, _ = add_animal(household=household, today=today, details=AnimalDetails(
+        name="Whiskers", species="rat", sex="female", source="pet_store",
+        arrival_date=today - timedelta(days=4), cage="Big cage", notes="Likes peas."))
+    # Twenty minutes ago, or since midnight if the day is younger than that.
+    start = max(now - timedelta(minutes=20), now.replace(hour=0, minute=0, second=0, microsecond=0))
+    end = min(start + timedelta(minutes=6), now)
+    log_session(keeper=keeper, household=household, animals=[rat], now=now, entry=SessionInput(
+        start, end, ["talked", "treat_in_cage"], [], ["took_treat"], notes="Calm."))
+    return household, rat

@@ -1,0 +1,113 @@
+"""Helpers shared by the web tests: dates on the real clock, animals, sessions,
+a small PNG, and a snapshot of everything a write could change."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import io
+import re
+from datetime import date, timedelta
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from gentling.domain.validation import SessionInput
+from gentling.models import (
+    Animal, Cage, Household, Invite, Membership, OpenSession, Photo, ProgressSnapshot, Session,
+)
+from gentling.services.animals import AnimalDetails, add_animal
+from gentling.services.sessions import log_session
+
+
+def today() -> date:
+    """The households in these tests are in UTC, and the views use the real clock."""
+    return timezone.now().date()
+
+
+def make_animal(household, name="Whiskers", species="rat", source="rescue", days_ago=5, **extra) -> Animal:
+    animal, _ = add_animal(
+        household=household,
+        details=AnimalDetails(name=name, species=species, source=source,
+                              arrival_date=today() - timedelta(days=days_ago), **extra),
+        today=today(),
+    )
+    return animal
+
+
+def log(keeper, household, animals, *, ago=timedelta(hours=1), minutes=5, activities=("talked",),
+        holds=(), observations=(), notes=""):
+    """Log one past session (through the service a keeper's save uses)."""
+    now = timezone.now()
+    start = now - ago
+    entry = SessionInput(start, start + timedelta(minutes=minutes), list(activities), list(holds),
+                         list(observations), notes=notes)
+    return log_session(keeper=keeper, household=household, animals=list(animals), entry=entry, now=now)
+
+
+def png_bytes(color=(200, 120, 40), size=(8, 8)) -> bytes:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", size, color).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def text(response) -> str:
+    """The response body as the words a reader sees: tags dropped, entities decoded, spaces collapsed."""
+    words = re.sub(r"<[^>]+>", " ", response.content.decode())
+    return " ".join(html.unescape(words).split())
+
+
+def messages_of(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]] if response.context else []
+
+
+def db_state() -> dict:
+    """Everything a write through the web could change, as comparable plain values."""
+    return {
+        "users": sorted(get_user_model().objects.values_list("username", flat=True)),
+        "households": sorted(Household.objects.values_list("public_id", "name", "time_zone")),
+        "memberships": sorted(Membership.objects.values_list("household_id", "keeper_id", "role")),
+        "invites": sorted(Invite.objects.values_list("token", "role", "used_by_id", "used_at")),
+        "cages": sorted(Cage.objects.values_list("public_id", "household_id", "name")),
+        "animals": sorted(
+            tuple(str(v) for v in row) for row in Animal.objects.values_list(
+                "public_id", "household_id", "species", "name", "sex", "birth_date", "birth_date_estimated",
+                "source", "arrival_date", "cage_id", "status", "extended_hold_opt_in", "notes")
+        ),
+        "sessions": sorted(
+            repr(row) for row in Session.objects.values_list(
+                "public_id", "animal_id", "keeper_id", "sitting", "started_at", "ended_at", "day", "activities",
+                "holds", "observations", "extended_hold_seconds", "extended_hold_end", "notes", "alerts")
+        ),
+        "open_sessions": sorted(
+            (o.public_id, o.started_at.isoformat(), tuple(sorted(o.animals.values_list("pk", flat=True))))
+            for o in OpenSession.objects.all()
+        ),
+        "photos": sorted((p.animal_id, p.content_type, hashlib.sha256(bytes(p.data)).hexdigest())
+                         for p in Photo.objects.all()),
+        "snapshots": sorted(ProgressSnapshot.objects.values_list("animal_id", "as_of", "step_id")),
+        **_arrivals_state(),
+    }
+
+
+def _arrivals_state() -> dict:
+    """Quarantine, health checks, cage stays and introductions (where this version has them)."""
+    from gentling import models
+
+    out = {}
+    for name in ("Quarantine", "HealthCheck", "CageStay", "Introduction", "IntroductionMeeting", "Litter"):
+        model = getattr(models, name, None)
+        if model is not None:
+            out[name] = sorted(repr(row) for row in model.objects.values_list())
+    intro = getattr(models, "Introduction", None)
+    if intro is not None:
+        out["introduction_members"] = sorted(
+            (i.pk, tuple(sorted(i.newcomers.values_list("pk", flat=True))),
+             tuple(sorted(i.residents.values_list("pk", flat=True)))) for i in intro.objects.all())
+    return out
+
+
+def visible_names(body: str, names) -> list[str]:
+    return [n for n in names if re.search(re.escape(n), body, re.IGNORECASE)]

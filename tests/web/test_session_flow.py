@@ -1,0 +1,324 @@
+"""A session in the web app: start, the timer kept on the server, the alerts preview,
+save, discard; then editing and deleting a saved session."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from gentling.models import OpenSession, ProgressSnapshot, Session
+from gentling.services.progress import progress_of, verify_snapshots
+
+from .helpers import db_state, log, make_animal, messages_of, text, today
+
+
+@pytest.fixture
+def pair(household):
+    """A rescue rat still settling in (home since yesterday) and one five days home."""
+    newbie = make_animal(household, name="Newbie", days_ago=1, cage="Left")
+    whisk = make_animal(household, name="Whiskerina", days_ago=5, cage="Right")
+    return newbie, whisk
+
+
+def _start(client, household, animals) -> str:
+    response = client.post(reverse("session_start", args=[household.public_id]),
+                           {"animals": [a.public_id for a in animals]})
+    assert response.status_code == 302
+    timer = OpenSession.objects.get()
+    assert response["Location"] == reverse("session_open", args=[household.public_id, timer.public_id])
+    return response["Location"]
+
+
+def _backdate(minutes=10):
+    """The session has been running a while (holds must fit inside it)."""
+    OpenSession.objects.update(started_at=timezone.now() - timedelta(minutes=minutes))
+
+
+def _started(body: str) -> str:
+    m = re.search(r'data-started="([^"]+)"', body)
+    assert m, "no data-started timestamp"
+    return m.group(1)
+
+
+def test_starting_a_session_opens_the_session_page_for_both(client, owner, household, pair):
+    client.force_login(owner)
+    url = _start(client, household, pair)
+    response = client.get(url)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert re.search(r"<h1>Session with (Newbie and Whiskerina|Whiskerina and Newbie)</h1>", body)
+    started = _started(body)
+    timer = OpenSession.objects.get()
+    assert set(timer.animals.all()) == set(pair)
+    assert timer.keeper == owner
+    assert started.startswith(timer.started_at.strftime("%Y-%m-%dT%H:%M:%S"))
+    # A reload (or a second device) shows the same start: it is stored, not made up per page view.
+    assert _started(client.get(url).content.decode()) == started
+    client.force_login(owner)
+    assert _started(client.get(url).content.decode()) == started
+    assert Session.objects.count() == 0
+
+
+def test_the_session_page_offers_the_taps_for_the_steps(client, owner, household, pair):
+    client.force_login(owner)
+    body = client.get(_start(client, household, pair)).content.decode()
+    assert 'name="activities" value="talked"' in body
+    assert 'name="activities" value="treat_in_cage"' in body  # Whiskerina's step
+    assert 'value="tail_lift"' not in body  # never offered
+    assert 'name="observations" value="took_treat"' in body
+    assert 'name="observations" value="red_tears"' in body
+    assert reverse("session_check", args=[household.public_id, OpenSession.objects.get().public_id]) in body
+
+
+def test_starting_with_no_animal_ticked_is_refused(client, owner, household, pair):
+    client.force_login(owner)
+    response = client.post(reverse("session_start", args=[household.public_id]), {}, follow=True)
+    assert "Tick at least one animal to start a session." in messages_of(response)
+    assert not OpenSession.objects.exists()
+
+
+def test_an_adopted_animal_cannot_be_in_a_session(client, owner, household):
+    gone = make_animal(household, name="Gonzo", days_ago=20, status="adopted")
+    client.force_login(owner)
+    client.post(reverse("session_start", args=[household.public_id]), {"animals": [gone.public_id]})
+    assert not OpenSession.objects.exists()
+
+
+def test_the_check_warns_about_petting_a_settling_in_rescue_and_saves_nothing(client, owner, household, pair):
+    newbie, _ = pair
+    client.force_login(owner)
+    _start(client, household, [newbie])
+    timer = OpenSession.objects.get()
+    before = db_state()
+    response = client.post(reverse("session_check", args=[household.public_id, timer.public_id]),
+                           {"activities": ["talked", "petted"]})
+    assert response.status_code == 200
+    body = text(response)
+    assert "Newbie" in body
+    assert "Still settling in until" in body
+    assert "Petting comes after they eat calmly from your fingers" in body
+    assert "don't pet yet" in body
+    assert "You can still save" in body
+    assert db_state() == before
+    assert Session.objects.count() == 0 and OpenSession.objects.filter(pk=timer.pk).exists()
+
+
+def test_the_check_is_quiet_when_all_is_well(client, owner, household, pair):
+    _, whisk = pair
+    client.force_login(owner)
+    _start(client, household, [whisk])
+    response = client.post(reverse("session_check", args=[household.public_id, OpenSession.objects.get().public_id]),
+                           {"activities": ["talked", "treat_in_cage"], "observations": ["took_treat"]})
+    assert response.status_code == 200
+    assert 'role="alert"' not in response.content.decode()
+
+
+def test_the_check_reports_a_problem_with_the_input(client, owner, household, pair):
+    client.force_login(owner)
+    _start(client, household, pair)
+    response = client.post(reverse("session_check", args=[household.public_id, OpenSession.objects.get().public_id]),
+                           {"activities": ["talked"], "holds": "abc"})
+    assert response.status_code == 200
+    assert "Write each pick-up's seconds as whole numbers" in text(response)
+    assert Session.objects.count() == 0
+
+
+def test_saving_creates_a_session_for_each_animal_and_shows_the_alerts(client, owner, household, pair):
+    newbie, whisk = pair
+    client.force_login(owner)
+    url = _start(client, household, pair)
+    _backdate()
+    response = client.post(url, {"activities": ["talked", "treat_in_cage"], "holds": "3, 4",
+                                 "observations": ["took_treat"], "notes": "Both curious"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("today", args=[household.public_id])
+    assert not OpenSession.objects.exists()
+    sessions = {s.animal.name: s for s in Session.objects.select_related("animal")}
+    assert set(sessions) == {"Newbie", "Whiskerina"}
+    for s in sessions.values():
+        assert s.holds == [3, 4]
+        assert set(s.activities) >= {"talked", "treat_in_cage", "picked_up"}
+        assert s.observations == ["took_treat"]
+        assert s.notes == "Both curious"
+        assert s.keeper == owner
+        assert 9 * 60 <= s.duration_seconds <= 11 * 60
+        assert s.day == today() or s.day == today() - timedelta(days=1)
+    assert sessions["Newbie"].sitting == sessions["Whiskerina"].sitting
+    newbie_codes = {a["code"] for a in sessions["Newbie"].alerts}
+    assert {"handled_while_settling", "pickup_too_early"} <= newbie_codes
+    assert "pickup_too_early" in {a["code"] for a in sessions["Whiskerina"].alerts}
+
+    shown = messages_of(client.get(response["Location"]))
+    assert "Saved Newbie's session." in shown and "Saved Whiskerina's session." in shown
+    for name, s in sessions.items():
+        for alert in s.alerts:
+            assert f"{name}: {alert['message']}" in shown
+
+
+@pytest.mark.parametrize("holds, words", [
+    ("abc", "Write each pick-up's seconds as whole numbers"),
+    ("3, x", "Write each pick-up's seconds as whole numbers"),
+    ("5000", "A hold of 5000 s is longer than the session"),
+    ("400, 400", "longer than the session"),
+    ("0", "is not possible"),
+    ("-3", "is not possible"),
+], ids=["letters", "one-bad", "longer-than-session", "sum-longer-than-session", "zero", "negative"])
+def test_bad_holds_show_an_error_and_save_nothing(client, owner, household, pair, holds, words):
+    client.force_login(owner)
+    url = _start(client, household, pair)
+    _backdate()  # 600 s
+    before = db_state()
+    response = client.post(url, {"activities": ["talked"], "holds": holds})
+    assert response.status_code == 200
+    body = text(response)
+    assert words in body
+    assert re.search(r'<span class="errorlist">[^<]*%s' % re.escape(words.split("'")[0]), response.content.decode())
+    assert db_state() == before
+    assert Session.objects.count() == 0 and OpenSession.objects.count() == 1
+    assert f'value="{holds}"' in response.content.decode()  # what was typed is kept
+
+
+def test_saving_nothing_at_all_is_refused(client, owner, household, pair):
+    client.force_login(owner)
+    url = _start(client, household, pair)
+    response = client.post(url, {"holds": "", "notes": ""})  # a browser always sends the text fields
+    assert response.status_code == 200
+    assert "Nothing to record" in text(response)
+    assert Session.objects.count() == 0 and OpenSession.objects.count() == 1
+
+
+def test_discard_deletes_the_open_session_and_saves_nothing(client, owner, household, pair):
+    client.force_login(owner)
+    url = _start(client, household, pair)
+    timer = OpenSession.objects.get()
+    response = client.post(reverse("session_discard", args=[household.public_id, timer.public_id]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("today", args=[household.public_id])
+    assert not OpenSession.objects.exists()
+    assert Session.objects.count() == 0
+    assert "Session discarded; nothing was saved." in messages_of(client.get(response["Location"]))
+    assert client.get(url).status_code == 404  # the page is gone too
+    assert client.post(url, {"activities": ["talked"]}).status_code == 404
+    assert Session.objects.count() == 0
+
+
+def test_a_saved_session_cannot_be_saved_twice(client, owner, household, pair):
+    client.force_login(owner)
+    url = _start(client, household, pair)
+    assert client.post(url, {"activities": ["talked"]}).status_code == 302
+    assert client.post(url, {"activities": ["talked"]}).status_code == 404
+    assert Session.objects.count() == 2
+
+
+# --- editing and deleting a saved session -------------------------------------------------------------
+
+@pytest.fixture
+def logged(owner, household, pair):
+    _, whisk = pair
+    return log(owner, household, [whisk], ago=timedelta(days=1, hours=2), minutes=5,
+               activities=["talked", "treat_in_cage"], observations=["took_treat"])[0].session
+
+
+def test_the_edit_page_is_filled_in(client, owner, household, logged):
+    client.force_login(owner)
+    response = client.get(reverse("session_edit", args=[household.public_id, logged.public_id]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Edit Whiskerina's session" in text(response)
+    assert f'value="{logged.started_at:%Y-%m-%dT%H:%M}"' in body
+    assert re.search(r'name="length_minutes"[^>]*value="5"|value="5"[^>]*name="length_minutes"', body)
+    assert re.search(r'value="treat_in_cage"[^>]*(checked|selected)', body)
+    assert re.search(r'value="took_treat"[^>]*(checked|selected)', body)
+    assert not re.search(r'value="petted"[^>]*(checked|selected)', body)
+
+
+def test_editing_a_session_changes_the_holds_and_recomputes_the_alerts(client, owner, household, logged):
+    assert logged.alerts == [] and logged.holds == []
+    client.force_login(owner)
+    url = reverse("session_edit", args=[household.public_id, logged.public_id])
+    response = client.post(url, {"started_at": f"{logged.started_at:%Y-%m-%dT%H:%M}", "length_minutes": "5",
+                                 "activities": ["talked", "treat_in_cage"], "observations": ["took_treat"],
+                                 "holds": "3, 4"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("animal", args=[household.public_id, logged.animal.public_id])
+    logged.refresh_from_db()
+    assert logged.holds == [3, 4]
+    assert "picked_up" in logged.activities
+    codes = {a["code"] for a in logged.alerts}
+    assert "pickup_too_early" in codes and "pickup_without_reward" in codes
+    assert Session.objects.count() == 1
+    shown = messages_of(client.get(response["Location"]))
+    assert "Saved Whiskerina's session." in shown
+    assert any("Pick-ups are not part of" in m for m in shown)
+
+    # ...and back: the alerts go away again.
+    client.post(url, {"started_at": f"{logged.started_at:%Y-%m-%dT%H:%M}", "length_minutes": "5",
+                      "activities": ["talked", "treat_in_cage"], "observations": ["took_treat"], "holds": ""})
+    logged.refresh_from_db()
+    assert logged.holds == [] and logged.alerts == []
+
+
+@pytest.mark.parametrize("over, words", [
+    ({"holds": "abc"}, "Write each pick-up's seconds as whole numbers"),
+    ({"holds": "999"}, "longer than the session"),
+    ({"length_minutes": "0"}, "ends before it starts"),
+    ({"length_minutes": "600"}, "is not plausible"),
+    ({"started_at": "{future}"}, "starts in the future"),
+    ({"started_at": "{before_arrival}"}, "arrived on"),
+], ids=["letters", "hold-too-long", "zero-length", "too-long", "future", "before-arrival"])
+def test_a_bad_edit_shows_an_error_and_changes_nothing(client, owner, household, logged, over, words):
+    client.force_login(owner)
+    now = timezone.now()
+    data = {"started_at": f"{logged.started_at:%Y-%m-%dT%H:%M}", "length_minutes": "5",
+            "activities": ["talked"], "holds": ""}
+    data.update({k: v.format(future=f"{now + timedelta(days=1):%Y-%m-%dT%H:%M}",
+                             before_arrival=f"{now - timedelta(days=30):%Y-%m-%dT%H:%M}") for k, v in over.items()})
+    before = db_state()
+    response = client.post(reverse("session_edit", args=[household.public_id, logged.public_id]), data)
+    assert response.status_code == 200
+    assert words in text(response)
+    assert db_state() == before
+
+
+def test_the_delete_page_asks_first(client, owner, household, logged):
+    client.force_login(owner)
+    response = client.get(reverse("session_delete", args=[household.public_id, logged.public_id]))
+    assert response.status_code == 200
+    body = text(response)
+    assert "Delete this session?" in body and "Whiskerina" in body and "This cannot be undone." in body
+    assert Session.objects.filter(pk=logged.pk).exists()
+
+
+def test_deleting_a_session_recomputes_the_cached_progress(client, owner, household):
+    # A breeder rat needs 3 qualifying sessions on 2 days at 'treats in the cage' to move up.
+    rat = make_animal(household, name="Biscuit", source="breeder", days_ago=5)
+    for days in (3, 2, 1):
+        log(owner, household, [rat], ago=timedelta(days=days), activities=["talked", "treat_in_cage"],
+            observations=["took_treat"])
+    assert ProgressSnapshot.objects.get(animal=rat).step_id == "treats-from-fingers"
+    last = rat.sessions.order_by("-started_at").first()
+
+    client.force_login(owner)
+    response = client.post(reverse("session_delete", args=[household.public_id, last.public_id]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("animal", args=[household.public_id, rat.public_id])
+    assert not Session.objects.filter(pk=last.pk).exists()
+    snap = ProgressSnapshot.objects.get(animal=rat)
+    assert snap.step_id == "treats-in-cage"
+    assert snap.as_of == today()
+    assert snap.data == progress_of(rat, today()).to_dict()
+    assert verify_snapshots()[1] == []
+    shown = messages_of(client.get(response["Location"]))
+    assert any(m.startswith("Deleted the session of ") for m in shown)
+
+
+def test_deleting_twice_is_404(client, owner, household, logged):
+    client.force_login(owner)
+    url = reverse("session_delete", args=[household.public_id, logged.public_id])
+    assert client.post(url).status_code == 302
+    assert client.post(url).status_code == 404
+    assert client.get(url).status_code == 404
