@@ -32,6 +32,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 def pytest_collection_modifyitems(config, items):
     if CHROMIUM.exists():
         return
+    if os.environ.get("GENTLING_REQUIRE_BROWSER"):
+        raise pytest.UsageError(f"{CHROMIUM} is missing but GENTLING_REQUIRE_BROWSER is set (CI): install chromium")
     skip = pytest.mark.skip(reason=f"{CHROMIUM} is not installed (apt-get install chromium); CI installs it")
     for item in items:
         if "browser" in item.keywords:
