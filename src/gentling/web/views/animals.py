@@ -47,7 +47,7 @@ def animal_new(request, household):
     if request.method == "POST" and form.is_valid():
         try:
             animal, alerts = add_animal(keeper=request.user, household=household, details=_details(form.cleaned_data), today=today)
-        except (InvalidInput, HousingRefused) as exc:
+        except (InvalidInput, HousingRefused, NotAllowed) as exc:
             apply_error(form, exc)
         else:
             messages.success(request, f"{animal.name} is in. Here is the plan for today.")
