@@ -16,17 +16,19 @@ import base64
 
 from datetime import date, datetime, timezone as dt_timezone
 from pathlib import Path
-from typing import Annotated, Literal
-
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 
 from ..domain import vocab
 from ..domain.errors import InvalidInput
 from ..domain.validation import check_name, check_names, check_notes
-from ..models import Animal, Cage, Household, Membership, Photo, Session
+from ..domain.arrivals import arrivals_protocol
+from ..models import (
+    Animal, Cage, CageStay, HealthCheck, Household, Introduction, IntroductionMeeting, Litter, Membership, Photo,
+    Quarantine, Session,
+)
+from .backup_schema import AnimalIn, BackupIn, HouseholdIn
 from .households import check_time_zone
 from .progress import local_today, refresh_snapshot
 
@@ -54,8 +56,10 @@ def export_households(households: list[Household], *, now: datetime) -> dict:
             "members": [{"keeper": m.keeper.username, "role": m.role, "joined_at": _iso(m.joined_at)} for m in members],
             "cages": [{"id": c.public_id, "name": c.name, "created_at": _iso(c.created_at)}
                       for c in h.cages.order_by("public_id")],
-            "animals": [_animal(a) for a in h.animals.select_related("cage").order_by("public_id")],
+            "litters": [_litter(lt) for lt in h.litters.select_related("mother").order_by("public_id")],
+            "animals": [_animal(a) for a in h.animals.select_related("cage", "litter").order_by("public_id")],
             "sessions": [_session(s) for s in sessions.order_by("public_id")],
+            "introductions": [_introduction(i) for i in h.introductions.order_by("public_id")],
         })
     return {"format": FORMAT, "version": VERSION, "exported_at": _iso(now),
             "keepers": sorted(keepers.values(), key=lambda k: k["username"]), "households": out}
@@ -67,7 +71,42 @@ def _animal(a: Animal) -> dict:
             "birth_date_estimated": a.birth_date_estimated, "source": a.source,
             "arrival_date": a.arrival_date.isoformat(), "cage": a.cage.public_id if a.cage else None,
             "status": a.status, "extended_hold_opt_in": a.extended_hold_opt_in, "notes": a.notes,
-            "created_at": _iso(a.created_at), "photo": _photo(a)}
+            "created_at": _iso(a.created_at), "photo": _photo(a),
+            "neutered_on": _day(a.neutered_on), "litter": a.litter.public_id if a.litter else None,
+            "quarantines": [{"started_on": q.started_on.isoformat(), "air_space": q.air_space,
+                             "created_at": _iso(q.created_at)} for q in a.quarantines.order_by("started_on", "id")],
+            "health_checks": [{"day": c.day.isoformat(), "signs": c.signs, "notes": c.notes, "keeper": _who(c.keeper),
+                               "created_at": _iso(c.created_at)} for c in a.health_checks.order_by("day", "id")],
+            "cage_stays": [{"cage": st.cage.public_id, "moved_in_on": st.moved_in_on.isoformat(),
+                            "moved_out_on": _day(st.moved_out_on), "moved_by": _who(st.moved_by),
+                            "override_reason": st.override_reason, "overridden": st.overridden}
+                           for st in a.cage_stays.select_related("cage", "moved_by").order_by("moved_in_on", "id")]}
+
+
+def _day(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def _who(user) -> str | None:
+    return user.username if user else None
+
+
+def _litter(lt: Litter) -> dict:
+    return {"id": lt.public_id, "name": lt.name, "species": lt.species, "birth_date": lt.birth_date.isoformat(),
+            "mother": lt.mother.public_id if lt.mother else None, "separated_on": _day(lt.separated_on),
+            "notes": lt.notes}
+
+
+def _introduction(i: Introduction) -> dict:
+    return {"id": i.public_id, "newcomers": sorted(a.public_id for a in i.newcomers.all()),
+            "residents": sorted(a.public_id for a in i.residents.all()),
+            "cage": i.cage.public_id if i.cage else None, "started_on": i.started_on.isoformat(),
+            "cage_cleaned_on": _day(i.cage_cleaned_on), "finished_on": _day(i.finished_on),
+            "created_by": _who(i.created_by),
+            "meetings": [{"id": m.public_id, "keeper": _who(m.keeper), "started_at": _iso(m.started_at),
+                          "day": m.day.isoformat(), "duration_seconds": m.duration_seconds,
+                          "behaviours": m.behaviours, "notes": m.notes}
+                         for m in i.meetings.select_related("keeper").order_by("started_at", "public_id")]}
 
 
 def _photo(a: Animal) -> dict | None:
@@ -87,101 +126,6 @@ def _session(s: Session) -> dict:
 
 
 # --- import -------------------------------------------------------------------
-
-Id = Annotated[str, Field(min_length=1, max_length=16)]
-
-
-class _M(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class KeeperIn(_M):
-    username: Annotated[str, Field(min_length=1, max_length=150)]
-    first_name: Annotated[str, Field(max_length=150)] = ""
-    last_name: Annotated[str, Field(max_length=150)] = ""
-    email: Annotated[str, Field(max_length=254)] = ""
-    password: Annotated[str, Field(max_length=128)] = ""
-    is_active: bool = True
-    date_joined: datetime
-
-
-class MemberIn(_M):
-    keeper: str
-    role: Literal["owner", "carer", "viewer"]
-    joined_at: datetime
-
-
-class CageIn(_M):
-    id: Id
-    name: str
-    created_at: datetime
-
-
-class PhotoIn(_M):
-    content_type: Literal["image/jpeg", "image/png", "image/webp"]
-    data: Annotated[str, Field(max_length=7 * 1024 * 1024)]
-    uploaded_at: datetime
-
-
-class AnimalIn(_M):
-    id: Id
-    name: str
-    species: str
-    sex: str
-    birth_date: date | None
-    birth_date_estimated: bool
-    source: str
-    arrival_date: date
-    cage: Id | None
-    status: str
-    extended_hold_opt_in: bool
-    notes: str
-    created_at: datetime
-    photo: PhotoIn | None = None
-
-
-class AlertIn(_M):
-    code: Annotated[str, Field(max_length=64)]
-    level: Literal["stop", "warning", "caution"]
-    message: Annotated[str, Field(max_length=2000)]
-
-
-class SessionIn(_M):
-    id: Id
-    animal: Id
-    keeper: str | None
-    sitting: Id
-    started_at: datetime
-    ended_at: datetime
-    day: date
-    activities: list[str]
-    holds: list[Annotated[int, Field(gt=0, le=7200)]] = Field(max_length=50)
-    observations: list[str]
-    extended_hold_seconds: Annotated[int, Field(gt=0, le=6 * 3600)] | None
-    extended_hold_end: str
-    notes: str
-    alerts: list[AlertIn] = Field(max_length=50)
-    created_at: datetime
-
-
-class HouseholdIn(_M):
-    id: Id
-    name: str
-    time_zone: Annotated[str, Field(max_length=64)]
-    created_at: datetime
-    members: list[MemberIn]
-    cages: list[CageIn]
-    animals: list[AnimalIn]
-    sessions: list[SessionIn]
-
-
-class BackupIn(_M):
-    format: Literal["gentling-backup"]
-    version: int
-    exported_at: datetime
-    keepers: list[KeeperIn]
-    households: list[HouseholdIn]
-
 
 def import_backup_file(path: Path, *, keeper) -> dict:
     try:
@@ -229,6 +173,10 @@ def _check_records(b: BackupIn) -> None:
             raise InvalidInput("file", f"Duplicate {kind} id '{value}' in the backup. Nothing was imported.")
         ids.add((kind, value))
 
+    def known_keeper(name: str | None) -> None:
+        if name is not None and name not in usernames:
+            raise InvalidInput("file", f"'{name}' is named in the backup but is not among its keepers.")
+
     for h in b.households:
         unique("household", h.id)
         check_name(h.name, "household", "Household name")
@@ -257,6 +205,16 @@ def _check_records(b: BackupIn) -> None:
                     raise InvalidInput("file", f"Animal '{a.name}' has a photo that is not valid base64.") from None
             if a.cage is not None and a.cage not in cages:
                 raise InvalidInput("file", f"Animal '{a.name}' lives in cage '{a.cage}', which is not in the backup.")
+            if a.litter is not None and a.litter not in {lt.id for lt in h.litters}:
+                raise InvalidInput("file", f"Animal '{a.name}' belongs to litter '{a.litter}', which is not in the backup.")
+            for st in a.cage_stays:
+                if st.cage not in cages:
+                    raise InvalidInput("file", f"Animal '{a.name}' stayed in cage '{st.cage}', which is not in the backup.")
+                known_keeper(st.moved_by)
+            for c in a.health_checks:
+                check_names(c.signs, vocab.OBSERVATIONS, "file", f"health sign of '{a.name}'")
+                check_notes(c.notes, "file")
+                known_keeper(c.keeper)
         for m in h.members:
             if m.keeper not in usernames:
                 raise InvalidInput("file", f"Member '{m.keeper}' is not among the backup's keepers.")
@@ -273,7 +231,9 @@ def _check_records(b: BackupIn) -> None:
             if s.extended_hold_end and s.extended_hold_end not in vocab.EXTENDED_HOLD_ENDINGS:
                 raise InvalidInput("file", f"Session '{s.id}' has an unknown extended hold ending.")
             check_notes(s.notes, "file")
-    for model, kind in ((Household, "household"), (Cage, "cage"), (Animal, "animal"), (Session, "session")):
+        _check_arrivals(h, animals, cages, unique, known_keeper)
+    for model, kind in ((Household, "household"), (Cage, "cage"), (Animal, "animal"), (Session, "session"),
+                        (Litter, "litter"), (Introduction, "introduction"), (IntroductionMeeting, "meeting")):
         wanted = [v for k, v in ids if k == kind]
         clash = model.objects.filter(public_id__in=wanted).values_list("public_id", flat=True).first()
         if clash:
@@ -281,8 +241,52 @@ def _check_records(b: BackupIn) -> None:
                                        "imported before, or overlaps it. Nothing was imported.")
 
 
+def _check_arrivals(h: HouseholdIn, animals: set[str], cages: set[str], unique, known_keeper) -> None:
+    behaviours = {**arrivals_protocol().behaviours.normal, **arrivals_protocol().behaviours.danger}
+    for lt in h.litters:
+        unique("litter", lt.id)
+        check_name(lt.name, "file", "Litter name")
+        if lt.species not in vocab.SPECIES or (lt.mother is not None and lt.mother not in animals):
+            raise InvalidInput("file", f"Litter '{lt.name}' has an unknown species or mother.")
+    for i in h.introductions:
+        unique("introduction", i.id)
+        if not set(i.newcomers) | set(i.residents) <= animals or (i.cage is not None and i.cage not in cages):
+            raise InvalidInput("file", f"Introduction '{i.id}' names animals or a cage that are not in the backup.")
+        known_keeper(i.created_by)
+        for m in i.meetings:
+            unique("meeting", m.id)
+            known_keeper(m.keeper)
+            check_names(m.behaviours, behaviours, "file", f"behaviour in meeting '{m.id}'")
+            check_notes(m.notes, "file")
+
+
 def _is_placeholder(user) -> bool:
     return not user.has_usable_password() and not Membership.objects.filter(keeper=user).exists()
+
+
+def _write_animal_records(animal: Animal, a: AnimalIn, cages: dict, users: dict) -> None:
+    for q in a.quarantines:
+        Quarantine.objects.create(animal=animal, started_on=q.started_on, air_space=q.air_space, created_at=q.created_at)
+    for c in a.health_checks:
+        HealthCheck.objects.create(animal=animal, day=c.day, signs=c.signs, notes=c.notes, keeper=users.get(c.keeper),
+                                   created_at=c.created_at)
+    for st in a.cage_stays:
+        CageStay.objects.create(animal=animal, cage=cages[st.cage], moved_in_on=st.moved_in_on,
+                                moved_out_on=st.moved_out_on, moved_by=users.get(st.moved_by),
+                                override_reason=st.override_reason, overridden=st.overridden)
+
+
+def _write_introductions(household: Household, h: HouseholdIn, animals: dict, cages: dict, users: dict) -> None:
+    for i in h.introductions:
+        intro = Introduction.objects.create(
+            public_id=i.id, household=household, cage=cages.get(i.cage), started_on=i.started_on,
+            cage_cleaned_on=i.cage_cleaned_on, finished_on=i.finished_on, created_by=users.get(i.created_by))
+        intro.newcomers.set([animals[x] for x in i.newcomers])
+        intro.residents.set([animals[x] for x in i.residents])
+        for m in i.meetings:
+            IntroductionMeeting.objects.create(
+                public_id=m.id, introduction=intro, keeper=users.get(m.keeper), started_at=m.started_at, day=m.day,
+                duration_seconds=m.duration_seconds, behaviours=m.behaviours, notes=m.notes)
 
 
 @transaction.atomic
@@ -309,16 +313,25 @@ def _write(b: BackupIn, keeper) -> dict:
             Membership.objects.create(household=household, keeper=users[m.keeper], role=m.role, joined_at=m.joined_at)
         cages = {c.id: Cage.objects.create(public_id=c.id, household=household, name=c.name, created_at=c.created_at)
                  for c in h.cages}
+        litters = {lt.id: Litter.objects.create(public_id=lt.id, household=household, name=lt.name, species=lt.species,
+                                                birth_date=lt.birth_date, separated_on=lt.separated_on, notes=lt.notes)
+                   for lt in h.litters}
         animals = {}
         for a in h.animals:
-            animals[a.id] = Animal.objects.create(
+            animals[a.id] = animal = Animal.objects.create(
                 public_id=a.id, household=household, species=a.species, name=a.name, sex=a.sex,
                 birth_date=a.birth_date, birth_date_estimated=a.birth_date_estimated, source=a.source,
                 arrival_date=a.arrival_date, cage=cages.get(a.cage), status=a.status,
-                extended_hold_opt_in=a.extended_hold_opt_in, notes=a.notes, created_at=a.created_at)
+                extended_hold_opt_in=a.extended_hold_opt_in, notes=a.notes, created_at=a.created_at,
+                neutered_on=a.neutered_on, litter=litters.get(a.litter))
             if a.photo is not None:
-                Photo.objects.create(animal=animals[a.id], content_type=a.photo.content_type,
+                Photo.objects.create(animal=animal, content_type=a.photo.content_type,
                                      data=base64.b64decode(a.photo.data), uploaded_at=a.photo.uploaded_at)
+            _write_animal_records(animal, a, cages, users)
+        for lt in h.litters:
+            if lt.mother:
+                Litter.objects.filter(pk=litters[lt.id].pk).update(mother=animals[lt.mother])
+        _write_introductions(household, h, animals, cages, users)
         Session.objects.bulk_create([Session(
             public_id=s.id, animal=animals[s.animal], keeper=users.get(s.keeper), sitting=s.sitting,
             started_at=s.started_at, ended_at=s.ended_at, day=s.day, activities=s.activities, holds=s.holds,
