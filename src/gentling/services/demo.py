@@ -17,6 +17,7 @@ from django.db import transaction
 from ..domain.validation import SessionInput
 from ..models import Animal, Household, Membership
 from .animals import AnimalDetails, add_animal
+from .arrivals import start_introduction
 from .households import add_member, create_household, households_of, local_keeper
 from .progress import local_today, plan_for_household, protocol_for
 from .sessions import log_session
@@ -107,6 +108,10 @@ def _build(keeper, now: datetime) -> Household:
                 if rng.random() < 0.12:  # a busy evening: keepers skip sessions too
                     continue
                 _log_one(rng, who, household, animal, spec, item, moment, now)
+    by_name = {a.name: a for a, _ in animals.values()}
+    # Ghost, the rescue, will join the brothers once his quarantine is over.
+    start_introduction(keeper=keeper, household=household, newcomers=[by_name["Ghost"]],
+                       residents=[by_name["Pepper"], by_name["Salt"]], cage_name="Boys' cage", day=today)
     return household
 
 

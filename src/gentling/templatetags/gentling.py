@@ -26,3 +26,12 @@ def duration(seconds) -> str:
     if minutes and secs:
         return f"{minutes} min {secs} s"
     return f"{minutes} min" if minutes else f"{secs} s"
+
+
+@register.filter
+def behaviour_labels(names) -> str:
+    from ..domain.arrivals import arrivals_protocol
+
+    b = arrivals_protocol().behaviours
+    known = {**b.normal, **b.danger}
+    return ", ".join(known.get(n, n) for n in names)
