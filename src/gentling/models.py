@@ -256,3 +256,26 @@ class Litter(models.Model):
     mother = models.ForeignKey(Animal, null=True, blank=True, on_delete=models.SET_NULL, related_name="litters_born")
     separated_on = models.DateField(null=True, blank=True, help_text="When the sexes were separated.")
     notes = models.TextField(blank=True, max_length=NOTES_MAX)
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only its SHA-256 hash is stored; the token itself is shown once."""
+
+    keeper = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=NAME_MAX)
+    prefix = models.CharField(max_length=12, help_text="The first characters, to tell tokens apart.")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+
+class CalendarFeed(models.Model):
+    """A keeper's iCalendar feed of one household's plan, behind an unguessable token
+    (calendar apps cannot log in). Revoking it and making a new one changes the URL."""
+
+    keeper = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds")
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="calendar_feeds")
+    token = models.CharField(max_length=48, unique=True, default=new_invite_token, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
