@@ -1,10 +1,14 @@
 """Django settings. Everything a deployment changes comes from the environment.
 
 - DATABASE_URL: any database dj-database-url understands (postgres://...);
-  unset, Gentling uses SQLite in GENTLING_HOME or the user's data directory.
+  unset, Gentling uses SQLite (WAL mode, with a busy timeout) in GENTLING_HOME
+  or the user's data directory.
 - GENTLING_TIME_ZONE: the default time zone for new households (UTC).
-- GENTLING_SECRET_KEY: required when GENTLING_DEBUG is off. The local
-  default (DEBUG on) derives a per-install key file, never a shared dummy.
+- GENTLING_PRODUCTION=true: the hosted mode. It refuses to start without
+  GENTLING_SECRET_KEY and GENTLING_ALLOWED_HOSTS, and turns on HTTPS-only
+  cookies, HSTS and the proxy's X-Forwarded-Proto header.
+- GENTLING_SECRET_KEY: a local install without one keeps its own random key
+  file next to its database, never a shared dummy.
 """
 
 from __future__ import annotations
@@ -12,16 +16,20 @@ from __future__ import annotations
 import secrets
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from .config import data_dir, env_bool, env_str, env_time_zone
 
 DEBUG = env_bool("GENTLING_DEBUG", default=False)
+PRODUCTION = env_bool("GENTLING_PRODUCTION", default=False)
 
 
 def _secret_key() -> str:
     key = env_str("GENTLING_SECRET_KEY")
     if key:
         return key
+    if PRODUCTION:
+        raise ImproperlyConfigured("GENTLING_PRODUCTION is on: set GENTLING_SECRET_KEY to a long random value.")
     # A local install keeps its own random key next to its database.
     path = data_dir() / "secret_key"
     if not path.exists():
@@ -31,7 +39,18 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
-ALLOWED_HOSTS = [h for h in env_str("GENTLING_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",") if h]
+ALLOWED_HOSTS = [h.strip() for h in env_str("GENTLING_ALLOWED_HOSTS", "" if PRODUCTION else "localhost,127.0.0.1")
+                 .split(",") if h.strip()]
+if PRODUCTION:
+    if not ALLOWED_HOSTS:
+        raise ImproperlyConfigured("GENTLING_PRODUCTION is on: set GENTLING_ALLOWED_HOSTS, e.g. gentling.example.org.")
+    CSRF_TRUSTED_ORIGINS = [f"https://{h}" for h in ALLOWED_HOSTS]
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("GENTLING_SSL_REDIRECT", default=True)
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
 
 INSTALLED_APPS = [
     "gentling",  # first, so its templates override Django's (e.g. the password reset subject)
@@ -117,7 +136,10 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(data_dir() / "gentling.sqlite3"),
-            "OPTIONS": {"timeout": 20},
+            # WAL lets readers work while one writer commits; IMMEDIATE takes the write
+        # lock at the start of a transaction, so concurrent writers wait (up to the
+        # timeout) instead of failing half-way.
+        "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"},
         }
     }
 
