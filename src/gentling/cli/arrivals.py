@@ -243,7 +243,7 @@ def cmd_intro_cleaned(args, ctx) -> int:
     household, today = _household(ctx, args, write=True)
     intro = introduction_by_id(keeper=ctx.keeper, household=household, public_id=args.intro, write=True)
     day = parse_date(args.date, "date", today) if args.date else today
-    mark_cage_cleaned(keeper=ctx.keeper, intro=intro, day=day)
+    mark_cage_cleaned(keeper=ctx.keeper, intro=intro, day=day, today=today)
     if ctx.out.json_mode:
         ctx.out.json({"id": intro.public_id, "cage_cleaned_on": day.isoformat()})
     else:

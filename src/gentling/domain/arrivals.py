@@ -56,7 +56,6 @@ class Stage(_Strict):
     summary: str
     min_days: int = Field(ge=0, le=60)
     meetings: int = Field(ge=0, le=50)
-    needs_quarantine_done: bool = False
     needs_cage_cleaned: bool = False
     tips: list[str] = []
 
@@ -114,11 +113,13 @@ def quarantine_status(p: ArrivalsProtocol, *, started_on: date, source: str, air
     rules = p.quarantine
     base = rules.breeder_days if source == "breeder" else rules.days
     ends_on = started_on + timedelta(days=base)
-    signs = [d for d in sign_days if started_on <= d <= day]
-    last_sign = max(signs, default=None)
-    if last_sign is not None:
-        after = last_sign + timedelta(days=rules.after_sign_days)
-        ends_on = max(ends_on, after) if rules.after_sign_rule == "extend" else last_sign + timedelta(days=rules.days)
+    last_sign = None
+    for sign in sorted(d for d in sign_days if started_on <= d <= day):
+        if sign >= ends_on:
+            break  # a sign after the quarantine ended is a health matter, not a new quarantine
+        last_sign = sign
+        after = sign + timedelta(days=rules.after_sign_days)
+        ends_on = max(ends_on, after) if rules.after_sign_rule == "extend" else sign + timedelta(days=rules.days)
     return QuarantineStatus(
         started_on=started_on, ends_on=ends_on, days_left=max(0, (ends_on - day).days), done=day >= ends_on,
         last_sign_on=last_sign, air_space=air_space, air_space_note=rules.air_space[air_space],
@@ -207,22 +208,24 @@ def introduction_progress(p: ArrivalsProtocol, *, started_on: date, quarantine_d
 
 def _advance_days(state: _Intro, current: date, until: date, cage_cleaned_on: date | None) -> date:
     while True:
-        _try_up(state, current, cage_cleaned_on)
+        while _try_up(state, current, cage_cleaned_on):
+            pass  # stages with nothing left to wait for pass on the same day
         if current >= until:
             return current
         current += timedelta(days=1)
 
 
-def _try_up(state: _Intro, day: date, cage_cleaned_on: date | None) -> None:
+def _try_up(state: _Intro, day: date, cage_cleaned_on: date | None) -> bool:
     stages = state.p.introduction.stages
     stage = stages[state.index]
     if state.index == len(stages) - 1:
-        return
+        return False
     if (day - state.entered_on).days < stage.min_days or state.good < stage.meetings:
-        return
+        return False
     if stage.needs_cage_cleaned and not (cage_cleaned_on and state.entered_on <= cage_cleaned_on <= day):
-        return
+        return False
     _enter(state, state.index + 1, day, "up", f"'{stage.title}' done")
+    return True
 
 
 def _enter(state: _Intro, index: int, day: date, direction: str, reason: str) -> None:

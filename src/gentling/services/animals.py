@@ -13,7 +13,7 @@ from ..domain.errors import InvalidInput
 from ..domain.guardrails import Alert
 from ..domain.validation import check_arrival, check_birth, check_choice, check_name, check_notes
 from ..models import Animal, Household, Photo, Session
-from .arrivals import move_animal, needs_quarantine, quarantine_of, start_quarantine
+from .arrivals import follow_arrival_date, move_animal, needs_quarantine, quarantine_of, start_quarantine
 from .households import household_by_id
 from .progress import refresh_snapshot
 
@@ -83,7 +83,7 @@ def add_animal(*, keeper=None, household: Household, details: AnimalDetails, tod
         raise InvalidInput(missing[0], f"An animal needs a {missing[0]}.")
     animal = Animal(household=household, arrival_date=details.arrival_date or today)
     _apply(animal, details, today)
-    quarantined = needs_quarantine(household, animal.species, animal.source)
+    quarantined = needs_quarantine(household, animal.species, animal.source, animal.arrival_date)
     animal.save()
     alerts: list[Alert] = []
     if quarantined:
@@ -102,6 +102,7 @@ def add_animal(*, keeper=None, household: Household, details: AnimalDetails, tod
 def edit_animal(*, keeper=None, animal: Animal, details: AnimalDetails, today: date) -> tuple[Animal, list[Alert]]:
     if keeper is not None:
         household_by_id(keeper, animal.household.public_id, write=True)
+    old_arrival = animal.arrival_date
     _apply(animal, details, today)
     first = Session.objects.filter(animal=animal).order_by("day").values_list("day", flat=True).first()
     if first is not None and animal.arrival_date > first:
@@ -110,6 +111,8 @@ def edit_animal(*, keeper=None, animal: Animal, details: AnimalDetails, today: d
             f"Sessions were logged from {first.isoformat()}; the arrival date cannot be after that.",
         )
     animal.save()
+    if animal.arrival_date != old_arrival:
+        follow_arrival_date(animal, old_arrival)
     alerts: list[Alert] = []
     if details.cage is not None:
         alerts = move_animal(keeper=keeper, animal=animal, cage_name=details.cage, day=today,

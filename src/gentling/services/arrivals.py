@@ -38,14 +38,18 @@ class HousingRefused(GentlingError):
 # --- quarantine ----------------------------------------------------------------
 
 
-def needs_quarantine(household: Household, species: str, source: str, exclude: Animal | None = None) -> bool:
-    """A newcomer joining a household that already keeps its species starts in quarantine."""
+def needs_quarantine(household: Household, species: str, source: str, arrival_date: date) -> bool:
+    """A newcomer joining a household that already keeps its species starts in quarantine.
+    Animals that arrived together (same day, same source) are one group, not residents."""
     if source == "born_at_home":
         return False
     others = Animal.objects.filter(household=household, species=species, status="active")
-    if exclude is not None:
-        others = others.exclude(pk=exclude.pk)
-    return others.exists()
+    return others.exclude(arrival_date=arrival_date, source=source).exists()
+
+
+def follow_arrival_date(animal: Animal, old_arrival: date) -> None:
+    """A corrected arrival date moves a quarantine that started on the old one."""
+    Quarantine.objects.filter(animal=animal, started_on=old_arrival).update(started_on=animal.arrival_date)
 
 
 def start_quarantine(*, animal: Animal, air_space: str, started_on: date) -> Quarantine:
@@ -225,6 +229,9 @@ def log_meeting(*, keeper, intro: Introduction, started_at: datetime, duration_s
     if not 0 < duration_seconds <= 12 * 3600:
         raise InvalidInput("duration", "A meeting lasts more than zero and at most 12 hours.")
     day = local_time(household, started_at).date()
+    if day < intro.started_on:
+        raise InvalidInput("started_at", f"The introduction started on {intro.started_on.isoformat()}; "
+                                         "this meeting is before that.")
     before = introduction_of(intro, day)
     if before.waiting_for_quarantine_until:
         raise InvalidInput("started_at", f"Quarantine runs until {before.waiting_for_quarantine_until.isoformat()}: "
@@ -243,8 +250,12 @@ def log_meeting(*, keeper, intro: Introduction, started_at: datetime, duration_s
 
 
 @transaction.atomic
-def mark_cage_cleaned(*, keeper, intro: Introduction, day: date) -> Introduction:
+def mark_cage_cleaned(*, keeper, intro: Introduction, day: date, today: date | None = None) -> Introduction:
     household_by_id(keeper, intro.household.public_id, write=True)
+    if day > (today or local_today(intro.household)):
+        raise InvalidInput("date", "The cage cannot have been cleaned in the future.")
+    if day < intro.started_on:
+        raise InvalidInput("date", f"The introduction started on {intro.started_on.isoformat()}; clean the cage after that.")
     intro.cage_cleaned_on = day
     intro.save(update_fields=["cage_cleaned_on"])
     return intro
