@@ -3,7 +3,10 @@
 from django.contrib.auth import views as auth
 from django.urls import path
 
-from .web.views import accounts, animals, arrivals, guide, households, sessions, today
+from .api.main import api, not_found as api_not_found
+from .web.views import accounts, animals, arrivals, guide, households, sessions, today, tokens
+from .web.views import reports
+from .web.views import data as data_views
 
 H = "h/<str:hid>/"
 
@@ -18,6 +21,9 @@ urlpatterns = [
     path("accounts/reset/sent/", auth.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path("accounts/reset/<uidb64>/<token>/", auth.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
     path("accounts/reset/done/", auth.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("account/tokens/", tokens.api_tokens, name="api_tokens"),
+    path("api/v1/", api.urls),
+    path("api/<path:rest>", api_not_found),
     path("households/", households.households, name="households"),
     path("join/<str:token>/", households.join, name="join"),
     path(H, today.today, name="today"),
@@ -31,6 +37,8 @@ urlpatterns = [
     path(H + "animals/<str:aid>/photo/", animals.animal_photo, name="animal_photo"),
     path(H + "animals/<str:aid>/photo/upload/", animals.animal_photo_upload, name="animal_photo_upload"),
     path(H + "animals/<str:aid>/charts/<str:name>.svg", animals.animal_chart, name="animal_chart"),
+    path(H + "animals/<str:aid>/report/", reports.report_page, name="animal_report"),
+    path(H + "animals/<str:aid>/report.pdf", reports.report_pdf_download, name="animal_report_pdf"),
     path(H + "sessions/start/", sessions.session_start, name="session_start"),
     path(H + "sessions/open/<str:sid>/", sessions.session_open, name="session_open"),
     path(H + "sessions/open/<str:sid>/check/", sessions.session_check, name="session_check"),
@@ -42,6 +50,13 @@ urlpatterns = [
     path(H + "introductions/", arrivals.introductions, name="introductions"),
     path(H + "introductions/<str:iid>/", arrivals.introduction, name="introduction"),
     path(H + "introductions/<str:iid>/cleaned/", arrivals.introduction_cleaned, name="introduction_cleaned"),
+    path(H + "data/", data_views.data, name="data"),
+    path(H + "data/calendar/new/", data_views.calendar_new, name="calendar_new"),
+    path(H + "data/calendar/off/", data_views.calendar_off, name="calendar_off"),
+    path(H + "data/<str:kind>.csv", data_views.csv_download, name="csv_download"),
+    path(H + "data/backup.json", data_views.backup_download, name="backup_download"),
+    path(H + "data/restore/", data_views.backup_restore, name="backup_restore"),
+    path("calendar/<str:token>.ics", data_views.calendar_feed, name="calendar_feed"),
     path("guide/", guide.guide_index, name="guide_index"),
     path("guide/<str:species>/", guide.guide, name="guide"),
     path("guide/<str:species>/<str:step_id>/", guide.guide_step, name="guide_step"),

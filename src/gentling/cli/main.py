@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from . import animals, arrivals, data, sessions
+from . import reports
+from . import exports
 from .render import Out
 
 
@@ -40,6 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
     animals.add_commands(sub, common)
     sessions.add_commands(sub, common)
     arrivals.add_commands(sub, common)
+    reports.add_commands(sub, common)
+    exports.add_commands(sub, common)
     return parser
 
 

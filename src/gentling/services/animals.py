@@ -75,7 +75,11 @@ def _apply(animal: Animal, d: AnimalDetails, today: date) -> None:
 @transaction.atomic
 def add_animal(*, keeper=None, household: Household, details: AnimalDetails, today: date) -> tuple[Animal, list[Alert]]:
     """Add an animal; a newcomer to a household that keeps its species starts in quarantine,
-    and its cage goes through the housing guardrail (refused: nothing is saved)."""
+    and its cage goes through the housing guardrail (refused: nothing is saved).
+
+    `keeper` is who acts: checked for write access and recorded on the cage move.
+    Every interface passes it; None is for code that already acts for the household
+    (fixtures, importers), and can never override the housing guardrail."""
     if keeper is not None:
         household_by_id(keeper, household.public_id, write=True)
     missing = [f for f in ("name", "species", "source") if getattr(details, f) is None]
