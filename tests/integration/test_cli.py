@@ -646,3 +646,12 @@ def test_bad_edit_moving_arrival_after_the_first_session(cli, whiskers):
 
 def test_bad_notes_over_2000_characters(cli, whiskers):
     refused(cli, "log", "Whiskers", "--did", "talked", "--at", "10:00", "--notes", "x" * 2001, field="notes")
+
+
+def test_only_an_owner_can_export_a_backup(cli, household, tmp_path):
+    make_animal(household, "Whiskers")
+    for who in (CARER, VIEWER):
+        r = cli("export", str(tmp_path / f"{who}.json"), "--household", "Maple Street", as_=who)
+        assert r.code == 1 and "owner" in r.text
+        assert not (tmp_path / f"{who}.json").exists()
+    assert cli("export", str(tmp_path / "owner.json"), as_=OWNER).code == 0

@@ -190,11 +190,14 @@ def cmd_protocol_show(args, ctx) -> int:
 
 
 def cmd_export(args, ctx) -> int:
-    from ..services.backup import export_households
-    from ..services.households import household_for, households_of
+    from ..services.backup import backup_for
+    from ..services.households import household_for, households_of, role_of
 
-    households = [household_for(ctx.keeper, args.household)] if args.household else list(households_of(ctx.keeper))
-    data = export_households(households, now=ctx.now)
+    if args.household:
+        households = [household_for(ctx.keeper, args.household)]
+    else:  # all the households you own: a backup holds every member's login
+        households = [h for h in households_of(ctx.keeper) if role_of(ctx.keeper, h) == "owner"]
+    data = backup_for(ctx.keeper, households, now=ctx.now)
     text = json.dumps(data, indent=2, ensure_ascii=False)
     if args.file:
         args.file.write_text(text + "\n", encoding="utf-8")

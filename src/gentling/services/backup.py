@@ -21,7 +21,7 @@ from django.db import transaction
 from pydantic import ValidationError
 
 from ..domain import vocab
-from ..domain.errors import InvalidInput
+from ..domain.errors import InvalidInput, NotAllowed
 from ..domain.validation import check_name, check_names, check_notes
 from ..domain.arrivals import arrivals_protocol
 from ..models import (
@@ -29,7 +29,7 @@ from ..models import (
     Quarantine, Session,
 )
 from .backup_schema import AnimalIn, BackupIn, HouseholdIn
-from .households import check_time_zone
+from .households import check_time_zone, role_of
 from .progress import local_today, refresh_snapshot
 
 FORMAT, VERSION = "gentling-backup", 1
@@ -38,6 +38,15 @@ MAX_BYTES = 50 * 1024 * 1024
 
 def _iso(moment: datetime) -> str:
     return moment.astimezone(dt_timezone.utc).isoformat()
+
+
+def backup_for(keeper, households: list[Household], *, now: datetime) -> dict:
+    """A keeper's backup of their households: owners only, since it holds every
+    member's password hash."""
+    for h in households:
+        if role_of(keeper, h) != Membership.OWNER:
+            raise NotAllowed(f"Only an owner of '{h.name}' can back it up: a backup holds every member's login.")
+    return export_households(households, now=now)
 
 
 def export_households(households: list[Household], *, now: datetime) -> dict:

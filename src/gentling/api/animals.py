@@ -1,0 +1,211 @@
+"""Animals: list, add, show, edit, and an animal's progress on its ladder."""
+
+
+import datetime as dt
+from datetime import date
+
+from django.utils import timezone
+from ninja import Query, Router, Schema, Status
+from ninja.pagination import paginate
+
+from ..domain import vocab
+from ..domain.validation import check_choice
+from ..models import Animal
+from ..services.animals import AnimalDetails, add_animal, edit_animal
+from ..services.progress import current_step_ids, local_today, progress_of, protocol_for
+from . import common
+from .errors import errors
+
+router = Router(tags=["animals"])
+
+
+class AlertOut(Schema):
+    code: str
+    level: str
+    message: str
+
+
+class AnimalOut(Schema):
+    id: str
+    name: str
+    species: str
+    species_label: str
+    sex: str
+    source: str
+    source_label: str
+    arrival_date: date
+    day_number: int
+    birth_date: date | None
+    birth_date_estimated: bool
+    cage: str | None
+    status: str
+    status_label: str
+    extended_hold_opt_in: bool
+    neutered_on: date | None
+    notes: str
+    step: str
+    step_title: str
+
+
+class AnimalSaved(AnimalOut):
+    alerts: list[AlertOut]
+
+
+def animal_json(a: Animal, today: date, step_id: str | None = None) -> dict:
+    step_id = step_id or current_step_ids([a], today)[a.pk]
+    protocol = protocol_for(a)
+    return {
+        "id": a.public_id, "name": a.name, "species": a.species, "species_label": vocab.SPECIES[a.species],
+        "sex": a.sex, "source": a.source, "source_label": vocab.SOURCES[a.source], "arrival_date": a.arrival_date,
+        "day_number": (today - a.arrival_date).days, "birth_date": a.birth_date,
+        "birth_date_estimated": a.birth_date_estimated, "cage": a.cage.name if a.cage else None,
+        "status": a.status, "status_label": vocab.STATUSES[a.status],
+        "extended_hold_opt_in": a.extended_hold_opt_in, "neutered_on": a.neutered_on, "notes": a.notes,
+        "step": step_id, "step_title": protocol.steps[protocol.index_of(step_id)].title,
+    }
+
+
+class AnimalFilter(Schema):
+    status: str | None = None  # "active", "adopted", "passed_away"; none lists every animal
+
+
+@router.get("/households/{hid}/animals", response={200: list[AnimalOut], **errors(404)},
+            summary="The household's animals, by name")
+@paginate(common.Pages)
+def list_animals(request, hid: str, q: Query[AnimalFilter]):
+    h = common.household(request, hid)
+    today = local_today(h, timezone.now())
+    animals = Animal.objects.filter(household=h).select_related("cage").order_by("name", "id")
+    if q.status:
+        animals = animals.filter(status=check_choice(q.status, vocab.STATUSES, "status", "status"))
+    return common.Rendered(animals, lambda a: animal_json(a, today))
+
+
+class AnimalIn(Schema):
+    name: str
+    species: str
+    source: str
+    sex: str | None = None
+    arrival_date: date | None = None
+    birth_date: date | None = None
+    birth_date_estimated: bool | None = None
+    cage: str | None = None
+    notes: str | None = None
+    extended_hold_opt_in: bool | None = None
+    neutered_on: date | None = None
+    air_space: str | None = None
+    override_reason: str = ""
+
+
+class AnimalPatch(Schema):
+    """Only the fields sent change. A null birth_date or neutered_on clears it; cage "" takes it out of its cage."""
+
+    name: str | None = None
+    species: str | None = None
+    source: str | None = None
+    sex: str | None = None
+    status: str | None = None
+    arrival_date: date | None = None
+    birth_date: date | None = None
+    birth_date_estimated: bool | None = None
+    cage: str | None = None
+    notes: str | None = None
+    extended_hold_opt_in: bool | None = None
+    neutered_on: date | None = None
+    override_reason: str = ""
+
+
+def _details(data: AnimalIn | AnimalPatch) -> AnimalDetails:
+    sent = data.model_fields_set
+    values = {k: v for k, v in data.model_dump(exclude_unset=True).items() if k in AnimalDetails.__dataclass_fields__}
+    details = AnimalDetails(**values)
+    details.clear_birth_date = "birth_date" in sent and data.birth_date is None
+    details.clear_neutered_on = "neutered_on" in sent and data.neutered_on is None
+    return details
+
+
+@router.post("/households/{hid}/animals", response={201: AnimalSaved, **errors(400, 403, 404, 409)},
+             summary="Add an animal (a newcomer starts in quarantine; its cage move is guarded)")
+def create_animal(request, hid: str, data: AnimalIn):
+    h = common.household(request, hid, write=True)
+    today = local_today(h, timezone.now())
+    a, alerts = add_animal(keeper=request.auth, household=h, details=_details(data), today=today)
+    return Status(201, {**animal_json(a, today), "alerts": [x.to_dict() for x in alerts]})
+
+
+@router.get("/households/{hid}/animals/{aid}", response={200: AnimalOut, **errors(404)}, summary="One animal")
+def get_animal(request, hid: str, aid: str):
+    h = common.household(request, hid)
+    return animal_json(common.animal(request, h, aid), local_today(h, timezone.now()))
+
+
+@router.patch("/households/{hid}/animals/{aid}", response={200: AnimalSaved, **errors(400, 403, 404, 409)},
+              summary="Change an animal's details")
+def patch_animal(request, hid: str, aid: str, data: AnimalPatch):
+    h = common.household(request, hid, write=True)
+    a = common.animal(request, h, aid, write=True)
+    today = local_today(h, timezone.now())
+    a, alerts = edit_animal(keeper=request.auth, animal=a, details=_details(data), today=today)
+    return {**animal_json(a, today), "alerts": [x.to_dict() for x in alerts]}
+
+
+# --- progress -----------------------------------------------------------------------------
+
+
+class StepChangeOut(Schema):
+    day: date
+    from_step: str | None
+    to_step: str
+    direction: str
+    reason: str
+
+
+class EvidenceOut(Schema):
+    sessions_have: int
+    sessions_needed: int
+    days_have: int
+    days_needed: int
+    days_at_step: int
+    min_days_at_step: int
+    for_moving: list[str]
+    against_moving: list[str]
+
+
+class MilestoneOut(Schema):
+    step_id: str
+    title: str
+    expected_date: date | None
+    needs: str
+
+
+class ProgressOut(Schema):
+    animal: str
+    animal_id: str
+    protocol_id: str
+    as_of: date
+    step_id: str
+    step_index: int
+    step_title: str
+    entered_on: date
+    day_number: int
+    settled_on: date
+    hold_target_seconds: int | None
+    hold_allowed_seconds: int | None
+    paused_since: date | None
+    evidence: EvidenceOut | None
+    history: list[StepChangeOut]
+    next_milestone: MilestoneOut | None
+    sessions_counted: int
+
+
+class DayQuery(Schema):
+    date: dt.date | None = None
+
+
+@router.get("/households/{hid}/animals/{aid}/progress", response={200: ProgressOut, **errors(400, 404)},
+            summary="An animal's step, the evidence for moving, its history and next milestone")
+def progress(request, hid: str, aid: str, q: Query[DayQuery]):
+    h = common.household(request, hid)
+    a = common.animal(request, h, aid)
+    day = common.day_of(h, q.date)
+    return {"animal": a.name, "animal_id": a.public_id, **progress_of(a, day).to_dict()}

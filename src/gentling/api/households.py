@@ -1,0 +1,228 @@
+"""Households, today's plan, the vocabulary, and JSON backups."""
+
+
+import re
+import datetime as dt
+from datetime import date
+
+from django.utils import timezone
+from ninja import Query, Router, Schema, Status
+from ninja.pagination import paginate
+
+from ..domain import vocab
+from ..domain.arrivals import arrivals_protocol
+from ..domain.errors import InvalidInput, NotAllowed
+from ..models import Membership
+from ..services import households as hs
+from ..services.backup import MAX_BYTES, export_households, import_backup
+from ..services.today import HouseholdToday, today_for_household
+from . import common
+from .errors import errors
+
+router = Router(tags=["households"])
+
+
+class HouseholdOut(Schema):
+    id: str
+    name: str
+    time_zone: str
+    role: str
+    active_animals: int
+
+
+@router.get("/households", response={200: list[HouseholdOut], **errors()}, summary="Your households")
+@paginate(common.Pages)
+def list_households(request):
+    keeper = request.auth
+    return common.Rendered(hs.households_of(keeper), lambda h: {
+        "id": h.public_id, "name": h.name, "time_zone": h.time_zone, "role": hs.role_of(keeper, h),
+        "active_animals": h.animals.filter(status="active").count()})
+
+
+# --- today --------------------------------------------------------------------------------
+
+
+class TaskOut(Schema):
+    activity: str
+    text: str
+    times_per_day: int
+    done_today: int
+    target_seconds: int | None
+    is_done: bool
+
+
+class QuarantineCare(Schema):
+    ends_on: date
+    days_left: int
+    air_space: str
+    air_space_ok: bool
+    care: list[str]
+
+
+class AnimalTodayOut(Schema):
+    id: str
+    name: str
+    species: str
+    cage: str | None
+    day: date
+    day_number: int
+    step_id: str
+    step_title: str
+    step_summary: str
+    tasks: list[TaskOut]
+    avoid: list[str]
+    cautions: list[str]
+    notices: list[str]
+    sessions_today: int
+    quarantine: QuarantineCare | None
+
+
+class IntroductionTodayOut(Schema):
+    id: str
+    newcomers: list[str]
+    residents: list[str]
+    stage: str
+    stage_title: str
+    waiting_until: date | None
+    good_meetings: int
+    meetings_needed: int
+    next_meeting_seconds: int
+
+
+class LitterTodayOut(Schema):
+    id: str
+    name: str
+    age_days: int
+    items: list[str]
+    separate_by: date
+    alert: str | None
+    alert_level: str | None
+
+
+class TodayOut(Schema):
+    household: str
+    date: dt.date
+    animals: list[AnimalTodayOut]
+    introductions: list[IntroductionTodayOut]
+    litters: list[LitterTodayOut]
+
+
+def today_json(household, t: HouseholdToday) -> dict:
+    """The same shape as `gentling today --json`."""
+    def quarantine(pk):
+        q = t.quarantines.get(pk)
+        if q is None:
+            return None
+        return {"ends_on": q.status.ends_on, "days_left": q.status.days_left, "air_space": q.status.air_space,
+                "air_space_ok": q.status.air_space_ok, "care": list(q.care)}
+
+    return {
+        "household": household.name, "date": t.day,
+        "animals": [{"id": p.animal.public_id, "name": p.animal.name, "species": p.animal.species,
+                     "cage": p.animal.cage.name if p.animal.cage else None, **p.plan.to_dict(),
+                     "quarantine": quarantine(p.animal.pk)} for p in t.animals],
+        "introductions": [{"id": it.introduction.public_id, "newcomers": list(it.newcomers),
+                           "residents": list(it.residents), "stage": it.progress.stage_id,
+                           "stage_title": it.progress.stage_title,
+                           "waiting_until": it.progress.waiting_for_quarantine_until,
+                           "good_meetings": it.progress.good_meetings, "meetings_needed": it.progress.meetings_needed,
+                           "next_meeting_seconds": it.progress.next_meeting_seconds} for it in t.introductions],
+        "litters": [{"id": lt.litter.public_id, "name": lt.litter.name, "age_days": lt.advice.age_days,
+                     "items": list(lt.advice.items), "separate_by": lt.advice.separate_by,
+                     "alert": lt.advice.alert, "alert_level": lt.advice.alert_level} for lt in t.litters],
+    }
+
+
+class DayQuery(Schema):
+    date: dt.date | None = None
+
+
+@router.get("/households/{hid}/today", response={200: TodayOut, **errors(400, 404)},
+            summary="Today's plan: each animal's tasks, quarantines, introductions and litters")
+def today(request, hid: str, q: Query[DayQuery]):
+    h = common.household(request, hid)
+    return today_json(h, today_for_household(h, common.day_of(h, q.date)))
+
+
+# --- vocabulary ---------------------------------------------------------------------------
+
+
+class Term(Schema):
+    name: str
+    label: str
+
+
+class Activity(Term):
+    meaning: str
+
+
+class Observation(Activity):
+    signal: str
+
+
+class Behaviour(Term):
+    kind: str
+
+
+class VocabOut(Schema):
+    activities: list[Activity]
+    observations: list[Observation]
+    extended_hold_endings: list[Term]
+    species: list[Term]
+    sexes: list[Term]
+    sources: list[Term]
+    statuses: list[Term]
+    introduction_behaviours: list[Behaviour]
+
+
+@router.get("/vocab", response={200: VocabOut, **errors()}, summary="The names of activities, observations and more")
+def vocabulary(request):
+    b = arrivals_protocol().behaviours
+    return {**vocab.as_dict(), "introduction_behaviours": [
+        {"name": k, "label": v, "kind": kind}
+        for kind, group in (("normal", b.normal), ("danger", b.danger)) for k, v in group.items()]}
+
+
+# --- backups ------------------------------------------------------------------------------
+
+
+@router.get("/households/{hid}/export", response={200: dict, **errors(403, 404)},
+            summary="A full JSON backup of the household (owners only: it holds members' password hashes)")
+def export(request, hid: str):
+    h = common.household(request, hid)
+    if hs.role_of(request.auth, h) != Membership.OWNER:
+        raise NotAllowed("Only an owner can export the household: a backup holds its members' password hashes.")
+    return export_households([h], now=timezone.now())
+
+
+class ImportedOut(Schema):
+    households: int
+    animals: int
+    sessions: int
+    note: str | None = None
+
+
+BACKUP_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": {
+            "type": "object", "required": ["format", "version"],
+            "description": "A Gentling backup, as GET /households/{hid}/export returns it.",
+            "properties": {"format": {"type": "string", "enum": ["gentling-backup"]},
+                           "version": {"type": "integer", "enum": [1]}},
+        }}},
+    },
+}
+# A NUL character (JSON "\u0000", not an escaped backslash) cannot be stored by every database.
+_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000", re.IGNORECASE)
+
+
+@router.post("/households/import", response={201: ImportedOut, **errors(400, 413)}, openapi_extra=BACKUP_BODY,
+             summary="Restore a JSON backup: all of it, or nothing")
+def import_households(request):
+    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BYTES:
+        raise InvalidInput("file", "A backup larger than 50 MB is refused.")
+    raw = request.read(MAX_BYTES + 1)
+    if _NUL.search(raw):
+        raise InvalidInput("file", "The backup contains NUL characters: it is damaged. Nothing was imported.")
+    return Status(201, import_backup(raw, keeper=request.auth))

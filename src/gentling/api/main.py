@@ -1,0 +1,64 @@
+"""The NinjaAPI instance: authentication, the JSON parser, error handlers and the routers."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from django.http import JsonResponse
+from ninja import NinjaAPI
+from ninja.parser import Parser
+
+from ..domain.errors import InvalidInput
+from . import animals, arrivals, households, sessions
+from .auth import SessionAuth, TokenAuth
+from .errors import install
+
+# JSON's "\u0000" (not an escaped backslash): PostgreSQL cannot store a NUL character in text.
+_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000", re.IGNORECASE)
+
+
+class JsonParser(Parser):
+    def parse_body(self, request):
+        body = request.body
+        if _NUL.search(body):
+            raise InvalidInput("body", "The request contains a NUL character (\\u0000), which cannot be stored.")
+        return json.loads(body)
+
+
+DESCRIPTION = """\
+Gentling's REST API: the same services, checks and answers as the web app and the `gentling` command.
+
+**Authentication**: a personal API token, made on your account's *API tokens* page and sent as
+`Authorization: Bearer <token>`; or, from a browser, your logged-in session (with its CSRF token on writes).
+A token acts with your own permissions: a viewer can read but not write.
+
+**Errors** are JSON: `{"detail": "<what went wrong and how to fix it>", "field": "<field or null>"}`.
+400 bad input, 401 not authenticated, 403 not allowed, 404 not found (or not yours),
+409 a cage move the housing guardrail refused (with every reason), 422 a request that does not match this schema.
+
+Objects are addressed by their public ids. Lists are paginated (`page`, `page_size` up to 100).
+"""
+
+class GentlingAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation) -> str:
+        return operation.view_func.__name__  # e.g. "log_session": short and stable for generated clients
+
+
+api = GentlingAPI(
+    title="Gentling API",
+    version="1",
+    description=DESCRIPTION,
+    urls_namespace="api",
+    auth=[TokenAuth(), SessionAuth()],
+    parser=JsonParser(),
+)
+install(api)
+for module in (households, animals, sessions, arrivals):
+    api.add_router("", module.router)
+
+
+def not_found(request, rest: str = ""):
+    """Any other address under /api/: a JSON 404, like the API's own."""
+    return JsonResponse({"detail": "There is no such address in the API: see /api/v1/docs.", "field": None},
+                        status=404)

@@ -1,0 +1,188 @@
+"""Sessions: list (by animal and dates), log, show, correct and delete."""
+
+from datetime import date, datetime, timedelta
+
+from django.utils import timezone
+from ninja import Query, Router, Schema, Status
+from ninja.pagination import paginate
+
+from ..domain.errors import InvalidInput
+from ..domain.validation import SessionInput
+from ..models import Household, Session
+from ..services import sessions as svc
+from . import common
+from .animals import AlertOut
+from .errors import errors
+
+router = Router(tags=["sessions"])
+# Far beyond any plausible session; only keeps the date arithmetic in range (the service refuses > 6 h).
+_SECONDS_BOUND = 10**7
+
+
+class SessionOut(Schema):
+    id: str
+    animal: str
+    animal_name: str
+    sitting: str
+    keeper: str | None
+    started_at: datetime
+    ended_at: datetime
+    day: date
+    duration_seconds: int
+    activities: list[str]
+    holds: list[int]
+    observations: list[str]
+    extended_hold_seconds: int | None
+    extended_hold_end: str | None
+    notes: str
+    alerts: list[AlertOut]
+
+
+class LoggedOut(SessionOut):
+    step_before: str
+    step_after: str
+    moved: str | None
+
+
+class LoggedSessions(Schema):
+    sessions: list[LoggedOut]
+
+
+def session_json(s: Session) -> dict:
+    return {
+        "id": s.public_id, "animal": s.animal.public_id, "animal_name": s.animal.name, "sitting": s.sitting,
+        "keeper": s.keeper.username if s.keeper else None, "started_at": s.started_at, "ended_at": s.ended_at,
+        "day": s.day, "duration_seconds": s.duration_seconds, "activities": s.activities, "holds": s.holds,
+        "observations": s.observations, "extended_hold_seconds": s.extended_hold_seconds,
+        "extended_hold_end": s.extended_hold_end or None, "notes": s.notes, "alerts": s.alerts,
+    }
+
+
+def logged_json(item: svc.Logged) -> dict:
+    return {**session_json(item.session), "step_before": item.step_before, "step_after": item.step_after,
+            "moved": item.moved}
+
+
+class SessionFilter(Schema):
+    animal: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+@router.get("/households/{hid}/sessions", response={200: list[SessionOut], **errors(400, 404)},
+            summary="Sessions, newest first; filter by animal and by day (date_from, date_to, inclusive)")
+@paginate(common.Pages)
+def list_sessions(request, hid: str, q: Query[SessionFilter]):
+    h = common.household(request, hid)
+    sessions = Session.objects.filter(animal__household=h).select_related("animal", "keeper")
+    if q.animal:
+        sessions = sessions.filter(animal=common.animal(request, h, q.animal))
+    if q.date_from and q.date_to and q.date_to < q.date_from:
+        raise InvalidInput("date_to", "date_to is before date_from.")
+    if q.date_from:
+        sessions = sessions.filter(day__gte=q.date_from)
+    if q.date_to:
+        sessions = sessions.filter(day__lte=q.date_to)
+    return common.Rendered(sessions.order_by("-started_at", "public_id"), session_json)
+
+
+class SessionIn(Schema):
+    animals: list[str]
+    started_at: datetime
+    duration_seconds: int | None = None
+    ended_at: datetime | None = None
+    activities: list[str] = []
+    holds: list[int] = []
+    observations: list[str] = []
+    extended_hold_seconds: int | None = None
+    extended_hold_end: str | None = None
+    notes: str = ""
+
+
+def _end(h: Household, start: datetime, duration_seconds: int | None, ended_at: datetime | None) -> datetime:
+    if duration_seconds is not None and ended_at is not None:
+        raise InvalidInput("ended_at", "Send either duration_seconds or ended_at, not both.")
+    if ended_at is not None:
+        return common.moment_of(h, ended_at, "ended_at")
+    if duration_seconds is None:
+        raise InvalidInput("duration_seconds", "Say how long the session lasted: duration_seconds, or ended_at.")
+    return start + timedelta(seconds=max(-_SECONDS_BOUND, min(duration_seconds, _SECONDS_BOUND)))
+
+
+def _renames(duration_sent: bool) -> dict[str, str]:
+    return {"ended_at": "duration_seconds"} if duration_sent else {}
+
+
+@router.post("/households/{hid}/sessions", response={201: LoggedSessions, **errors(400, 403, 404)},
+             summary="Log a session with one or more animals; returns each animal's session and its alerts")
+def log_session(request, hid: str, data: SessionIn):
+    h = common.household(request, hid, write=True)
+    if not data.animals:
+        raise InvalidInput("animals", "Name at least one animal for the session (their ids).")
+    animals = common.animals_named(request, h, data.animals, "animals")
+    start = common.moment_of(h, data.started_at, "started_at")
+    entry = SessionInput(start, _end(h, start, data.duration_seconds, data.ended_at), data.activities, data.holds,
+                         data.observations, data.extended_hold_seconds, data.extended_hold_end, data.notes)
+    with common.fields_renamed(_renames(data.duration_seconds is not None)):
+        logged = svc.log_session(keeper=request.auth, household=h, animals=animals, entry=entry, now=timezone.now())
+    return Status(201, {"sessions": [logged_json(item) for item in logged]})
+
+
+@router.get("/households/{hid}/sessions/{sid}", response={200: SessionOut, **errors(404)}, summary="One session")
+def get_session(request, hid: str, sid: str):
+    h = common.household(request, hid)
+    sid = common.checked_id(sid, "No such session.")
+    return session_json(svc.session_by_id(keeper=request.auth, household=h, public_id=sid))
+
+
+class SessionPatch(Schema):
+    """Only the fields sent change; the length is kept when only started_at moves."""
+
+    started_at: datetime | None = None
+    duration_seconds: int | None = None
+    ended_at: datetime | None = None
+    activities: list[str] | None = None
+    holds: list[int] | None = None
+    observations: list[str] | None = None
+    extended_hold_seconds: int | None = None
+    extended_hold_end: str | None = None
+    notes: str | None = None
+
+
+def _patched(h: Household, s: Session, data: SessionPatch) -> SessionInput:
+    sent = data.model_fields_set
+
+    def value(name: str, current):
+        given = getattr(data, name)
+        return given if name in sent and given is not None else current
+
+    start = common.moment_of(h, data.started_at, "started_at") if data.started_at else s.started_at
+    if data.duration_seconds is None and data.ended_at is None:
+        end = start + (s.ended_at - s.started_at)
+    else:
+        end = _end(h, start, data.duration_seconds, data.ended_at)
+    ext_seconds = data.extended_hold_seconds if "extended_hold_seconds" in sent else s.extended_hold_seconds
+    ext_end = data.extended_hold_end if "extended_hold_end" in sent else (s.extended_hold_end or None)
+    return SessionInput(start, end, value("activities", s.activities), value("holds", s.holds),
+                        value("observations", s.observations), ext_seconds, ext_end, value("notes", s.notes))
+
+
+@router.patch("/households/{hid}/sessions/{sid}", response={200: LoggedOut, **errors(400, 403, 404)},
+              summary="Correct a session: the same checks as logging; alerts and progress recomputed")
+def patch_session(request, hid: str, sid: str, data: SessionPatch):
+    h = common.household(request, hid, write=True)
+    sid = common.checked_id(sid, "No such session.")
+    s = svc.session_by_id(keeper=request.auth, household=h, public_id=sid, write=True)
+    entry = _patched(h, s, data)
+    with common.fields_renamed(_renames(data.duration_seconds is not None)):
+        item = svc.edit_session(keeper=request.auth, household=h, public_id=sid, entry=entry, now=timezone.now())
+    return logged_json(item)
+
+
+@router.delete("/households/{hid}/sessions/{sid}", response={204: None, **errors(403, 404)},
+               summary="Delete a session; the animal's progress is recomputed")
+def delete_session(request, hid: str, sid: str):
+    h = common.household(request, hid, write=True)
+    sid = common.checked_id(sid, "No such session.")
+    svc.delete_session(keeper=request.auth, household=h, public_id=sid, now=timezone.now())
+    return Status(204, None)
