@@ -5,12 +5,12 @@ import datetime as dt
 from datetime import date
 
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from ..domain import vocab
 from ..domain.validation import check_choice
-from ..models import Animal
+from ..models import Animal, Quarantine
 from ..services.animals import AnimalDetails, add_animal, edit_animal
 from ..services.progress import current_step_ids, local_today, progress_of, protocol_for
 from . import common
@@ -66,7 +66,7 @@ def animal_json(a: Animal, today: date, step_id: str | None = None) -> dict:
 
 
 class AnimalFilter(Schema):
-    status: str | None = None  # "active", "adopted", "passed_away"; none lists every animal
+    status: str | None = Field(None, description=common.one_of(vocab.STATUSES) + " Without it: every animal.")
 
 
 @router.get("/households/{hid}/animals", response={200: list[AnimalOut], **errors(404)},
@@ -81,38 +81,43 @@ def list_animals(request, hid: str, q: Query[AnimalFilter]):
     return common.Rendered(animals, lambda a: animal_json(a, today))
 
 
+CAGE = "A cage name (created if new); moving into an occupied cage is guarded (409)."
+OVERRIDE = "Owners only: why a refused cage move should happen anyway (recorded)."
+
+
 class AnimalIn(Schema):
     name: str
-    species: str
-    source: str
-    sex: str | None = None
-    arrival_date: date | None = None
+    species: str = Field(description=common.one_of(vocab.SPECIES))
+    source: str = Field(description=common.one_of(vocab.SOURCES) + " Sets the pace of the ladder.")
+    sex: str | None = Field(None, description=common.one_of(vocab.SEXES))
+    arrival_date: date | None = Field(None, description="Default: today.")
     birth_date: date | None = None
     birth_date_estimated: bool | None = None
-    cage: str | None = None
+    cage: str | None = Field(None, description=CAGE)
     notes: str | None = None
     extended_hold_opt_in: bool | None = None
     neutered_on: date | None = None
-    air_space: str | None = None
-    override_reason: str = ""
+    air_space: str | None = Field(None, description="Where a newcomer spends its quarantine. "
+                                                    + common.one_of(dict(Quarantine.AIR_SPACES)))
+    override_reason: str = Field("", description=OVERRIDE)
 
 
 class AnimalPatch(Schema):
     """Only the fields sent change. A null birth_date or neutered_on clears it; cage "" takes it out of its cage."""
 
     name: str | None = None
-    species: str | None = None
-    source: str | None = None
-    sex: str | None = None
-    status: str | None = None
+    species: str | None = Field(None, description=common.one_of(vocab.SPECIES))
+    source: str | None = Field(None, description=common.one_of(vocab.SOURCES))
+    sex: str | None = Field(None, description=common.one_of(vocab.SEXES))
+    status: str | None = Field(None, description=common.one_of(vocab.STATUSES))
     arrival_date: date | None = None
     birth_date: date | None = None
     birth_date_estimated: bool | None = None
-    cage: str | None = None
+    cage: str | None = Field(None, description=CAGE)
     notes: str | None = None
     extended_hold_opt_in: bool | None = None
     neutered_on: date | None = None
-    override_reason: str = ""
+    override_reason: str = Field("", description=OVERRIDE)
 
 
 def _details(data: AnimalIn | AnimalPatch) -> AnimalDetails:

@@ -3,9 +3,11 @@
 from datetime import date, datetime, timedelta
 
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
+from ..domain import vocab
+from ..domain.arrivals import arrivals_protocol
 from ..models import Introduction
 from ..services import arrivals as svc
 from ..services.progress import local_today
@@ -38,8 +40,8 @@ def list_cages(request, hid: str):
 
 
 class MoveIn(Schema):
-    cage: str  # "" takes the animal out of its cage
-    override_reason: str = ""
+    cage: str = Field(description='The cage to move into (created if new); "" takes the animal out of its cage.')
+    override_reason: str = Field("", description="Owners only: why a refused move should happen anyway (recorded).")
 
 
 class MovedOut(Schema):
@@ -91,8 +93,10 @@ def quarantines(request, hid: str):
 
 
 class HealthCheckIn(Schema):
-    day: date | None = None  # default: the household's today
-    signs: list[str] = []  # none: all well
+    day: date | None = Field(None, description="Default: the household's today.")
+    signs: list[str] = Field([], description="Signs seen (none: all well), any of: " + ", ".join(
+        k for k, o in vocab.OBSERVATIONS.items()
+        if o.signal in (vocab.Signal.HEALTH, vocab.Signal.NEUTRAL, vocab.Signal.CLEARED)) + ".")
     notes: str = ""
 
 
@@ -192,9 +196,9 @@ def list_introductions(request, hid: str):
 
 
 class IntroductionIn(Schema):
-    newcomers: list[str]
-    residents: list[str]
-    cage: str | None = None  # the cage they will share
+    newcomers: list[str] = Field(description="Ids of the animals joining.")
+    residents: list[str] = Field(description="Ids of the animals already there.")
+    cage: str | None = Field(None, description="The cage they will share.")
 
 
 @router.post("/households/{hid}/introductions", response={201: IntroductionDetail, **errors(400, 403, 404)},
@@ -224,8 +228,9 @@ def get_introduction(request, hid: str, iid: str):
 
 class MeetingIn(Schema):
     duration_seconds: int
-    started_at: datetime | None = None  # default: it just ended (now minus its length)
-    behaviours: list[str] = []
+    started_at: datetime | None = Field(None, description="Default: it just ended (now minus its length).")
+    behaviours: list[str] = Field([], description="Behaviours seen, any of: " + ", ".join(
+        [*arrivals_protocol().behaviours.normal, *arrivals_protocol().behaviours.danger]) + ".")
     notes: str = ""
 
 
@@ -255,7 +260,7 @@ def log_meeting(request, hid: str, iid: str, data: MeetingIn):
 
 
 class CleanedIn(Schema):
-    day: date | None = None  # default: the household's today
+    day: date | None = Field(None, description="Default: the household's today.")
 
 
 class CleanedOut(Schema):

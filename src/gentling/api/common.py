@@ -97,6 +97,10 @@ class Rendered:
         return [self.render(item) for item in self.items[window]]
 
 
+def one_of(choices) -> str:
+    return "One of: " + ", ".join(choices) + "."
+
+
 def checked_id(value: str, missing: str) -> str:
     return _public_id(value, missing)
 

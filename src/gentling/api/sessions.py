@@ -3,9 +3,10 @@
 from datetime import date, datetime, timedelta
 
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from ..domain import vocab
 from ..domain.errors import InvalidInput
 from ..domain.validation import SessionInput
 from ..models import Household, Session
@@ -64,9 +65,9 @@ def logged_json(item: svc.Logged) -> dict:
 
 
 class SessionFilter(Schema):
-    animal: str | None = None
-    date_from: date | None = None
-    date_to: date | None = None
+    animal: str | None = Field(None, description="Only this animal's sessions (its id).")
+    date_from: date | None = Field(None, description="From this day on (the household's calendar day).")
+    date_to: date | None = Field(None, description="Up to and including this day.")
 
 
 @router.get("/households/{hid}/sessions", response={200: list[SessionOut], **errors(400, 404)},
@@ -86,16 +87,24 @@ def list_sessions(request, hid: str, q: Query[SessionFilter]):
     return common.Rendered(sessions.order_by("-started_at", "public_id"), session_json)
 
 
+ACTIVITIES = "What was done, any of: " + ", ".join(vocab.ACTIVITIES) + "."
+OBSERVATIONS = "What was seen, any of: " + ", ".join(vocab.OBSERVATIONS) + "."
+HOLDS = "Seconds of each pick-up, in order."
+DURATION = "The length in seconds; or send ended_at instead."
+STARTED = "ISO 8601; without a UTC offset, in the household's time zone."
+EXT_END = "How an extended hold ended. " + common.one_of(vocab.EXTENDED_HOLD_ENDINGS)
+
+
 class SessionIn(Schema):
-    animals: list[str]
-    started_at: datetime
-    duration_seconds: int | None = None
+    animals: list[str] = Field(description="The ids of the animals handled together (at least one).")
+    started_at: datetime = Field(description=STARTED)
+    duration_seconds: int | None = Field(None, description=DURATION)
     ended_at: datetime | None = None
-    activities: list[str] = []
-    holds: list[int] = []
-    observations: list[str] = []
+    activities: list[str] = Field([], description=ACTIVITIES)
+    holds: list[int] = Field([], description=HOLDS)
+    observations: list[str] = Field([], description=OBSERVATIONS)
     extended_hold_seconds: int | None = None
-    extended_hold_end: str | None = None
+    extended_hold_end: str | None = Field(None, description=EXT_END)
     notes: str = ""
 
 
@@ -138,14 +147,14 @@ def get_session(request, hid: str, sid: str):
 class SessionPatch(Schema):
     """Only the fields sent change; the length is kept when only started_at moves."""
 
-    started_at: datetime | None = None
-    duration_seconds: int | None = None
+    started_at: datetime | None = Field(None, description=STARTED)
+    duration_seconds: int | None = Field(None, description=DURATION)
     ended_at: datetime | None = None
-    activities: list[str] | None = None
-    holds: list[int] | None = None
-    observations: list[str] | None = None
+    activities: list[str] | None = Field(None, description=ACTIVITIES)
+    holds: list[int] | None = Field(None, description=HOLDS)
+    observations: list[str] | None = Field(None, description=OBSERVATIONS)
     extended_hold_seconds: int | None = None
-    extended_hold_end: str | None = None
+    extended_hold_end: str | None = Field(None, description=EXT_END)
     notes: str | None = None
 
 

@@ -128,14 +128,12 @@ def _per_week(values: np.ndarray, how: str) -> np.ndarray:
 
 
 def legend(ax: Axes, handles: Sequence[Artist]) -> None:
-    """A legend for `handles`, in that order, above the plot at the right, in line with the title."""
-    ax.legend(
+    """A legend for `handles`, in that order, under the plot, where it never covers the title."""
+    ax.figure.legend(
         handles=list(handles),
-        loc="lower right",
-        bbox_to_anchor=(1, 1),
+        loc="outside lower center",
         ncols=4,
         frameon=False,
-        borderaxespad=0.2,
         fontsize=FONT_SIZE,
         labelcolor=TEXT,
     )

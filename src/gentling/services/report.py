@@ -155,6 +155,10 @@ class IntroductionRecord:
     meetings: tuple[MeetingLine, ...]
     outcome: str
 
+    @property
+    def with_whom(self) -> str:
+        return " and ".join(filter(None, [", ".join(self.others[:-1]), self.others[-1]])) if self.others else ""
+
 
 @dataclass(frozen=True)
 class Advice:
@@ -253,22 +257,37 @@ def favourite_treats(notes: Iterable[Quote]) -> Treats:
 
 
 def activities_liked(sessions: Iterable[tuple[list[str], list[str]]]) -> tuple[ActivityResponse, ...]:
-    """The activities whose sessions most often showed a comfort sign (at least two sessions each)."""
-    done, comfort, fear, signs = Counter(), Counter(), Counter(), {}
-    for activities, observations in sessions:
-        happy = set(observations) & vocab.COMFORT_SIGNS
-        for a in set(activities) - _NOT_RECOMMENDED:
-            done[a] += 1
-            comfort[a] += bool(happy)
-            fear[a] += bool(set(observations) & vocab.FEAR_SIGNS)
-            signs.setdefault(a, Counter()).update(happy)
-    rows = [
-        ActivityResponse(a, vocab.ACTIVITIES[a].label if a in vocab.ACTIVITIES else a, n, comfort[a], fear[a],
-                         tuple(vocab.OBSERVATIONS[o].label for o, _ in signs[a].most_common(2)))
-        for a, n in done.items() if n >= 2 and comfort[a]
-    ]
+    """The activities whose sessions most often showed a comfort sign (at least two sessions each).
+
+    Activities always done together (a pick-up and its reward) are one row: their numbers are the same.
+    """
+    seen: dict[str, list[int]] = {}
+    observed: list[set[str]] = []
+    for i, (activities, observations) in enumerate(sessions):
+        observed.append(set(observations))
+        for a in sorted(set(activities) - _NOT_RECOMMENDED, key=_activity_order):
+            seen.setdefault(a, []).append(i)
+    together: dict[tuple[int, ...], list[str]] = {}
+    for a, found in seen.items():
+        together.setdefault(tuple(found), []).append(a)
+    rows = []
+    for found, names in together.items():
+        happy = [observed[i] & vocab.COMFORT_SIGNS for i in found]
+        comfort = sum(1 for h in happy if h)
+        if len(found) < 2 or not comfort:
+            continue
+        signs = Counter(o for h in happy for o in h).most_common(2)
+        rows.append(ActivityResponse(
+            names[0], " · ".join(vocab.ACTIVITIES[a].label if a in vocab.ACTIVITIES else a for a in names),
+            len(found), comfort, sum(1 for i in found if observed[i] & vocab.FEAR_SIGNS),
+            tuple(vocab.OBSERVATIONS[o].label for o, _ in signs)))
     rows.sort(key=lambda r: (-r.comfort_sessions / r.sessions, -r.comfort_sessions, r.label))
     return tuple(rows[:ACTIVITIES_SHOWN])
+
+
+def _activity_order(name: str) -> int:
+    order = list(vocab.ACTIVITIES)
+    return order.index(name) if name in order else len(order)
 
 
 # --- gathering -------------------------------------------------------------------
@@ -293,7 +312,8 @@ def _charts(animal: Animal, recs, prog: engine.Progress, today: date) -> Iterabl
     protocol = protocol_for(animal)
     days = engine.timeline(protocol, facts(animal), recs, today)
     yield Chart("holds", charts.hold_chart(charts.hold_series(recs, days)))
-    yield Chart("sessions", charts.sessions_chart(charts.sessions_per_day(recs, animal.arrival_date, today)))
+    handled = [r for r in recs if r.is_session]  # health checks are records too, but not sessions
+    yield Chart("sessions", charts.sessions_chart(charts.sessions_per_day(handled, animal.arrival_date, today)))
     yield Chart("signs", charts.signs_chart(charts.signs_per_day(recs, animal.arrival_date, today)))
     yield Chart("steps", charts.steps_chart(charts.time_at_steps(protocol, prog.history, today)))
 

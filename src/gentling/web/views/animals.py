@@ -119,10 +119,10 @@ def animal_chart(request, household, aid, name):
     if name == "holds":
         days = engine.timeline(protocol, facts(animal), recs, today)
         svg = charts.hold_chart(charts.hold_series(recs, days))
-    elif name == "sessions":
-        svg = charts.sessions_chart(charts.sessions_per_day(recs, first, today))
+    elif name == "sessions":  # health checks tell the engine about health, but are not sessions
+        svg = charts.sessions_chart(charts.sessions_per_day([r for r in recs if r.is_session], first, today))
     elif name == "signs":
-        svg = charts.signs_chart(charts.signs_per_day(recs, first, today))
+        svg = charts.signs_chart(charts.signs_per_day([r for r in recs if r.is_session], first, today))
     else:
         prog = engine.progress(protocol, facts(animal), recs, today)
         svg = charts.steps_chart(charts.time_at_steps(protocol, prog.history, today))
