@@ -455,3 +455,19 @@ def test_hostile_unknown_time_zone(cli, tmp_path, backup):
     data = fresh_ids(backup)
     data["households"][0]["time_zone"] = "Mars/Olympus_Mons"
     refused(cli, tmp_path, json.dumps(data), "time zone")
+
+
+def test_an_import_never_takes_over_someone_elses_empty_account(owner, household, rat, tmp_path):
+    """An account the command line made (no password, no household) is restored from a
+    backup only for the keeper who imports it."""
+    from django.contrib.auth import get_user_model
+
+    from gentling.services.households import local_keeper
+
+    backup = export_households([household], now=NOW)
+    backup["keepers"] = [{**k, "password": "pbkdf2_sha256$1$salt$hash"} for k in backup["keepers"]]
+    Household.objects.all().delete()
+    bystander = local_keeper("carl-carer")  # still has no password and no household
+    stranger = local_keeper("someone-else")
+    import_backup(json.dumps(backup), keeper=stranger)
+    assert not get_user_model().objects.get(pk=bystander.pk).has_usable_password()

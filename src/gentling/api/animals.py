@@ -1,6 +1,5 @@
 """Animals: list, add, show, edit, and an animal's progress on its ladder."""
 
-
 import datetime as dt
 from datetime import date
 

@@ -207,8 +207,8 @@ def start_introduction(request, hid: str, data: IntroductionIn):
     h = common.household(request, hid, write=True)
     today = local_today(h, timezone.now())
     intro = svc.start_introduction(keeper=request.auth, household=h,
-                                   newcomers=common.animals_named(request, h, data.newcomers, "newcomers"),
-                                   residents=common.animals_named(request, h, data.residents, "residents"),
+                                   newcomers=common.animals_named(h, data.newcomers, "newcomers"),
+                                   residents=common.animals_named(h, data.residents, "residents"),
                                    cage_name=data.cage, day=today)
     return Status(201, introduction_json(intro, today, meetings=True))
 

@@ -7,6 +7,7 @@ ninja's own request validation to 422, naming the first field at fault.
 from __future__ import annotations
 
 from django.core.exceptions import RequestDataTooBig
+from django.http.request import RawPostDataException
 from django.http import Http404
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -90,13 +91,17 @@ def install(api: NinjaAPI) -> None:
     def not_found(request, exc):
         return _out(api, request, 404, "Not found.")
 
+    @api.exception_handler(RawPostDataException)
+    def unreadable(request, exc):
+        return _out(api, request, 400, "The request body could not be read: send JSON.", "body")
+
     @api.exception_handler(RequestDataTooBig)
     def too_big(request, exc):
         return _out(api, request, 413, "The request is too large.")
 
 
 def _problem(error: dict) -> dict:
-    """One pydantic error as a field and a sentence, e.g. "started_at is not valid: input should be a valid datetime"."""
+    """One pydantic error as a field and a sentence: "started_at is not valid: input should be a valid datetime"."""
     loc = [str(p) for p in error.get("loc", ())]
     # ("body", "data", "holds", "0") -> "holds.0"; ("query", "page") -> "page"; ("body", "data") -> the body itself
     parts = loc[2:] if loc[:1] == ["body"] else loc[1:]

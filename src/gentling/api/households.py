@@ -1,7 +1,5 @@
 """Households, today's plan, the vocabulary, and JSON backups."""
 
-
-import re
 import datetime as dt
 from datetime import date
 
@@ -11,10 +9,9 @@ from ninja.pagination import paginate
 
 from ..domain import vocab
 from ..domain.arrivals import arrivals_protocol
-from ..domain.errors import InvalidInput, NotAllowed
-from ..models import Membership
+from ..domain.errors import InvalidInput
 from ..services import households as hs
-from ..services.backup import MAX_BYTES, export_households, import_backup
+from ..services.backup import MAX_BYTES, backup_for, import_backup
 from ..services.today import HouseholdToday, today_for_household
 from . import common
 from .errors import errors
@@ -189,10 +186,7 @@ def vocabulary(request):
 @router.get("/households/{hid}/export", response={200: dict, **errors(403, 404)},
             summary="A full JSON backup of the household (owners only: it holds members' password hashes)")
 def export(request, hid: str):
-    h = common.household(request, hid)
-    if hs.role_of(request.auth, h) != Membership.OWNER:
-        raise NotAllowed("Only an owner can export the household: a backup holds its members' password hashes.")
-    return export_households([h], now=timezone.now())
+    return backup_for(request.auth, [common.household(request, hid)], now=timezone.now())
 
 
 class ImportedOut(Schema):
@@ -213,16 +207,23 @@ BACKUP_BODY = {
         }}},
     },
 }
-# A NUL character (JSON "\u0000", not an escaped backslash) cannot be stored by every database.
-_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000", re.IGNORECASE)
 
 
 @router.post("/households/import", response={201: ImportedOut, **errors(400, 413)}, openapi_extra=BACKUP_BODY,
              summary="Restore a JSON backup: all of it, or nothing")
 def import_households(request):
-    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BYTES:
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0  # Django reads such a body as empty
+    if declared > MAX_BYTES:
         raise InvalidInput("file", "A backup larger than 50 MB is refused.")
     raw = request.read(MAX_BYTES + 1)
-    if _NUL.search(raw):
+    if common.has_nul(raw):
         raise InvalidInput("file", "The backup contains NUL characters: it is damaged. Nothing was imported.")
-    return Status(201, import_backup(raw, keeper=request.auth))
+    try:
+        summary = import_backup(raw, keeper=request.auth)
+    except OverflowError:  # a date the engine cannot reach (e.g. arriving in 9999); the import rolled back
+        raise InvalidInput("file", "The backup holds a date out of range (such as an arrival in the year 9999). "
+                                   "Nothing was imported.") from None
+    return Status(201, summary)

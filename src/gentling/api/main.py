@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 
 from django.http import JsonResponse
 from ninja import NinjaAPI
@@ -12,16 +11,14 @@ from ninja.parser import Parser
 from ..domain.errors import InvalidInput
 from . import animals, arrivals, households, sessions
 from .auth import SessionAuth, TokenAuth
+from .common import has_nul
 from .errors import install
-
-# JSON's "\u0000" (not an escaped backslash): PostgreSQL cannot store a NUL character in text.
-_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000", re.IGNORECASE)
 
 
 class JsonParser(Parser):
     def parse_body(self, request):
         body = request.body
-        if _NUL.search(body):
+        if has_nul(body):
             raise InvalidInput("body", "The request contains a NUL character (\\u0000), which cannot be stored.")
         return json.loads(body)
 
@@ -39,6 +36,7 @@ A token acts with your own permissions: a viewer can read but not write.
 
 Objects are addressed by their public ids. Lists are paginated (`page`, `page_size` up to 100).
 """
+
 
 class GentlingAPI(NinjaAPI):
     def get_openapi_operation_id(self, operation) -> str:

@@ -128,7 +128,7 @@ def log_session(request, hid: str, data: SessionIn):
     h = common.household(request, hid, write=True)
     if not data.animals:
         raise InvalidInput("animals", "Name at least one animal for the session (their ids).")
-    animals = common.animals_named(request, h, data.animals, "animals")
+    animals = common.animals_named(h, data.animals, "animals")
     start = common.moment_of(h, data.started_at, "started_at")
     entry = SessionInput(start, _end(h, start, data.duration_seconds, data.ended_at), data.activities, data.holds,
                          data.observations, data.extended_hold_seconds, data.extended_hold_end, data.notes)

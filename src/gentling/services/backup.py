@@ -14,15 +14,16 @@ from __future__ import annotations
 
 import base64
 
-from datetime import date, datetime, timezone as dt_timezone
+from datetime import date, datetime, timedelta, timezone as dt_timezone
 from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 from pydantic import ValidationError
 
 from ..domain import vocab
 from ..domain.errors import InvalidInput, NotAllowed
-from ..domain.validation import check_name, check_names, check_notes
+from ..domain.validation import check_arrival, check_birth, check_name, check_names, check_notes
 from ..domain.arrivals import arrivals_protocol
 from ..models import (
     Animal, Cage, CageStay, HealthCheck, Household, Introduction, IntroductionMeeting, Litter, Membership, Photo,
@@ -174,6 +175,7 @@ def _check_content(b: BackupIn) -> None:
 
 
 def _check_records(b: BackupIn) -> None:
+    today = timezone.now().date() + timedelta(days=1)  # any time zone's today
     usernames = {k.username for k in b.keepers}
     ids: set[str] = set()
 
@@ -199,10 +201,13 @@ def _check_records(b: BackupIn) -> None:
         if len({m.keeper for m in h.members}) < len(h.members):
             raise InvalidInput("file", f"Household '{h.name}' lists the same keeper twice.")
         animals = {a.id for a in h.animals}
+        arrivals = {a.id: a.arrival_date for a in h.animals}
         for a in h.animals:
             unique("animal", a.id)
             check_name(a.name, "file", f"Animal name '{a.name[:20]}'")
             check_notes(a.notes, "file")
+            check_arrival(a.arrival_date, today)
+            check_birth(a.birth_date, a.arrival_date, today)
             for value, choices, what in ((a.species, vocab.SPECIES, "species"), (a.sex, vocab.SEXES, "sex"),
                                          (a.source, vocab.SOURCES, "source"), (a.status, vocab.STATUSES, "status")):
                 if value not in choices:
@@ -231,6 +236,8 @@ def _check_records(b: BackupIn) -> None:
             unique("session", s.id)
             if s.animal not in animals:
                 raise InvalidInput("file", f"Session '{s.id}' is for animal '{s.animal}', which is not in its household.")
+            if not arrivals[s.animal] <= s.day <= today:
+                raise InvalidInput("file", f"Session '{s.id}' is dated {s.day.isoformat()}, outside its animal's time at home.")
             if s.keeper is not None and s.keeper not in usernames:
                 raise InvalidInput("file", f"Session '{s.id}' was logged by '{s.keeper}', who is not among the keepers.")
             if s.ended_at <= s.started_at:
@@ -308,9 +315,9 @@ def _write(b: BackupIn, keeper) -> dict:
                   "password": k.password or "!", "is_active": k.is_active, "date_joined": k.date_joined}
         if user is None:
             user = User.objects.create(username=k.username, **fields)
-        elif _is_placeholder(user):
-            # The command line made this keeper a moment ago (no password, no household):
-            # restoring their own backup brings back who they were.
+        elif user == keeper and _is_placeholder(user):
+            # The command line made you a moment ago (no password, no household):
+            # restoring your own backup brings back who you were. Never anyone else.
             for name, value in fields.items():
                 setattr(user, name, value)
             user.save()
