@@ -19,7 +19,12 @@ NOTES_MAX = 2000
 
 
 def new_public_id() -> str:
-    return secrets.token_urlsafe(9)
+    """12 unguessable URL-safe characters, never starting with '-' or '_' (a leading
+    '-' would read as an option on the command line)."""
+    while True:
+        token = secrets.token_urlsafe(9)
+        if token[0].isalnum():
+            return token
 
 
 def new_invite_token() -> str:
