@@ -72,11 +72,6 @@ def make_side(letter: str, household_name: str, rat_name: str, newcomer_name: st
                 session, intro)
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def a(db) -> Side:
     return make_side("a", "Maple Street", "Whiskerina", "Pipkin")
@@ -92,11 +87,3 @@ def api() -> Api:
     return Api()
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _static_root_exists():
-    """WhiteNoise warns on every request when STATIC_ROOT is missing (no collectstatic in tests)."""
-    from pathlib import Path
-
-    from django.conf import settings
-
-    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)

@@ -10,7 +10,7 @@ import pytest
 
 from gentling.services.animals import AnimalDetails, add_animal
 from tests.integration.conftest import (  # noqa: F401  (fixtures re-exported for pytest)
-    NOW, TODAY, carer, household, make_animal, now, other_household, outsider, owner, viewer,
+    NOW, TODAY, make_animal, now, other_household,
 )
 
 

@@ -6,7 +6,7 @@ from datetime import date, datetime, timezone
 import pytest
 
 from gentling.services.animals import AnimalDetails, add_animal
-from gentling.services.households import add_member, create_household, local_keeper
+from gentling.services.households import create_household
 
 # A fixed "now" keeps every test independent of the wall clock.
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
@@ -16,34 +16,6 @@ TODAY = date(2026, 11, 25)
 @pytest.fixture
 def now():
     return NOW
-
-
-@pytest.fixture
-def owner(db):
-    return local_keeper("olive-owner")
-
-
-@pytest.fixture
-def carer(db):
-    return local_keeper("carl-carer")
-
-
-@pytest.fixture
-def viewer(db):
-    return local_keeper("vera-viewer")
-
-
-@pytest.fixture
-def outsider(db):
-    return local_keeper("otto-outsider")
-
-
-@pytest.fixture
-def household(owner, carer, viewer):
-    h = create_household(keeper=owner, name="Maple Street", time_zone="UTC")
-    add_member(by=owner, household=h, keeper=carer, role="carer")
-    add_member(by=owner, household=h, keeper=viewer, role="viewer")
-    return h
 
 
 @pytest.fixture

@@ -20,9 +20,7 @@ from gentling.services.demo import ensure_demo
 from gentling.services.households import add_member, local_keeper
 from gentling.services.progress import local_today
 from gentling.services.sessions import log_session
-from tests.web.conftest import (  # noqa: F401  (fixtures re-exported for pytest)
-    _fast_password_hashing, _static_root_exists, carer, household, keepers, other_household, outsider, owner, viewer,
-)
+from tests.web.conftest import other_household  # noqa: F401  (a fixture, re-exported for pytest)
 from tests.web.helpers import png_bytes
 
 TREAT_NOTE = "Took a pea from my fingers, then came back for blueberries. Still doesn't like banana."
