@@ -12,7 +12,7 @@ from ..domain.arrivals import arrivals_protocol
 from ..domain.errors import InvalidInput
 from ..services import households as hs
 from ..services.backup import MAX_BYTES, backup_for, import_backup
-from ..services.today import HouseholdToday, today_for_household
+from ..services.today import today_dict, today_for_household
 from . import common
 from .errors import errors
 
@@ -104,32 +104,6 @@ class TodayOut(Schema):
     litters: list[LitterTodayOut]
 
 
-def today_json(household, t: HouseholdToday) -> dict:
-    """The same shape as `gentling today --json`."""
-    def quarantine(pk):
-        q = t.quarantines.get(pk)
-        if q is None:
-            return None
-        return {"ends_on": q.status.ends_on, "days_left": q.status.days_left, "air_space": q.status.air_space,
-                "air_space_ok": q.status.air_space_ok, "care": list(q.care)}
-
-    return {
-        "household": household.name, "date": t.day,
-        "animals": [{"id": p.animal.public_id, "name": p.animal.name, "species": p.animal.species,
-                     "cage": p.animal.cage.name if p.animal.cage else None, **p.plan.to_dict(),
-                     "quarantine": quarantine(p.animal.pk)} for p in t.animals],
-        "introductions": [{"id": it.introduction.public_id, "newcomers": list(it.newcomers),
-                           "residents": list(it.residents), "stage": it.progress.stage_id,
-                           "stage_title": it.progress.stage_title,
-                           "waiting_until": it.progress.waiting_for_quarantine_until,
-                           "good_meetings": it.progress.good_meetings, "meetings_needed": it.progress.meetings_needed,
-                           "next_meeting_seconds": it.progress.next_meeting_seconds} for it in t.introductions],
-        "litters": [{"id": lt.litter.public_id, "name": lt.litter.name, "age_days": lt.advice.age_days,
-                     "items": list(lt.advice.items), "separate_by": lt.advice.separate_by,
-                     "alert": lt.advice.alert, "alert_level": lt.advice.alert_level} for lt in t.litters],
-    }
-
-
 class DayQuery(Schema):
     date: dt.date | None = None
 
@@ -138,7 +112,7 @@ class DayQuery(Schema):
             summary="Today's plan: each animal's tasks, quarantines, introductions and litters")
 def today(request, hid: str, q: Query[DayQuery]):
     h = common.household(request, hid)
-    return today_json(h, today_for_household(h, common.day_of(h, q.date)))
+    return today_dict(h, today_for_household(h, common.day_of(h, q.date)))
 
 
 # --- vocabulary ---------------------------------------------------------------------------

@@ -89,14 +89,14 @@ def cmd_log(args, ctx) -> int:
 def cmd_today(args, ctx) -> int:
     from ..services.households import household_for
     from ..services.progress import local_today
-    from ..services.today import today_for_household
+    from ..services.today import today_dict, today_for_household
 
     household = household_for(ctx.keeper, args.household)
     today = local_today(household, ctx.now)
     day = parse_date(args.date, "date", today) if args.date else today
     t = today_for_household(household, day)
     if ctx.out.json_mode:
-        ctx.out.json(_today_json(household, t))
+        ctx.out.json(today_dict(household, t))
         return 0
     out = ctx.out
     when = "Today" if day == today else day.strftime("%A")
@@ -148,32 +148,6 @@ def _say_animal(out, p, quarantine) -> None:
         out.say(f"  {mark} {task.text}{done}", style="green" if task.is_done else None)
     if plan.avoid:
         out.say("  Avoid: " + "; ".join(plan.avoid), style="dim")
-
-
-def _today_json(household, t) -> dict:
-    def quarantine(pk):
-        q = t.quarantines.get(pk)
-        if q is None:
-            return None
-        return {"ends_on": q.status.ends_on.isoformat(), "days_left": q.status.days_left,
-                "air_space": q.status.air_space, "air_space_ok": q.status.air_space_ok, "care": list(q.care)}
-
-    return {
-        "household": household.name, "date": t.day.isoformat(),
-        "animals": [{"id": p.animal.public_id, "name": p.animal.name, "species": p.animal.species,
-                     "cage": p.animal.cage.name if p.animal.cage else None, **p.plan.to_dict(),
-                     "quarantine": quarantine(p.animal.pk)} for p in t.animals],
-        "introductions": [{"id": it.introduction.public_id, "newcomers": list(it.newcomers),
-                           "residents": list(it.residents), "stage": it.progress.stage_id,
-                           "stage_title": it.progress.stage_title,
-                           "waiting_until": (it.progress.waiting_for_quarantine_until.isoformat()
-                                             if it.progress.waiting_for_quarantine_until else None),
-                           "good_meetings": it.progress.good_meetings, "meetings_needed": it.progress.meetings_needed,
-                           "next_meeting_seconds": it.progress.next_meeting_seconds} for it in t.introductions],
-        "litters": [{"id": lt.litter.public_id, "name": lt.litter.name, "age_days": lt.advice.age_days,
-                     "items": list(lt.advice.items), "separate_by": lt.advice.separate_by.isoformat(),
-                     "alert": lt.advice.alert, "alert_level": lt.advice.alert_level} for lt in t.litters],
-    }
 
 
 def cmd_progress(args, ctx) -> int:

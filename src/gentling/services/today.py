@@ -9,6 +9,7 @@ from datetime import date
 
 from ..domain.arrivals import IntroductionProgress, QuarantineStatus, arrivals_protocol
 from ..domain.litters import LitterAdvice, litter_advice
+from ..domain.records import to_plain
 from ..models import Household, Introduction, Litter
 from .arrivals import active_introductions, introduction_of, quarantine_of
 from .progress import AnimalToday, plan_for_household
@@ -63,3 +64,30 @@ def today_for_household(household: Household, day: date) -> HouseholdToday:
     litters = [LitterToday(litter, litter_advice(litter.species, litter.birth_date, day, litter.separated_on))
                for litter in Litter.objects.filter(household=household, birth_date__lte=day)]
     return HouseholdToday(day, animals, quarantines, intros, [lt for lt in litters if lt.advice.items or lt.advice.alert])
+
+
+def today_dict(household: Household, t: HouseholdToday) -> dict:
+    """The day as plain JSON values: `gentling today --json` and the API's today answer."""
+
+    def quarantine(pk):
+        q = t.quarantines.get(pk)
+        if q is None:
+            return None
+        return {"ends_on": q.status.ends_on, "days_left": q.status.days_left, "air_space": q.status.air_space,
+                "air_space_ok": q.status.air_space_ok, "care": list(q.care)}
+
+    return to_plain({
+        "household": household.name, "date": t.day,
+        "animals": [{"id": p.animal.public_id, "name": p.animal.name, "species": p.animal.species,
+                     "cage": p.animal.cage.name if p.animal.cage else None, **p.plan.to_dict(),
+                     "quarantine": quarantine(p.animal.pk)} for p in t.animals],
+        "introductions": [{"id": it.introduction.public_id, "newcomers": list(it.newcomers),
+                           "residents": list(it.residents), "stage": it.progress.stage_id,
+                           "stage_title": it.progress.stage_title,
+                           "waiting_until": it.progress.waiting_for_quarantine_until,
+                           "good_meetings": it.progress.good_meetings, "meetings_needed": it.progress.meetings_needed,
+                           "next_meeting_seconds": it.progress.next_meeting_seconds} for it in t.introductions],
+        "litters": [{"id": lt.litter.public_id, "name": lt.litter.name, "age_days": lt.advice.age_days,
+                     "items": list(lt.advice.items), "separate_by": lt.advice.separate_by,
+                     "alert": lt.advice.alert, "alert_level": lt.advice.alert_level} for lt in t.litters],
+    })
