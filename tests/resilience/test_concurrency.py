@@ -1,0 +1,124 @@
+"""Two keepers of one household (the owner and a carer) log a session for the same
+animal at the same moment, through the one write path (`log_session`), from two
+threads released together by a barrier.
+
+Both calls must succeed (SQLite: each transaction starts with BEGIN IMMEDIATE, so
+the second writer waits on the busy timeout instead of failing half-way;
+PostgreSQL: the progress cache row is locked with SELECT ... FOR UPDATE), both
+sessions must be stored, and the animal's cached progress must equal a fresh
+recompute by the engine.
+
+Runs on whatever database the test run uses (SQLite by default, PostgreSQL when
+DATABASE_URL is set), with `transactional_db`: the threads have their own
+connections, so they only see data that is committed.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db import connections
+from django.utils import timezone
+
+from gentling.domain.validation import SessionInput
+from gentling.models import ProgressSnapshot, Session
+from gentling.services.animals import AnimalDetails, add_animal
+from gentling.services.households import add_member, create_household, local_keeper
+from gentling.services.progress import progress_of, verify_snapshots
+from gentling.services.sessions import log_session
+
+ROUNDS = 3  # the first with no cached progress yet (both writers create it), then with one
+WAIT_SECONDS = 30  # far beyond the 20 s SQLite busy timeout; a hang fails instead of blocking the run
+
+
+@pytest.fixture
+def threadable_db(transactional_db, tmp_path: Path):
+    """The test database, reachable from other threads as production reaches it.
+
+    On PostgreSQL (and on a file SQLite database) there is nothing to do. But
+    Django's SQLite test database is in memory by default:
+    `file:memorydb_default?mode=memory&cache=shared`. Other threads do reach it
+    (each opens its own connection to the shared cache), but SQLite's shared-cache
+    mode locks per table and answers a second writer with SQLITE_LOCKED
+    ("database table is locked") at once: the busy timeout never applies, so
+    the test would fail for a reason production (a WAL file with a busy timeout)
+    does not have. Django's LiveServerTestCase avoids this by handing its single
+    connection to the server thread, which would serialize the writers and test
+    nothing. So, for the length of this test, the "default" alias points at a
+    migrated file database in tmp_path, with the project's own OPTIONS (WAL,
+    timeout 20 s, IMMEDIATE transactions). The settings dict is shared by every
+    thread's connection handler, so worker threads open the file database too;
+    the in-memory connection stays open (Django never closes it) and is put back
+    afterwards, before `transactional_db` flushes it.
+    """
+    memory = connections["default"]
+    if memory.vendor != "sqlite" or not memory.is_in_memory_db():
+        yield
+        return
+    shared = connections.settings["default"]
+    assert shared is memory.settings_dict, "worker threads must see the same settings dict"
+    memory_name = shared["NAME"]
+    shared["NAME"] = str(tmp_path / "threads.sqlite3")
+    file_db = connections.create_connection("default")
+    connections["default"] = file_db
+    try:
+        call_command("migrate", verbosity=0, interactive=False)
+        yield
+    finally:
+        connections.close_all()
+        shared["NAME"] = memory_name
+        connections["default"] = memory
+
+
+@pytest.mark.slow
+def test_owner_and_carer_log_the_same_animal_at_the_same_moment(threadable_db):
+    owner, carer = local_keeper("race-owner"), local_keeper("race-carer")
+    household = create_household(keeper=owner, name="Race Street", time_zone="UTC")
+    add_member(by=owner, household=household, keeper=carer, role="carer")
+    now = timezone.now()
+    today = now.date()
+    animal, _ = add_animal(household=household, today=today, details=AnimalDetails(
+        name="Clover", species="rat", source="breeder", arrival_date=today - timedelta(days=10)))
+    expected_notes: list[str] = []
+
+    for round_ in range(ROUNDS):
+        if round_ == 0:
+            ProgressSnapshot.objects.filter(animal=animal).delete()
+        barrier = threading.Barrier(2, timeout=WAIT_SECONDS)
+        start = now - timedelta(hours=2, minutes=10 * round_)
+
+        def log_as(keeper, note):
+            try:
+                barrier.wait()
+                return log_session(keeper=keeper, household=household, animals=[animal], now=now,
+                                   entry=SessionInput(start, start + timedelta(minutes=5), ["talked", "treat_in_cage"],
+                                                      observations=["took_treat"], notes=note))
+            finally:
+                connections.close_all()  # this thread's connection; the main thread's is untouched
+
+        notes = {owner.username: f"owner-{round_}", carer.username: f"carer-{round_}"}
+        began = time.monotonic()
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            futures = [pool.submit(log_as, keeper, notes[keeper.username]) for keeper in (owner, carer)]
+            results = [f.result(timeout=WAIT_SECONDS) for f in futures]
+        assert time.monotonic() - began < WAIT_SECONDS
+        for logged in results:
+            assert len(logged) == 1 and logged[0].animal.pk == animal.pk
+        expected_notes += notes.values()
+
+        stored = Session.objects.filter(animal=animal)
+        assert sorted(stored.values_list("notes", flat=True)) == sorted(expected_notes), f"round {round_}"
+        assert {s.notes: s.keeper.username for s in stored.filter(notes__in=notes.values())} == {
+            v: k for k, v in notes.items()}
+
+        snapshot = ProgressSnapshot.objects.get(animal=animal)
+        assert snapshot.as_of == today
+        assert snapshot.data == progress_of(animal, today).to_dict(), f"round {round_}: stale cache"
+        checked, mismatches = verify_snapshots()
+        assert (checked, mismatches) == (1, []), f"round {round_}"
