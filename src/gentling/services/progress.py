@@ -49,12 +49,21 @@ def health_record(c: HealthCheck) -> SessionRecord:
 
 def records(animal: Animal, until: date | None = None) -> list[SessionRecord]:
     """The animal's sessions and health checks, as the engine reads them."""
-    sessions = Session.objects.filter(animal=animal)
-    checks = HealthCheck.objects.filter(animal=animal)
+    return records_of([animal], until)[animal.pk]
+
+
+def records_of(animals: list[Animal], until: date | None = None) -> dict[int, list[SessionRecord]]:
+    """Sessions and health checks of several animals in two queries, by animal pk."""
+    sessions = Session.objects.filter(animal__in=animals)
+    checks = HealthCheck.objects.filter(animal__in=animals)
     if until is not None:
         sessions, checks = sessions.filter(day__lte=until), checks.filter(day__lte=until)
-    found = [record(s) for s in sessions] + [health_record(c) for c in checks]
-    return sorted(found, key=lambda r: r.order)
+    found: dict[int, list[SessionRecord]] = {a.pk: [] for a in animals}
+    for s in sessions:
+        found[s.animal_id].append(record(s))
+    for c in checks:
+        found[c.animal_id].append(health_record(c))
+    return {pk: sorted(recs, key=lambda r: r.order) for pk, recs in found.items()}
 
 
 def local_today(household: Household, now: datetime | None = None) -> date:
@@ -121,9 +130,11 @@ def plan_for_household(household: Household, day: date) -> list[AnimalToday]:
         .select_related("cage")
         .order_by("cage__name", "name", "id")
     )
+    animals = list(animals)
+    by_animal = records_of(animals, day)
     result = []
     for animal in animals:
-        recs = records(animal, day)
+        recs = by_animal[animal.pk]
         prog = engine.progress(protocol_for(animal), facts(animal), recs, day)
         todays = [r for r in recs if r.day == day]
         result.append(AnimalToday(animal, prog, plan_for_day(protocol_for(animal), prog, todays)))
