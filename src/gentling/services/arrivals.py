@@ -19,12 +19,13 @@ from ..domain.arrivals import (
 )
 from ..domain.errors import GentlingError, InvalidInput, NotAllowed, NotFound
 from ..domain.guardrails import Alert
+from ..domain.records import SessionRecord
 from ..domain.validation import check_choice, check_name, check_names, check_notes
 from ..models import (
     Animal, Cage, CageStay, HealthCheck, Household, Introduction, IntroductionMeeting, Membership, Quarantine,
 )
 from .households import household_by_id, role_of
-from .progress import local_time, local_today, records, refresh_snapshot
+from .progress import local_time, local_today, records_of, refresh_snapshot
 
 AIR_SPACES = dict(Quarantine.AIR_SPACES)
 
@@ -57,17 +58,24 @@ def start_quarantine(*, animal: Animal, air_space: str, started_on: date) -> Qua
     return Quarantine.objects.create(animal=animal, started_on=started_on, air_space=air)
 
 
-def sign_days(animal: Animal) -> list[date]:
+def sign_days(recs: list[SessionRecord]) -> list[date]:
     """Days with an illness sign, from health checks and from handling sessions."""
-    return sorted({r.day for r in records(animal) if r.observations & vocab.HEALTH_SIGNS})
+    return sorted({r.day for r in recs if r.observations & vocab.HEALTH_SIGNS})
 
 
 def quarantine_of(animal: Animal, day: date) -> QuarantineStatus | None:
-    q = animal.quarantines.first()
-    if q is None or q.started_on > day:
-        return None
-    return quarantine_status(arrivals_protocol(), started_on=q.started_on, source=animal.source,
-                             air_space=q.air_space, sign_days=sign_days(animal), day=day)
+    return quarantines_of([animal], day).get(animal.pk)
+
+
+def quarantines_of(animals: list[Animal], day: date) -> dict[int, QuarantineStatus]:
+    """The latest quarantine of each animal that has one (begun by `day`), in three queries."""
+    latest: dict[int, Quarantine] = {}
+    for q in Quarantine.objects.filter(animal__in=animals, started_on__lte=day).order_by("-started_on", "-id"):
+        latest.setdefault(q.animal_id, q)
+    recs = records_of([a for a in animals if a.pk in latest], day)
+    return {a.pk: quarantine_status(arrivals_protocol(), started_on=latest[a.pk].started_on, source=a.source,
+                                    air_space=latest[a.pk].air_space, sign_days=sign_days(recs[a.pk]), day=day)
+            for a in animals if a.pk in latest}
 
 
 @transaction.atomic

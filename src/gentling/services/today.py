@@ -11,7 +11,7 @@ from ..domain.arrivals import IntroductionProgress, QuarantineStatus, arrivals_p
 from ..domain.litters import LitterAdvice, litter_advice
 from ..domain.records import to_plain
 from ..models import Household, Introduction, Litter
-from .arrivals import active_introductions, introduction_of, quarantine_of
+from .arrivals import active_introductions, introduction_of, quarantines_of
 from .progress import AnimalToday, plan_for_household
 
 
@@ -49,11 +49,9 @@ class HouseholdToday:
 def today_for_household(household: Household, day: date) -> HouseholdToday:
     p = arrivals_protocol()
     animals = plan_for_household(household, day)
-    quarantines = {}
-    for item in animals:
-        status = quarantine_of(item.animal, day)
-        if status is not None and not status.done:
-            quarantines[item.animal.pk] = QuarantineToday(status, tuple(d.text for d in p.quarantine.daily))
+    care = tuple(d.text for d in p.quarantine.daily)
+    quarantines = {pk: QuarantineToday(status, care)
+                   for pk, status in quarantines_of([item.animal for item in animals], day).items() if not status.done}
     intros = []
     for intro in active_introductions(household):
         prog = introduction_of(intro, day)
