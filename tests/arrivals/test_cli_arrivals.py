@@ -4,15 +4,12 @@ as a keeper named by GENTLING_KEEPER. The last test is the issue's acceptance st
 
 from __future__ import annotations
 
-import io
-import json
-from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
 
-from gentling.cli.main import main
 from gentling.models import CageStay, HealthCheck, IntroductionMeeting, Litter
+from tests.cli_harness import Result, cli_runner
 
 from .conftest import NOW, add, d
 
@@ -21,32 +18,9 @@ pytestmark = pytest.mark.django_db
 OWNER, CARER, VIEWER = "olive-owner", "carl-carer", "vera-viewer"
 
 
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-    @property
-    def json(self):
-        return json.loads(self.out)
-
-    @property
-    def text(self) -> str:
-        return " ".join((self.out + " " + self.err).split())
-
-
 @pytest.fixture
 def cli(monkeypatch, capsys, household):
-    def run(*argv: str, as_: str = OWNER, now=NOW) -> Result:
-        monkeypatch.setenv("GENTLING_KEEPER", as_)
-        capsys.readouterr()
-        buf = io.StringIO()
-        code = main(list(argv), now=now, stdout=buf)
-        captured = capsys.readouterr()
-        return Result(code, buf.getvalue() + captured.out, captured.err)
-
-    return run
+    return cli_runner(monkeypatch, capsys, keeper=OWNER, now=NOW)
 
 
 def on(n: int, hour: int = 12):

@@ -6,20 +6,10 @@ import sys
 from pathlib import Path
 
 import gentling.charts
+from tests.purity import imported_modules
 
 CHARTS = Path(gentling.charts.__file__).parent
 FORBIDDEN = ("django", "matplotlib.pyplot", "pylab")
-
-
-def imported_modules(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            names.update([node.module] + [f"{node.module}.{alias.name}" for alias in node.names])
-    return names
 
 
 def forbidden(name: str) -> bool:

@@ -1,25 +1,14 @@
 """The domain core is pure Python: no Django, so it can be tested and reused without a database."""
 
-import ast
 import subprocess
 import sys
 from pathlib import Path
 
 import gentling.domain
+from tests.purity import imported_modules
 
 DOMAIN = Path(gentling.domain.__file__).parent
 FRAMEWORKS = ("django", "rest_framework")
-
-
-def imported_modules(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            names.add(node.module)
-    return names
 
 
 def test_the_domain_package_has_modules_to_check():

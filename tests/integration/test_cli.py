@@ -7,18 +7,15 @@ and what was (or was not) stored.
 
 from __future__ import annotations
 
-import io
-import json
 import re
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 import gentling
-from gentling.cli.main import main
 from gentling.models import Animal, Household, Session
+from tests.cli_harness import cli_runner
 
 from .conftest import NOW, TODAY, make_animal
 
@@ -28,33 +25,9 @@ OWNER, CARER, VIEWER, OUTSIDER = "olive-owner", "carl-carer", "vera-viewer", "ot
 RAT_PROTOCOL = Path(gentling.__file__).parent / "protocols" / "rat-handling.toml"
 
 
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-    @property
-    def json(self):
-        return json.loads(self.out)
-
-    @property
-    def text(self) -> str:
-        """stdout and stderr with rich's line wrapping undone, for phrase checks."""
-        return " ".join((self.out + " " + self.err).split())
-
-
 @pytest.fixture
 def cli(monkeypatch, capsys):
-    def run(*argv: str, as_: str = OWNER, now=NOW) -> Result:
-        monkeypatch.setenv("GENTLING_KEEPER", as_)
-        capsys.readouterr()  # drop anything printed before this call
-        buf = io.StringIO()
-        code = main(list(argv), now=now, stdout=buf)
-        captured = capsys.readouterr()
-        return Result(code, buf.getvalue() + captured.out, captured.err)
-
-    return run
+    return cli_runner(monkeypatch, capsys, keeper=OWNER, now=NOW)
 
 
 def counts() -> tuple[int, int, int]:

@@ -20,22 +20,13 @@ from ..services import households as hs
 
 
 def household_for_request(request, hid: str, *, write: bool = False):
-    try:
-        household = hs.household_by_id(request.user, hid, write=write)
-    except NotFound:
-        raise Http404("No such household") from None
-    except NotAllowed as exc:
-        raise PermissionDenied(exc.message) from None
-    return household
+    with raise_for():
+        return hs.household_by_id(request.user, hid, write=write)
 
 
 def animal_for_request(request, household, aid: str, *, write: bool = False):
-    try:
+    with raise_for():
         return hs.animal_by_id(request.user, household, aid, write=write)
-    except NotFound:
-        raise Http404("No such animal") from None
-    except NotAllowed as exc:
-        raise PermissionDenied(exc.message) from None
 
 
 def household_view(write: bool = False):
