@@ -133,12 +133,20 @@ class Session(models.Model):
 
 
 class ProgressSnapshot(models.Model):
-    """A cache of the engine's answer for one animal; `gentling verify` checks it."""
+    """The engine's checkpoint for one animal: its state at the end of `checkpoint_day`.
+
+    Only a cache (`gentling verify` checks it against a full replay). A read
+    resumes from it and replays only the newer records; a write that touches a
+    record on or before `checkpoint_day` drops it, and every write bumps
+    `revision`, so a read that raced a write never stores a stale checkpoint
+    (it saves only if the revision it started from is still current).
+    """
 
     animal = models.OneToOneField(Animal, on_delete=models.CASCADE, related_name="snapshot")
-    as_of = models.DateField()
-    step_id = models.CharField(max_length=64)
-    data = models.JSONField()
+    revision = models.PositiveBigIntegerField(default=0)
+    checkpoint_day = models.DateField(null=True, blank=True)
+    checkpoint_key = models.CharField(max_length=64, blank=True)
+    checkpoint = models.JSONField(null=True, blank=True)
     computed_at = models.DateTimeField(auto_now=True)
 
 

@@ -1,38 +1,139 @@
-"""The stored progress is only a cache: it always matches a recompute from the sessions."""
+"""The stored checkpoint is only a cache: progress read through it always equals a full replay.
+
+Each animal keeps one engine checkpoint (its state at the end of a day). Reads
+resume from it; writes that reach back to or before its day drop it; every
+write bumps the revision so a read that raced a write never stores its answer.
+"""
 
 from datetime import timedelta
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from gentling.domain import engine
 from gentling.domain.validation import SessionInput
 from gentling.models import ProgressSnapshot
+from gentling.services import progress as svc
+from gentling.services.animals import AnimalDetails, edit_animal
+from gentling.services.arrivals import record_health_check
 from gentling.services.demo import ensure_demo
-from gentling.services.progress import current_step_ids, verify_snapshots
-from gentling.services.sessions import log_session
+from gentling.services.progress import progress_of, verify_snapshots
+from gentling.services.sessions import delete_session, edit_session, log_session
 
 from .conftest import NOW, TODAY, make_animal
 
 
-def test_every_write_refreshes_the_cache(owner, household):
-    rat = make_animal(household, source="breeder", arrived=TODAY - timedelta(days=5))
-    for day in range(5, 0, -1):
-        start = NOW - timedelta(days=day)
-        log_session(keeper=owner, household=household, animals=[rat], now=NOW, entry=SessionInput(
-            start, start + timedelta(minutes=5), ["talked", "treat_in_cage"], observations=["took_treat"]))
+def full_replay(animal, day):
+    """The engine's answer from every record, with no cache involved."""
+    return engine.progress(svc.protocol_for(animal), svc.facts(animal), svc.records(animal, day), day)
+
+
+def log(owner, household, rat, days_ago, hours=0, activities=("talked", "treat_in_cage"), observations=("took_treat",)):
+    start = NOW - timedelta(days=days_ago, hours=hours)
+    return log_session(keeper=owner, household=household, animals=[rat], now=NOW, entry=SessionInput(
+        start, start + timedelta(minutes=5), list(activities), observations=list(observations)))[0]
+
+
+def snap(rat):
+    return ProgressSnapshot.objects.get(animal=rat)
+
+
+def test_a_read_keeps_a_checkpoint_at_the_end_of_yesterday(owner, household):
+    rat = make_animal(household, source="breeder", arrived=TODAY - timedelta(days=10))
+    for days_ago in (5, 4, 3):
+        log(owner, household, rat, days_ago)
+    assert progress_of(rat, TODAY) == full_replay(rat, TODAY)
+    assert snap(rat).checkpoint_day == TODAY - timedelta(days=1)
+    assert verify_snapshots() == (1, [])
+
+
+def test_a_read_from_the_checkpoint_fetches_only_the_newer_records(owner, household):
+    rat = make_animal(household, source="breeder", arrived=TODAY - timedelta(days=30))
+    for days_ago in range(25, 0, -1):
+        log(owner, household, rat, days_ago)
+    progress_of(rat, TODAY)
+    with CaptureQueriesContext(connection) as reads:
+        again = progress_of(rat, TODAY)
+    assert again == full_replay(rat, TODAY)
+    session_reads = [q["sql"] for q in reads.captured_queries if "gentling_session" in q["sql"]]
+    assert len(session_reads) == 1 and str(TODAY - timedelta(days=1)) in session_reads[0]
+
+
+def test_every_kind_of_write_keeps_reads_equal_to_a_full_replay(owner, household):
+    rat = make_animal(household, source="breeder", arrived=TODAY - timedelta(days=20))
+    logged = [log(owner, household, rat, days_ago) for days_ago in (12, 11, 10, 9, 8)]
+    progress_of(rat, TODAY)
+
+    def check(what):
+        assert progress_of(rat, TODAY) == full_replay(rat, TODAY), what
+        assert verify_snapshots()[1] == [], what
+
+    log(owner, household, rat, 15, observations=("bit",))  # backdated, before the checkpoint
+    check("backdated session")
+    delete_session(keeper=owner, household=household, public_id=logged[1].session.public_id, now=NOW)
+    check("deleted session")
+    moved = NOW - timedelta(days=2)
+    edit_session(keeper=owner, household=household, public_id=logged[0].session.public_id, now=NOW,
+                 entry=SessionInput(moved, moved + timedelta(minutes=5), ["talked"], observations=["squeaked", "fled"]))
+    check("edited session, moved to a later day")
+    record_health_check(keeper=owner, animal=rat, day=TODAY - timedelta(days=6), signs=["red_tears"], today=TODAY)
+    check("health check about an earlier day")
+    edit_animal(keeper=owner, animal=rat, today=TODAY, details=AnimalDetails(
+        name=rat.name, species="rat", source="rescue", arrival_date=rat.arrival_date))
+    check("source changed")
+
+
+def test_a_write_that_reaches_back_drops_the_checkpoint_and_a_newer_one_keeps_it(owner, household):
+    rat = make_animal(household, source="breeder", arrived=TODAY - timedelta(days=10))
+    log(owner, household, rat, 5)
+    progress_of(rat, TODAY)
+    log(owner, household, rat, 0)
+    assert snap(rat).checkpoint_day == TODAY - timedelta(days=1)
+    revision = snap(rat).revision
+    log(owner, household, rat, 3)
+    assert snap(rat).revision > revision
+    assert progress_of(rat, TODAY) == full_replay(rat, TODAY)
+
+
+def test_a_read_that_raced_a_write_does_not_store_its_stale_answer(owner, household):
+    rat = make_animal(household, source="breeder", arrived=TODAY - timedelta(days=10))
+    read = snap(rat)  # the read starts here ...
+    stale = engine.checkpoint(svc.protocol_for(rat), svc.facts(rat), svc.records(rat, TODAY), TODAY - timedelta(days=1))
+    log(owner, household, rat, 2)  # ... a write lands ...
+    svc._store(read, stale)  # ... and the read tries to store what it computed before it
+    assert snap(rat).checkpoint != stale.state
+    assert verify_snapshots()[1] == []
+    assert progress_of(rat, TODAY) == full_replay(rat, TODAY)
+
+
+def test_a_checkpoint_from_other_facts_is_not_used(owner, household):
+    rat = make_animal(household, source="breeder", arrived=TODAY - timedelta(days=10))
+    for days_ago in (5, 4, 3):
+        log(owner, household, rat, days_ago)
+    progress_of(rat, TODAY)
+    ProgressSnapshot.objects.filter(animal=rat).update(checkpoint_key="made-under-an-older-protocol")
+    assert progress_of(rat, TODAY) == full_replay(rat, TODAY)
+    assert snap(rat).checkpoint_key == engine.checkpoint_key(svc.protocol_for(rat), svc.facts(rat))
+
+
+def test_a_day_before_the_checkpoint_is_replayed_in_full(owner, household):
+    rat = make_animal(household, source="breeder", arrived=TODAY - timedelta(days=10))
+    for days_ago in (5, 4, 3):
+        log(owner, household, rat, days_ago)
+    progress_of(rat, TODAY)
+    earlier = TODAY - timedelta(days=4)
+    assert progress_of(rat, earlier) == full_replay(rat, earlier)
+    assert snap(rat).checkpoint_day == TODAY - timedelta(days=1)
+
+
+def test_verify_finds_a_checkpoint_that_drifted(owner, household, rat):
+    progress_of(rat, TODAY + timedelta(days=30))
+    snapshot = snap(rat)
+    snapshot.checkpoint = {**snapshot.checkpoint, "index": 7}
+    snapshot.save()
     checked, bad = verify_snapshots()
-    assert checked == 1 and bad == []
-    assert ProgressSnapshot.objects.get(animal=rat).step_id == "treats-from-fingers"
-
-
-def test_verify_finds_a_cache_that_drifted(owner, household, rat):
-    snap = rat.snapshot
-    snap.step_id, snap.data = "maintenance", {**snap.data, "step_id": "maintenance"}
-    snap.save()
-    checked, bad = verify_snapshots()
-    assert [(m.cached_step, m.computed_step) for m in bad] == [("maintenance", "settling-in")]
-
-
-def test_a_stale_cache_is_recomputed_for_today(owner, household, rat):
-    ProgressSnapshot.objects.filter(animal=rat).update(as_of=TODAY - timedelta(days=30), step_id="maintenance")
-    assert current_step_ids([rat], TODAY) == {rat.pk: "settling-in"}
+    assert checked == 1
+    assert [(m.cached_step, m.computed_step) for m in bad] == [("maintenance", "treats-in-cage")]
 
 
 def test_the_demo_household_is_consistent(owner):

@@ -10,8 +10,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from gentling.models import OpenSession, ProgressSnapshot, Session
+from gentling.models import OpenSession, Session
 from gentling.services.progress import progress_of, verify_snapshots
+from tests.integration.test_progress_cache import full_replay
 
 from .helpers import db_state, log, make_animal, messages_of, text, today
 
@@ -299,7 +300,7 @@ def test_deleting_a_session_recomputes_the_cached_progress(client, owner, househ
     for days in (3, 2, 1):
         log(owner, household, [rat], ago=timedelta(days=days), activities=["talked", "treat_in_cage"],
             observations=["took_treat"])
-    assert ProgressSnapshot.objects.get(animal=rat).step_id == "treats-from-fingers"
+    assert progress_of(rat, today()).step_id == "treats-from-fingers"
     last = rat.sessions.order_by("-started_at").first()
 
     client.force_login(owner)
@@ -307,10 +308,8 @@ def test_deleting_a_session_recomputes_the_cached_progress(client, owner, househ
     assert response.status_code == 302
     assert response["Location"] == reverse("animal", args=[household.public_id, rat.public_id])
     assert not Session.objects.filter(pk=last.pk).exists()
-    snap = ProgressSnapshot.objects.get(animal=rat)
-    assert snap.step_id == "treats-in-cage"
-    assert snap.as_of == today()
-    assert snap.data == progress_of(rat, today()).to_dict()
+    assert progress_of(rat, today()) == full_replay(rat, today())
+    assert progress_of(rat, today()).step_id == "treats-in-cage"
     assert verify_snapshots()[1] == []
     shown = messages_of(client.get(response["Location"]))
     assert any(m.startswith("Deleted the session of ") for m in shown)

@@ -20,10 +20,20 @@ The rules, all read from the protocol file:
   on which the animal was held that long calmly.
 - An illness sign pauses the program: nothing counts as evidence until the
   keeper records "health cleared".
+
+Records are replayed in day order, then by time within the day: a health
+check written today about yesterday counts on yesterday.
+
+Incremental progress: `replay(..., since=checkpoint)` resumes from a stored
+`Checkpoint` (the state at the end of a day, every record of that day and
+before folded in) and replays only the records after it. The answer is the
+same as a full replay; a property test holds it to that. The service keeps one
+checkpoint per animal and drops it when a record on or before its day changes.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
@@ -95,6 +105,33 @@ class DayState:
     paused: bool
 
 
+CHECKPOINT_FORMAT = 1  # bump when _State changes shape: older checkpoints are then ignored
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """The engine's state at the end of `day`, with every record up to that day folded in.
+
+    `key` names the protocol and the animal facts it was made under; it is
+    only resumed under the same ones (see `checkpoint_key`)."""
+
+    day: date
+    key: str
+    state: dict
+
+
+_fingerprints: dict[int, tuple[Protocol, str]] = {}
+
+
+def checkpoint_key(protocol: Protocol, animal: AnimalFacts) -> str:
+    """Changes whenever the protocol file, the animal's facts or the checkpoint format change."""
+    known = _fingerprints.get(id(protocol))
+    if known is None or known[0] is not protocol:
+        known = _fingerprints[id(protocol)] = (protocol, hashlib.sha256(protocol.model_dump_json().encode()).hexdigest())
+    facts = f"{animal.species}|{animal.source}|{animal.arrival_date.isoformat()}|{animal.extended_hold_opt_in}"
+    return hashlib.sha256(f"{CHECKPOINT_FORMAT}|{known[1]}|{facts}".encode()).hexdigest()[:32]
+
+
 @dataclass
 class _State:
     protocol: Protocol
@@ -115,21 +152,94 @@ class _State:
     def step(self) -> Step:
         return self.protocol.steps[self.index]
 
+    def dump(self) -> dict:
+        """Everything a resumed replay needs, as JSON-ready values (not the day-by-day timeline)."""
+        return {
+            "index": self.index,
+            "entered_on": self.entered_on.isoformat(),
+            "day": self.day.isoformat(),
+            "qualifying_days": [d.isoformat() for d in self.qualifying_days],
+            "recent_observations": [sorted(obs) for obs in self.recent_observations],
+            "hold_target": self.hold_target,
+            "reached_target_today": self.reached_target_today,
+            "paused_since": self.paused_since.isoformat() if self.paused_since else None,
+            "history": [to_plain(asdict(h)) for h in self.history],
+            "sessions_counted": self.sessions_counted,
+        }
+
+    @classmethod
+    def load(cls, protocol: Protocol, animal: AnimalFacts, data: dict) -> "_State":
+        day = date.fromisoformat
+        return cls(
+            protocol, animal, data["index"], day(data["entered_on"]), day(data["day"]),
+            qualifying_days=[day(d) for d in data["qualifying_days"]],
+            recent_observations=[frozenset(obs) for obs in data["recent_observations"]],
+            hold_target=data["hold_target"],
+            reached_target_today=data["reached_target_today"],
+            paused_since=day(data["paused_since"]) if data["paused_since"] else None,
+            history=[StepChange(day(h["day"]), h["from_step"], h["to_step"], h["direction"], h["reason"])
+                     for h in data["history"]],
+            sessions_counted=data["sessions_counted"],
+        )
+
 
 def progress(protocol: Protocol, animal: AnimalFacts, sessions: Iterable[SessionRecord], day: date) -> Progress:
     """Where the animal stands at the end of `day`, given every session up to it."""
-    return _summarise(_replay(protocol, animal, [s for s in sessions if s.day <= day], day), day)
+    return replay(protocol, animal, sessions, day)[0]
 
 
-def progress_before(protocol: Protocol, animal: AnimalFacts, sessions: Iterable[SessionRecord], session: SessionRecord) -> Progress:
+def replay(
+    protocol: Protocol,
+    animal: AnimalFacts,
+    sessions: Iterable[SessionRecord],
+    day: date,
+    since: Checkpoint | None = None,
+    keep: date | None = None,
+) -> tuple[Progress, Checkpoint | None]:
+    """Progress at the end of `day`, and a checkpoint at the end of `keep` if asked.
+
+    Without `since`, `sessions` must hold every record up to `day`. With it,
+    only the records after `since.day` are read (and must all be there).
+    `keep` must lie between the start (or `since.day`) and the day before `day`.
+    """
+    state = _resume(protocol, animal, since)
+    newer = sorted((s for s in sessions if s.day <= day and (since is None or s.day > since.day)), key=_order)
+    kept = None
+    if keep is not None:
+        if not state.day <= keep < day:
+            raise ValueError(f"a checkpoint on {keep} cannot be kept on the way from {state.day} to {day}")
+        _fold(state, [s for s in newer if s.day <= keep], keep)
+        kept = Checkpoint(keep, checkpoint_key(protocol, animal), state.dump())
+        newer = [s for s in newer if s.day > keep]
+    _fold(state, newer, day)
+    return _summarise(state, day), kept
+
+
+def checkpoint(protocol: Protocol, animal: AnimalFacts, sessions: Iterable[SessionRecord], day: date) -> Checkpoint:
+    """The state at the end of `day` from a full replay: what a stored checkpoint must equal."""
+    state = _resume(protocol, animal, None)
+    _fold(state, sorted((s for s in sessions if s.day <= day), key=_order), day)
+    return Checkpoint(day, checkpoint_key(protocol, animal), state.dump())
+
+
+def progress_before(
+    protocol: Protocol,
+    animal: AnimalFacts,
+    sessions: Iterable[SessionRecord],
+    session: SessionRecord,
+    since: Checkpoint | None = None,
+) -> Progress:
     """Where the animal stood when `session` began: the basis for its guardrails."""
-    earlier = [s for s in sessions if s.order < session.order and s.id != session.id]
-    return _summarise(_replay(protocol, animal, earlier, session.day), session.day)
+    if since is not None and since.day >= session.day:
+        raise ValueError("a checkpoint used for a session's guardrails must end before the session's day")
+    earlier = [s for s in sessions if _order(s) < _order(session) and s.id != session.id]
+    return replay(protocol, animal, earlier, session.day, since)[0]
 
 
 def timeline(protocol: Protocol, animal: AnimalFacts, sessions: Iterable[SessionRecord], day: date) -> list[DayState]:
     """One DayState per day from arrival to `day`, from the same replay as `progress`."""
-    state = _replay(protocol, animal, [s for s in sessions if s.day <= day], day)
+    state = _resume(protocol, animal, None)
+    _fold(state, sorted((s for s in sessions if s.day <= day), key=_order), day)
     _close_day(state)
     return state.days
 
@@ -141,14 +251,25 @@ def settling_days(protocol: Protocol, animal: AnimalFacts) -> int:
 # --- replay -------------------------------------------------------------------
 
 
-def _replay(protocol: Protocol, animal: AnimalFacts, sessions: list[SessionRecord], day: date) -> _State:
-    state = _start(protocol, animal)
-    for session in sorted(sessions, key=lambda s: s.order):
+def _order(s: SessionRecord) -> tuple:
+    return (s.day, *s.order)
+
+
+def _resume(protocol: Protocol, animal: AnimalFacts, since: Checkpoint | None) -> _State:
+    if since is None:
+        return _start(protocol, animal)
+    if since.key != checkpoint_key(protocol, animal):
+        raise ValueError("this checkpoint was made under another protocol or other animal facts")
+    return _State.load(protocol, animal, since.state)
+
+
+def _fold(state: _State, sessions: list[SessionRecord], day: date) -> None:
+    """Apply `sessions` (in order, none before the state's day) and pass the midnights up to `day`."""
+    for session in sessions:
         _roll_to(state, session.day)
         _apply(state, session)
         _try_advance(state)
     _roll_to(state, day)
-    return state
 
 
 def _start(protocol: Protocol, animal: AnimalFacts) -> _State:
@@ -190,6 +311,8 @@ def _apply(state: _State, s: SessionRecord) -> None:
     if step.holds and step.holds.grows and calm and not paused and s.longest_hold >= state.hold_target:
         state.reached_target_today = True
     state.recent_observations.append(s.observations)
+    window = step.setback.repeated_window if step.setback.on_repeated else 0
+    del state.recent_observations[:-window or None]  # only the window is ever read
     if not paused and _qualifies(state, s):
         state.qualifying_days.append(s.day)
     reason = _setback_reason(state, s)

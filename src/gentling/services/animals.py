@@ -15,7 +15,7 @@ from ..domain.validation import check_arrival, check_birth, check_choice, check_
 from ..models import Animal, Household, Photo, Session
 from .arrivals import follow_arrival_date, move_animal, needs_quarantine, quarantine_of, start_quarantine
 from .households import household_by_id
-from .progress import refresh_snapshot
+from .progress import records_changed
 
 @dataclass
 class AnimalDetails:
@@ -98,7 +98,7 @@ def add_animal(*, keeper=None, household: Household, details: AnimalDetails, tod
     if details.cage:
         alerts += move_animal(keeper=keeper, animal=animal, cage_name=details.cage, day=today,
                               override_reason=details.override_reason).alerts
-    refresh_snapshot(animal, today)
+    records_changed(animal, animal.arrival_date)
     return animal, alerts
 
 
@@ -121,7 +121,7 @@ def edit_animal(*, keeper=None, animal: Animal, details: AnimalDetails, today: d
     if details.cage is not None:
         alerts = move_animal(keeper=keeper, animal=animal, cage_name=details.cage, day=today,
                              override_reason=details.override_reason).alerts
-    refresh_snapshot(animal, today)
+    records_changed(animal, min(animal.arrival_date, old_arrival))  # facts may have changed: replay from the start
     return animal, alerts
 
 

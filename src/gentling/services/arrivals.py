@@ -25,7 +25,7 @@ from ..models import (
     Animal, Cage, CageStay, HealthCheck, Household, Introduction, IntroductionMeeting, Membership, Quarantine,
 )
 from .households import household_by_id, role_of
-from .progress import local_time, local_today, records_of, refresh_snapshot
+from .progress import local_time, local_today, records_changed, records_of
 
 AIR_SPACES = dict(Quarantine.AIR_SPACES)
 
@@ -89,7 +89,7 @@ def record_health_check(*, keeper, animal: Animal, day: date, signs: list[str], 
                if v.signal in (vocab.Signal.HEALTH, vocab.Signal.NEUTRAL, vocab.Signal.CLEARED)}
     checked = check_names(signs, allowed, "signs", "health sign")
     check = HealthCheck.objects.create(animal=animal, keeper=keeper, day=day, signs=checked, notes=check_notes(notes))
-    refresh_snapshot(animal, today)  # an illness sign pauses the handling program
+    records_changed(animal, day)  # an illness sign pauses the handling program
     return check
 
 

@@ -31,7 +31,7 @@ from ..models import (
 )
 from .backup_schema import AnimalIn, BackupIn, HouseholdIn
 from .households import check_time_zone, role_of
-from .progress import local_today, refresh_snapshot
+from .progress import records_changed
 
 FORMAT, VERSION = "gentling-backup", 1
 MAX_BYTES = 50 * 1024 * 1024
@@ -354,9 +354,8 @@ def _write(b: BackupIn, keeper) -> dict:
             observations=s.observations, extended_hold_seconds=s.extended_hold_seconds,
             extended_hold_end=s.extended_hold_end, notes=s.notes, alerts=[a.model_dump() for a in s.alerts],
             created_at=s.created_at) for s in h.sessions], batch_size=500)
-        today = local_today(household)
         for animal in animals.values():
-            refresh_snapshot(animal, today)
+            records_changed(animal, animal.arrival_date)
         counts["households"] += 1
         counts["animals"] += len(h.animals)
         counts["sessions"] += len(h.sessions)

@@ -1,16 +1,24 @@
 """Reads that ask the engine: progress, plans, and the progress cache.
 
-The stored `ProgressSnapshot` is only a cache of the engine's answer. It is
-refreshed after every write that can change it, and `verify_snapshots`
-recomputes every animal from its sessions to prove the cache matches.
+Progress is kept incrementally. Each animal has one stored engine checkpoint
+(`ProgressSnapshot`): its state at the end of a day. A read resumes from it and
+replays only the records after that day, so today's plan costs the same for an
+animal with three years of sessions as for one with three days; the first read
+of a new day moves the checkpoint up to yesterday. Every write to an animal's
+records calls `records_changed` in its own transaction: it drops a checkpoint
+that the change reaches back into, and bumps the revision so that a read that
+raced the write does not store what it computed. `verify_snapshots` replays
+every animal from scratch to prove the stored checkpoints right.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.db import models
 from django.utils import timezone
 
 from ..domain import engine
@@ -52,12 +60,15 @@ def records(animal: Animal, until: date | None = None) -> list[SessionRecord]:
     return records_of([animal], until)[animal.pk]
 
 
-def records_of(animals: list[Animal], until: date | None = None) -> dict[int, list[SessionRecord]]:
-    """Sessions and health checks of several animals in two queries, by animal pk."""
+def records_of(animals: list[Animal], until: date | None = None, after: date | None = None) -> dict[int, list[SessionRecord]]:
+    """Sessions and health checks of several animals in two queries, by animal pk
+    (only those after `after` and up to `until`, where given)."""
     sessions = Session.objects.filter(animal__in=animals)
     checks = HealthCheck.objects.filter(animal__in=animals)
     if until is not None:
         sessions, checks = sessions.filter(day__lte=until), checks.filter(day__lte=until)
+    if after is not None:
+        sessions, checks = sessions.filter(day__gt=after), checks.filter(day__gt=after)
     found: dict[int, list[SessionRecord]] = {a.pk: [] for a in animals}
     for s in sessions:
         found[s.animal_id].append(record(s))
@@ -74,28 +85,95 @@ def local_time(household: Household, moment: datetime) -> datetime:
     return moment.astimezone(ZoneInfo(household.time_zone))
 
 
+@dataclass(frozen=True)
+class Standing:
+    """Where an animal stands at the end of a day, and that day's own records."""
+
+    progress: engine.Progress
+    todays: list[SessionRecord]
+
+
 def progress_of(animal: Animal, day: date) -> engine.Progress:
-    return engine.progress(protocol_for(animal), facts(animal), records(animal, day), day)
-
-
-def refresh_snapshot(animal: Animal, day: date) -> engine.Progress:
-    result = progress_of(animal, day)
-    ProgressSnapshot.objects.update_or_create(
-        animal=animal, defaults={"as_of": day, "step_id": result.step_id, "data": result.to_dict()}
-    )
-    return result
+    return standings([animal], day)[animal.pk].progress
 
 
 def current_step_ids(animals: list[Animal], day: date) -> dict[int, str]:
-    """Each animal's step on `day`, from the cache where it is fresh, else recomputed (and cached)."""
-    fresh = {
-        s.animal_id: s.step_id
-        for s in ProgressSnapshot.objects.filter(animal__in=animals, as_of=day)
-    }
-    for animal in animals:
-        if animal.pk not in fresh:
-            fresh[animal.pk] = refresh_snapshot(animal, day).step_id
-    return fresh
+    return {pk: st.progress.step_id for pk, st in standings(animals, day).items()}
+
+
+def standings(animals: list[Animal], day: date) -> dict[int, Standing]:
+    """Each animal's progress on `day`, resumed from its checkpoint where it has a usable one.
+
+    Reads one snapshot row and the records after each checkpoint (two queries
+    per distinct checkpoint day, usually one), and moves checkpoints up to the
+    day before `day` when they are older.
+    """
+    snaps = _snapshots(animals)
+    since = {a.pk: _usable(snaps[a.pk], a, day) for a in animals}
+    groups: dict[date | None, list[Animal]] = defaultdict(list)
+    for a in animals:
+        groups[since[a.pk].day if since[a.pk] else None].append(a)
+    recs: dict[int, list[SessionRecord]] = {}
+    for after, group in groups.items():
+        recs.update(records_of(group, until=day, after=after))
+    keep = day - timedelta(days=1)
+    found = {}
+    for a in animals:
+        cp = since[a.pk]
+        keeping = keep if keep >= a.arrival_date and _newer_than_stored(snaps[a.pk], a, keep) else None
+        prog, kept = engine.replay(protocol_for(a), facts(a), recs[a.pk], day, since=cp, keep=keeping)
+        if kept is not None:
+            _store(snaps[a.pk], kept)
+        found[a.pk] = Standing(prog, [r for r in recs[a.pk] if r.day == day])
+    return found
+
+
+def progress_before(animal: Animal, new: SessionRecord) -> engine.Progress:
+    """Where the animal stood when `new` began (its guardrails' basis), from the checkpoint where usable."""
+    cp = _usable(_snapshots([animal])[animal.pk], animal, new.day)
+    recs = records_of([animal], until=new.day, after=cp.day if cp else None)[animal.pk]
+    return engine.progress_before(protocol_for(animal), facts(animal), recs, new, since=cp)
+
+
+def records_changed(animal: Animal, day: date) -> None:
+    """Call in the transaction of any write to the animal's records or facts that reaches back to `day`."""
+    changed = ProgressSnapshot.objects.filter(animal=animal).update(
+        revision=models.F("revision") + 1,
+        checkpoint_day=models.Case(models.When(checkpoint_day__gte=day, then=models.Value(None)),
+                                   default=models.F("checkpoint_day"), output_field=models.DateField()),
+        computed_at=timezone.now(),
+    )
+    if not changed:
+        ProgressSnapshot.objects.bulk_create([ProgressSnapshot(animal=animal)], ignore_conflicts=True)
+
+
+def _snapshots(animals: list[Animal]) -> dict[int, ProgressSnapshot]:
+    found = {s.animal_id: s for s in ProgressSnapshot.objects.filter(animal__in=animals)}
+    missing = [a for a in animals if a.pk not in found]
+    if missing:  # created before any record is read, so a racing write bumps its revision
+        ProgressSnapshot.objects.bulk_create([ProgressSnapshot(animal=a) for a in missing], ignore_conflicts=True)
+        found.update({s.animal_id: s for s in ProgressSnapshot.objects.filter(animal__in=missing)})
+    return found
+
+
+def _usable(snap: ProgressSnapshot, animal: Animal, day: date) -> engine.Checkpoint | None:
+    if snap.checkpoint is None or snap.checkpoint_day is None or snap.checkpoint_day >= day:
+        return None
+    if snap.checkpoint_key != engine.checkpoint_key(protocol_for(animal), facts(animal)):
+        return None
+    return engine.Checkpoint(snap.checkpoint_day, snap.checkpoint_key, snap.checkpoint)
+
+
+def _newer_than_stored(snap: ProgressSnapshot, animal: Animal, day: date) -> bool:
+    """A read of an earlier day must not move the checkpoint back."""
+    return (snap.checkpoint is None or snap.checkpoint_day is None or day > snap.checkpoint_day
+            or snap.checkpoint_key != engine.checkpoint_key(protocol_for(animal), facts(animal)))
+
+
+def _store(snap: ProgressSnapshot, kept: engine.Checkpoint) -> None:
+    """Save only if no write came in since the snapshot was read (else the next read recomputes)."""
+    ProgressSnapshot.objects.filter(pk=snap.pk, revision=snap.revision).update(
+        checkpoint_day=kept.day, checkpoint_key=kept.key, checkpoint=kept.state, computed_at=timezone.now())
 
 
 @dataclass(frozen=True)
@@ -106,14 +184,21 @@ class Mismatch:
 
 
 def verify_snapshots() -> tuple[int, list[Mismatch]]:
-    """Recompute every cached progress from its sessions; list the ones that differ."""
+    """Replay every stored checkpoint's animal from scratch; list the checkpoints that differ."""
     checked, bad = 0, []
-    for snap in ProgressSnapshot.objects.select_related("animal"):
+    for snap in ProgressSnapshot.objects.select_related("animal").exclude(checkpoint=None).exclude(checkpoint_day=None):
         checked += 1
-        computed = progress_of(snap.animal, snap.as_of).to_dict()
-        if computed != snap.data:
-            bad.append(Mismatch(snap.animal, snap.step_id, computed["step_id"]))
+        animal = snap.animal
+        protocol = protocol_for(animal)
+        computed = engine.checkpoint(protocol, facts(animal), records(animal, snap.checkpoint_day), snap.checkpoint_day)
+        if (snap.checkpoint_key, snap.checkpoint) != (computed.key, computed.state):
+            bad.append(Mismatch(animal, _step_of(protocol, snap.checkpoint), _step_of(protocol, computed.state)))
     return checked, bad
+
+
+def _step_of(protocol: Protocol, state: dict) -> str:
+    index = state.get("index") if isinstance(state, dict) else None
+    return protocol.steps[index].id if isinstance(index, int) and 0 <= index < len(protocol.steps) else "(unreadable)"
 
 
 @dataclass(frozen=True)
@@ -131,11 +216,6 @@ def plan_for_household(household: Household, day: date) -> list[AnimalToday]:
         .order_by("cage__name", "name", "id")
     )
     animals = list(animals)
-    by_animal = records_of(animals, day)
-    result = []
-    for animal in animals:
-        recs = by_animal[animal.pk]
-        prog = engine.progress(protocol_for(animal), facts(animal), recs, day)
-        todays = [r for r in recs if r.day == day]
-        result.append(AnimalToday(animal, prog, plan_for_day(protocol_for(animal), prog, todays)))
-    return result
+    found = standings(animals, day)
+    return [AnimalToday(a, found[a.pk].progress, plan_for_day(protocol_for(a), found[a.pk].progress, found[a.pk].todays))
+            for a in animals]

@@ -12,13 +12,12 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 
-from ..domain import engine
 from ..domain.errors import InvalidInput, NotFound
 from ..domain.guardrails import Alert, check_session as guardrails_for
 from ..domain.validation import SessionInput, check_session
 from ..models import Animal, Household, OpenSession, Session, new_public_id
 from .households import household_by_id
-from .progress import facts, local_time, local_today, protocol_for, record, records, refresh_snapshot
+from .progress import facts, local_time, local_today, progress_before, progress_of, protocol_for, record, records_changed
 
 
 @dataclass(frozen=True)
@@ -74,8 +73,7 @@ def preview_alerts(*, keeper, household: Household, animals: list[Animal], entry
 def _alerts(animal: Animal, session: Session) -> list[Alert]:
     """The guardrails for `session`, against where the animal stood when it began."""
     new = record(session)
-    before = engine.progress_before(protocol_for(animal), facts(animal), records(animal), new)
-    return guardrails_for(protocol_for(animal), facts(animal), before, new)
+    return guardrails_for(protocol_for(animal), facts(animal), progress_before(animal, new), new)
 
 
 def _session(keeper, animal: Animal, entry: SessionInput, day, sitting: str) -> Session:
@@ -96,13 +94,13 @@ def _session(keeper, animal: Animal, entry: SessionInput, day, sitting: str) -> 
 
 
 def _log_one(keeper, animal: Animal, entry: SessionInput, day, sitting: str, today) -> Logged:
-    before_now = refresh_snapshot(animal, today).step_id
+    before_now = progress_of(animal, today).step_id
     session = _session(keeper, animal, entry, day, sitting)
     alerts = _alerts(animal, session)
     session.alerts = [a.to_dict() for a in alerts]
     session.save()
-    after_now = refresh_snapshot(animal, today).step_id
-    return Logged(animal, session, alerts, before_now, after_now)
+    records_changed(animal, day)
+    return Logged(animal, session, alerts, before_now, progress_of(animal, today).step_id)
 
 
 @transaction.atomic
@@ -112,7 +110,7 @@ def delete_session(*, keeper, household: Household, public_id: str, now: datetim
     if session is None:
         raise NotFound(f"No session '{public_id}' in {household.name}.")
     session.delete()
-    refresh_snapshot(session.animal, local_today(household, now))
+    records_changed(session.animal, session.day)
     return session
 
 
@@ -131,13 +129,14 @@ def edit_session(*, keeper, household: Household, public_id: str, entry: Session
     animal = session.animal
     _, entry, day = _checked(keeper, household, [animal], entry, now)
     today = local_today(household, now)
-    before_now = refresh_snapshot(animal, today).step_id
+    before_now = progress_of(animal, today).step_id
     fresh = _session(session.keeper, animal, entry, day, session.sitting)
     fresh.pk, fresh.public_id, fresh.created_at = session.pk, session.public_id, session.created_at
+    records_changed(animal, min(day, session.day))  # first: a checkpoint must not hold the old version
     alerts = _alerts(animal, fresh)
     fresh.alerts = [a.to_dict() for a in alerts]
     fresh.save()
-    return Logged(animal, fresh, alerts, before_now, refresh_snapshot(animal, today).step_id)
+    return Logged(animal, fresh, alerts, before_now, progress_of(animal, today).step_id)
 
 
 # --- sessions in progress (the web timer) ------------------------------------------
