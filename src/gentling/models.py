@@ -101,8 +101,43 @@ class Animal(models.Model):
         return self.name
 
 
-class Session(models.Model):
+def has_illness_sign(names) -> bool:
+    return bool(set(names or ()) & vocab.HEALTH_SIGNS)
+
+
+class IllnessFlagged(models.Model):
+    """A record whose observed signs may include an illness sign, flagged in its own column.
+
+    Quarantine status needs only the days with an illness sign; the flag lets it
+    read those few rows instead of every session. It is set on every save and
+    every bulk_create, so no write path can forget it."""
+
+    SIGNS_FIELD = ""
+    illness = models.BooleanField(default=False, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.illness = has_illness_sign(getattr(self, self.SIGNS_FIELD))
+        if kwargs.get("update_fields") is not None and self.SIGNS_FIELD in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "illness"}
+        super().save(*args, **kwargs)
+
+
+class IllnessFlaggedManager(models.Manager):
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for obj in objs:
+            obj.illness = has_illness_sign(getattr(obj, obj.SIGNS_FIELD))
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+class Session(IllnessFlagged):
     """One animal's part of one sitting. Animals handled together share a `sitting`."""
+
+    SIGNS_FIELD = "observations"
+    objects = IllnessFlaggedManager()
 
     public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
     animal = models.ForeignKey(Animal, on_delete=models.CASCADE, related_name="sessions")
@@ -122,7 +157,8 @@ class Session(models.Model):
 
     class Meta:
         ordering = ["started_at", "public_id"]
-        indexes = [models.Index(fields=["animal", "day"])]
+        indexes = [models.Index(fields=["animal", "day"]),
+                   models.Index(fields=["animal", "day"], condition=models.Q(illness=True), name="session_illness_days")]
         constraints = [
             models.CheckConstraint(condition=models.Q(ended_at__gt=models.F("started_at")), name="session_ends_after_start"),
         ]
@@ -200,8 +236,11 @@ class Quarantine(models.Model):
         ordering = ["-started_on", "-id"]
 
 
-class HealthCheck(models.Model):
+class HealthCheck(IllnessFlagged):
     """A daily health check: the signs seen (empty: all well)."""
+
+    SIGNS_FIELD = "signs"
+    objects = IllnessFlaggedManager()
 
     animal = models.ForeignKey(Animal, on_delete=models.CASCADE, related_name="health_checks")
     keeper = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -212,6 +251,7 @@ class HealthCheck(models.Model):
 
     class Meta:
         ordering = ["day", "id"]
+        indexes = [models.Index(fields=["animal", "day"], condition=models.Q(illness=True), name="check_illness_days")]
 
 
 class CageStay(models.Model):

@@ -146,3 +146,21 @@ def test_the_demo_household_is_consistent(owner):
     assert sources == ["breeder", "pet_store", "pet_store", "pet_store", "rescue"]
     assert household.animals.filter(species="mouse").count() == 1
     assert all(a.sessions.count() > 10 for a in household.animals.all())
+
+
+def test_every_write_path_flags_records_with_an_illness_sign(owner, household):
+    """Quarantine reads only the flagged days; save and bulk_create both set the flag."""
+    from gentling.models import HealthCheck, Session
+
+    rat = make_animal(household, source="breeder", arrived=TODAY - timedelta(days=10))
+    ill = log(owner, household, rat, 2, observations=("red_tears",)).session
+    well = log(owner, household, rat, 1).session
+    check = record_health_check(keeper=owner, animal=rat, day=TODAY, signs=["hunched"], today=TODAY)
+    assert (ill.illness, well.illness, check.illness) == (True, False, True)
+    well.observations = ["scabs"]
+    well.save(update_fields=["observations"])
+    copy = Session(animal=rat, started_at=ill.started_at, ended_at=ill.ended_at, day=ill.day, observations=["squinting"])
+    Session.objects.bulk_create([copy])
+    HealthCheck.objects.bulk_create([HealthCheck(animal=rat, day=TODAY, signs=["lethargic"])])
+    assert Session.objects.filter(animal=rat, illness=True).count() == 3
+    assert HealthCheck.objects.filter(animal=rat, illness=True).count() == 2

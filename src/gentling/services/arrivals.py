@@ -7,6 +7,7 @@ override with a written reason, which is recorded on the cage stay.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -19,13 +20,13 @@ from ..domain.arrivals import (
 )
 from ..domain.errors import GentlingError, InvalidInput, NotAllowed, NotFound
 from ..domain.guardrails import Alert
-from ..domain.records import SessionRecord
 from ..domain.validation import check_choice, check_name, check_names, check_notes
 from ..models import (
     Animal, Cage, CageStay, HealthCheck, Household, Introduction, IntroductionMeeting, Membership, Quarantine,
+    Session,
 )
 from .households import household_by_id, role_of
-from .progress import local_time, local_today, records_changed, records_of
+from .progress import local_time, local_today, records_changed
 
 AIR_SPACES = dict(Quarantine.AIR_SPACES)
 
@@ -58,23 +59,25 @@ def start_quarantine(*, animal: Animal, air_space: str, started_on: date) -> Qua
     return Quarantine.objects.create(animal=animal, started_on=started_on, air_space=air)
 
 
-def sign_days(recs: list[SessionRecord]) -> list[date]:
-    """Days with an illness sign, from health checks and from handling sessions."""
-    return sorted({r.day for r in recs if r.observations & vocab.HEALTH_SIGNS})
-
-
 def quarantine_of(animal: Animal, day: date) -> QuarantineStatus | None:
     return quarantines_of([animal], day).get(animal.pk)
 
 
 def quarantines_of(animals: list[Animal], day: date) -> dict[int, QuarantineStatus]:
-    """The latest quarantine of each animal that has one (begun by `day`), in three queries."""
+    """The latest quarantine of each animal that has one (begun by `day`), in three queries.
+
+    Only the days with an illness sign are read (the records' `illness` flag),
+    not every session, so the cost does not grow with an animal's history."""
     latest: dict[int, Quarantine] = {}
     for q in Quarantine.objects.filter(animal__in=animals, started_on__lte=day).order_by("-started_on", "-id"):
         latest.setdefault(q.animal_id, q)
-    recs = records_of([a for a in animals if a.pk in latest], day)
+    signs: dict[int, set[date]] = defaultdict(set)
+    for model in (Session, HealthCheck):
+        ill = model.objects.filter(animal__in=list(latest), illness=True, day__lte=day).order_by()
+        for animal_id, on in ill.values_list("animal_id", "day"):
+            signs[animal_id].add(on)
     return {a.pk: quarantine_status(arrivals_protocol(), started_on=latest[a.pk].started_on, source=a.source,
-                                    air_space=latest[a.pk].air_space, sign_days=sign_days(recs[a.pk]), day=day)
+                                    air_space=latest[a.pk].air_space, sign_days=sorted(signs[a.pk]), day=day)
             for a in animals if a.pk in latest}
 
 
