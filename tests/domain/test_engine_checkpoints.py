@@ -93,3 +93,20 @@ def test_a_health_check_written_later_counts_on_its_own_day():
     assert prog.paused_since == day - timedelta(days=1)
     assert prog.evidence.sessions_have == 0
     assert engine.progress(shipped_protocol("rat"), rat, [morning], day).evidence.sessions_have == 1
+
+
+@examples
+@given(histories())
+def test_a_ladder_fed_one_record_at_a_time_agrees_with_progress_every_day(history):
+    facts, sessions = history
+    protocol = shipped_protocol(facts.species)
+    ladder = engine.Ladder(protocol, facts)
+    ordered = sorted(sessions, key=lambda s: (s.day, s.at, s.id))
+    for offset in range(HORIZON + 1):
+        day = facts.arrival_date + timedelta(days=offset)
+        for s in [s for s in ordered if s.day == day]:
+            ladder.add(s)
+        ladder.roll_to(day)
+        assert ladder.progress() == engine.progress(protocol, facts, sessions, day), day
+    with pytest.raises(ValueError):  # a record for a day already passed
+        ladder.add(SessionRecord("late", facts.arrival_date, datetime.combine(facts.arrival_date, time(8)), 60))

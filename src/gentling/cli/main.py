@@ -18,6 +18,7 @@ from datetime import datetime
 from . import animals, arrivals, data, sessions
 from . import reports
 from . import exports
+from . import bench
 from .render import Out
 
 
@@ -44,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     arrivals.add_commands(sub, common)
     reports.add_commands(sub, common)
     exports.add_commands(sub, common)
+    bench.add_commands(sub, common)
     return parser
 
 

@@ -244,6 +244,45 @@ def timeline(protocol: Protocol, animal: AnimalFacts, sessions: Iterable[Session
     return state.days
 
 
+class Ladder:
+    """One animal's standing, fed its records one at a time in order: the same replay as
+    `progress`, for a caller that asks every day (the benchmark data's simulated keeper)."""
+
+    def __init__(self, protocol: Protocol, animal: AnimalFacts):
+        self._state = _start(protocol, animal)
+
+    @property
+    def step(self) -> Step:
+        return self._state.step
+
+    @property
+    def index(self) -> int:
+        return self._state.index
+
+    @property
+    def paused(self) -> bool:
+        return self._state.paused_since is not None
+
+    @property
+    def hold_target(self) -> int | None:
+        return self._state.hold_target
+
+    @property
+    def history(self) -> tuple[StepChange, ...]:
+        return tuple(self._state.history)
+
+    def roll_to(self, day: date) -> None:
+        _roll_to(self._state, day)
+
+    def add(self, record: SessionRecord) -> None:
+        if record.day < self._state.day:
+            raise ValueError(f"records must come in order: {record.day} is before {self._state.day}")
+        _fold(self._state, [record], record.day)
+
+    def progress(self) -> Progress:
+        return _summarise(self._state, self._state.day)
+
+
 def settling_days(protocol: Protocol, animal: AnimalFacts) -> int:
     return protocol.source(animal.source).settling_days
 

@@ -181,12 +181,21 @@ def _meeting(m: IntroductionMeeting) -> Meeting:
 
 
 def introduction_of(intro: Introduction, day: date) -> IntroductionProgress:
-    members = list(intro.newcomers.all()) + list(intro.residents.all())
-    ends = [q.ends_on for a in members if (q := quarantine_of(a, day)) is not None]
-    done_on = max(ends, default=intro.started_on)
-    return introduction_progress(arrivals_protocol(), started_on=intro.started_on, quarantine_done_on=done_on,
-                                 cage_cleaned_on=intro.cage_cleaned_on,
-                                 meetings=[_meeting(m) for m in intro.meetings.all()], day=day)
+    return introductions_of([intro], day)[intro.pk]
+
+
+def introductions_of(intros: list[Introduction], day: date) -> dict[int, IntroductionProgress]:
+    """Several introductions' progress, with every member's quarantine read at once (by introduction pk).
+    Prefetch newcomers, residents and meetings (see `active_introductions`) to keep it to a few queries."""
+    members = {i.pk: list(i.newcomers.all()) + list(i.residents.all()) for i in intros}
+    quarantines = quarantines_of(list({a.pk: a for group in members.values() for a in group}.values()), day)
+    found = {}
+    for intro in intros:
+        ends = [quarantines[a.pk].ends_on for a in members[intro.pk] if a.pk in quarantines]
+        found[intro.pk] = introduction_progress(
+            arrivals_protocol(), started_on=intro.started_on, quarantine_done_on=max(ends, default=intro.started_on),
+            cage_cleaned_on=intro.cage_cleaned_on, meetings=[_meeting(m) for m in intro.meetings.all()], day=day)
+    return found
 
 
 @transaction.atomic

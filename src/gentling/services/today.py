@@ -11,7 +11,7 @@ from ..domain.arrivals import IntroductionProgress, QuarantineStatus, arrivals_p
 from ..domain.litters import LitterAdvice, litter_advice
 from ..domain.records import to_plain
 from ..models import Household, Introduction, Litter
-from .arrivals import active_introductions, introduction_of, quarantines_of
+from .arrivals import active_introductions, introductions_of, quarantines_of
 from .progress import AnimalToday, plan_for_household
 
 
@@ -53,8 +53,10 @@ def today_for_household(household: Household, day: date) -> HouseholdToday:
     quarantines = {pk: QuarantineToday(status, care)
                    for pk, status in quarantines_of([item.animal for item in animals], day).items() if not status.done}
     intros = []
-    for intro in active_introductions(household):
-        prog = introduction_of(intro, day)
+    active = list(active_introductions(household))
+    progress = introductions_of(active, day)
+    for intro in active:
+        prog = progress[intro.pk]
         stage = p.introduction.stages[prog.stage_index]
         intros.append(IntroductionToday(
             intro, prog, tuple(a.name for a in intro.newcomers.all()), tuple(a.name for a in intro.residents.all()),

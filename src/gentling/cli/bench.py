@@ -1,0 +1,137 @@
+"""`gentling bench ...`: benchmark data (`generate`), the benchmark (`run`), and one
+database's share of it (`measure`, which `run` starts once per database).
+
+The profiles are described in bench/generate.py. The names are repeated here because
+the parser is built before Django is set up (generate.py imports the models); a test
+keeps the two lists equal.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+PROFILE_NAMES = ("home", "rescue", "rescue-1pct", "network")
+
+GENERATE_HELP = """Write a realistic benchmark dataset into the database this environment uses
+(DATABASE_URL, else the SQLite file in GENTLING_HOME). WARNING: it first DELETES the
+profile's households ("Bench PROFILE") and their bench-PROFILE-owner-N users in that
+database, then makes them again. Other households are left alone. Profiles: home (4
+animals, 1 year), rescue (500 animals, 3 years, about a million sessions), rescue-1pct
+(the same animals, 11 days), network (10,000 households of 1 to 10 animals)."""
+
+
+def add_commands(sub, common) -> None:
+    bench = sub.add_parser("bench", help="benchmark data and measurements")
+    bsub = bench.add_subparsers(dest="action", required=True, metavar="ACTION")
+
+    gen = bsub.add_parser("generate", parents=[common], description=GENERATE_HELP,
+                          help="replace a profile's benchmark households with fresh realistic data")
+    gen.add_argument("profile", choices=PROFILE_NAMES, metavar="PROFILE", help=", ".join(PROFILE_NAMES))
+    gen.add_argument("--seed", type=int, default=1, help="the same seed gives the same data (default 1)")
+    gen.add_argument("--today", metavar="YYYY-MM-DD",
+                     help="the day after the last session (default: each household's local today)")
+    gen.set_defaults(handler=cmd_generate)
+
+    run = bsub.add_parser("run", parents=[common], description=RUN_HELP,
+                          help="measure every benchmark figure on SQLite and on PostgreSQL")
+    _measure_options(run)
+    run.add_argument("--postgres-url", metavar="URL", default=os.environ.get("GENTLING_BENCH_POSTGRES_URL"),
+                     help="a PostgreSQL database the benchmark may fill (default: $GENTLING_BENCH_POSTGRES_URL; "
+                          "without one, PostgreSQL is skipped and the output says so)")
+    run.add_argument("--data-dir", type=Path, metavar="DIR", default=Path("bench-data"),
+                     help="where the SQLite benchmark databases live (default ./bench-data)")
+    run.set_defaults(handler=cmd_run)
+
+    measure = bsub.add_parser("measure", parents=[common],
+                              help="measure on the database this environment uses (what `run` does per database)")
+    _measure_options(measure)
+    measure.add_argument("--import-env", default="{}", metavar="JSON",
+                         help="environment of the empty database the import goes into")
+    measure.set_defaults(handler=cmd_measure)
+
+
+RUN_HELP = """Measure today's plan (service and HTTP, full history and 1%), API session logging
+(throughput with 2 workers, p99 at 100 requests/s), the animal page with charts, `gentling
+today` as a process, and a full export and import, on SQLite and on PostgreSQL. Missing
+benchmark data (profiles rescue and rescue-1pct, seed 1) is generated first: a few minutes
+per database, once. Prints medians and 95th percentiles beside the targets."""
+
+PARTS = ("plan", "animal", "api", "cli", "backup")
+
+
+def _measure_options(p) -> None:
+    p.add_argument("--runs", type=int, default=30, help="timed runs per figure (default 30)")
+    p.add_argument("--seconds", type=float, default=10, help="seconds per API load phase (default 10)")
+    p.add_argument("--only", nargs="+", choices=PARTS, metavar="PART", help=f"measure only some of: {', '.join(PARTS)}")
+
+
+def cmd_generate(args, ctx) -> int:
+    from ..bench.generate import generate
+    from ..domain.validation import parse_date
+
+    today = parse_date(args.today, "today", ctx.now.date()) if args.today else None
+
+    def progress(line: str) -> None:
+        print(f"  {line}", file=sys.stderr, flush=True)
+
+    print(f"Generating '{args.profile}' (seed {args.seed}); this replaces its households...", file=sys.stderr,
+          flush=True)
+    summary = generate(args.profile, seed=args.seed, today=today, progress=progress)
+    if ctx.out.json_mode:
+        ctx.out.json(asdict(summary))
+        return 0
+    rows = [[name, f"{getattr(summary, name):,}"] for name in
+            ("households", "animals", "sessions", "health_checks", "quarantines", "introductions")]
+    rows += [["seconds", f"{summary.seconds:,.1f}"]]
+    rows += [[f"step today: {step}", f"{count:,}"] for step, count in summary.steps.items()]
+    ctx.out.table(f"Bench {summary.profile}, seed {summary.seed}", ["", "count"], rows)
+    return 0
+
+
+def cmd_measure(args, ctx) -> int:
+    import tempfile
+
+    from ..bench.generate import generate, household_name
+    from ..bench.measure import measure
+    from ..models import Household
+
+    for profile in ("rescue", "rescue-1pct"):
+        if not Household.objects.filter(name=household_name(profile)).exists():
+            print(f"No '{profile}' data in this database yet: generating it (seed 1, once)...", file=sys.stderr,
+                  flush=True)
+            generate(profile, seed=1)
+    with tempfile.TemporaryDirectory(prefix="gentling-bench-") as scratch:
+        result = measure(runs=args.runs, seconds=args.seconds, scratch=Path(scratch),
+                         import_env=json.loads(args.import_env), only=set(args.only) if args.only else None)
+    if ctx.out.json_mode:
+        ctx.out.json(result)
+    else:
+        ctx.out.say(json.dumps(result, indent=2))
+    return 0
+
+
+def cmd_run(args, ctx) -> int:
+    from ..bench import run
+
+    options = ["--runs", str(args.runs), "--seconds", str(args.seconds), *(["--only", *args.only] if args.only else [])]
+    results = {}
+    for target in run.targets(args.data_dir.resolve(), args.postgres_url):
+        print(f"Measuring on {target.name}...", file=sys.stderr, flush=True)
+        results[target.name] = run.run_child(target, options)
+    if not args.postgres_url:
+        results["PostgreSQL"] = {"error": "skipped: give --postgres-url (or set GENTLING_BENCH_POSTGRES_URL)"}
+    if ctx.out.json_mode:
+        ctx.out.json({"results": results, "targets": {k: v[0] for k, v in run.TARGETS.items()},
+                      "met": {db: run.verdicts(r) for db, r in results.items() if "error" not in r}})
+        return 0
+    names = list(results)
+    ctx.out.table("Gentling benchmark (median / p95 unless noted)", ["figure", *names, "target"],
+                  [[name, *cells, target] for name, cells, target in run.rows(results)])
+    for db, r in results.items():
+        if "error" in r:
+            ctx.out.say(f"{db}: {r['error']}", style="yellow")
+    return 0 if all("error" not in r for db, r in results.items() if db != "PostgreSQL" or args.postgres_url) else 1
