@@ -1,0 +1,66 @@
+"""A rescue's Today: above 30 active animals it lists the cages first, and each cage opens on its own."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from gentling.models import Cage
+from gentling.web.views.today import CAGES_FIRST_ABOVE
+
+from .helpers import log, make_animal
+
+
+@pytest.fixture
+def rescue(household):
+    """31 active animals: 20 in Barn A (one paused for health), 11 in Barn B."""
+    animals = [make_animal(household, name=f"A{n:02d}", cage="Barn A", days_ago=10, sex="female") for n in range(20)]
+    animals += [make_animal(household, name=f"B{n:02d}", cage="Barn B", days_ago=10, sex="female") for n in range(11)]
+    assert len(animals) == CAGES_FIRST_ABOVE + 1
+    return animals
+
+
+def _today(client, household, **params):
+    response = client.get(reverse("today", args=[household.public_id]), params)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_many_animals_show_one_summary_per_cage_instead_of_every_card(client, owner, household, rescue):
+    log(owner, household, [rescue[0]], observations=["red_tears"])
+    client.force_login(owner)
+    body = (_today(client, household))
+    assert "31 animals in 2 cages" in body
+    assert "A00" not in body and "B00" not in body  # no animal cards
+    barn_a = Cage.objects.get(household=household, name="Barn A")
+    assert f'href="?cage={barn_a.public_id}"' in body
+    assert re.search(r"Barn A</a></h2>\s*<p>20 animals", body)
+    assert "1 paused for health" in body
+
+
+def test_a_cage_opens_with_its_animals_cards_and_a_session_start(client, owner, household, rescue):
+    barn_b = Cage.objects.get(household=household, name="Barn B")
+    client.force_login(owner)
+    body = (_today(client, household, cage=barn_b.public_id))
+    assert body.count('<article class="card"') == 11
+    assert "B00" in body and "A00" not in body
+    assert "Start a session with" in body
+    assert "All cages" in body
+    assert f"cage={barn_b.public_id}" in body  # the date links keep the cage
+
+
+def test_an_unknown_cage_says_so_and_lists_the_cages(client, owner, household, rescue):
+    client.force_login(owner)
+    body = (_today(client, household, cage="no-such-cage"))
+    assert "No active animals in that cage" in body
+    assert "31 animals in 2 cages" in body
+
+
+def test_a_small_household_still_sees_every_card(client, owner, household):
+    for n in range(CAGES_FIRST_ABOVE):
+        make_animal(household, name=f"R{n:02d}", cage="Only cage", days_ago=5, sex="female")
+    client.force_login(owner)
+    body = (_today(client, household))
+    assert body.count('<article class="card"') == CAGES_FIRST_ABOVE
