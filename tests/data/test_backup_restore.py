@@ -17,6 +17,8 @@ from gentling.services.households import create_household, local_keeper
 
 from tests.web.helpers import db_state, log, messages_of, text
 
+from .helpers import streamed
+
 pytestmark = pytest.mark.django_db
 
 
@@ -29,7 +31,7 @@ def _upload(content: bytes | str, name: str = "backup.json") -> SimpleUploadedFi
 def exported(client, owner, household, animals) -> dict:
     log(owner, household, animals, holds=(), notes="Both came to the door")
     client.force_login(owner)
-    data = json.loads(client.get(reverse("backup_download", args=[household.public_id])).content)
+    data = json.loads(streamed(client.get(reverse("backup_download", args=[household.public_id]))))
     client.logout()
     return data
 
@@ -70,7 +72,7 @@ def test_restored_keepers_log_in_with_their_old_passwords(client, exported, owne
     owner.set_password("a long enough password 1")
     owner.save()
     client.force_login(owner)
-    data = json.loads(client.get(reverse("backup_download", args=[exported["households"][0]["id"]])).content)
+    data = json.loads(streamed(client.get(reverse("backup_download", args=[exported["households"][0]["id"]]))))
     _emptied()
     home = create_household(keeper=local_keeper("rosa-restorer"), name="Fresh start", time_zone="UTC")
     client.force_login(home.memberships.get().keeper)

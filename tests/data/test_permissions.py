@@ -56,7 +56,7 @@ CASES = [
     Case("csv-meetings", "GET", _h("csv_download", "meetings"), MEMBERS, 200, content_type="text/csv; charset=utf-8",
          streaming=True),
     Case("backup-download", "GET", _h("backup_download"), OWNER_ONLY, 200,
-         content_type="application/json; charset=utf-8"),
+         content_type="application/json; charset=utf-8", streaming=True),
     # A refused file shows the page again with the reason (200); see test_backup_restore.py.
     Case("backup-restore", "POST", _h("backup_restore"), OWNER_ONLY, 200, _bad_backup),
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import argparse
 import sys
 from pathlib import Path
 
@@ -59,6 +59,14 @@ def add_commands(sub, common) -> None:
 def _serve_options(p) -> None:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--workers", type=_positive, default=1, metavar="N",
+                   help="server processes (default 1; PostgreSQL deployments can run more)")
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
+    return int(text)
 
 
 def cmd_start(args, ctx) -> int:
@@ -87,7 +95,7 @@ def cmd_serve(args, ctx) -> int:
 
     if not ctx.out.json_mode:
         ctx.out.say(f"Serving Gentling on http://{args.host}:{args.port}/ (Ctrl+C stops it).", style="bold green")
-    serve(host=args.host, port=args.port)
+    serve(host=args.host, port=args.port, workers=args.workers)
     return 0
 
 
@@ -190,24 +198,22 @@ def cmd_protocol_show(args, ctx) -> int:
 
 
 def cmd_export(args, ctx) -> int:
-    from ..services.backup import backup_for
+    from ..services.backup import export_backup_file, write_backup_for
     from ..services.households import household_for, households_of, role_of
 
     if args.household:
         households = [household_for(ctx.keeper, args.household)]
     else:  # all the households you own: a backup holds every member's login
         households = [h for h in households_of(ctx.keeper) if role_of(ctx.keeper, h) == "owner"]
-    data = backup_for(ctx.keeper, households, now=ctx.now)
-    text = json.dumps(data, indent=2, ensure_ascii=False)
-    if args.file:
-        args.file.write_text(text + "\n", encoding="utf-8")
-        if ctx.out.json_mode:
-            ctx.out.json({"file": str(args.file), "households": len(households)})
-        else:
-            counts = sum(len(h["sessions"]) for h in data["households"])
-            ctx.out.say(f"Wrote {args.file}: {len(households)} household(s), {counts} session(s).", style="bold green")
+    if not args.file:
+        write_backup_for(ctx.keeper, households, ctx.out.stream or sys.stdout, now=ctx.now)
+        return 0
+    written = export_backup_file(ctx.keeper, households, args.file, now=ctx.now)
+    if ctx.out.json_mode:
+        ctx.out.json({"file": str(args.file), "households": written["households"]})
     else:
-        (ctx.out.stream or sys.stdout).write(text + "\n")
+        ctx.out.say(f"Wrote {args.file}: {written['households']} household(s), {written['sessions']} session(s).",
+                    style="bold green")
     return 0
 
 

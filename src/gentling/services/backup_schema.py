@@ -1,13 +1,18 @@
-"""The backup file format (version 1), as pydantic models that refuse anything else.
+"""The backup file format (version 1): pydantic models that refuse anything else,
+and the JSON stream that a backup is written as and read from.
 
 Every field is typed and bounded, and unknown fields are refused, so a broken or
-hostile file fails validation before anything is written."""
+hostile file fails validation. The reader checks a backup in pieces (all but
+the sessions, then each session), so it never holds a whole file in memory."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, BinaryIO, Literal
 
+import ijson
 from pydantic import BaseModel, ConfigDict, Field
 
 Id = Annotated[str, Field(min_length=1, max_length=16)]
@@ -165,3 +170,97 @@ class BackupIn(_M):
     exported_at: datetime
     keepers: list[KeeperIn]
     households: list[HouseholdIn]
+
+
+# --- the file as a stream -------------------------------------------------------------------
+# A backup can hold a million sessions, so neither side holds the whole file:
+# the writer takes lazy lists, and the reader reads the file twice, first
+# everything but the sessions, then the sessions one at a time.
+
+SESSIONS = "households.item.sessions"  # where each household's sessions are, in ijson's terms
+_INSIDE_SESSIONS = SESSIONS + "."
+_SESSION = SESSIONS + ".item"
+_HOUSEHOLD = "households.item"
+_VALUE_STARTS = frozenset({"start_map", "start_array", "null", "boolean", "integer", "double", "number", "string"})
+
+
+class UnreadableBackup(ValueError):
+    """The file is not JSON, or not JSON this reader can place (say, a key given twice)."""
+
+
+def json_chunks(value, level: int = 0) -> Iterator[str]:
+    """`value` as json.dumps(value, indent=2, ensure_ascii=False) writes it, in pieces.
+
+    An iterator is written as a list, one item at a time, and so is a dict that
+    holds one; everything else is written whole."""
+    pad, close = "\n" + "  " * (level + 1), "\n" + "  " * level
+    if isinstance(value, Iterator):
+        empty = True
+        for item in value:
+            yield ("[" if empty else ",") + pad
+            empty = False
+            yield from json_chunks(item, level + 1)
+        yield "[]" if empty else close + "]"
+    elif isinstance(value, dict) and any(isinstance(v, Iterator) for v in value.values()):
+        for i, (key, item) in enumerate(value.items()):
+            yield ("{" if i == 0 else ",") + pad + json.dumps(key, ensure_ascii=False) + ": "
+            yield from json_chunks(item, level + 1)
+        yield close + "}"
+    else:
+        yield json.dumps(value, indent=2, ensure_ascii=False).replace("\n", close)
+
+
+def materialised(value):
+    """`value` with every iterator in it (see json_chunks) read into a list."""
+    if isinstance(value, Iterator):
+        return [materialised(item) for item in value]
+    if isinstance(value, dict):
+        return {key: materialised(item) for key, item in value.items()}
+    return value
+
+
+class _OnceOnly(dict):
+    def __setitem__(self, key, value):
+        if key in self:
+            raise UnreadableBackup(f"the key '{key}' appears twice in one object")
+        super().__setitem__(key, value)
+
+
+def read_frame(stream: BinaryIO) -> tuple[object, list[int]]:
+    """The first pass: the whole backup but its sessions (each household's
+    "sessions" reads as []), and how many sessions each household lists.
+
+    Memory grows with the animals and keepers, not with the sessions, which are
+    only counted here; read_sessions reads them."""
+    builder = ijson.ObjectBuilder(map_type=_OnceOnly)
+    counts: list[int] = []
+    try:
+        for prefix, event, value in ijson.parse(stream, use_float=True):
+            if prefix.startswith(_INSIDE_SESSIONS):
+                if prefix == _SESSION and event in _VALUE_STARTS:
+                    counts[-1] += 1
+                continue
+            if event == "map_key" and "." in value:  # would read as a path: "sessions.item" is not "sessions"
+                raise UnreadableBackup(f"the key '{value[:40]}' is not part of a Gentling backup")
+            if prefix == _HOUSEHOLD and event in _VALUE_STARTS:
+                counts.append(0)
+            builder.event(event, value)
+    except ijson.JSONError as exc:
+        raise UnreadableBackup(_first_line(exc)) from None
+    return builder.value, counts
+
+
+def read_sessions(stream: BinaryIO) -> Iterator[object]:
+    """The second pass: every household's sessions, in the file's order, one at a time."""
+    try:
+        yield from ijson.items(stream, _SESSION, use_float=True)
+    except ijson.JSONError as exc:
+        raise UnreadableBackup(_first_line(exc)) from None
+
+
+def _first_line(exc: Exception) -> str:
+    detail = exc.args[0] if exc.args else ""
+    if isinstance(detail, bytes):  # the C parser's messages come as bytes
+        detail = detail.decode("utf-8", "replace")
+    lines = str(detail).strip().splitlines()
+    return "Invalid JSON: " + (lines[0] if lines else "the file is empty or cut short")
