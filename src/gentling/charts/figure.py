@@ -5,6 +5,11 @@ report, so a figure is a plain `matplotlib.figure.Figure` on the SVG canvas:
 no pyplot, no global "current figure", no display. The figure is a white card
 (it reads as one on a dark page too); its colours keep at least 3:1 contrast
 on white for shapes and 7:1 for text.
+
+Charts are drawn on every request, so a figure is kept cheap to draw: no
+layout engine (`fit_axes` measures the decorations once, where constrained
+layout measured them twice and drew the figure twice), ticks computed once,
+and long series as one artist each.
 """
 
 from __future__ import annotations
@@ -22,9 +27,11 @@ import matplotlib.dates as mdates
 import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_svg import FigureCanvasSVG
+from matplotlib.backends.backend_svg import FigureCanvasSVG, RendererSVG
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+from matplotlib.patches import StepPatch
+from matplotlib.text import Text
+from matplotlib.ticker import FixedFormatter, FixedLocator, MaxNLocator
 
 WIDTH = 480  # SVG user units: narrow, so text stays readable when a phone scales the chart down
 HEIGHT = 260
@@ -37,17 +44,24 @@ VERMILLION = "#D55E00"  # Okabe-Ito vermillion, 3.9:1 on white: for shapes, not 
 BARS_UP_TO_DAYS = 120  # beyond this, one bar per day is too thin to read: draw weeks
 MIN_DAYS_SHOWN = 7
 CSS_CLASS = "gentling-chart"  # on every chart's root <svg>, for the page's CSS
+PAD = 3  # points kept free at the figure's edges and between the axes' decorations and the legend
 
 _POINTS_PER_INCH = 72  # the SVG backend writes points: one point per viewBox unit
 # rcParams are process-global; the lock keeps two threads from restoring each other's values.
 _SAVE_LOCK = threading.Lock()
+_MEASURING = threading.local()
 _REFERENCE = re.compile(r'(?:href="#|url\(#)([^")]+)')
 _ID = re.compile(r' id="([^"]+)"')
 
 
 def new_figure(height: int = HEIGHT) -> Figure:
-    """An empty white figure, WIDTH x `height` in SVG units, on the SVG canvas."""
-    fig = Figure(figsize=(WIDTH / _POINTS_PER_INCH, height / _POINTS_PER_INCH), layout="constrained", facecolor="white")
+    """An empty white figure, WIDTH x `height` in SVG units, on the SVG canvas.
+
+    At 72 dpi one display unit is one point, as in the SVG. Its axes are
+    placed by `fit_axes`.
+    """
+    size = (WIDTH / _POINTS_PER_INCH, height / _POINTS_PER_INCH)
+    fig = Figure(figsize=size, dpi=_POINTS_PER_INCH, facecolor="white")
     FigureCanvasSVG(fig)
     return fig
 
@@ -55,7 +69,8 @@ def new_figure(height: int = HEIGHT) -> Figure:
 def new_axes(fig: Figure, title: str) -> Axes:
     """One axes with the shared look: a left-aligned title, a muted grid, no box."""
     ax = fig.add_subplot()
-    ax.set_title(title, loc="left", fontsize=TITLE_SIZE, color=TEXT, fontweight="bold")
+    # A given y keeps the title where it is: nothing is drawn above the axes to move it for.
+    ax.set_title(title, loc="left", y=1.0, fontsize=TITLE_SIZE, color=TEXT, fontweight="bold")
     ax.tick_params(labelsize=FONT_SIZE, colors=TEXT, length=3)
     ax.xaxis.get_offset_text().set(fontsize=FONT_SIZE, color=TEXT)
     ax.grid(True, color=GRID, linewidth=0.8)
@@ -114,7 +129,29 @@ def daily_bars(ax: Axes, days: Sequence[date], values: np.ndarray, *, color: str
     starts = np.arange(-(-len(days) % 7), len(days), 7).clip(0)
     note = "Each week's average day" if weekly == "mean" else "Each week's best day"
     ax.set_xlabel(note, fontsize=FONT_SIZE, color=TEXT)
-    return ax.stairs(_per_week(values, weekly), np.append(edges[starts], edges[-1]), fill=True, color=color, label=label)
+    week_edges = np.append(edges[starts], edges[-1])
+    return stairs(ax, _per_week(values, weekly), week_edges, fill=True, color=color, label=label)
+
+
+def stairs(ax: Axes, values: np.ndarray, edges: np.ndarray, *, color: str, fill: bool = False,
+           baseline: float | None = 0, **style) -> StepPatch:
+    """`ax.stairs`, with the data limits taken from the values.
+
+    `Axes.stairs` finds the limits by walking the outline segment by segment,
+    which for years of weeks takes longer than drawing it.
+    """
+    look = {"facecolor": color, "linewidth": 0} if fill else {"edgecolor": color}
+    patch = StepPatch(values, edges, baseline=baseline, fill=fill, **{**look, **style})
+    ax.add_artist(patch)
+    known = values[~np.isnan(values)]
+    ys = [known.min(), known.max()] if known.size else []
+    if baseline is not None:
+        ys.append(baseline)
+        patch.sticky_edges.y.append(baseline)
+    if ys:
+        ax.update_datalim([(edges[0], min(ys)), (edges[-1], max(ys))])
+        ax.autoscale_view()
+    return patch
 
 
 def _per_week(values: np.ndarray, how: str) -> np.ndarray:
@@ -128,15 +165,65 @@ def _per_week(values: np.ndarray, how: str) -> np.ndarray:
 
 
 def legend(ax: Axes, handles: Sequence[Artist]) -> None:
-    """A legend for `handles`, in that order, under the plot, where it never covers the title."""
+    """A legend for `handles`, in that order, under the plot (`fit_axes` keeps the plot above it)."""
     ax.figure.legend(
         handles=list(handles),
-        loc="outside lower center",
+        loc="lower center",
         ncols=4,
         frameon=False,
         fontsize=FONT_SIZE,
         labelcolor=TEXT,
     )
+
+
+def fit_axes(ax: Axes) -> None:
+    """Place `ax` so that its title, tick labels, axis labels and texts, and the figure's legends, fit in the figure.
+
+    Call it once everything is on the axes. It fixes the ticks first, so what it
+    measures is what the SVG shows. Tick labels, axis labels and titles keep
+    their size wherever the axes are, so one measure places them (constrained
+    layout measured twice and drew the figure twice). Texts that move with
+    the data, like bar labels, need room of their own: see `text_widths`.
+    """
+    fig = ax.get_figure()
+    _fix_ticks(ax)
+    width, height = fig.bbox.width, fig.bbox.height
+    renderer = _measuring_renderer()
+    below = max((legend.get_window_extent(renderer).y1 for legend in fig.legends), default=0)
+    drawn, frame = ax.get_tightbbox(renderer, for_layout_only=True), ax.bbox
+    left = PAD + max(frame.x0 - drawn.x0, 0)
+    right = width - PAD - max(drawn.x1 - frame.x1, 0)
+    bottom = below + PAD + max(frame.y0 - drawn.y0, 0)
+    top = height - PAD - max(drawn.y1 - frame.y1, 0)
+    ax.set_position([left / width, bottom / height, (right - left) / width, (top - bottom) / height])
+
+
+def text_widths(texts: Sequence[Text]) -> list[float]:
+    """How wide each text is drawn, in SVG units."""
+    renderer = _measuring_renderer()
+    return [text.get_window_extent(renderer).width for text in texts]
+
+
+def _measuring_renderer() -> RendererSVG:
+    """A renderer kept for measuring, one per thread: matplotlib caches text sizes per renderer, and chart texts repeat."""
+    if not hasattr(_MEASURING, "renderer"):
+        _MEASURING.renderer = RendererSVG(WIDTH, HEIGHT, io.StringIO())
+    return _MEASURING.renderer
+
+
+def _fix_ticks(ax: Axes) -> None:
+    """Compute each axis' ticks and their labels once; every measure and draw would compute them again."""
+    if not ax.axison:
+        return
+    for axis in (ax.xaxis, ax.yaxis):
+        formatter = axis.get_major_formatter()
+        if not axis.get_visible() or isinstance(formatter, FixedFormatter):
+            continue
+        ticks = axis.get_majorticklocs()
+        fixed = FixedFormatter(formatter.format_ticks(ticks))
+        fixed.set_offset_string(formatter.get_offset())
+        axis.set_major_locator(FixedLocator(ticks))
+        axis.set_major_formatter(fixed)
 
 
 def to_svg(fig: Figure, title: str, description: str) -> str:
@@ -160,6 +247,7 @@ def empty_chart(title: str, message: str) -> str:
     ax = new_axes(fig, title)
     ax.set_axis_off()
     ax.text(0.5, 0.45, message, ha="center", va="center", fontsize=FONT_SIZE, color=TEXT, transform=ax.transAxes)
+    fit_axes(ax)
     return to_svg(fig, title, message)
 
 

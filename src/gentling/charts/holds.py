@@ -19,9 +19,11 @@ from .figure import (
     date_axis,
     day_edges,
     empty_chart,
+    fit_axes,
     legend,
     new_axes,
     new_figure,
+    stairs,
     to_svg,
 )
 
@@ -56,10 +58,11 @@ def hold_chart(points: Sequence[HoldPoint]) -> str:
     fig = new_figure()
     ax = new_axes(fig, TITLE)
     bars = daily_bars(ax, days, holds, color=BLUE, label="Longest hold", weekly="max")
-    target = ax.stairs(targets, day_edges(days), color=TEXT, linewidth=2, label="Target", baseline=None)
+    target = stairs(ax, targets, day_edges(days), color=TEXT, linewidth=2, label="Target", baseline=None)
     date_axis(ax, days)
     count_axis(ax)
     legend(ax, [bars, target])
+    fit_axes(ax)
     return to_svg(fig, TITLE, _describe(points))
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import NamedTuple
 
@@ -11,7 +11,19 @@ import numpy as np
 
 from gentling.domain.records import SessionRecord
 
-from .figure import BLUE, count_axis, daily_bars, date_axis, days_between, empty_chart, legend, new_axes, new_figure, to_svg
+from .figure import (
+    BLUE,
+    count_axis,
+    daily_bars,
+    date_axis,
+    days_between,
+    empty_chart,
+    fit_axes,
+    legend,
+    new_axes,
+    new_figure,
+    to_svg,
+)
 
 TITLE = "Sessions per day"
 
@@ -23,8 +35,12 @@ class DayCount(NamedTuple):
 
 def sessions_per_day(sessions: Iterable[SessionRecord], first_day: date, last_day: date) -> list[DayCount]:
     """One count per day from `first_day` to `last_day`, both included; sessions outside are left out."""
-    counts = Counter(s.day for s in sessions if first_day <= s.day <= last_day)
-    return [DayCount(day, counts[day]) for day in days_between(first_day, last_day)]
+    return per_day(Counter(s.day for s in sessions), first_day, last_day)
+
+
+def per_day(counts: Mapping[date, int], first_day: date, last_day: date) -> list[DayCount]:
+    """The same from sessions counted by day (a day missing from `counts` had none)."""
+    return [DayCount(day, counts.get(day, 0)) for day in days_between(first_day, last_day)]
 
 
 def sessions_chart(counts: Sequence[DayCount]) -> str:
@@ -38,6 +54,7 @@ def sessions_chart(counts: Sequence[DayCount]) -> str:
     date_axis(ax, days)
     count_axis(ax)
     legend(ax, [bars])
+    fit_axes(ax)
     active = sum(1 for c in counts if c.count)
     description = (
         f"From {days[0].isoformat()} to {days[-1].isoformat()}: {total} sessions "

@@ -21,6 +21,7 @@ from .figure import (
     date_axis,
     days_between,
     empty_chart,
+    fit_axes,
     legend,
     new_axes,
     new_figure,
@@ -42,12 +43,19 @@ def signs_per_day(sessions: Iterable[SessionRecord], first_day: date, last_day: 
     A sign counts once per session it was recorded in, so two sessions with
     "took_treat" on one day count 2.
     """
+    return signs_from_observations(((s.day, s.observations) for s in sessions), first_day, last_day)
+
+
+def signs_from_observations(
+    observed: Iterable[tuple[date, Iterable[str]]], first_day: date, last_day: date
+) -> list[SignsDay]:
+    """The same from each session's day and observations, without the rest of the session."""
     comfort = dict.fromkeys(days_between(first_day, last_day), 0)
     fear = dict(comfort)
-    for s in sessions:
-        if s.day in comfort:
-            comfort[s.day] += len(s.observations & COMFORT_SIGNS)
-            fear[s.day] += len(s.observations & FEAR_SIGNS)
+    for day, observations in observed:
+        if day in comfort:
+            comfort[day] += len(COMFORT_SIGNS.intersection(observations))
+            fear[day] += len(FEAR_SIGNS.intersection(observations))
     return [SignsDay(day, comfort[day], fear[day]) for day in comfort]
 
 
@@ -71,6 +79,7 @@ def signs_chart(days: Sequence[SignsDay]) -> str:
     # Fear is drawn downwards, but a count is never negative.
     ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{abs(value):g}"))
     legend(ax, handles)
+    fit_axes(ax)
     description = (
         f"From {dates[0].isoformat()} to {dates[-1].isoformat()}: "
         f"{comfort_total} comfort signs and {fear_total} fear signs recorded."

@@ -9,9 +9,10 @@ from typing import NamedTuple
 from gentling.domain.engine import StepChange
 from gentling.domain.protocol import Protocol
 
-from .figure import BLUE, FONT_SIZE, TEXT, empty_chart, new_axes, new_figure, to_svg
+from .figure import BLUE, FONT_SIZE, TEXT, empty_chart, fit_axes, new_axes, new_figure, text_widths, to_svg
 
 TITLE = "Days at each step"
+LABEL_PAD = 4  # points between a bar and its label
 
 
 class StepTime(NamedTuple):
@@ -47,16 +48,25 @@ def steps_chart(times: Sequence[StepTime]) -> str:
     ax = new_axes(fig, TITLE)
     positions = range(len(times))
     bars = ax.barh(positions, [t.days for t in times], height=0.7, color=BLUE)
-    ax.bar_label(bars, labels=[_days_label(t.days) for t in times], padding=4, fontsize=FONT_SIZE, color=TEXT)
+    labels = ax.bar_label(bars, labels=[_days_label(t.days) for t in times], padding=LABEL_PAD,
+                          fontsize=FONT_SIZE, color=TEXT)
     ax.set_yticks(positions, [t.step_title for t in times])
     ax.invert_yaxis()  # the ladder reads from the top
     ax.tick_params(axis="y", length=0)
     ax.grid(False, axis="y")
-    ax.set_xlim(0, max(t.days for t in times) * 1.15)
     ax.xaxis.set_visible(False)
     ax.spines["bottom"].set_visible(False)
+    for label in labels:
+        label.set_in_layout(False)  # they move with the x limits, set below to keep them inside the axes
+    fit_axes(ax)
+    ax.set_xlim(0, _room_for_labels(ax.bbox.width, [t.days for t in times], text_widths(labels)))
     description = f"{total} days in all: " + "; ".join(f"{t.step_title}: {_days_label(t.days)}" for t in times) + "."
     return to_svg(fig, TITLE, description)
+
+
+def _room_for_labels(width: float, days: Sequence[int], label_widths: Sequence[float]) -> float:
+    """The x limit that leaves room after each bar for its label, and at least 15% after the longest bar."""
+    return max(max(days) * 1.15, *(d * width / (width - LABEL_PAD - w) for d, w in zip(days, label_widths)))
 
 
 def _days_label(days: int) -> str:

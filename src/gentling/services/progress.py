@@ -13,12 +13,16 @@ every animal from scratch to prove the stored checkpoints right.
 
 from __future__ import annotations
 
+import functools
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import models
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from ..domain import engine
@@ -37,22 +41,32 @@ def facts(animal: Animal) -> AnimalFacts:
 
 
 def record(s: Session) -> SessionRecord:
-    return SessionRecord(
-        id=s.public_id,
-        day=s.day,
-        at=s.started_at,
-        duration_seconds=s.duration_seconds,
-        activities=frozenset(s.activities),
-        holds=tuple(s.holds),
-        observations=frozenset(s.observations),
-        extended_hold_seconds=s.extended_hold_seconds,
-        extended_hold_end=s.extended_hold_end or None,
-    )
+    return _session_record(s.public_id, s.day, s.started_at, s.ended_at, s.activities, s.holds, s.observations,
+                           s.extended_hold_seconds, s.extended_hold_end)
 
 
 def health_record(c: HealthCheck) -> SessionRecord:
-    return SessionRecord(id=f"health-{c.pk}", day=c.day, at=c.created_at, duration_seconds=0,
-                         observations=frozenset(c.signs), kind="health_check")
+    return _health_record(c.pk, c.day, c.created_at, c.signs)
+
+
+def _session_record(public_id, day, started_at, ended_at, activities, holds, observations,
+                    extended_hold_seconds, extended_hold_end) -> SessionRecord:
+    return SessionRecord(
+        id=public_id,
+        day=day,
+        at=started_at,
+        duration_seconds=int((ended_at - started_at).total_seconds()),
+        activities=frozenset(activities),
+        holds=tuple(holds),
+        observations=frozenset(observations),
+        extended_hold_seconds=extended_hold_seconds,
+        extended_hold_end=extended_hold_end or None,
+    )
+
+
+def _health_record(pk, day, created_at, signs) -> SessionRecord:
+    return SessionRecord(id=f"health-{pk}", day=day, at=created_at, duration_seconds=0,
+                         observations=frozenset(signs), kind="health_check")
 
 
 def records(animal: Animal, until: date | None = None) -> list[SessionRecord]:
@@ -62,7 +76,11 @@ def records(animal: Animal, until: date | None = None) -> list[SessionRecord]:
 
 def records_of(animals: list[Animal], until: date | None = None, after: date | None = None) -> dict[int, list[SessionRecord]]:
     """Sessions and health checks of several animals in two queries, by animal pk
-    (only those after `after` and up to `until`, where given)."""
+    (only those after `after` and up to `until`, where given).
+
+    Reads only the columns the engine needs, as tuples: building model
+    instances took most of the time for an animal with years of sessions.
+    """
     sessions = Session.objects.filter(animal__in=animals)
     checks = HealthCheck.objects.filter(animal__in=animals)
     if until is not None:
@@ -70,10 +88,17 @@ def records_of(animals: list[Animal], until: date | None = None, after: date | N
     if after is not None:
         sessions, checks = sessions.filter(day__gt=after), checks.filter(day__gt=after)
     found: dict[int, list[SessionRecord]] = {a.pk: [] for a in animals}
-    for s in sessions:
-        found[s.animal_id].append(record(s))
-    for c in checks:
-        found[c.animal_id].append(health_record(c))
+    # Sessions repeat the same few lists: each list's JSON text is decoded once, and its records share the value.
+    names = functools.cache(lambda text: frozenset(json.loads(text)))
+    seconds = functools.cache(lambda text: tuple(json.loads(text)))
+    as_text = [Cast(name, TextField()) for name in ("activities", "holds", "observations")]
+    rows = sessions.values_list("animal_id", "public_id", "day", "started_at", "ended_at", *as_text,
+                                "extended_hold_seconds", "extended_hold_end").iterator()
+    for animal_id, public_id, day, started_at, ended_at, activities, holds, observations, held, end in rows:
+        found[animal_id].append(_session_record(public_id, day, started_at, ended_at, names(activities), seconds(holds),
+                                                names(observations), held, end))
+    for animal_id, pk, day, created_at, signs in checks.values_list("animal_id", "pk", "day", "created_at", "signs"):
+        found[animal_id].append(_health_record(pk, day, created_at, signs))
     return {pk: sorted(recs, key=lambda r: r.order) for pk, recs in found.items()}
 
 
@@ -133,6 +158,36 @@ def progress_before(animal: Animal, new: SessionRecord) -> engine.Progress:
     cp = _usable(_snapshots([animal])[animal.pk], animal, new.day)
     recs = records_of([animal], until=new.day, after=cp.day if cp else None)[animal.pk]
     return engine.progress_before(protocol_for(animal), facts(animal), recs, new, since=cp)
+
+
+@dataclass(frozen=True)
+class AroundSession:
+    before_now: engine.Progress  # today, without the new session
+    basis: engine.Progress  # when the new session began: what its guardrails read
+    after_now: engine.Progress  # today, with it
+
+
+def around_session(animal: Animal, new: SessionRecord, today: date) -> AroundSession:
+    """Everything logging `new` needs to know, from one read of the checkpoint and the newer records.
+
+    Logging runs in a write transaction, and SQLite has one writer at a time: the
+    fewer statements inside, the more sessions a second can take. Like a read, it
+    moves a stale checkpoint up to yesterday."""
+    snap = _snapshots([animal])[animal.pk]
+    cp = _usable(snap, animal, new.day)
+    recs = records_of([animal], until=max(today, new.day), after=cp.day if cp else None)[animal.pk]
+    recs = [r for r in recs if r.id != new.id]
+    p, f = protocol_for(animal), facts(animal)
+    keep = today - timedelta(days=1)
+    keeping = keep if (cp.day if cp else animal.arrival_date) <= keep and _newer_than_stored(snap, animal, keep) else None
+    before_now, kept = engine.replay(p, f, recs, today, since=cp, keep=keeping)
+    if kept is not None:
+        _store(snap, kept)
+    return AroundSession(
+        before_now=before_now,
+        basis=engine.progress_before(p, f, [r for r in recs if r.day <= new.day], new, since=cp),
+        after_now=engine.replay(p, f, [*recs, new], today, since=cp)[0],
+    )
 
 
 def records_changed(animal: Animal, day: date) -> None:

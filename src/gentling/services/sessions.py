@@ -17,7 +17,9 @@ from ..domain.guardrails import Alert, check_session as guardrails_for
 from ..domain.validation import SessionInput, check_session
 from ..models import Animal, Household, OpenSession, Session, new_public_id
 from .households import household_by_id
-from .progress import facts, local_time, local_today, progress_before, progress_of, protocol_for, record, records_changed
+from .progress import (
+    around_session, facts, local_time, local_today, progress_before, progress_of, protocol_for, record, records_changed,
+)
 
 
 @dataclass(frozen=True)
@@ -94,13 +96,14 @@ def _session(keeper, animal: Animal, entry: SessionInput, day, sitting: str) -> 
 
 
 def _log_one(keeper, animal: Animal, entry: SessionInput, day, sitting: str, today) -> Logged:
-    before_now = progress_of(animal, today).step_id
     session = _session(keeper, animal, entry, day, sitting)
-    alerts = _alerts(animal, session)
+    new = record(session)
+    around = around_session(animal, new, today)
+    alerts = guardrails_for(protocol_for(animal), facts(animal), around.basis, new)
     session.alerts = [a.to_dict() for a in alerts]
     session.save()
     records_changed(animal, day)
-    return Logged(animal, session, alerts, before_now, progress_of(animal, today).step_id)
+    return Logged(animal, session, alerts, around.before_now.step_id, around.after_now.step_id)
 
 
 @transaction.atomic

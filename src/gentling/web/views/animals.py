@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,7 +15,7 @@ from ...domain.errors import InvalidInput, NotAllowed
 from ...domain.protocol import StepKind
 from ...services.animals import AnimalDetails, add_animal, edit_animal, set_photo
 from ...services.arrivals import HousingRefused, quarantine_of
-from ...services.progress import facts, local_today, protocol_for, records
+from ...services.progress import facts, local_today, progress_of, protocol_for, records
 from ..access import animal_for_request, household_view
 from ..forms import AnimalForm, PhotoForm, apply_error
 from .arrivals import HealthCheckForm
@@ -86,7 +87,7 @@ def animal_detail(request, household, aid):
     animal = animal_for_request(request, household, aid)
     today = local_today(household, timezone.now())
     protocol = protocol_for(animal)
-    prog = engine.progress(protocol, facts(animal), records(animal, today), today)
+    prog = progress_of(animal, today)
     titles = {s.id: s.title for s in protocol.steps}
     ladder = []
     for i, step in enumerate(protocol.steps):
@@ -113,19 +114,22 @@ def animal_chart(request, household, aid, name):
     if name not in CHARTS:
         raise Http404("No such chart")
     today = local_today(household, timezone.now())
-    protocol = protocol_for(animal)
-    recs = records(animal, today)
     first = animal.arrival_date
-    if name == "holds":
-        days = engine.timeline(protocol, facts(animal), recs, today)
+    # Each chart reads only what it draws: years of sessions make whole records the slow part.
+    sessions = animal.sessions.filter(day__range=(first, today)).order_by()
+    if name == "holds":  # the day's targets need the engine's replay of every record
+        recs = records(animal, today)
+        days = engine.timeline(protocol_for(animal), facts(animal), recs, today)
         svg = charts.hold_chart(charts.hold_series(recs, days))
     elif name == "sessions":  # health checks tell the engine about health, but are not sessions
-        svg = charts.sessions_chart(charts.sessions_per_day([r for r in recs if r.is_session], first, today))
+        counts = dict(sessions.values_list("day").annotate(Count("pk")))
+        svg = charts.sessions_chart(charts.per_day(counts, first, today))
     elif name == "signs":
-        svg = charts.signs_chart(charts.signs_per_day([r for r in recs if r.is_session], first, today))
+        observed = sessions.values_list("day", "observations").iterator()
+        svg = charts.signs_chart(charts.signs_from_observations(observed, first, today))
     else:
-        prog = engine.progress(protocol, facts(animal), recs, today)
-        svg = charts.steps_chart(charts.time_at_steps(protocol, prog.history, today))
+        history = progress_of(animal, today).history
+        svg = charts.steps_chart(charts.time_at_steps(protocol_for(animal), history, today))
     response = HttpResponse(svg, content_type="image/svg+xml")
     response["Cache-Control"] = "private, max-age=60"
     return response
