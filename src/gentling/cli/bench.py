@@ -67,6 +67,12 @@ def _measure_options(p) -> None:
     p.add_argument("--runs", type=int, default=30, help="timed runs per figure (default 30)")
     p.add_argument("--seconds", type=float, default=10, help="seconds per API load phase (default 10)")
     p.add_argument("--only", nargs="+", choices=PARTS, metavar="PART", help=f"measure only some of: {', '.join(PARTS)}")
+    p.add_argument("--small", action="store_true",
+                   help=f"a {SMALL[0]}-animal, {SMALL[1]}-day stand-in for the rescue data: to try the command out in "
+                        "a minute (its figures say nothing about scale)")
+
+
+SMALL = (12, 60)  # animals, days of history of the `--small` stand-in for `rescue`
 
 
 def cmd_generate(args, ctx) -> int:
@@ -95,15 +101,18 @@ def cmd_generate(args, ctx) -> int:
 def cmd_measure(args, ctx) -> int:
     import tempfile
 
-    from ..bench.generate import generate, household_name
+    from ..bench.generate import PROFILES, generate, household_name
     from ..bench.measure import measure
     from ..models import Household
 
-    for profile in ("rescue", "rescue-1pct"):
-        if not Household.objects.filter(name=household_name(profile)).exists():
-            print(f"No '{profile}' data in this database yet: generating it (seed 1, once)...", file=sys.stderr,
-                  flush=True)
-            generate(profile, seed=1)
+    for profile, days in (("rescue", SMALL[1]), ("rescue-1pct", max(1, SMALL[1] // 100))):
+        size = {"animals": SMALL[0], "days": days} if args.small else {}
+        wanted = SMALL[0] if args.small else PROFILES[profile].animals[0]
+        here = Household.objects.filter(name=household_name(profile)).first()
+        if here is None or here.animals.count() != wanted:
+            print(f"Generating the '{profile}' data in this database (seed 1; reused by later runs)...",
+                  file=sys.stderr, flush=True)
+            generate(profile, seed=1, **size)
     with tempfile.TemporaryDirectory(prefix="gentling-bench-") as scratch:
         result = measure(runs=args.runs, seconds=args.seconds, scratch=Path(scratch),
                          import_env=json.loads(args.import_env), only=set(args.only) if args.only else None)
@@ -117,11 +126,13 @@ def cmd_measure(args, ctx) -> int:
 def cmd_run(args, ctx) -> int:
     from ..bench import run
 
-    options = ["--runs", str(args.runs), "--seconds", str(args.seconds), *(["--only", *args.only] if args.only else [])]
+    options = ["--runs", str(args.runs), "--seconds", str(args.seconds), *(["--only", *args.only] if args.only else []),
+               *(["--small"] if args.small else [])]
     results = {}
     for target in run.targets(args.data_dir.resolve(), args.postgres_url):
+        problem = run.ensure_postgres_database(args.postgres_url) if target.name == "PostgreSQL" else None
         print(f"Measuring on {target.name}...", file=sys.stderr, flush=True)
-        results[target.name] = run.run_child(target, options)
+        results[target.name] = {"error": problem} if problem else run.run_child(target, options)
     if not args.postgres_url:
         results["PostgreSQL"] = {"error": "skipped: give --postgres-url (or set GENTLING_BENCH_POSTGRES_URL)"}
     if ctx.out.json_mode:
@@ -129,7 +140,7 @@ def cmd_run(args, ctx) -> int:
                       "met": {db: run.verdicts(r) for db, r in results.items() if "error" not in r}})
         return 0
     names = list(results)
-    ctx.out.table("Gentling benchmark (median / p95 unless noted)", ["figure", *names, "target"],
+    ctx.out.table("Gentling benchmark: median / p95 (docs/performance.md)", ["figure", *names, "target"],
                   [[name, *cells, target] for name, cells, target in run.rows(results)])
     for db, r in results.items():
         if "error" in r:

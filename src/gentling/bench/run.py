@@ -1,0 +1,134 @@
+"""`gentling bench run`: every figure of the benchmark, on SQLite and on PostgreSQL.
+
+For each database the measuring happens in a child process (`gentling bench
+measure`) whose environment points at that database, because Django settles
+its database once per process. The SQLite data lives in its own folder (the
+benchmark never touches your own Gentling data); PostgreSQL needs a URL to a
+database the benchmark may fill (`--postgres-url`, or GENTLING_BENCH_POSTGRES_URL).
+Missing data is generated first with the fixed seed, and reused after.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+# (figure, target, the way the figure is read): the issue's targets on a 2-core machine
+TARGETS = {
+    "plan_http": ("< 150 ms", lambda r: r["plan_http"]["median_ms"] < 150),
+    "history_ratio": ("<= 1.2", lambda r: history_ratio(r) <= 1.2),
+    "api_throughput": (">= 300 sessions/s", lambda r: r["api"]["sessions_per_second"] >= 300),
+    "api_p99": ("< 50 ms at 100/s", lambda r: r["api"]["p99_ms_at_rate"] < 50),
+    "animal_page": ("< 300 ms", lambda r: r["animal_page_with_charts_http"]["median_ms"] < 300),
+    "cli_today": ("< 1 s", lambda r: r["cli_today"]["median_ms"] < 1000),
+    "import_memory": ("< 500 MB", lambda r: r["backup"]["import"]["peak_mb"] < 500),
+}
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    env: dict[str, str]
+    import_env: dict[str, str]
+
+
+def history_ratio(result: dict) -> float:
+    return result["plan_service"]["median_ms"] / result["plan_small_service"]["median_ms"]
+
+
+def targets(data_dir: Path, postgres_url: str | None) -> list[Target]:
+    base = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "GENTLING_HOME")}
+    found = [Target("SQLite", {**base, "GENTLING_HOME": str(data_dir / "sqlite")},
+                    {"GENTLING_HOME": str(data_dir / "sqlite-import")})]
+    if postgres_url:
+        found.append(Target("PostgreSQL", {**base, "DATABASE_URL": postgres_url},
+                            {"DATABASE_URL": _sibling_database(postgres_url, "_import")}))
+    return found
+
+
+def _sibling_database(url: str, suffix: str) -> str:
+    head, _, name = url.rpartition("/")
+    name, _, query = name.partition("?")
+    return f"{head}/{name}{suffix}" + (f"?{query}" if query else "")
+
+
+def ensure_postgres_database(url: str) -> str | None:
+    """Create the benchmark's PostgreSQL database if it is missing; a reason if the server cannot be reached."""
+    import dj_database_url
+    import psycopg
+
+    db = dj_database_url.parse(url)
+    login = {k: v for k, v in {"host": db.get("HOST"), "port": db.get("PORT"), "user": db.get("USER"),
+                               "password": db.get("PASSWORD")}.items() if v}
+    try:
+        with psycopg.connect(dbname="postgres", autocommit=True, connect_timeout=5, **login) as conn:
+            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]]).fetchone():
+                conn.execute(f'CREATE DATABASE "{db["NAME"]}"')
+    except psycopg.Error as exc:
+        return f"cannot reach PostgreSQL at {url}: {str(exc).strip()}"
+    return None
+
+
+def run_child(target: Target, options: list[str]) -> dict:
+    command = [sys.executable, "-c", "from gentling.cli.main import run; run()", "bench", "measure", "--json",
+               "--import-env", json.dumps(target.import_env), *options]
+    done = subprocess.run(command, env=target.env, stdout=subprocess.PIPE, text=True)
+    if done.returncode != 0:
+        return {"error": f"measuring on {target.name} failed (exit {done.returncode}); see the messages above"}
+    return json.loads(done.stdout)
+
+
+def rows(results: dict[str, dict]) -> list[tuple[str, list[str], str]]:
+    """The printed table: (figure, one cell per database, target)."""
+
+    def cell(result: dict, read) -> str:
+        try:
+            return read(result)
+        except (KeyError, TypeError, ZeroDivisionError):
+            return "-"
+
+    def n(value: float) -> str:
+        return f"{value:.1f}" if value < 10 else f"{value:.0f}"
+
+    def ms(key):
+        return lambda r: f"{n(r[key]['median_ms'])} / {n(r[key]['p95_ms'])} ms"
+
+    lines = [
+        ("1 plan, service", ms("plan_service"), ""),
+        ("1 plan, HTTP page", ms("plan_http"), TARGETS["plan_http"][0]),
+        ("1 plan, HTTP API JSON", ms("plan_api_http"), ""),
+        ("1 raw SQL, same data", ms("plan_raw_sql"), ""),
+        ("1 service / raw SQL", lambda r: f"{r['plan_service']['median_ms'] / r['plan_raw_sql']['median_ms']:.1f}x", ""),
+        ("1 rebuild, no checkpoints", lambda r: f"{r['plan_rebuild_seconds']:.1f} s (1 run)", ""),
+        ("2 plan 1% history, service", ms("plan_small_service"), ""),
+        ("2 plan 1% history, HTTP", ms("plan_small_http"), ""),
+        ("2 full / 1% history", lambda r: f"{history_ratio(r):.2f}", TARGETS["history_ratio"][0]),
+        ("3 API logging, 2 workers", lambda r: f"{r['api']['sessions_per_second']:.0f} sessions/s",
+         TARGETS["api_throughput"][0]),
+        ("3 p99 at 100 req/s", lambda r: f"{r['api']['p99_ms_at_rate']:.1f} ms", TARGETS["api_p99"][0]),
+        ("4 animal page HTML", ms("animal_page_http"), ""),
+        ("4 page + 4 charts", ms("animal_page_with_charts_http"), TARGETS["animal_page"][0]),
+        ("4 raw SQL, same data", ms("animal_raw_sql"), ""),
+        ("4 page+charts / raw SQL",
+         lambda r: f"{r['animal_page_with_charts_http']['median_ms'] / r['animal_raw_sql']['median_ms']:.0f}x", ""),
+        ("5 gentling today", ms("cli_today"), TARGETS["cli_today"][0]),
+        ("6 export", lambda r: f"{r['backup']['export']['seconds']:.0f} s, {r['backup']['export']['peak_mb']:.0f} MB", ""),
+        ("6 import", lambda r: f"{r['backup']['import']['seconds']:.0f} s, {r['backup']['import']['peak_mb']:.0f} MB",
+         TARGETS["import_memory"][0]),
+    ]
+    return [(name, [cell(r, read) for r in results.values()], target) for name, read, target in lines]
+
+
+def verdicts(result: dict) -> dict[str, bool | None]:
+    """Each target met (True), missed (False) or not measured (None)."""
+    found = {}
+    for name, (_, met) in TARGETS.items():
+        try:
+            found[name] = bool(met(result))
+        except (KeyError, TypeError, ZeroDivisionError):
+            found[name] = None
+    return found

@@ -1,0 +1,82 @@
+"""`gentling bench run`: the figures it prints, and the whole command on a small stand-in."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from gentling.bench import run
+from gentling.bench.timing import Figures, percentile, time_calls
+
+
+def test_percentiles_use_the_nearest_rank():
+    values = sorted(float(v) for v in range(1, 101))
+    assert percentile(values, 50) == 50 and percentile(values, 95) == 95 and percentile(values, 99) == 99
+    assert percentile([7.0], 99) == 7.0
+    assert Figures.of([0.001, 0.002, 0.003]).median_ms == pytest.approx(2.0)
+    with pytest.raises(ValueError):
+        percentile([], 50)
+
+
+def test_time_calls_warms_up_then_times_each_run():
+    calls = []
+    figures = time_calls(lambda: calls.append(1), runs=5, warmup=2)
+    assert len(calls) == 7 and figures.runs == 5
+
+
+def result(**over):
+    base = {
+        "plan_service": {"median_ms": 60, "p95_ms": 70}, "plan_small_service": {"median_ms": 50, "p95_ms": 55},
+        "plan_http": {"median_ms": 90, "p95_ms": 99}, "plan_raw_sql": {"median_ms": 6, "p95_ms": 7},
+        "api": {"sessions_per_second": 250, "p99_ms_at_rate": 40},
+        "animal_page_with_charts_http": {"median_ms": 240, "p95_ms": 300}, "animal_raw_sql": {"median_ms": 2, "p95_ms": 3},
+        "cli_today": {"median_ms": 700, "p95_ms": 800},
+        "backup": {"export": {"seconds": 50, "peak_mb": 66}, "import": {"seconds": 140, "peak_mb": 231}},
+    }
+    return {**base, **over}
+
+
+def test_each_target_is_read_from_its_figure():
+    met = run.verdicts(result())
+    assert met == {"plan_http": True, "history_ratio": True, "api_throughput": False, "api_p99": True,
+                   "animal_page": True, "cli_today": True, "import_memory": True}
+    assert run.verdicts(result(plan_small_service={"median_ms": 40}))["history_ratio"] is False  # 60/40 = 1.5
+    assert run.verdicts({})["plan_http"] is None  # not measured is neither met nor missed
+
+
+def test_the_table_shows_each_database_and_a_dash_for_what_was_not_measured():
+    rows = {name: (cells, target) for name, cells, target in run.rows({"SQLite": result(), "PostgreSQL": {}})}
+    assert rows["2 full / 1% history"] == (["1.20", "-"], "<= 1.2")
+    assert rows["1 service / raw SQL"][0] == ["10.0x", "-"]
+    assert rows["6 import"][0][0] == "140 s, 231 MB"
+
+
+def test_the_import_goes_to_its_own_database_beside_the_measured_one():
+    assert run._sibling_database("postgres://u@h:5432/bench?sslmode=off", "_import") == \
+        "postgres://u@h:5432/bench_import?sslmode=off"
+    sqlite, pg = run.targets(__import__("pathlib").Path("/data"), "postgres://u@h/bench")
+    assert sqlite.env["GENTLING_HOME"] == "/data/sqlite" and "DATABASE_URL" not in sqlite.env
+    assert pg.env["DATABASE_URL"] == "postgres://u@h/bench" and pg.import_env == {"DATABASE_URL": "postgres://u@h/bench_import"}
+
+
+@pytest.mark.slow
+def test_bench_run_measures_every_figure_on_a_small_stand_in(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "GENTLING_HOME", "DJANGO_SETTINGS_MODULE")}
+    done = subprocess.run(
+        [sys.executable, "-c", "from gentling.cli.main import run; run()", "bench", "run", "--small", "--json",
+         "--runs", "3", "--seconds", "1", "--data-dir", str(tmp_path)],
+        env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    out = json.loads(done.stdout)
+    sqlite = out["results"]["SQLite"]
+    assert "skipped" in out["results"]["PostgreSQL"]["error"]
+    for key in ("plan_service", "plan_http", "plan_api_http", "plan_small_service", "plan_raw_sql", "animal_page_http",
+                "animal_page_with_charts_http", "animal_raw_sql", "cli_today"):
+        assert sqlite[key]["runs"] >= 3 and sqlite[key]["median_ms"] > 0, key
+    assert sqlite["api"]["sessions_per_second"] > 0 and sqlite["api"]["sessions_stored"] == sqlite["api"]["sessions_acknowledged"]
+    assert sqlite["backup"]["import"]["peak_mb"] > 0 and sqlite["backup"]["file_mb"] > 0
+    assert set(out["met"]["SQLite"]) == set(run.TARGETS)
