@@ -165,3 +165,29 @@ def test_every_write_path_flags_records_with_an_illness_sign(owner, household):
     HealthCheck.objects.bulk_create([HealthCheck(animal=rat, day=TODAY, signs=["lethargic"])])
     assert Session.objects.filter(animal=rat, illness=True).count() == 3
     assert HealthCheck.objects.filter(animal=rat, illness=True).count() == 2
+
+
+def test_a_write_between_the_read_and_the_transaction_is_seen_by_the_guardrails(owner, household, monkeypatch):
+    """Logging reads where the animal stands before it takes the write lock; if another write lands
+    in between, it reads again inside the transaction, so its alerts and steps count that write."""
+    from gentling.services import sessions
+
+    rat = make_animal(household, source="breeder", arrived=TODAY - timedelta(days=20))
+    for days_ago in (15, 14, 13, 12):
+        log(owner, household, rat, days_ago)
+    moved_up = progress_of(rat, TODAY).step_id
+    real, calls = sessions.around_session, []
+
+    def around_then_a_bite_lands(animal, new, today):
+        found = real(animal, new, today)
+        calls.append(found)
+        if len(calls) == 1:
+            log(owner, household, rat, 0, hours=2, observations=("bit",))
+        return found
+
+    monkeypatch.setattr(sessions, "around_session", around_then_a_bite_lands)
+    logged = log(owner, household, rat, 0, hours=1)
+    assert len(calls) == 3  # ours, the bite's own, ours again inside the transaction
+    assert calls[0].before_now.step_id == moved_up
+    assert logged.step_before == progress_of(rat, TODAY).step_id != moved_up
+    assert progress_of(rat, TODAY) == full_replay(rat, TODAY)

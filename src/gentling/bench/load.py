@@ -170,6 +170,7 @@ def _run_threads(target: Target, count: int, loop) -> tuple[list[Worker], float]
 
     def run(client: Client, worker: Worker) -> None:
         ready.wait()
+        time.sleep(max(0.0, start_box[0] - time.perf_counter()))
         try:
             loop(client, worker, start_box[0])
         finally:

@@ -93,7 +93,7 @@ def records_of(animals: list[Animal], until: date | None = None, after: date | N
     seconds = functools.cache(lambda text: tuple(json.loads(text)))
     as_text = [Cast(name, TextField()) for name in ("activities", "holds", "observations")]
     rows = sessions.values_list("animal_id", "public_id", "day", "started_at", "ended_at", *as_text,
-                                "extended_hold_seconds", "extended_hold_end").iterator()
+                                "extended_hold_seconds", "extended_hold_end")
     for animal_id, public_id, day, started_at, ended_at, activities, holds, observations, held, end in rows:
         found[animal_id].append(_session_record(public_id, day, started_at, ended_at, names(activities), seconds(holds),
                                                 names(observations), held, end))
@@ -162,6 +162,7 @@ def progress_before(animal: Animal, new: SessionRecord) -> engine.Progress:
 
 @dataclass(frozen=True)
 class AroundSession:
+    revision: int  # of the animal's records when read: logging recomputes if a write came in since
     before_now: engine.Progress  # today, without the new session
     basis: engine.Progress  # when the new session began: what its guardrails read
     after_now: engine.Progress  # today, with it
@@ -184,10 +185,15 @@ def around_session(animal: Animal, new: SessionRecord, today: date) -> AroundSes
     if kept is not None:
         _store(snap, kept)
     return AroundSession(
+        revision=snap.revision,
         before_now=before_now,
         basis=engine.progress_before(p, f, [r for r in recs if r.day <= new.day], new, since=cp),
         after_now=engine.replay(p, f, [*recs, new], today, since=cp)[0],
     )
+
+
+def revision_of(animal: Animal) -> int | None:
+    return ProgressSnapshot.objects.filter(animal=animal).values_list("revision", flat=True).first()
 
 
 def records_changed(animal: Animal, day: date) -> None:

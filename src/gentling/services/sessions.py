@@ -18,7 +18,8 @@ from ..domain.validation import SessionInput, check_session
 from ..models import Animal, Household, OpenSession, Session, new_public_id
 from .households import household_by_id
 from .progress import (
-    around_session, facts, local_time, local_today, progress_before, progress_of, protocol_for, record, records_changed,
+    AroundSession, around_session, facts, local_time, local_today, progress_before, progress_of, protocol_for, record,
+    records_changed, revision_of,
 )
 
 
@@ -57,13 +58,22 @@ def _checked(keeper, household: Household, animals: list[Animal], entry: Session
     return unique, entry, day
 
 
-@transaction.atomic
 def log_session(*, keeper, household: Household, animals: list[Animal], entry: SessionInput, now: datetime) -> list[Logged]:
-    """Record one sitting with one or more animals of the household."""
+    """Record one sitting with one or more animals of the household.
+
+    Where each animal stands is read before the write transaction and checked
+    inside it by the animal's revision (read again only if a write came in
+    between): SQLite has one writer at a time, so the transaction holds only
+    the inserts."""
     unique, entry, day = _checked(keeper, household, animals, entry, now)
     sitting = new_public_id()
     today = local_today(household, now)
-    return [_log_one(keeper, animal, entry, day, sitting, today) for animal in unique]
+    drafts = []
+    for animal in unique:
+        session = _session(keeper, animal, entry, day, sitting)
+        drafts.append((animal, session, around_session(animal, record(session), today)))
+    with transaction.atomic():
+        return [_log_one(animal, session, around, today) for animal, session, around in drafts]
 
 
 def preview_alerts(*, keeper, household: Household, animals: list[Animal], entry: SessionInput, now: datetime) -> dict[Animal, list[Alert]]:
@@ -95,14 +105,14 @@ def _session(keeper, animal: Animal, entry: SessionInput, day, sitting: str) -> 
     )
 
 
-def _log_one(keeper, animal: Animal, entry: SessionInput, day, sitting: str, today) -> Logged:
-    session = _session(keeper, animal, entry, day, sitting)
+def _log_one(animal: Animal, session: Session, around: AroundSession, today) -> Logged:
     new = record(session)
-    around = around_session(animal, new, today)
+    if revision_of(animal) != around.revision:
+        around = around_session(animal, new, today)  # another write landed since the read: read again, locked
     alerts = guardrails_for(protocol_for(animal), facts(animal), around.basis, new)
     session.alerts = [a.to_dict() for a in alerts]
     session.save()
-    records_changed(animal, day)
+    records_changed(animal, session.day)
     return Logged(animal, session, alerts, around.before_now.step_id, around.after_now.step_id)
 
 
