@@ -66,7 +66,7 @@ def test_forward_migrations_keep_the_data_of_the_first_schema(transactional_db):
             ended_at=AT.replace(minute=45), day=date(2026, 11, 20), activities=["talked", "picked_up"], holds=[5, 12],
             observations=["took_treat"], extended_hold_seconds=None, extended_hold_end="", notes="Ünïcode ✓ 🐀",
             alerts=[{"code": "example", "message": "kept as written"}], created_at=AT)
-        ill = Session.objects.create(
+        Session.objects.create(
             public_id="seOLD0002", sitting="siOLD0002", animal=animal, keeper=keeper, started_at=AT.replace(hour=19),
             ended_at=AT.replace(hour=19, minute=35), day=date(2026, 11, 20), activities=["talked"], holds=[],
             observations=["red_tears"], extended_hold_end="", notes="", alerts=[], created_at=AT)

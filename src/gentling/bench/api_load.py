@@ -60,15 +60,15 @@ def measure_session_logging(household: Household, *, port: int | None = None, se
     """Sessions/s with `concurrency` connections, and latency at a steady `rate`, with 2 server workers."""
     if connection.in_atomic_block:
         raise BenchError("Run outside a transaction: the server process must see the token and the animals.")
-    owner = _owner(household)
+    owner = owner_of(household)
     animals = _animals(household)
-    env = _server_environment(owner.username)
+    env = server_environment(owner.username)
     note = f"bench-load-{new_public_id()}"
     since = timezone.now()
     token, raw = create_token(keeper=owner, name="bench load", now=since)
     load = _Load(household, animals, raw, note)
     try:
-        with _serving(env, port or _free_port()) as server:
+        with _serving(env, port or free_port()) as server:
             load.run(server, "throughput", WARMUP_SECONDS, "--connections", str(concurrency))
             throughput = load.run(server, "throughput", seconds, "--connections", str(concurrency))
             steady = load.run(server, "rate", seconds, "--rate", str(rate),
@@ -89,7 +89,7 @@ def measure_session_logging(household: Household, *, port: int | None = None, se
     }
 
 
-def _owner(household: Household):
+def owner_of(household: Household):
     membership = (Membership.objects.filter(household=household, role=Membership.OWNER)
                   .select_related("keeper").order_by("joined_at", "pk").first())
     if membership is None:
@@ -106,7 +106,7 @@ def _animals(household: Household) -> list[Animal]:
     return animals
 
 
-def _server_environment(keeper_name: str) -> dict[str, str]:
+def server_environment(keeper_name: str) -> dict[str, str]:
     """This process's environment, pointed at the database this process uses (under pytest, the test database)."""
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
     # `gentling serve` acts as a local keeper; the owner already exists, so no user is created.
@@ -135,7 +135,7 @@ def _postgres_url(db: dict) -> str:
     return f"postgres://{login}{db.get('HOST') or ''}{port}/{quote(db['NAME'], safe='')}"
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -148,7 +148,7 @@ class _Server:
 
 
 @contextmanager
-def _server(env: dict[str, str], port: int):
+def running_server(env: dict[str, str], port: int):
     """The server's base URL while it runs (see `_serving`)."""
     with _serving(env, port) as server:
         yield server.base

@@ -9,7 +9,6 @@ so the ratio shows how close Gentling comes to the limit the database sets.
 from __future__ import annotations
 
 import http.client
-import os
 import shutil
 import subprocess
 import sys
@@ -100,7 +99,7 @@ class Browser:
 
     def __init__(self, base: str, household: Household):
         client = Client()
-        client.force_login(api_load._owner(household))
+        client.force_login(api_load.owner_of(household))
         self.cookie = "; ".join(f"{k}={v.value}" for k, v in client.cookies.items())
         url = urlsplit(base)
         self.conn = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
@@ -128,8 +127,8 @@ def http_figures(household: Household, animal: Animal, small: Household, runs: i
     """(1), (2) and (4) as full HTTP requests to `gentling serve` (gunicorn, 2 workers), one after another
     on one keep-alive connection, logged in as the owner. Today's page of a household this big lists its
     cages (each opens on its own page); the API's today answer carries every animal's plan."""
-    env = api_load._server_environment(api_load._owner(household).username)
-    with api_load._server(env, api_load._free_port()) as base:
+    env = api_load.server_environment(api_load.owner_of(household).username)
+    with api_load.running_server(env, api_load.free_port()) as base:
         browser = Browser(base, household)
         small_browser = Browser(base, small)
         try:
@@ -160,7 +159,7 @@ def http_figures(household: Household, animal: Animal, small: Household, runs: i
 
 def cli_today(household: Household, runs: int) -> Figures:
     """(5) `gentling today` as a whole process, Python start-up included."""
-    env = api_load._server_environment(api_load._owner(household).username)
+    env = api_load.server_environment(api_load.owner_of(household).username)
     command = [_gentling(), "today", "--household", household.name]
 
     def once():
@@ -173,7 +172,7 @@ def cli_today(household: Household, runs: int) -> Figures:
 
 def export_import(household: Household, scratch: Path, import_env: dict[str, str]) -> dict:
     """(6) A full export of the household, then its import into an empty database, each in its own process."""
-    env = api_load._server_environment(api_load._owner(household).username)
+    env = api_load.server_environment(api_load.owner_of(household).username)
     backup = scratch / "rescue-backup.json"
     exported = _timed_process([_gentling(), "export", str(backup), "--household", household.name], env)
     exported["file_bytes"] = backup.stat().st_size
@@ -202,16 +201,31 @@ def _empty_database(env: dict[str, str], *, create: bool = True) -> None:
 
 
 def _timed_process(command: list[str], env: dict[str, str]) -> dict:
-    """Wall time and peak resident memory of one child process."""
+    """Wall time and peak resident memory of one child process.
+
+    The peak is the child's own high-water mark (VmHWM in /proc), read while it runs:
+    the rusage of a child counts the parent's memory at the fork, and this process is big."""
     began = time.perf_counter()
+    peak_kb = 0
     with tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=err)
-        _, status, usage = os.wait4(proc.pid, 0)
-        proc.returncode = os.waitstatus_to_exitcode(status)
+        while proc.poll() is None:
+            peak_kb = max(peak_kb, _high_water_kb(proc.pid))
+            time.sleep(0.05)
         if proc.returncode != 0:
             err.seek(0)
             raise api_load.BenchError(f"{' '.join(command[1:3])} failed: {err.read().decode()[-2000:]}")
-    return {"seconds": round(time.perf_counter() - began, 2), "peak_mb": round(usage.ru_maxrss / 1024, 1)}
+    return {"seconds": round(time.perf_counter() - began, 2), "peak_mb": round(peak_kb / 1024, 1)}
+
+
+def _high_water_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass  # it has just ended
+    return 0
 
 
 def _gentling() -> str:

@@ -105,7 +105,7 @@ class DayState:
     paused: bool
 
 
-CHECKPOINT_FORMAT = 1  # bump when _State changes shape: older checkpoints are then ignored
+CHECKPOINT_FORMAT = 2  # bump when _State changes shape: older checkpoints are then ignored
 
 
 @dataclass(frozen=True)
@@ -163,7 +163,8 @@ class _State:
             "hold_target": self.hold_target,
             "reached_target_today": self.reached_target_today,
             "paused_since": self.paused_since.isoformat() if self.paused_since else None,
-            "history": [to_plain(asdict(h)) for h in self.history],
+            # rows, not objects: a rescue's 500 checkpoints are read for every Today page
+            "history": [[h.day.isoformat(), h.from_step, h.to_step, h.direction, h.reason] for h in self.history],
             "sessions_counted": self.sessions_counted,
         }
 
@@ -177,8 +178,8 @@ class _State:
             hold_target=data["hold_target"],
             reached_target_today=data["reached_target_today"],
             paused_since=day(data["paused_since"]) if data["paused_since"] else None,
-            history=[StepChange(day(h["day"]), h["from_step"], h["to_step"], h["direction"], h["reason"])
-                     for h in data["history"]],
+            history=[StepChange(day(on), from_step, to_step, direction, reason)
+                     for on, from_step, to_step, direction, reason in data["history"]],
             sessions_counted=data["sessions_counted"],
         )
 

@@ -110,6 +110,9 @@ def local_time(household: Household, moment: datetime) -> datetime:
     return moment.astimezone(ZoneInfo(household.time_zone))
 
 
+FULL_REPLAYS_AT_ONCE = 25  # animals whose every record is read together when they have no checkpoint
+
+
 @dataclass(frozen=True)
 class Standing:
     """Where an animal stands at the end of a day, and that day's own records."""
@@ -138,19 +141,22 @@ def standings(animals: list[Animal], day: date) -> dict[int, Standing]:
     groups: dict[date | None, list[Animal]] = defaultdict(list)
     for a in animals:
         groups[since[a.pk].day if since[a.pk] else None].append(a)
-    recs: dict[int, list[SessionRecord]] = {}
-    for after, group in groups.items():
-        recs.update(records_of(group, until=day, after=after))
     keep = day - timedelta(days=1)
     found = {}
-    for a in animals:
-        cp = since[a.pk]
-        keeping = keep if keep >= a.arrival_date and _newer_than_stored(snaps[a.pk], a, keep) else None
-        prog, kept = engine.replay(protocol_for(a), facts(a), recs[a.pk], day, since=cp, keep=keeping)
-        if kept is not None:
-            _store(snaps[a.pk], kept)
-        found[a.pk] = Standing(prog, [r for r in recs[a.pk] if r.day == day])
-    return found
+    for after, group in groups.items():
+        # Without a checkpoint every record is read: a few animals at a time, so memory stays bounded.
+        size = len(group) if after is not None else FULL_REPLAYS_AT_ONCE
+        for start in range(0, len(group), size):
+            chunk = group[start:start + size]
+            recs = records_of(chunk, until=day, after=after)
+            for a in chunk:
+                cp = since[a.pk]
+                keeping = keep if keep >= a.arrival_date and _newer_than_stored(snaps[a.pk], a, keep) else None
+                prog, kept = engine.replay(protocol_for(a), facts(a), recs[a.pk], day, since=cp, keep=keeping)
+                if kept is not None:
+                    _store(snaps[a.pk], kept)
+                found[a.pk] = Standing(prog, [r for r in recs[a.pk] if r.day == day])
+    return {a.pk: found[a.pk] for a in animals}
 
 
 def progress_before(animal: Animal, new: SessionRecord) -> engine.Progress:
