@@ -7,6 +7,7 @@ write bumps the revision so a read that raced a write never stores its answer.
 
 from datetime import timedelta
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -191,3 +192,22 @@ def test_a_write_between_the_read_and_the_transaction_is_seen_by_the_guardrails(
     assert calls[0].before_now.step_id == moved_up
     assert logged.step_before == progress_of(rat, TODAY).step_id != moved_up
     assert progress_of(rat, TODAY) == full_replay(rat, TODAY)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_unchanged_animal_is_answered_from_memory_and_a_write_is_seen_at_once(owner, household):
+    """Outside a transaction each process remembers answers under the animal's revision."""
+    rat = make_animal(household, source="breeder", arrived=TODAY - timedelta(days=10))
+    for days_ago in (5, 4, 3):
+        log(owner, household, rat, days_ago)
+    first = progress_of(rat, TODAY)
+    assert progress_of(rat, TODAY) is first  # the very answer, not a replay
+    log(owner, household, rat, 0, observations=("bit",))
+    assert progress_of(rat, TODAY) is not first
+    assert progress_of(rat, TODAY) == full_replay(rat, TODAY)
+
+
+def test_nothing_read_inside_a_transaction_is_remembered(owner, household):
+    rat = make_animal(household, source="breeder", arrived=TODAY - timedelta(days=10))
+    progress_of(rat, TODAY)  # the test itself runs in a transaction
+    assert not [key for key in svc._remembered if key[0] == rat.public_id]

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -130,12 +130,42 @@ def current_step_ids(animals: list[Animal], day: date) -> dict[int, str]:
 
 
 def standings(animals: list[Animal], day: date) -> dict[int, Standing]:
-    """Each animal's progress on `day`, resumed from its checkpoint where it has a usable one.
+    """Each animal's progress on `day`, remembered where nothing changed, else resumed from its checkpoint.
 
-    Reads one snapshot row and the records after each checkpoint (two queries
-    per distinct checkpoint day, usually one), and moves checkpoints up to the
-    day before `day` when they are older.
+    A process remembers each answer under the animal's revision (which every
+    write bumps) and the day, so a Today page with nothing new reads only the
+    revisions and today's records. Only committed data is remembered: a read
+    inside a transaction might see a write that is then rolled back.
     """
+    if connection.in_atomic_block:
+        return _resumed(animals, day)[1]
+    revisions = {a_id: (pk, rev) for pk, a_id, rev in
+                 ProgressSnapshot.objects.filter(animal__in=animals).values_list("pk", "animal_id", "revision")}
+    keys = {a.pk: (a.public_id, *revisions[a.pk], day) for a in animals if a.pk in revisions}
+    known = {a.pk: _remembered.get(keys.get(a.pk)) for a in animals}
+    hits = [a for a in animals if known.get(a.pk) is not None]
+    found = {}
+    if hits:
+        todays = records_of(hits, until=day, after=day - timedelta(days=1))
+        found = {a.pk: Standing(known[a.pk], todays[a.pk]) for a in hits}
+    misses = [a for a in animals if a.pk not in found]
+    if misses:
+        snaps, computed = _resumed(misses, day)
+        found.update(computed)
+        if len(_remembered) > REMEMBERED_MAX:
+            _remembered.clear()
+        for a in misses:
+            _remembered[(a.public_id, snaps[a.pk].pk, snaps[a.pk].revision, day)] = computed[a.pk].progress
+    return {a.pk: found[a.pk] for a in animals}
+
+
+_remembered: dict[tuple, engine.Progress] = {}  # (animal public id, snapshot pk, revision, day): this process's answers
+REMEMBERED_MAX = 50_000
+
+
+def _resumed(animals: list[Animal], day: date) -> tuple[dict[int, ProgressSnapshot], dict[int, Standing]]:
+    """Resume each animal from its checkpoint (two queries per distinct checkpoint day, usually one),
+    moving checkpoints up to the day before `day` when they are older."""
     snaps = _snapshots(animals)
     since = {a.pk: _usable(snaps[a.pk], a, day) for a in animals}
     groups: dict[date | None, list[Animal]] = defaultdict(list)
@@ -156,7 +186,7 @@ def standings(animals: list[Animal], day: date) -> dict[int, Standing]:
                 if kept is not None:
                     _store(snaps[a.pk], kept)
                 found[a.pk] = Standing(prog, [r for r in recs[a.pk] if r.day == day])
-    return {a.pk: found[a.pk] for a in animals}
+    return snaps, found
 
 
 def progress_before(animal: Animal, new: SessionRecord) -> engine.Progress:
