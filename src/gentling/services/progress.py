@@ -7,8 +7,10 @@ animal with three years of sessions as for one with three days; the first read
 of a new day moves the checkpoint up to yesterday. Every write to an animal's
 records calls `records_changed` in its own transaction: it drops a checkpoint
 that the change reaches back into, and bumps the revision so that a read that
-raced the write does not store what it computed. `verify_snapshots` replays
-every animal from scratch to prove the stored checkpoints right.
+raced the write does not store what it computed. On top of that, each process
+remembers its committed answers under the animal's revision and the day
+(`standings`). `verify_snapshots` replays every animal from scratch to prove
+the stored checkpoints right.
 """
 
 from __future__ import annotations
