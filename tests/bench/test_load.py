@@ -18,7 +18,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.db import connections
 from django.utils import timezone
 
@@ -198,34 +197,8 @@ def test_the_load_client_needs_no_django():
 # --- the real server ----------------------------------------------------------------------
 
 
-@pytest.fixture
-def server_db(transactional_db, tmp_path: Path):
-    """The test database, where a server process can open it too.
-
-    PostgreSQL's test database already is. Django's SQLite test database is in
-    memory, so for this test the "default" alias points at a migrated file named
-    as `gentling serve` looks for it in GENTLING_HOME (see test_concurrency's
-    `threadable_db` for why the settings dict is changed in place).
-    """
-    memory = connections["default"]
-    if memory.vendor != "sqlite" or not memory.is_in_memory_db():
-        yield
-        return
-    shared = connections.settings["default"]
-    memory_name = shared["NAME"]
-    shared["NAME"] = str(tmp_path / "gentling.sqlite3")
-    connections["default"] = connections.create_connection("default")
-    try:
-        call_command("migrate", verbosity=0, interactive=False)
-        yield
-    finally:
-        connections.close_all()
-        shared["NAME"] = memory_name
-        connections["default"] = memory
-
-
 @pytest.mark.slow
-def test_measure_session_logging_reports_both_runs_and_leaves_the_data_as_it_was(server_db):
+def test_measure_session_logging_reports_both_runs_and_leaves_the_data_as_it_was(file_db):
     from gentling.bench.api_load import measure_session_logging
     from gentling.domain.validation import SessionInput
     from gentling.models import ApiToken, Session

@@ -19,10 +19,8 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.db import connections
 from django.utils import timezone
 
@@ -38,47 +36,8 @@ ROUNDS = 3  # the first with no cached progress yet (both writers create it), th
 WAIT_SECONDS = 30  # far beyond the 20 s SQLite busy timeout; a hang fails instead of blocking the run
 
 
-@pytest.fixture
-def threadable_db(transactional_db, tmp_path: Path):
-    """The test database, reachable from other threads as production reaches it.
-
-    On PostgreSQL (and on a file SQLite database) there is nothing to do. But
-    Django's SQLite test database is in memory by default:
-    `file:memorydb_default?mode=memory&cache=shared`. Other threads do reach it
-    (each opens its own connection to the shared cache), but SQLite's shared-cache
-    mode locks per table and answers a second writer with SQLITE_LOCKED
-    ("database table is locked") at once: the busy timeout never applies, so
-    the test would fail for a reason production (a WAL file with a busy timeout)
-    does not have. Django's LiveServerTestCase avoids this by handing its single
-    connection to the server thread, which would serialize the writers and test
-    nothing. So, for the length of this test, the "default" alias points at a
-    migrated file database in tmp_path, with the project's own OPTIONS (WAL,
-    timeout 20 s, IMMEDIATE transactions). The settings dict is shared by every
-    thread's connection handler, so worker threads open the file database too;
-    the in-memory connection stays open (Django never closes it) and is put back
-    afterwards, before `transactional_db` flushes it.
-    """
-    memory = connections["default"]
-    if memory.vendor != "sqlite" or not memory.is_in_memory_db():
-        yield
-        return
-    shared = connections.settings["default"]
-    assert shared is memory.settings_dict, "worker threads must see the same settings dict"
-    memory_name = shared["NAME"]
-    shared["NAME"] = str(tmp_path / "threads.sqlite3")
-    file_db = connections.create_connection("default")
-    connections["default"] = file_db
-    try:
-        call_command("migrate", verbosity=0, interactive=False)
-        yield
-    finally:
-        connections.close_all()
-        shared["NAME"] = memory_name
-        connections["default"] = memory
-
-
 @pytest.mark.slow
-def test_owner_and_carer_log_the_same_animal_at_the_same_moment(threadable_db):
+def test_owner_and_carer_log_the_same_animal_at_the_same_moment(file_db):
     owner, carer = local_keeper("race-owner"), local_keeper("race-carer")
     household = create_household(keeper=owner, name="Race Street", time_zone="UTC")
     add_member(by=owner, household=household, keeper=carer, role="carer")
