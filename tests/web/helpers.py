@@ -8,6 +8,7 @@ import html
 import io
 import re
 from datetime import date, timedelta
+from html.parser import HTMLParser
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -110,5 +111,33 @@ def _arrivals_state() -> dict:
     return out
 
 
+class _Readable(HTMLParser):
+    """The text of a page and the attributes a person or a screen reader can read.
+
+    Links, form actions, sources and the CSRF token hold random ids and tokens (letters, digits, '-'
+    and '_'), so a short name like "Pip" turns up inside one now and then by chance; they are left out.
+    """
+
+    SKIPPED = {"href", "src", "action", "srcset"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        values = dict(attrs)
+        if values.get("name") == "csrfmiddlewaretoken":
+            return
+        self.parts.extend(v for k, v in attrs if v and k not in self.SKIPPED)
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
 def visible_names(body: str, names) -> list[str]:
-    return [n for n in names if re.search(re.escape(n), body, re.IGNORECASE)]
+    """The names that a reader of ``body`` (HTML or plain text) could see, each as a whole word."""
+    reader = _Readable()
+    reader.feed(body)
+    reader.close()
+    text = "\n".join(reader.parts)
+    return [n for n in names if re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", text, re.IGNORECASE)]
