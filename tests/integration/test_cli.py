@@ -230,6 +230,16 @@ def test_today_human_output_names_the_animal_and_the_talk_task(cli, household):
     assert "Talk to them" in r.text
 
 
+def test_today_into_a_pipe_prints_each_line_whole(cli, household):
+    # A pipe or a file gets plain lines, never wrapped at the terminal's width: easy to grep.
+    make_animal(household, "Whiskers")
+    long_name = "The rats of the old farmhouse on the hill, their friends and their many cousins"
+    Household.objects.filter(pk=household.pk).update(name=long_name)
+    lines = cli("today").out.splitlines()
+    assert any(line.endswith(f": {long_name}") and line.startswith("Today, ") for line in lines), lines[:3]
+    assert "\x1b[" not in cli("today").out  # no colour codes in a pipe
+
+
 def test_today_marks_the_talk_task_done_after_logging_it(cli, household):
     make_animal(household, "Whiskers")
     assert cli("log", "Whiskers", "--did", "talked", "--at", "10:00").code == 0

@@ -45,6 +45,16 @@ def test_readme_flow(tmp_path):
     assert whiskers["name"] == "Whiskers"
     assert [t["activity"] for t in whiskers["tasks"]] == ["talked"]
 
+    # A reader that stops early (`gentling today | head -1`): a quiet stop, no traceback.
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the first line is written
+    try:
+        cut = subprocess.run([str(GENTLING), "today", "--household", "My rats"], env=env, cwd=tmp_path,
+                             stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=120)
+    finally:
+        os.close(write_end)
+    assert (cut.returncode, cut.stderr) == (141, "")
+
     # `start` as the README runs it: it keeps the demo it made, prints the address and a
     # demo login, and serves the web app until stopped.
     port = _free_port()

@@ -104,4 +104,10 @@ def main(argv: list[str] | None = None, *, now: datetime | None = None, stdout=N
 
 
 def run() -> None:
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except BrokenPipeError:
+        # The reader went away (`gentling today | head`): stop quietly, as other commands do.
+        # Python would report the same error again while flushing stdout at exit; point it at nothing.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(141)  # 128 + SIGPIPE, what a shell reports for a command a pipe cut short

@@ -25,6 +25,11 @@ class Out:
         self.stream.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
 
     def say(self, text: str = "", style: str | None = None) -> None:
+        if not self.console.is_terminal:
+            # A pipe or a file gets the plain line, unwrapped (easy to grep), and fast: `gentling today`
+            # for a rescue prints thousands of lines, and rich's layout of each took a third of its time.
+            self.stream.write(text + "\n")
+            return
         self.console.print(Text(text, style=style or ""))
 
     def table(self, title: str | None, columns: list[str], rows: list[list[str]]) -> None:
