@@ -31,9 +31,29 @@ def _freeze_startup_objects(worker) -> None:
     gc.freeze()
 
 
-def serve(*, host: str, port: int, workers: int = 1, threads: int = 4) -> None:
-    # One process with threads suits SQLite's single writer; PostgreSQL deployments
-    # can run more workers (docs/deploy.md).
-    _Gunicorn({"bind": f"{host}:{port}", "workers": workers, "threads": threads,
-               "accesslog": "-", "errorlog": "-", "timeout": 30,
-               "post_worker_init": _freeze_startup_objects}).run()
+# One process with threads: a slow phone on the Wi-Fi cannot hold the others up, and the threads
+# share SQLite's one writer. Gunicorn's heartbeat runs beside the threads, so a long request is fine.
+THREADS_FOR_ONE_WORKER = 4
+# Several processes run one request at a time each (gunicorn's sync workers), behind a buffering proxy
+# (docs/deploy.md). Python threads share one interpreter lock, and keep-alive connections stick to the
+# process that took them; with one request per process the kernel hands each new connection to an idle
+# one. Measured on 2 cores: about 20% more sessions/s than 4 threads each, and half the p99 at 100/s.
+THREADS_FOR_SEVERAL_WORKERS = 1
+# A sync worker busy for longer than this is killed as stuck: long enough for the longest request,
+# a full backup download (about 45 s for a three-year, 500-animal rescue; docs/performance.md).
+SYNC_TIMEOUT_SECONDS = 300
+THREADED_TIMEOUT_SECONDS = 30
+
+
+def gunicorn_options(*, host: str, port: int, workers: int = 1, threads: int | None = None) -> dict:
+    """Gunicorn's settings for `gentling serve`; with no `threads`, the best for the number of workers."""
+    if threads is None:
+        threads = THREADS_FOR_ONE_WORKER if workers == 1 else THREADS_FOR_SEVERAL_WORKERS
+    return {"bind": f"{host}:{port}", "workers": workers, "threads": threads,
+            "worker_class": "gthread" if threads > 1 else "sync",
+            "timeout": THREADED_TIMEOUT_SECONDS if threads > 1 else SYNC_TIMEOUT_SECONDS,
+            "accesslog": "-", "errorlog": "-", "post_worker_init": _freeze_startup_objects}
+
+
+def serve(*, host: str, port: int, workers: int = 1, threads: int | None = None) -> None:
+    _Gunicorn(gunicorn_options(host=host, port=port, workers=workers, threads=threads)).run()

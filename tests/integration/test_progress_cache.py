@@ -108,6 +108,20 @@ def test_a_read_that_raced_a_write_does_not_store_its_stale_answer(owner, househ
     assert progress_of(rat, TODAY) == full_replay(rat, TODAY)
 
 
+def test_a_write_moves_the_revision_on_only_from_the_one_it_read(owner, household):
+    """Logging moves the revision on from the one it read; from a stale one nothing changes."""
+    rat = make_animal(household, source="breeder", arrived=TODAY - timedelta(days=10))
+    log(owner, household, rat, 5)
+    progress_of(rat, TODAY)
+    read = snap(rat)
+    log(owner, household, rat, 0)  # another write lands after the read
+    after = snap(rat)
+    assert svc.records_changed(rat, TODAY, revision=read.revision) is False
+    assert (snap(rat).revision, snap(rat).checkpoint_day) == (after.revision, after.checkpoint_day)
+    assert svc.records_changed(rat, TODAY, revision=after.revision) is True
+    assert snap(rat).revision == after.revision + 1
+
+
 def test_a_checkpoint_from_other_facts_is_not_used(owner, household):
     rat = make_animal(household, source="breeder", arrived=TODAY - timedelta(days=10))
     for days_ago in (5, 4, 3):

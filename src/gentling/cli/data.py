@@ -60,7 +60,10 @@ def _serve_options(p) -> None:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     p.add_argument("--workers", type=_positive, default=1, metavar="N",
-                   help="server processes (default 1; PostgreSQL deployments can run more)")
+                   help="server processes (default 1; PostgreSQL deployments behind a proxy can run more)")
+    p.add_argument("--threads", type=_positive, default=None, metavar="N",
+                   help="requests each process serves at once (default 4 with one process; 1 with several, "
+                        "the fastest behind a proxy: docs/deploy.md)")
 
 
 def _positive(text: str) -> int:
@@ -95,7 +98,7 @@ def cmd_serve(args, ctx) -> int:
 
     if not ctx.out.json_mode:
         ctx.out.say(f"Serving Gentling on http://{args.host}:{args.port}/ (Ctrl+C stops it).", style="bold green")
-    serve(host=args.host, port=args.port, workers=args.workers)
+    serve(host=args.host, port=args.port, workers=args.workers, threads=args.threads)
     return 0
 
 

@@ -14,7 +14,7 @@ from ..domain.guardrails import Alert
 from ..domain.validation import check_arrival, check_birth, check_choice, check_name, check_notes
 from ..models import Animal, Household, Photo, Session
 from .arrivals import follow_arrival_date, move_animal, needs_quarantine, quarantine_of, start_quarantine
-from .households import household_by_id
+from .households import check_member
 from .progress import records_changed
 
 @dataclass
@@ -81,7 +81,7 @@ def add_animal(*, keeper=None, household: Household, details: AnimalDetails, tod
     Every interface passes it; None is for code that already acts for the household
     (fixtures, importers), and can never override the housing guardrail."""
     if keeper is not None:
-        household_by_id(keeper, household.public_id, write=True)
+        check_member(keeper, household, write=True)
     missing = [f for f in ("name", "species", "source") if getattr(details, f) is None]
     if missing:
         raise InvalidInput(missing[0], f"An animal needs a {missing[0]}.")
@@ -105,7 +105,7 @@ def add_animal(*, keeper=None, household: Household, details: AnimalDetails, tod
 @transaction.atomic
 def edit_animal(*, keeper=None, animal: Animal, details: AnimalDetails, today: date) -> tuple[Animal, list[Alert]]:
     if keeper is not None:
-        household_by_id(keeper, animal.household.public_id, write=True)
+        check_member(keeper, animal.household, write=True)
     old_arrival = animal.arrival_date
     _apply(animal, details, today)
     first = Session.objects.filter(animal=animal).order_by("day").values_list("day", flat=True).first()

@@ -25,7 +25,7 @@ from ..models import (
     Animal, Cage, CageStay, HealthCheck, Household, Introduction, IntroductionMeeting, Membership, Quarantine,
     Session,
 )
-from .households import household_by_id, role_of
+from .households import check_member, role_of
 from .progress import local_time, local_today, records_changed
 
 AIR_SPACES = dict(Quarantine.AIR_SPACES)
@@ -83,7 +83,7 @@ def quarantines_of(animals: list[Animal], day: date) -> dict[int, QuarantineStat
 
 @transaction.atomic
 def record_health_check(*, keeper, animal: Animal, day: date, signs: list[str], notes: str = "", today: date) -> HealthCheck:
-    household_by_id(keeper, animal.household.public_id, write=True)
+    check_member(keeper, animal.household, write=True)
     if day > today:
         raise InvalidInput("day", "A health check cannot be in the future.")
     if day < animal.arrival_date:
@@ -142,7 +142,7 @@ def move_animal(*, keeper, animal: Animal, cage_name: str | None, day: date, ove
     """Move an animal into a cage (created if new), or out of any cage with an empty name.
     Refused with every reason when the housing guardrail says no, unless an owner overrides."""
     if keeper is not None:
-        household_by_id(keeper, animal.household.public_id, write=True)
+        check_member(keeper, animal.household, write=True)
     current = CageStay.objects.filter(animal=animal, moved_out_on__isnull=True).first()
     if not (cage_name or "").strip():
         if current:
@@ -201,7 +201,7 @@ def introductions_of(intros: list[Introduction], day: date) -> dict[int, Introdu
 @transaction.atomic
 def start_introduction(*, keeper, household: Household, newcomers: list[Animal], residents: list[Animal],
                        cage_name: str | None, day: date) -> Introduction:
-    household_by_id(keeper, household.public_id, write=True)
+    check_member(keeper, household, write=True)
     if not newcomers or not residents:
         raise InvalidInput("animals", "An introduction needs at least one newcomer and one resident.")
     if {a.pk for a in newcomers} & {a.pk for a in residents}:
@@ -222,7 +222,7 @@ def start_introduction(*, keeper, household: Household, newcomers: list[Animal],
 
 
 def introduction_by_id(*, keeper, household: Household, public_id: str, write: bool = False) -> Introduction:
-    household_by_id(keeper, household.public_id, write=write)
+    check_member(keeper, household, write=write)
     intro = Introduction.objects.filter(household=household, public_id=public_id).first()
     if intro is None:
         raise NotFound(f"No introduction '{public_id}' in {household.name}.")
@@ -240,7 +240,7 @@ class MeetingLogged:
 def log_meeting(*, keeper, intro: Introduction, started_at: datetime, duration_seconds: int,
                 behaviours: list[str], notes: str, now: datetime) -> MeetingLogged:
     household = intro.household
-    household_by_id(keeper, household.public_id, write=True)
+    check_member(keeper, household, write=True)
     p = arrivals_protocol()
     known = {**p.behaviours.normal, **p.behaviours.danger}
     chosen = check_names(behaviours, known, "behaviours", "behaviour")
@@ -271,7 +271,7 @@ def log_meeting(*, keeper, intro: Introduction, started_at: datetime, duration_s
 
 @transaction.atomic
 def mark_cage_cleaned(*, keeper, intro: Introduction, day: date, today: date | None = None) -> Introduction:
-    household_by_id(keeper, intro.household.public_id, write=True)
+    check_member(keeper, intro.household, write=True)
     if day > (today or local_today(intro.household)):
         raise InvalidInput("date", "The cage cannot have been cleaned in the future.")
     if day < intro.started_on:

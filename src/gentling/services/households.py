@@ -65,24 +65,39 @@ def households_of(keeper):
 
 
 def role_of(keeper, household: Household) -> str | None:
-    m = Membership.objects.filter(keeper=keeper, household=household).only("role").first()
-    return m.role if m else None
+    return Membership.objects.filter(keeper=keeper, household=household).values_list("role", flat=True).first()
 
 
-def _check_role(keeper, household: Household, write: bool, not_found: str) -> None:
-    role = role_of(keeper, household)
+def _check_role(keeper, household: Household, write: bool, not_found: str, role: str | None = None) -> None:
+    role = role or role_of(keeper, household)
     if role is None:
         raise NotFound(not_found)
     if write and role not in (Membership.OWNER, Membership.CARER):
         raise NotAllowed(f"You can view '{household.name}' but not change it: ask an owner for the carer role.")
 
 
+def check_member(keeper, household: Household, *, write: bool = False) -> None:
+    """Refuse a keeper who is not a member of `household` (not found) or, for a change, only a viewer.
+
+    For a household already in hand: one query, the keeper's role, unless this very object came
+    from `household_by_id` for this keeper (a web or API request reads its household that way
+    first, then calls a service: the role it read then is the one checked again)."""
+    seen = getattr(household, _ROLE_SEEN, None)
+    _check_role(keeper, household, write, "No such household.", seen[1] if seen and seen[0] == keeper.pk else None)
+
+
+_ROLE_SEEN = "_gentling_role_seen"  # (keeper pk, role) on a Household that household_by_id returned
+
+
 def household_by_id(keeper, public_id: str, *, write: bool = False) -> Household:
-    household = Household.objects.filter(public_id=public_id).first()
-    if household is None:
+    """The household with this id, if the keeper is a member (one query: the membership with its household)."""
+    membership = (Membership.objects.select_related("household")
+                  .filter(keeper=keeper, household__public_id=public_id).only("role", "household").first())
+    if membership is None:  # no such household, or not theirs: the same answer, so ids cannot be probed
         raise NotFound("No such household.")
-    _check_role(keeper, household, write, "No such household.")
-    return household
+    _check_role(keeper, membership.household, write, "No such household.", membership.role)
+    setattr(membership.household, _ROLE_SEEN, (keeper.pk, membership.role))
+    return membership.household
 
 
 def household_for(keeper, ref: str | None = None, *, write: bool = False) -> Household:

@@ -10,13 +10,13 @@ from ..domain import vocab
 from ..domain.errors import InvalidInput, NotFound
 from ..domain.validation import check_choice, check_name, check_notes
 from ..models import Animal, Household, Litter
-from .households import household_by_id
+from .households import check_member
 
 
 @transaction.atomic
 def add_litter(*, keeper, household: Household, name: str, species: str, birth_date: date, today: date,
                mother: Animal | None = None, notes: str = "") -> Litter:
-    household_by_id(keeper, household.public_id, write=True)
+    check_member(keeper, household, write=True)
     if birth_date > today:
         raise InvalidInput("birth_date", "The litter's birth date is in the future.")
     if (today - birth_date).days > 365:
@@ -29,7 +29,7 @@ def add_litter(*, keeper, household: Household, name: str, species: str, birth_d
 
 
 def litter_for(*, keeper, household: Household, ref: str, write: bool = False) -> Litter:
-    household_by_id(keeper, household.public_id, write=write)
+    check_member(keeper, household, write=write)
     litter = (Litter.objects.filter(household=household, public_id=ref).first()
               or Litter.objects.filter(household=household, name__iexact=(ref or "").strip()).first())
     if litter is None:
@@ -39,7 +39,7 @@ def litter_for(*, keeper, household: Household, ref: str, write: bool = False) -
 
 @transaction.atomic
 def mark_separated(*, keeper, litter: Litter, day: date, today: date) -> Litter:
-    household_by_id(keeper, litter.household.public_id, write=True)
+    check_member(keeper, litter.household, write=True)
     if day > today or day < litter.birth_date:
         raise InvalidInput("date", "The separation date must be between the birth and today.")
     litter.separated_on = day

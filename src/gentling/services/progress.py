@@ -83,8 +83,9 @@ def records_of(animals: list[Animal], until: date | None = None, after: date | N
     Reads only the columns the engine needs, as tuples: building model
     instances took most of the time for an animal with years of sessions.
     """
-    sessions = Session.objects.filter(animal__in=animals)
-    checks = HealthCheck.objects.filter(animal__in=animals)
+    # Unordered: the records are sorted here, in the engine's order.
+    sessions = Session.objects.filter(animal__in=animals).order_by()
+    checks = HealthCheck.objects.filter(animal__in=animals).order_by()
     if until is not None:
         sessions, checks = sessions.filter(day__lte=until), checks.filter(day__lte=until)
     if after is not None:
@@ -230,20 +231,23 @@ def around_session(animal: Animal, new: SessionRecord, today: date) -> AroundSes
     )
 
 
-def revision_of(animal: Animal) -> int | None:
-    return ProgressSnapshot.objects.filter(animal=animal).values_list("revision", flat=True).first()
+def records_changed(animal: Animal, day: date, *, revision: int | None = None) -> bool:
+    """Call in the transaction of any write to the animal's records or facts that reaches back to `day`.
 
-
-def records_changed(animal: Animal, day: date) -> None:
-    """Call in the transaction of any write to the animal's records or facts that reaches back to `day`."""
-    changed = ProgressSnapshot.objects.filter(animal=animal).update(
+    With `revision`, only if the records are still at that revision: False means another
+    write came in since it was read (or the animal has no snapshot yet), and nothing changed."""
+    snapshot = ProgressSnapshot.objects.filter(animal=animal)
+    if revision is not None:
+        snapshot = snapshot.filter(revision=revision)
+    changed = snapshot.update(
         revision=models.F("revision") + 1,
         checkpoint_day=models.Case(models.When(checkpoint_day__gte=day, then=models.Value(None)),
                                    default=models.F("checkpoint_day"), output_field=models.DateField()),
         computed_at=timezone.now(),
     )
-    if not changed:
+    if not changed and revision is None:
         ProgressSnapshot.objects.bulk_create([ProgressSnapshot(animal=animal)], ignore_conflicts=True)
+    return bool(changed)
 
 
 def _snapshots(animals: list[Animal]) -> dict[int, ProgressSnapshot]:

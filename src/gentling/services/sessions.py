@@ -16,10 +16,10 @@ from ..domain.errors import InvalidInput, NotFound
 from ..domain.guardrails import Alert, check_session as guardrails_for
 from ..domain.validation import SessionInput, check_session
 from ..models import Animal, Household, OpenSession, Session, new_public_id
-from .households import household_by_id
+from .households import check_member
 from .progress import (
     AroundSession, around_session, facts, local_time, local_today, progress_before, progress_of, protocol_for, record,
-    records_changed, revision_of,
+    records_changed,
 )
 
 
@@ -40,7 +40,7 @@ class Logged:
 
 
 def _checked(keeper, household: Household, animals: list[Animal], entry: SessionInput, now: datetime):
-    household_by_id(keeper, household.public_id, write=True)
+    check_member(keeper, household, write=True)
     if not animals:
         raise InvalidInput("animals", "Name at least one animal for the session.")
     unique = list({a.pk: a for a in animals}.values())
@@ -107,18 +107,20 @@ def _session(keeper, animal: Animal, entry: SessionInput, day, sitting: str) -> 
 
 def _log_one(animal: Animal, session: Session, around: AroundSession, today) -> Logged:
     new = record(session)
-    if revision_of(animal) != around.revision:
-        around = around_session(animal, new, today)  # another write landed since the read: read again, locked
+    # Moving the revision on from the one read takes the animal's write lock; if another write
+    # landed since the read, nothing moved: read again, now inside the transaction.
+    if not records_changed(animal, session.day, revision=around.revision):
+        around = around_session(animal, new, today)
+        records_changed(animal, session.day)
     alerts = guardrails_for(protocol_for(animal), facts(animal), around.basis, new)
     session.alerts = [a.to_dict() for a in alerts]
     session.save()
-    records_changed(animal, session.day)
     return Logged(animal, session, alerts, around.before_now.step_id, around.after_now.step_id)
 
 
 @transaction.atomic
 def delete_session(*, keeper, household: Household, public_id: str, now: datetime) -> Session:
-    household_by_id(keeper, household.public_id, write=True)
+    check_member(keeper, household, write=True)
     session = Session.objects.select_related("animal").filter(animal__household=household, public_id=public_id).first()
     if session is None:
         raise NotFound(f"No session '{public_id}' in {household.name}.")
@@ -128,7 +130,7 @@ def delete_session(*, keeper, household: Household, public_id: str, now: datetim
 
 
 def session_by_id(*, keeper, household: Household, public_id: str, write: bool = False) -> Session:
-    household_by_id(keeper, household.public_id, write=write)
+    check_member(keeper, household, write=write)
     session = Session.objects.select_related("animal", "keeper").filter(animal__household=household, public_id=public_id).first()
     if session is None:
         raise NotFound(f"No session '{public_id}' in {household.name}.")
@@ -157,7 +159,7 @@ def edit_session(*, keeper, household: Household, public_id: str, entry: Session
 
 @transaction.atomic
 def open_session(*, keeper, household: Household, animals: list[Animal], now: datetime) -> OpenSession:
-    household_by_id(keeper, household.public_id, write=True)
+    check_member(keeper, household, write=True)
     if not animals:
         raise InvalidInput("animals", "Choose at least one animal for the session.")
     for animal in animals:
@@ -169,7 +171,7 @@ def open_session(*, keeper, household: Household, animals: list[Animal], now: da
 
 
 def open_session_by_id(*, keeper, household: Household, public_id: str) -> OpenSession:
-    household_by_id(keeper, household.public_id, write=True)
+    check_member(keeper, household, write=True)
     timer = OpenSession.objects.filter(household=household, public_id=public_id).first()
     if timer is None:
         raise NotFound("That session was already saved or discarded.")
