@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 
+from django.db import connections
 from gunicorn.app.base import BaseApplication
 
 
@@ -56,4 +57,8 @@ def gunicorn_options(*, host: str, port: int, workers: int = 1, threads: int | N
 
 
 def serve(*, host: str, port: int, workers: int = 1, threads: int | None = None) -> None:
+    # The command line has already used the database (it checked the schema and found its keeper).
+    # Gunicorn forks its workers from this process: a connection still open here would be shared
+    # by all of them, and their queries and answers would interleave on it.
+    connections.close_all()
     _Gunicorn(gunicorn_options(host=host, port=port, workers=workers, threads=threads)).run()

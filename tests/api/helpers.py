@@ -33,11 +33,11 @@ class Api:
         headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
         url = path if path.startswith("/") and path.startswith(API) else API + path
         if raw is not None:
-            return self.client.generic(method, url, raw, content_type="application/json", **headers, **extra)
+            return _read(self.client.generic(method, url, raw, content_type="application/json", **headers, **extra))
         if json_body is None and method in ("GET", "DELETE"):
-            return getattr(self.client, method.lower())(url, **headers, **extra)
+            return _read(getattr(self.client, method.lower())(url, **headers, **extra))
         body = json.dumps(json_body if json_body is not None else {})
-        return self.client.generic(method, url, body, content_type="application/json", **headers, **extra)
+        return _read(self.client.generic(method, url, body, content_type="application/json", **headers, **extra))
 
     def get(self, path, **kw):
         return self.call("GET", path, **kw)
@@ -50,6 +50,14 @@ class Api:
 
     def delete(self, path, **kw):
         return self.call("DELETE", path, **kw)
+
+
+def _read(response):
+    """A streamed answer (the export) read whole, so that `.json()` works on it as on any other."""
+    if response.streaming:
+        body = b"".join(response.streaming_content)
+        response.json = lambda: json.loads(body)
+    return response
 
 
 def db_state() -> dict:

@@ -215,7 +215,10 @@ def test_a_cleaning_on_a_bad_day_is_refused(a, api, day, status, words):
 
 
 def test_an_owner_exports_the_household_and_others_may_not(a, api):
-    backup = api.get(f"/households/{a.hid}/export", token=a.owner_token).json()
+    response = api.get(f"/households/{a.hid}/export", token=a.owner_token)
+    # Streamed, never built whole in memory: a rescue's backup runs to hundreds of MB.
+    assert response.streaming and response["Content-Type"] == "application/json; charset=utf-8"
+    backup = response.json()
     assert backup["format"] == "gentling-backup" and [h["id"] for h in backup["households"]] == [a.hid]
     assert len(backup["households"][0]["animals"]) == 2
     for token in (a.carer_token, a.viewer_token):

@@ -3,6 +3,7 @@
 import datetime as dt
 from datetime import date
 
+from django.http import StreamingHttpResponse
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -11,7 +12,7 @@ from ..domain import vocab
 from ..domain.arrivals import arrivals_protocol
 from ..domain.errors import InvalidInput
 from ..services import households as hs
-from ..services.backup import MAX_BYTES, backup_for, import_backup
+from ..services.backup import MAX_BYTES, backup_text_for, import_backup
 from ..services.today import today_dict, today_for_household
 from . import common
 from .errors import errors
@@ -160,7 +161,9 @@ def vocabulary(request):
 @router.get("/households/{hid}/export", response={200: dict, **errors(403, 404)},
             summary="A full JSON backup of the household (owners only: it holds members' password hashes)")
 def export(request, hid: str):
-    return backup_for(request.auth, [common.household(request, hid)], now=timezone.now())
+    # Streamed, as the web app's download: a rescue's backup runs to hundreds of MB.
+    text = backup_text_for(request.auth, [common.household(request, hid)], now=timezone.now())
+    return StreamingHttpResponse(text, content_type="application/json; charset=utf-8")
 
 
 class ImportedOut(Schema):

@@ -53,10 +53,9 @@ def check_names(values, known: dict, field_name: str, what: str) -> list[str]:
     wanted = {v.strip().lower().replace("-", "_") for v in values if v and v.strip()}
     unknown = sorted(wanted - set(known))
     if unknown:
-        raise InvalidInput(
-            field_name,
-            f"Unknown {what}: {', '.join(unknown)}. See `gentling vocab` for the names, e.g. {', '.join(list(known)[:4])}.",
-        )
+        # Every interface reaches here (the API and backups too), so the names are given, not a command.
+        shown = ", ".join(f"'{name[:40]}'" for name in unknown[:5]) + (", ..." if len(unknown) > 5 else "")
+        raise InvalidInput(field_name, f"Unknown {what}: {shown}. The known names are: {', '.join(known)}.")
     return [name for name in known if name in wanted]
 
 

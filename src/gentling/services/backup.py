@@ -68,12 +68,6 @@ def _iso(moment: datetime) -> str:
 
 # --- export -------------------------------------------------------------------
 
-def backup_for(keeper, households: list[Household], *, now: datetime) -> dict:
-    """A keeper's backup of their households, as one dict (the API's export)."""
-    _check_owner(keeper, households)
-    return export_households(households, now=now)
-
-
 def backup_text_for(keeper, households: list[Household], *, now: datetime) -> Iterator[str]:
     """The same backup as JSON text in blocks, for a streamed download. The owner
     check runs now; the queries run as the text is read."""
@@ -119,7 +113,7 @@ def _writing(path: Path, op, *args, **kwargs):
 
 
 def export_households(households: list[Household], *, now: datetime) -> dict:
-    """The whole backup as one dict: for small data (the API, tests)."""
+    """The whole backup as one dict: for small data (tests)."""
     return materialised(_document(households, now=now, tally=_tally()))
 
 
