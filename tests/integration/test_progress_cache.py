@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 from django.test.utils import CaptureQueriesContext
 
 from gentling.domain import engine
@@ -122,6 +123,23 @@ def test_a_write_moves_the_revision_on_only_from_the_one_it_read(owner, househol
     assert snap(rat).revision == after.revision + 1
 
 
+def test_reading_days_ahead_never_keeps_a_checkpoint_on_or_after_the_households_today(owner, household):
+    """The calendar reads the next two weeks. A checkpoint kept for a day ahead would be dropped by
+    the next session logged today, and the read after it would replay the animal's whole history."""
+    real_today = svc.local_today(household)
+    rat = make_animal(household, source="breeder", arrived=real_today - timedelta(days=10))
+    for days_ago in (5, 4, 3):
+        log(owner, household, rat, (NOW.date() - real_today).days + days_ago)
+    ahead = progress_of(rat, real_today + timedelta(days=7))
+    assert snap(rat).checkpoint_day == real_today - timedelta(days=1)
+    assert ahead == full_replay(rat, real_today + timedelta(days=7))
+    kept = snap(rat).checkpoint_day
+    start = timezone.now() - timedelta(minutes=10)
+    log_session(keeper=owner, household=household, animals=[rat], now=timezone.now(),
+                entry=SessionInput(start, start + timedelta(minutes=5), ["talked"]))
+    assert snap(rat).checkpoint_day == kept  # today's session left it in place
+
+
 def test_a_checkpoint_from_other_facts_is_not_used(owner, household):
     rat = make_animal(household, source="breeder", arrived=TODAY - timedelta(days=10))
     for days_ago in (5, 4, 3):
@@ -142,8 +160,9 @@ def test_a_day_before_the_checkpoint_is_replayed_in_full(owner, household):
     assert snap(rat).checkpoint_day == TODAY - timedelta(days=1)
 
 
-def test_verify_finds_a_checkpoint_that_drifted(owner, household, rat):
-    progress_of(rat, TODAY + timedelta(days=30))
+def test_verify_finds_a_checkpoint_that_drifted(owner, household):
+    rat = make_animal(household, arrived=svc.local_today(household) - timedelta(days=30))
+    progress_of(rat, svc.local_today(household))
     snapshot = snap(rat)
     snapshot.checkpoint = {**snapshot.checkpoint, "index": 7}
     snapshot.save()

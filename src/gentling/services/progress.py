@@ -174,7 +174,6 @@ def _resumed(animals: list[Animal], day: date) -> tuple[dict[int, ProgressSnapsh
     groups: dict[date | None, list[Animal]] = defaultdict(list)
     for a in animals:
         groups[since[a.pk].day if since[a.pk] else None].append(a)
-    keep = day - timedelta(days=1)
     found = {}
     for after, group in groups.items():
         # Without a checkpoint every record is read: a few animals at a time, so memory stays bounded.
@@ -184,6 +183,7 @@ def _resumed(animals: list[Animal], day: date) -> tuple[dict[int, ProgressSnapsh
             recs = records_of(chunk, until=day, after=after)
             for a in chunk:
                 cp = since[a.pk]
+                keep = _keep_day(snaps[a.pk], day)
                 keeping = keep if keep >= a.arrival_date and _newer_than_stored(snaps[a.pk], a, keep) else None
                 prog, kept = engine.replay(protocol_for(a), facts(a), recs[a.pk], day, since=cp, keep=keeping)
                 if kept is not None:
@@ -218,7 +218,7 @@ def around_session(animal: Animal, new: SessionRecord, today: date) -> AroundSes
     recs = records_of([animal], until=max(today, new.day), after=cp.day if cp else None)[animal.pk]
     recs = [r for r in recs if r.id != new.id]
     p, f = protocol_for(animal), facts(animal)
-    keep = today - timedelta(days=1)
+    keep = _keep_day(snap, today)
     keeping = keep if (cp.day if cp else animal.arrival_date) <= keep and _newer_than_stored(snap, animal, keep) else None
     before_now, kept = engine.replay(p, f, recs, today, since=cp, keep=keeping)
     if kept is not None:
@@ -251,12 +251,26 @@ def records_changed(animal: Animal, day: date, *, revision: int | None = None) -
 
 
 def _snapshots(animals: list[Animal]) -> dict[int, ProgressSnapshot]:
-    found = {s.animal_id: s for s in ProgressSnapshot.objects.filter(animal__in=animals)}
+    """Each animal's snapshot, with its household's time zone (as `time_zone`) for `_keep_day`."""
+    def read(of):
+        return {s.animal_id: s for s in ProgressSnapshot.objects.filter(animal__in=of)
+                .annotate(time_zone=models.F("animal__household__time_zone"))}
+
+    found = read(animals)
     missing = [a for a in animals if a.pk not in found]
     if missing:  # created before any record is read, so a racing write bumps its revision
         ProgressSnapshot.objects.bulk_create([ProgressSnapshot(animal=a) for a in missing], ignore_conflicts=True)
-        found.update({s.animal_id: s for s in ProgressSnapshot.objects.filter(animal__in=missing)})
+        found.update(read(missing))
     return found
+
+
+def _keep_day(snap: ProgressSnapshot, day: date) -> date:
+    """The day a read of `day` keeps its checkpoint for: the day before, but never the household's
+    today or later. Sessions land mostly today, and a write on or before a checkpoint's day drops
+    it: a checkpoint kept by a read of the days ahead (the calendar) would not outlive the next
+    session, and the read after that would replay the animal's whole history."""
+    today = timezone.now().astimezone(ZoneInfo(snap.time_zone)).date()
+    return min(day, today) - timedelta(days=1)
 
 
 def _usable(snap: ProgressSnapshot, animal: Animal, day: date) -> engine.Checkpoint | None:
