@@ -4,7 +4,7 @@ threads released together by a barrier.
 
 Both calls must succeed (SQLite: each transaction starts with BEGIN IMMEDIATE, so
 the second writer waits on the busy timeout instead of failing half-way;
-PostgreSQL: the progress cache row is locked with SELECT ... FOR UPDATE), both
+PostgreSQL: the UPDATE that moves the animal's revision on locks its progress row), both
 sessions must be stored, and the animal's cached progress must equal a fresh
 recompute by the engine.
 
@@ -34,6 +34,7 @@ from gentling.services.sessions import log_session
 
 ROUNDS = 3  # the first with no cached progress yet (both writers create it), then with one
 WAIT_SECONDS = 30  # far beyond the 20 s SQLite busy timeout; a hang fails instead of blocking the run
+PAIR_ROUNDS = 8
 
 
 @pytest.mark.slow
@@ -80,3 +81,42 @@ def test_owner_and_carer_log_the_same_animal_at_the_same_moment(file_db):
         assert progress_of(animal, today) == full_replay(animal, today), f"round {round_}: stale cache"
         checked, mismatches = verify_snapshots()
         assert (checked, mismatches) == (1, []), f"round {round_}"
+
+
+@pytest.mark.slow
+def test_two_sittings_with_the_same_animals_in_opposite_orders_both_go_through(file_db):
+    """Each sitting locks its animals' progress rows. Taken in the order the keeper named them,
+    two sittings naming the same two animals in opposite orders could each wait for the other
+    (PostgreSQL then aborts one as a deadlock, and a keeper's session is lost)."""
+    owner, carer = local_keeper("pair-owner"), local_keeper("pair-carer")
+    household = create_household(keeper=owner, name="Pair Street", time_zone="UTC")
+    add_member(by=owner, household=household, keeper=carer, role="carer")
+    now = timezone.now()
+    today = now.date()
+    pair = [add_animal(household=household, today=today, details=AnimalDetails(
+        name=name, species="rat", source="breeder", arrival_date=today - timedelta(days=10)))[0]
+        for name in ("Clover", "Basil")]
+
+    for round_ in range(PAIR_ROUNDS):
+        barrier = threading.Barrier(2, timeout=WAIT_SECONDS)
+        start = now - timedelta(hours=3, minutes=5 * round_)
+
+        def log_as(keeper, animals):
+            try:
+                barrier.wait()
+                return log_session(keeper=keeper, household=household, animals=animals, now=now,
+                                   entry=SessionInput(start, start + timedelta(minutes=5), ["talked"]))
+            finally:
+                connections.close_all()
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            futures = [pool.submit(log_as, owner, pair), pool.submit(log_as, carer, pair[::-1])]
+            results = [f.result(timeout=WAIT_SECONDS) for f in futures]
+        # Each keeper gets their animals back in the order they named them.
+        assert [[item.animal.pk for item in logged] for logged in results] == [
+            [a.pk for a in pair], [a.pk for a in pair[::-1]]]
+
+    for animal in pair:
+        assert Session.objects.filter(animal=animal).count() == 2 * PAIR_ROUNDS
+        assert progress_of(animal, today) == full_replay(animal, today)
+    assert verify_snapshots()[1] == []

@@ -73,7 +73,12 @@ def log_session(*, keeper, household: Household, animals: list[Animal], entry: S
         session = _session(keeper, animal, entry, day, sitting)
         drafts.append((animal, session, around_session(animal, record(session), today)))
     with transaction.atomic():
-        return [_log_one(animal, session, around, today) for animal, session, around in drafts]
+        # Each animal's progress row is locked as its session is logged: always in the same order
+        # (by animal), so two sittings with the same animals named in other orders never wait on
+        # each other in a circle (a deadlock, which PostgreSQL ends by refusing one of them).
+        logged = {animal.pk: _log_one(animal, session, around, today)
+                  for animal, session, around in sorted(drafts, key=lambda draft: draft[0].pk)}
+    return [logged[animal.pk] for animal, _, _ in drafts]
 
 
 def preview_alerts(*, keeper, household: Household, animals: list[Animal], entry: SessionInput, now: datetime) -> dict[Animal, list[Alert]]:
