@@ -50,3 +50,23 @@ def test_household_names_and_time_zones_are_checked(owner):
         create_household(keeper=owner, name="x" * 101)
     with pytest.raises(InvalidInput, match="time zone"):
         create_household(keeper=owner, name="Home", time_zone="Mars/Olympus")
+
+
+def test_a_household_read_by_id_carries_its_readers_role_and_no_one_elses(owner, viewer, outsider, household):
+    """A request reads its household with `household_by_id`, then calls a service, which checks the
+    role again: from the same object and for the same keeper, without a second query."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from gentling.services.households import check_member, household_by_id
+
+    read = household_by_id(viewer, household.public_id)
+    with CaptureQueriesContext(connection) as queries:
+        check_member(viewer, read)
+        with pytest.raises(NotAllowed):
+            check_member(viewer, read, write=True)
+    assert len(queries.captured_queries) == 0
+    # Another keeper holding the same object is checked afresh.
+    check_member(owner, read, write=True)
+    with pytest.raises(NotFound):
+        check_member(outsider, read)

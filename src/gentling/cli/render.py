@@ -43,7 +43,7 @@ class Out:
     def alerts(self, alerts: list[dict]) -> None:
         for a in alerts:
             level = a["level"]
-            self.console.print(Text(f"  {LEVEL_WORD[level]}: {a['message']}", style=LEVEL_STYLE[level]))
+            self.say(f"  {LEVEL_WORD[level]}: {a['message']}", style=LEVEL_STYLE[level])
 
     def error(self, message: str, field: str | None = None) -> None:
         if self.json_mode:

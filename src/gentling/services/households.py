@@ -76,6 +76,9 @@ def _check_role(keeper, household: Household, write: bool, not_found: str, role:
         raise NotAllowed(f"You can view '{household.name}' but not change it: ask an owner for the carer role.")
 
 
+_ROLE_SEEN = "_gentling_role_seen"  # (keeper pk, role) on a Household that household_by_id returned
+
+
 def check_member(keeper, household: Household, *, write: bool = False) -> None:
     """Refuse a keeper who is not a member of `household` (not found) or, for a change, only a viewer.
 
@@ -84,9 +87,6 @@ def check_member(keeper, household: Household, *, write: bool = False) -> None:
     first, then calls a service: the role it read then is the one checked again)."""
     seen = getattr(household, _ROLE_SEEN, None)
     _check_role(keeper, household, write, "No such household.", seen[1] if seen and seen[0] == keeper.pk else None)
-
-
-_ROLE_SEEN = "_gentling_role_seen"  # (keeper pk, role) on a Household that household_by_id returned
 
 
 def household_by_id(keeper, public_id: str, *, write: bool = False) -> Household:
