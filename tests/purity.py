@@ -14,3 +14,20 @@ def imported_modules(path: Path) -> set[str]:
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             names.update([node.module] + [f"{node.module}.{alias.name}" for alias in node.names])
     return names
+
+
+CLOCK_CALLS = {("timezone", "now"), ("datetime", "now"), ("datetime", "utcnow"), ("datetime", "today"),
+               ("date", "today"), ("time", "time"), ("clock", "now"), ("timezone", "localdate"),
+               ("timezone", "localtime")}
+
+
+def clock_reads(path: Path) -> list[str]:
+    """Every place `path` reads the wall clock: a call such as `timezone.now()` or `date.today()`,
+    and a reference such as `default=clock.now`."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            if (node.value.id, node.attr) in CLOCK_CALLS:
+                found.append(f"{path.name}:{node.lineno}: {node.value.id}.{node.attr}")
+    return found

@@ -25,6 +25,20 @@ def env_bool(name: str, default: bool = False) -> bool:
     raise ImproperlyConfigured(f"{name}={raw!r}: use true or false")
 
 
+def env_int(name: str, default: int, *, minimum: int = 0, maximum: int | None = None) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    bounds = f"of at least {minimum}" if maximum is None else f"from {minimum} to {maximum}"
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r}: use a whole number {bounds}") from None
+    if value < minimum or (maximum is not None and value > maximum):
+        raise ImproperlyConfigured(f"{name}={raw!r}: use a whole number {bounds}")
+    return value
+
+
 def env_time_zone(name: str, default: str = "UTC") -> str:
     value = env_str(name, default)
     try:

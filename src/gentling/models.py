@@ -10,8 +10,8 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 
+from . import clock
 from .domain import vocab
 
 NAME_MAX = 100
@@ -39,7 +39,7 @@ class Household(models.Model):
     public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
     name = models.CharField(max_length=NAME_MAX)
     time_zone = models.CharField(max_length=64, default="UTC")
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
 
     def __str__(self) -> str:
         return self.name
@@ -52,7 +52,7 @@ class Membership(models.Model):
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="memberships")
     keeper = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=10, choices=ROLES)
-    joined_at = models.DateTimeField(default=timezone.now)
+    joined_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["household", "keeper"], name="one_membership_per_keeper")]
@@ -66,7 +66,7 @@ class Cage(models.Model):
     public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="cages")
     name = models.CharField(max_length=NAME_MAX)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["household", "name"], name="cage_name_unique_in_household")]
@@ -91,7 +91,7 @@ class Animal(models.Model):
     neutered_on = models.DateField(null=True, blank=True)
     litter = models.ForeignKey("Litter", null=True, blank=True, on_delete=models.SET_NULL, related_name="pups")
     notes = models.TextField(blank=True, max_length=NOTES_MAX)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["name", "id"]
@@ -153,7 +153,7 @@ class Session(IllnessFlagged):
     extended_hold_end = models.CharField(max_length=32, blank=True, default="")
     notes = models.TextField(blank=True, max_length=NOTES_MAX)
     alerts = models.JSONField(default=list, help_text="The guardrail alerts the keeper was shown.")
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["started_at", "public_id"]
@@ -183,7 +183,6 @@ class ProgressSnapshot(models.Model):
     checkpoint_day = models.DateField(null=True, blank=True)
     checkpoint_key = models.CharField(max_length=64, blank=True)
     checkpoint = models.JSONField(null=True, blank=True)
-    computed_at = models.DateTimeField(auto_now=True)
 
 
 class OpenSession(models.Model):
@@ -194,7 +193,7 @@ class OpenSession(models.Model):
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="open_sessions")
     keeper = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     animals = models.ManyToManyField(Animal, related_name="+")
-    started_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(default=clock.now)
     draft = models.JSONField(default=dict, help_text="What was tapped so far, so a reload or another device keeps it.")
 
 
@@ -205,7 +204,7 @@ class Photo(models.Model):
     animal = models.OneToOneField(Animal, on_delete=models.CASCADE, related_name="photo")
     content_type = models.CharField(max_length=32)
     data = models.BinaryField()
-    uploaded_at = models.DateTimeField(default=timezone.now)
+    uploaded_at = models.DateTimeField(default=clock.now)
 
 
 class Invite(models.Model):
@@ -216,7 +215,7 @@ class Invite(models.Model):
     token = models.CharField(max_length=48, unique=True, default=new_invite_token, editable=False)
     role = models.CharField(max_length=10, choices=Membership.ROLES)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
     used_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     used_at = models.DateTimeField(null=True, blank=True)
 
@@ -230,7 +229,7 @@ class Quarantine(models.Model):
     animal = models.ForeignKey(Animal, on_delete=models.CASCADE, related_name="quarantines")
     started_on = models.DateField()
     air_space = models.CharField(max_length=20, choices=AIR_SPACES, default="another_room")
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["-started_on", "-id"]
@@ -247,7 +246,7 @@ class HealthCheck(IllnessFlagged):
     day = models.DateField()
     signs = models.JSONField(default=list)
     notes = models.TextField(blank=True, max_length=NOTES_MAX)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         ordering = ["day", "id"]
@@ -318,7 +317,7 @@ class ApiToken(models.Model):
     name = models.CharField(max_length=NAME_MAX)
     prefix = models.CharField(max_length=12, help_text="The first characters, to tell tokens apart.")
     key_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
@@ -330,5 +329,5 @@ class CalendarFeed(models.Model):
     keeper = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds")
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="calendar_feeds")
     token = models.CharField(max_length=48, unique=True, default=new_invite_token, editable=False)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
     revoked_at = models.DateTimeField(null=True, blank=True)

@@ -9,6 +9,9 @@
   cookies, HSTS and the proxy's X-Forwarded-Proto header.
 - GENTLING_SECRET_KEY: a local install without one keeps its own random key
   file next to its database, never a shared dummy.
+- GENTLING_TRUSTED_PROXY_COUNT: how many reverse proxies stand in front of the
+  app (0 by default). Only then is the client's address, which failed logins
+  count against, read from X-Forwarded-For.
 """
 
 from __future__ import annotations
@@ -16,9 +19,10 @@ from __future__ import annotations
 import secrets
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from .config import data_dir, env_bool, env_str, env_time_zone
+from .config import data_dir, env_bool, env_int, env_str, env_time_zone
 
 DEBUG = env_bool("GENTLING_DEBUG", default=False)
 PRODUCTION = env_bool("GENTLING_PRODUCTION", default=False)
@@ -65,6 +69,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -98,11 +103,17 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Five failed logins for one username from one address lock it for 15 minutes.
+# Failed logins (gentling/web/throttle.py): five for one username lock that username for 15 minutes
+# from any address; twenty from one address lock that address, whatever the usernames.
+AXES_HANDLER = "gentling.web.throttle.LoginThrottle"
+AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]  # LoginThrottle reads the counts in this order
 AXES_FAILURE_LIMIT = 5
+GENTLING_ADDRESS_FAILURE_LIMIT = 20
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "gentling.web.throttle.client_address"
+GENTLING_TRUSTED_PROXY_COUNT = env_int("GENTLING_TRUSTED_PROXY_COUNT", default=0, maximum=10)
+GENTLING_TRUSTED_PROXY_COUNT_GIVEN = bool(env_str("GENTLING_TRUSTED_PROXY_COUNT"))  # `check --deploy` asks for it
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 LOGIN_URL = "login"
@@ -128,6 +139,23 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads it from a meta tag, not the cookie
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp) on every response: scripts and styles only from our own static
+# files, so an injected <script> or onclick= does not run. Pages keep no inline script or style
+# (tests/web/test_content_security_policy.py checks). The narrow exceptions are per view, with reasons:
+# the handover report page (web/views/reports.py) and the chart images (web/views/animals.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],  # data: for the photo the handover report embeds
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    },
+}
 
 _url = env_str("DATABASE_URL")
 if _url:

@@ -228,6 +228,18 @@ def test_logging_a_session_returns_it_with_its_alerts(a, api):
     assert Session.objects.get(public_id=s["id"]).alerts == s["alerts"]
 
 
+def test_logging_an_extended_hold_held_through_fear_returns_a_stop_alert(a, api):
+    body = session_body(a, activities=["talked"], observations=["froze", "squeaked"], duration_seconds=1800,
+                        extended_hold_seconds=1500, extended_hold_end="completed")
+    response = api.post(f"/households/{a.hid}/sessions", body, token=a.owner_token)
+    assert response.status_code == 201, response.content
+    [s] = response.json()["sessions"]
+    (alert,) = [x for x in s["alerts"] if x["code"] == "extended_hold_not_stopped"]
+    assert alert["level"] == "stop"
+    assert "froze, squeaked or squealed when touched" in alert["message"]
+    assert Session.objects.get(public_id=s["id"]).alerts == s["alerts"]
+
+
 def test_one_sitting_with_two_animals_logs_a_session_for_each(a, api):
     body = session_body(a, animals=[a.rat.public_id, a.newcomer.public_id], started_at=ago(hours=1),
                         activities=["talked"])
@@ -263,7 +275,7 @@ def test_a_session_can_be_given_its_end_instead_of_its_length(a, api):
     ({"animals": ["x"] * 5000}, 400, "animals", "the limit is 100"),
     ({"animals": "Whiskerina"}, 422, "animals", ""),
     ({"holds": [5, "five"]}, 422, "holds.1", ""),
-    ({"holds": [-3]}, 400, "holds", "not possible"),
+    ({"holds": [-3]}, 400, "holds", "hold '-3': a hold must be more than zero seconds"),
     ({"holds": [10**12]}, 400, "holds", "longer than the session"),
     ({"holds": [1] * 51}, 400, "holds", "too many"),
     ({"extended_hold_seconds": 60}, 400, "extended_hold_end", "how the extended hold ended"),
@@ -280,6 +292,31 @@ def test_logging_a_session_with_bad_input_is_refused_and_stores_nothing(a, api, 
         assert response.status_code == 201
         return
     refused(response, status, name, before, words=words)
+
+
+# --- each message names the field it is about, as the web and the command line do -----------------
+
+
+@pytest.mark.parametrize("change, name, says", [
+    ({"holds": [-3]}, "holds", "Hold '-3': a hold must be more than zero seconds."),
+    ({"holds": [0]}, "holds", "Hold '0': a hold must be more than zero seconds."),
+    ({"duration_seconds": 0}, "duration_seconds", "Length: the session ends before it starts"),
+    ({"duration_seconds": -300}, "duration_seconds", "Length: the session ends before it starts"),
+    ({"started_at": "2026-13-01T10:00:00"}, "started_at", "started_at is not valid"),
+    ({"started_at": "1900-01-01T10:00:00"}, "started_at", "started_at 1900-01-01: too far from today"),
+], ids=["negative-hold", "zero-hold", "zero-length", "negative-length", "impossible-date", "far-date"])
+def test_a_refused_session_names_the_field(a, api, change, name, says):
+    response = api.post(f"/households/{a.hid}/sessions", session_body(a, **change), token=a.owner_token)
+    assert response.status_code in (400, 422)
+    assert (field(response), detail(response)[:len(says)]) == (name, says)
+
+
+@pytest.mark.parametrize("value, says", [
+    ("2026-13-01", "date is not valid"), ("1066-10-14", "date '1066-10-14': too far from today"),
+])
+def test_a_refused_day_names_the_date(a, api, value, says):
+    response = api.get(f"/households/{a.hid}/today?date={value}", token=a.viewer_token)
+    assert (field(response), detail(response)[:len(says)]) == ("date", says)
 
 
 def test_an_animal_of_another_household_cannot_be_named_in_a_session(a, b, api):

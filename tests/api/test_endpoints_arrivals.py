@@ -168,8 +168,8 @@ def test_logging_meetings_and_a_danger_sign(a, api, ready):
 
 @pytest.mark.parametrize("body, status, name, words", [
     ({"duration_seconds": 600, "behaviours": ["waltzing"]}, 400, "behaviours", "unknown behaviour"),
-    ({"duration_seconds": 0}, 400, "duration_seconds", "more than zero"),
-    ({"duration_seconds": -600}, 400, "duration_seconds", "more than zero"),
+    ({"duration_seconds": 0}, 400, "duration_seconds", "Length: a meeting must last more than zero seconds"),
+    ({"duration_seconds": -600}, 400, "duration_seconds", "Length: a meeting must last more than zero seconds"),
     ({"duration_seconds": 10**15}, 400, "duration_seconds", "12 hours"),
     ({"duration_seconds": 600, "started_at": ago(days=-1)}, 400, "started_at", "future"),
     ({"duration_seconds": 600, "started_at": "2026-02-30T10:00:00"}, 422, "started_at", ""),
@@ -231,7 +231,9 @@ def test_a_backup_restores_a_household(a, api):
     Household.objects.filter(pk=a.household.pk).delete()
     response = api.post("/households/import", backup, token=a.owner_token)
     assert response.status_code == 201, response.content
-    assert response.json() == {"households": 1, "animals": 2, "sessions": 1, "note": None}
+    assert response.json() == {"households": 1, "animals": 2, "sessions": 1, "note": (
+        "Not restored as members: a-carer (carer), a-viewer (viewer). A backup never gives anyone access: "
+        "invite them again from People. The sessions they logged are kept, without their name.")}
     animals = api.get(f"/households/{a.hid}/animals", token=a.owner_token).json()
     assert [x["name"] for x in animals["items"]] == ["Pipkin", "Whiskerina"]
 

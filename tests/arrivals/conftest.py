@@ -4,7 +4,7 @@ meetings. Everything here goes through the services, as the CLI and web do."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, timedelta
 
 import pytest
 
@@ -12,16 +12,12 @@ from gentling.services.animals import AnimalDetails, add_animal
 from tests.integration.conftest import (  # noqa: F401  (fixtures re-exported for pytest)
     NOW, TODAY, make_animal, now, other_household,
 )
+from tests.moments import at  # noqa: F401 (the arrivals tests import it from here)
 
 
 def d(n: int) -> date:
     """TODAY + n days."""
     return TODAY + timedelta(days=n)
-
-
-def at(day: date, hour: int = 9) -> datetime:
-    """A moment on `day` (the test household keeps UTC)."""
-    return datetime.combine(day, time(hour, 0), tzinfo=timezone.utc)
 
 
 def add(home, name, *, species="rat", source="rescue", arrived=TODAY, today=None, keeper=None, **extra):

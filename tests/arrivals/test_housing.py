@@ -13,6 +13,7 @@ from gentling.domain.arrivals import Resident, housing_problems
 from gentling.domain.errors import NotAllowed
 from gentling.models import CageStay
 from gentling.services.arrivals import HousingRefused, move_animal, quarantine_of, start_introduction
+from tests.moments import at
 
 from .conftest import TODAY, add, d, run_introduction
 
@@ -115,7 +116,7 @@ def test_a_later_illness_sign_does_not_send_housed_animals_back_to_quarantine(ow
                                cage_name="Big cage", day=TODAY)
     done = run_introduction(owner, intro, d(21))
     move_animal(keeper=owner, animal=newcomer, cage_name="Big cage", day=done)
-    record_health_check(keeper=owner, animal=newcomer, day=d(40), signs=["red_tears"], today=d(40))
+    record_health_check(keeper=owner, animal=newcomer, day=d(40), signs=["red_tears"], now=at(d(40)))
     q = quarantine_of(newcomer, d(40))
     assert q.done, f"Nova, living in Big cage since {done}, is back in quarantine until {q.ends_on}"
     assert introduction_of(intro, d(40)).at_move_in

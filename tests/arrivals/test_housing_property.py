@@ -111,7 +111,7 @@ class World:
             animal = self.pick(i)
             if animal is not None:
                 record_health_check(keeper=self.owner, animal=animal, day=self.today - timedelta(days=back),
-                                    signs=signs, today=self.today)
+                                    signs=signs, now=at(self.today))
         elif kind == "intro":
             _, i, cage, j = action
             newcomer = self.pick(i)

@@ -18,6 +18,7 @@ from gentling.services.arrivals import (
     introduction_of, log_meeting, mark_cage_cleaned, quarantine_of, record_health_check, start_introduction,
 )
 
+
 from .conftest import TODAY, add, at, d
 
 P = arrivals_protocol()
@@ -243,7 +244,7 @@ def test_introduction_waits_for_every_newcomer(owner, household, residents):
                                residents=list(residents), cage_name=None, day=TODAY)
     assert introduction_of(intro, d(15)).waiting_for_quarantine_until == d(21)
     # A sign on the breeder's animal pushes the start back further.
-    record_health_check(keeper=owner, animal=quick, day=d(12), signs=["red_tears"], today=d(12))
+    record_health_check(keeper=owner, animal=quick, day=d(12), signs=["red_tears"], now=at(d(12)))
     assert introduction_of(intro, d(22)).waiting_for_quarantine_until == d(26)
 
 
@@ -374,4 +375,4 @@ def test_meeting_counts_on_the_households_local_day(owner, household, residents,
 
 def test_viewer_cannot_mark_the_cage_cleaned(viewer, intro):
     with pytest.raises(NotAllowed):
-        mark_cage_cleaned(keeper=viewer, intro=intro, day=TODAY)
+        mark_cage_cleaned(keeper=viewer, intro=intro, day=TODAY, today=TODAY)

@@ -15,6 +15,7 @@ from gentling.models import HealthCheck, Quarantine
 from gentling.services.animals import AnimalDetails, add_animal
 from gentling.services.arrivals import needs_quarantine, quarantine_of, record_health_check
 from gentling.services.progress import progress_of
+from tests.moments import at
 
 from .conftest import TODAY, add, d
 
@@ -196,13 +197,13 @@ def newcomer(household):
 
 def test_red_tears_extend_quarantine_and_pause_handling_until_cleared(owner, newcomer):
     assert progress_of(newcomer, d(10)).paused_since is None
-    record_health_check(keeper=owner, animal=newcomer, day=d(10), signs=["red_tears"], today=d(10))
+    record_health_check(keeper=owner, animal=newcomer, day=d(10), signs=["red_tears"], now=at(d(10)))
     q = quarantine_of(newcomer, d(10))
     assert q.ends_on == d(24) and q.last_sign_on == d(10) and q.days_left == 14
     assert progress_of(newcomer, d(10)).paused_since == d(10)
     assert progress_of(newcomer, d(12)).paused_since == d(10)  # still paused, no clearance yet
 
-    record_health_check(keeper=owner, animal=newcomer, day=d(13), signs=["health_cleared"], today=d(13))
+    record_health_check(keeper=owner, animal=newcomer, day=d(13), signs=["health_cleared"], now=at(d(13)))
     assert progress_of(newcomer, d(13)).paused_since is None
     # Clearance resumes the handling program; the quarantine still ends 14 days after the sign.
     assert quarantine_of(newcomer, d(13)).ends_on == d(24)
@@ -212,12 +213,12 @@ def test_red_tears_extend_quarantine_and_pause_handling_until_cleared(owner, new
 
 def test_health_check_pauses_the_handling_program(owner, newcomer):
     progress_of(newcomer, d(5))  # a checkpoint after the day the check is about
-    record_health_check(keeper=owner, animal=newcomer, day=d(2), signs=["hunched", "scabs"], today=d(5))
+    record_health_check(keeper=owner, animal=newcomer, day=d(2), signs=["hunched", "scabs"], now=at(d(5)))
     assert progress_of(newcomer, d(5)).paused_since == d(2)
 
 
 def test_all_well_check_changes_nothing(owner, newcomer):
-    check = record_health_check(keeper=owner, animal=newcomer, day=d(3), signs=[], today=d(3))
+    check = record_health_check(keeper=owner, animal=newcomer, day=d(3), signs=[], now=at(d(3)))
     assert check.signs == []
     assert quarantine_of(newcomer, d(3)).ends_on == d(21)
     assert progress_of(newcomer, d(3)).paused_since is None
@@ -225,27 +226,27 @@ def test_all_well_check_changes_nothing(owner, newcomer):
 
 def test_sneezing_alone_does_not_extend(owner, newcomer):
     """Mild sneezing at new smells is common (domain.md 1): noted, not a sign that restarts the clock."""
-    record_health_check(keeper=owner, animal=newcomer, day=d(15), signs=["sneezing"], today=d(15))
+    record_health_check(keeper=owner, animal=newcomer, day=d(15), signs=["sneezing"], now=at(d(15)))
     assert quarantine_of(newcomer, d(15)).ends_on == d(21)
 
 
 def test_carer_may_record_a_health_check(carer, newcomer):
-    record_health_check(keeper=carer, animal=newcomer, day=d(1), signs=["squinting"], today=d(1))
+    record_health_check(keeper=carer, animal=newcomer, day=d(1), signs=["squinting"], now=at(d(1)))
     assert quarantine_of(newcomer, d(1)).ends_on == d(21)
     assert quarantine_of(newcomer, d(9)).ends_on == d(21)
-    record_health_check(keeper=carer, animal=newcomer, day=d(9), signs=["head_tilt"], today=d(9))
+    record_health_check(keeper=carer, animal=newcomer, day=d(9), signs=["head_tilt"], now=at(d(9)))
     assert quarantine_of(newcomer, d(9)).ends_on == d(23)
 
 
 def test_viewer_may_not_record_a_health_check(viewer, newcomer):
     with pytest.raises(NotAllowed):
-        record_health_check(keeper=viewer, animal=newcomer, day=TODAY, signs=["red_tears"], today=TODAY)
+        record_health_check(keeper=viewer, animal=newcomer, day=TODAY, signs=["red_tears"], now=at(TODAY))
     assert not HealthCheck.objects.exists()
 
 
 def test_future_dated_health_check_is_refused(owner, newcomer):
     with pytest.raises(InvalidInput) as exc:
-        record_health_check(keeper=owner, animal=newcomer, day=d(1), signs=["red_tears"], today=TODAY)
+        record_health_check(keeper=owner, animal=newcomer, day=d(1), signs=["red_tears"], now=at(TODAY))
     assert exc.value.field == "day"
     assert not HealthCheck.objects.exists()
     assert quarantine_of(newcomer, d(1)).ends_on == d(21)
@@ -253,20 +254,20 @@ def test_future_dated_health_check_is_refused(owner, newcomer):
 
 def test_health_check_before_arrival_is_refused(owner, newcomer):
     with pytest.raises(InvalidInput):
-        record_health_check(keeper=owner, animal=newcomer, day=d(-1), signs=[], today=TODAY)
+        record_health_check(keeper=owner, animal=newcomer, day=d(-1), signs=[], now=at(TODAY))
     assert not HealthCheck.objects.exists()
 
 
 @pytest.mark.parametrize("signs", [["sniffles"], ["red_tears", "zombie"], ["approached"], ["extended_hold"]])
 def test_unknown_signs_are_refused(owner, newcomer, signs):
     with pytest.raises(InvalidInput) as exc:
-        record_health_check(keeper=owner, animal=newcomer, day=TODAY, signs=signs, today=TODAY)
+        record_health_check(keeper=owner, animal=newcomer, day=TODAY, signs=signs, now=at(TODAY))
     assert exc.value.field == "signs"
     assert not HealthCheck.objects.exists()
 
 
 def test_backdated_sign_counts_from_its_own_day(owner, newcomer):
-    record_health_check(keeper=owner, animal=newcomer, day=d(8), signs=["lethargic"], today=d(12))
+    record_health_check(keeper=owner, animal=newcomer, day=d(8), signs=["lethargic"], now=at(d(12)))
     q = quarantine_of(newcomer, d(12))
     assert q.last_sign_on == d(8) and q.ends_on == d(22) and q.days_left == 10
 

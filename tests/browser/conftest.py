@@ -10,6 +10,7 @@ is safe here."""
 from __future__ import annotations
 
 import os
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -53,25 +54,41 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, env=_chromium_environment())
         yield b
         b.close()
 
 
+def _chromium_environment() -> dict[str, str]:
+    """This process's environment. Under tests/shifted-clock, Chromium's monotonic clock moves with
+    the wall clock: with only the wall clock shifted, as Python needs, each page load took a minute."""
+    env = dict(os.environ)
+    env.pop("FAKETIME_DONT_FAKE_MONOTONIC", None)
+    return env
+
+
 @pytest.fixture
 def new_context(browser, live_server):
-    """Factory: a fresh browser context; all are closed after the test."""
+    """Factory: a fresh browser context; all are closed after the test, which fails if
+    Chromium reported anything the Content-Security-Policy blocked on any of its pages."""
     made = []
+    blocked: list[str] = []
+
+    def watch(message):
+        if "Content Security Policy" in message.text:  # Chromium's words for a violation
+            blocked.append(f"{message.page.url if message.page else '?'}: {message.text}")
 
     def make(viewport=PHONE, color_scheme="light"):
         ctx = browser.new_context(viewport=viewport, color_scheme=color_scheme, base_url=live_server.url)
         ctx.set_default_timeout(10_000)
+        ctx.on("console", watch)
         made.append(ctx)
         return ctx
 
     yield make
     for ctx in made:
         ctx.close()
+    assert blocked == [], "the Content-Security-Policy blocked something:\n" + "\n".join(blocked)
 
 
 @pytest.fixture
@@ -84,6 +101,16 @@ def keeper(transactional_db):
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.create_user("olive", password=PASSWORD)
+
+
+def wait_until(page, expression: str, arg=None, timeout: float = 10.0) -> None:
+    """page.wait_for_function, without its in-page eval(), which the Content-Security-Policy refuses:
+    each poll is an evaluate() from outside the page, which the policy does not govern."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression, arg):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout} s: {expression}")
+        page.wait_for_timeout(100)
 
 
 def login(page, username="olive", password=PASSWORD):

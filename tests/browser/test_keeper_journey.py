@@ -11,6 +11,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from .conftest import wait_until
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 TREATS_STEP = "Treats with your hand in the cage"
@@ -123,7 +125,7 @@ def test_first_day_with_a_new_rat(page, live_server, transactional_db):
     expect(page.get_by_role("heading", level=1)).to_have_text("Whiskers")
     chart = page.get_by_role("img", name="Chart: Sessions per day for Whiskers")
     chart.scroll_into_view_if_needed()
-    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=chart.element_handle())
+    wait_until(page, "img => img.complete && img.naturalWidth > 0", chart.element_handle())
     assert chart.evaluate("img => img.naturalWidth") > 0
     sessions = page.locator("h2:text-is('Sessions') + ul.timeline > li")
     expect(sessions).to_have_count(1)

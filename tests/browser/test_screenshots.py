@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from .conftest import DESKTOP, PASSWORD, PHONE, REPO_ROOT, login
+from .conftest import DESKTOP, PASSWORD, PHONE, REPO_ROOT, login, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -17,7 +17,7 @@ SHOTS = REPO_ROOT / "test-artifacts" / "screenshots"
 def load_all_images(page) -> None:
     """Lazy images below the fold would be blank in a full-page screenshot."""
     page.evaluate("document.querySelectorAll('img[loading=lazy]').forEach(i => { i.loading = 'eager'; })")
-    page.wait_for_function("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
+    wait_until(page, "() => [...document.images].every(i => i.complete && i.naturalWidth > 0)")
 
 
 def shoot(page, name: str) -> None:

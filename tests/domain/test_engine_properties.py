@@ -264,6 +264,30 @@ def test_a_bite_moves_the_animal_back_exactly_as_its_protocol_says(history, offs
         assert after.history == before.history
 
 
+@examples
+@given(histories(opt_in=True, planned_days=40), st.integers(40, HORIZON), st.data())  # late: the upper rungs
+def test_an_extended_hold_held_through_a_fear_sign_moves_the_animal_back_as_a_stopped_one_would(history, offset, data):
+    facts, sessions = history
+    protocol = shipped_protocol(facts.species)
+    on = facts.arrival_date + timedelta(days=offset)
+    sign = data.draw(st.sampled_from(protocol.fear_signs))
+
+    def hold(end, seen):  # the day's last session
+        return SessionRecord(f"zz-{end}", on, datetime.combine(on, time(23, 59)), 1800,
+                             frozenset({"talked", "extended_hold"}), (), frozenset(seen), 1500, end)
+
+    held_through, stopped = hold("completed", {sign}), hold("froze", ())
+    before = engine.progress_before(protocol, facts, [*sessions, held_through], held_through)
+    after = engine.progress(protocol, facts, [*sessions, held_through], on)
+    step = protocol.steps[before.step_index]
+
+    assert after.step_index <= before.step_index  # never evidence to move up
+    if step.kind is not StepKind.SETTLING and step.setback.on_extended_hold_stop:
+        assert after.step_index == one_rung_back(protocol, before.step_index)
+        assert after.history[-1].direction == "back" and after.history[-1].day == on
+        assert after.step_index == engine.progress(protocol, facts, [*sessions, stopped], on).step_index
+
+
 # --- (d) hold targets grow slowly, and only after a calm day at the target -----------------
 
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from gentling.domain import engine, plan
+from gentling.domain import engine, plan, vocab
 from gentling.domain.protocol import StepKind
 from tests.domain.builders import (
     ARRIVAL,
@@ -508,6 +508,125 @@ def test_a_stopped_extended_hold_at_maintenance_also_moves_the_rat_back():
     assert now.history[-1].direction == "back"
 
 
+# --- Fear seen during a hold, whatever outcome was recorded (design.md section 5) -------------
+
+
+def label(name):
+    return vocab.OBSERVATIONS[name].label.lower()
+
+
+def test_fear_seen_during_an_extended_hold_recorded_as_completed_is_a_stop_alert():
+    rat = animal("breeder", opt_in=True)
+    sessions, on = reach("extended-hold", rat)
+    held_through = extended(on, seconds=1500, end="completed", observations=("froze", "squeaked"))
+
+    alerts = alerts_for(rat, sessions, held_through)
+    alert = next(a for a in alerts if a.code == "extended_hold_not_stopped")
+    assert alert.level == "stop"
+    assert label("froze") in alert.message and label("squeaked") in alert.message
+    assert "first" in alert.message and "short, rewarded holds" in alert.message  # what to do next time
+    assert "extended_hold_stopped" not in codes(alerts)  # it was not recorded as stopped
+
+
+@pytest.mark.parametrize("step_id", ["extended-hold", "maintenance"])
+def test_an_extended_hold_held_through_fear_moves_the_rat_back_like_a_stopped_one(step_id):
+    rat = animal("breeder", opt_in=True)
+    sessions, on = reach(step_id, rat)
+    held_through = extended(on, seconds=1500, end="completed", observations=("froze", "squeaked"))
+    stopped = extended(on, seconds=300, end="froze", observations=())
+
+    now = progress_on(rat, [*sessions, held_through], on)
+    assert now.step_id == "longer-holds"
+    assert now.history[-1].direction == "back"
+    assert label("froze") in now.history[-1].reason
+    assert now.step_id == progress_on(rat, [*sessions, stopped], on).step_id
+
+
+def test_an_extended_hold_held_through_fear_never_counts_as_the_completed_hold():
+    rat = animal("breeder", opt_in=True)
+    sessions, on = reach("extended-hold", rat)
+    held_through = extended(on, seconds=1500, end="completed", observations=("relaxed", "chattered"))
+
+    assert progress_on(rat, [*sessions, held_through], next_day(on, 3)).step_id != "maintenance"
+
+
+def test_new_red_tears_during_an_extended_hold_recorded_as_completed_are_a_stop_sign_too():
+    rat = animal("breeder", opt_in=True)
+    sessions, on = reach("extended-hold", rat)
+    held_through = extended(on, seconds=1500, end="completed", observations=("red_tears",))
+
+    alerts = alerts_for(rat, sessions, held_through)
+    assert {"extended_hold_not_stopped", "illness_sign"} <= codes(alerts)
+    assert label("red_tears") in next(a for a in alerts if a.code == "extended_hold_not_stopped").message
+    now = progress_on(rat, [*sessions, held_through], on)
+    assert (now.step_id, now.paused_since) == ("longer-holds", on)
+
+
+def test_an_extended_hold_stopped_at_a_fear_sign_is_told_it_was_right_not_that_it_should_have_stopped():
+    rat = animal("breeder", opt_in=True)
+    sessions, on = reach("extended-hold", rat)
+    stopped = extended(on, seconds=300, end="froze", observations=("froze", "squeaked"))
+
+    alerts = codes(alerts_for(rat, sessions, stopped))
+    assert "extended_hold_stopped" in alerts
+    assert not {"extended_hold_not_stopped", "fear_during_hold"} & alerts
+
+
+def test_a_calm_completed_extended_hold_gets_no_fear_alert():
+    rat = animal("breeder", opt_in=True)
+    sessions, on = reach("extended-hold", rat)
+
+    assert alerts_for(rat, sessions, extended(on, seconds=1500, observations=("relaxed", "bruxed"))) == []
+
+
+@pytest.mark.parametrize("protocol", [RAT, MOUSE], ids=["rat", "mouse"])
+def test_every_fear_sign_of_the_protocol_seen_during_a_rewarded_pick_up_is_flagged(protocol):
+    facts = animal("breeder", protocol.species[0])
+    sessions, on = reach("first-pickups", facts, protocol)
+
+    for sign in protocol.fear_signs:
+        pick_up = session(on, PICKUP, {"relaxed", sign}, holds=(2,))
+        alert = next((a for a in alerts_for(facts, sessions, pick_up, protocol) if a.code == "fear_during_hold"), None)
+        assert alert is not None, sign
+        assert alert.level == "warning"
+        assert label(sign) in alert.message
+        assert "first sign" in alert.message  # what to do next time
+
+
+def test_fear_seen_during_a_pick_up_logged_without_hold_seconds_is_flagged():
+    rat = animal("breeder")
+    sessions, on = reach("longer-holds", rat)
+
+    assert "fear_during_hold" in codes(alerts_for(rat, sessions, session(on, PICKUP, {"fled"})))
+
+
+def test_calm_signs_noted_beside_a_nip_do_not_make_a_hold_count_as_calm():
+    rat, sessions, on = longer_holds()
+    mixed = session(on, PICKUP, {"relaxed", "nipped"}, holds=(5,))
+
+    assert {"fear_bite", "fear_during_hold"} <= codes(alerts_for(rat, sessions, mixed))
+    now = progress_on(rat, [*sessions, mixed], next_day(on))
+    assert now.hold_target_seconds == 5
+    assert now.evidence.sessions_have == 0
+
+
+def test_fear_seen_in_a_session_without_a_hold_is_not_a_hold_alert():
+    rat = animal("breeder")
+    sessions, on = reach("treats-from-fingers", rat)
+
+    assert "fear_during_hold" not in codes(alerts_for(rat, sessions, treats_from_fingers(on, ("fled",))))
+
+
+def test_the_fear_signs_of_a_hold_come_from_the_protocol():
+    rat = animal("breeder")
+    sessions, on = reach("first-pickups", rat)
+    lenient = RAT.model_copy(update={"fear_signs": ["bit"]})
+    pick_up = session(on, PICKUP, {"froze"}, holds=(2,))
+
+    assert "fear_during_hold" in codes(alerts_for(rat, sessions, pick_up))
+    assert "fear_during_hold" not in codes(alerts_for(rat, sessions, pick_up, lenient))
+
+
 # --- Setbacks: bites and repeated fear ------------------------------------------------------
 
 
@@ -632,6 +751,15 @@ def test_health_cleared_resumes_the_program():
     sessions += [treats_in_cage(n) for n in range(8, 11) for _ in range(2)]
     now = progress_on(rat, sessions, day(10))
     assert now.step_id == "treats-from-fingers"
+
+
+def test_health_cleared_noted_beside_an_illness_sign_keeps_the_program_paused():
+    rat = animal("rescue")
+    sessions = [session(4, {"talked"}, {"red_tears"})]
+    both = session(6, {"talked"}, {"health_cleared", "laboured_breathing"})
+
+    assert "illness_sign" in codes(alerts_for(rat, sessions, both))
+    assert progress_on(rat, [*sessions, both], day(7)).paused_since == day(4)
 
 
 def test_a_paused_rat_does_not_move_up_however_much_evidence_there_was():

@@ -18,9 +18,12 @@ from gentling.domain.errors import InvalidInput
 from gentling.domain.validation import SessionInput
 from gentling.models import Animal, Cage, Household, Membership, ProgressSnapshot, Session
 from gentling.services.animals import AnimalDetails, edit_animal
-from gentling.services.backup import MAX_BYTES, export_households, import_backup, import_backup_file
+from gentling.services.backup import INSTANCE, MAX_BYTES, export_households
+from gentling.services.restore import import_backup, import_backup_file, import_instance_file
 from gentling.services.households import add_member, local_keeper
 from gentling.services.sessions import log_session
+
+from tests.backups import households_of
 
 from .conftest import NOW, TODAY, make_animal
 
@@ -105,68 +108,100 @@ def rich_data(settings, household, owner, carer, other_household):
     return household
 
 
-def test_round_trip_through_the_cli_is_lossless(cli, rich_data, tmp_path):
-    """Export (demo data and Maple Street), wipe the database, import, export again:
-    the two files differ only in exported_at."""
+def test_an_instance_round_trip_through_the_cli_is_lossless(cli, rich_data, tmp_path):
+    """The server's disaster recovery: export --full (demo data, Maple Street and every
+    account), wipe the database, import --full, export --full again: the two files
+    differ only in exported_at, and the owner logs in with the same password."""
     code, out, err = cli("demo")
     assert code == 0, err
     first = tmp_path / "first.json"
-    code, out, err = cli("export", str(first))
+    code, out, err = cli("export", "--full", str(first))
     assert code == 0, err
+    assert "keep it secret" in " ".join(out.split())
+    assert first.stat().st_mode & 0o777 == 0o600
     data = read(first)
-    assert data["format"] == "gentling-backup" and data["version"] == 1
-    assert sorted(h["name"] for h in data["households"]) == ["Demo", "Maple Street"]
+    assert data["format"] == "gentling-backup" and data["version"] == 2 and data["scope"] == "instance"
+    assert sorted(h["name"] for h in data["households"]) == ["Demo", "Elsewhere", "Maple Street"]
     exported_sessions = sum(len(h["sessions"]) for h in data["households"])
     assert exported_sessions > 200
 
     wipe()
-    # The restorer is not a member of the backup's households, so nothing of theirs is in it.
-    code, out, err = cli("import", str(first), "--json", as_="rosa-restorer")
+    code, out, err = cli("import", "--full", str(first), "--json")
     assert code == 0, err
     summary = json.loads(out)
-    assert summary["households"] == 2
+    assert summary["households"] == 3
     assert summary["sessions"] == exported_sessions
-    assert summary["animals"] == 8
+    assert summary["animals"] == 9
 
     second = tmp_path / "second.json"
-    code, out, err = cli("export", str(second))
+    code, out, err = cli("export", "--full", str(second))
     assert code == 0, err
     assert without_exported_at(read(second)) == without_exported_at(data)
 
     code, out, err = cli("verify", "--json")
     assert code == 0
     assert json.loads(out)["mismatches"] == []
-    assert ProgressSnapshot.objects.count() == 8
-    # The password hash came back: the owner can log in as before.
     assert User.objects.get(username="olive-owner").check_password("correct horse battery staple")
 
 
-def test_restoring_your_own_backup_on_a_fresh_install_is_lossless(cli, rich_data, tmp_path):
-    """The everyday case: the owner backs up, the database is lost, and the owner
-    (the same GENTLING_KEEPER) restores on an empty install. The restore must
-    give back everything, including the owner's own password and join date."""
+def test_an_instance_export_needs_a_file(cli, rich_data):
+    code, out, err = cli("export", "--full")
+    assert code == 1 and "give a FILE" in " ".join(err.split())
+
+
+def test_an_instance_restore_never_touches_an_account_that_exists(cli, rich_data, tmp_path):
+    first = tmp_path / "first.json"
+    assert cli("export", "--full", str(first))[0] == 0
+    Household.objects.all().delete()
+    before = counts()
+    code, out, err = cli("import", "--full", str(first), "--json")
+    assert code == 1
+    assert "already exists" in json.loads(out)["error"]
+    assert counts() == before
+
+
+def test_a_households_backup_is_not_an_instance_backup(cli, rich_data, tmp_path):
+    first = tmp_path / "first.json"
+    assert cli("export", str(first))[0] == 0
+    wipe()
+    code, out, err = cli("import", "--full", str(first))
+    assert code == 1 and "without --full" in " ".join(err.split())
+
+
+def test_restoring_your_own_backup_on_a_fresh_install_gives_back_every_record(cli, rich_data, tmp_path):
+    """The everyday case: the owner backs up, the database is lost, and the owner (the
+    same GENTLING_KEEPER) restores on an empty install. Every animal and session comes
+    back, the owner owns it, and the others are named so that the owner can invite them."""
     first = tmp_path / "first.json"
     assert cli("export", str(first))[0] == 0
     wipe()
     code, out, err = cli("import", str(first))
     assert code == 0, err
-    assert "Imported 1 household(s), 3 animal(s)" in " ".join(out.split())
+    said = " ".join(out.split())
+    assert "Imported 1 household(s), 3 animal(s)" in said
+    assert "Not restored as members: carl-carer (carer), vera-viewer (viewer)" in said
     second = tmp_path / "second.json"
     assert cli("export", str(second))[0] == 0
     before, after = read(first), read(second)
-    assert after["households"] == before["households"]
-    assert after["keepers"] == before["keepers"], "the restoring keeper's password hash / join date were not restored"
-    assert User.objects.get(username="olive-owner").check_password("correct horse battery staple")
+    assert households_of(after) == households_of(before)
+    assert after["households"][0]["members"] == [
+        {**m, "keeper": "olive-owner"} for m in before["households"][0]["members"] if m["keeper"] == "olive-owner"]
+    assert User.objects.filter(username__in=["carl-carer", "vera-viewer"]).count() == 0  # no account was made
+    # Sessions by the others are kept, with no keeper named; the owner's are the owner's.
+    owner = User.objects.get(username="olive-owner")
+    assert Session.objects.filter(keeper=owner).count() == sum(
+        1 for s in before["households"][0]["sessions"] if s["keeper"] == "olive-owner")
 
 
-def test_round_trip_through_the_services_into_an_empty_database(rich_data, owner):
-    data = export_households([rich_data], now=NOW)
-    text = json.dumps(data)
+def test_round_trip_through_the_services_into_an_empty_database(rich_data, owner, tmp_path):
+    data = export_households([rich_data], now=NOW, scope=INSTANCE)
+    path = tmp_path / "instance.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
     wipe()
-    summary = import_backup(text, keeper=None)
+    summary = import_instance_file(path, keeper=None, now=NOW)
     assert summary["households"] == 1 and summary["animals"] == 3
     assert summary["sessions"] == len(data["households"][0]["sessions"])
-    again = export_households(list(Household.objects.all()), now=NOW + timedelta(days=1))
+    again = export_households(list(Household.objects.all()), now=NOW + timedelta(days=1), scope=INSTANCE)
     assert again["exported_at"] != data["exported_at"]
     assert without_exported_at(again) == without_exported_at(data)
 
@@ -244,7 +279,7 @@ def refused(cli, tmp_path: Path, content: str | bytes, says: str, field: str | N
     assert counts() == before
 
     with pytest.raises(InvalidInput) as exc:
-        import_backup_file(path, keeper=None)
+        import_backup_file(path, keeper=local_keeper("olive-owner"), now=NOW)
     assert says.lower() in exc.value.message.lower()
     assert counts() == before
     return error["error"]
@@ -258,8 +293,8 @@ def test_hostile_wrong_format(cli, tmp_path, backup):
 
 def test_hostile_wrong_version(cli, tmp_path, backup):
     data = fresh_ids(backup)
-    data["version"] = 2
-    refused(cli, tmp_path, json.dumps(data), "version 2 is not supported")
+    data["version"] = 3
+    refused(cli, tmp_path, json.dumps(data), "version 3 is not supported")
 
 
 def test_hostile_version_missing(cli, tmp_path, backup):
@@ -273,7 +308,7 @@ def test_hostile_version_missing(cli, tmp_path, backup):
     ("households", 0, "animals"),
     ("households", 0, "sessions", 0, "started_at"),
     ("households", 0, "animals", 0, "arrival_date"),
-    ("keepers", 0, "date_joined"),
+    ("keepers", 0, "username"),
 ], ids=lambda r: ".".join(map(str, r)))
 def test_hostile_missing_field(cli, tmp_path, backup, remove):
     data = fresh_ids(backup)
@@ -358,14 +393,14 @@ def test_a_file_over_50_mb_is_read_on_the_command_line_and_refused_for_what_it_h
     assert error["field"] == "file" and "Invalid JSON" in error["error"] and "50 MB" not in error["error"]
     assert counts() == before
     with pytest.raises(InvalidInput, match="Invalid JSON"):
-        import_backup_file(path, keeper=None)
+        import_backup_file(path, keeper=local_keeper("olive-owner"), now=NOW)
     assert counts() == before
 
 
-def test_hostile_payload_over_50_mb_given_directly(db):
+def test_hostile_payload_over_50_mb_given_directly(owner):
     before = counts()
     with pytest.raises(InvalidInput, match="50 MB"):
-        import_backup(b" " * (MAX_BYTES + 1), keeper=None)
+        import_backup(b" " * (MAX_BYTES + 1), keeper=owner, now=NOW)
     assert counts() == before
 
 
@@ -473,5 +508,5 @@ def test_an_import_never_takes_over_someone_elses_empty_account(owner, household
     Household.objects.all().delete()
     bystander = local_keeper("carl-carer")  # still has no password and no household
     stranger = local_keeper("someone-else")
-    import_backup(json.dumps(backup), keeper=stranger)
+    import_backup(json.dumps(backup), keeper=stranger, now=NOW)
     assert not get_user_model().objects.get(pk=bystander.pk).has_usable_password()

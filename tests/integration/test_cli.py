@@ -46,7 +46,8 @@ def task_activities(today_json: dict, name: str) -> list[str]:
 # --- households -----------------------------------------------------------------
 
 
-def test_household_add_then_list_json(cli):
+def test_household_add_then_list_json(cli, settings):
+    settings.GENTLING_DEFAULT_TIME_ZONE = "UTC"  # what GENTLING_TIME_ZONE sets; the shifted-clock run changes it
     r = cli("household", "add", "My rats")
     assert r.code == 0, r.err
     assert "My rats" in r.text
@@ -300,6 +301,17 @@ def test_log_human_output_shows_the_alert(cli, household):
     assert "settling in" in r.text.lower()
 
 
+def test_log_an_extended_hold_held_through_fear_shows_a_stop_alert(cli, household):
+    make_animal(household, "Whiskers", arrived=TODAY - timedelta(days=40), extended_hold_opt_in=True)
+    r = cli("log", "Whiskers", "--did", "talked", "--saw", "froze,squeaked", "--extended-hold", "25m",
+            "--extended-hold-end", "completed", "--length", "30m", "--at", "11:00")
+    assert r.code == 0, r.err
+    assert "STOP: Seen during the extended hold: froze, squeaked or squealed when touched." in r.text
+    assert "end the hold at the first stop sign" in r.text
+    (alert,) = [a for a in Session.objects.get().alerts if a["code"] == "extended_hold_not_stopped"]
+    assert alert["level"] == "stop"
+
+
 def test_log_one_sitting_with_two_animals(cli, household):
     make_animal(household, "Whiskers")
     make_animal(household, "Nibbles")
@@ -524,6 +536,41 @@ def test_bad_session_length(cli, whiskers, length):
 def test_bad_session_length_zero_as_separate_argument(cli, whiskers):
     refused(cli, "log", "Whiskers", "--did", "talked", "--at", "10:00", "--length", "0", field="length",
             says="more than zero")
+
+
+# --- each message names the field it is about ----------------------------------------
+
+
+@pytest.mark.parametrize("argv, field, says", [
+    (("--holds", "-3"), "holds", "Hold '-3': a hold must be more than zero seconds."),
+    (("--holds=-3",), "holds", "Hold '-3': a hold must be more than zero seconds."),
+    (("--holds", "2,0"), "holds", "Hold '0': a hold must be more than zero seconds."),
+    (("--holds", "2,abc"), "holds", "Hold 'abc': not a length of time."),
+    (("--length", "-5m"), "length", "Length '-5m': a length must be more than zero seconds."),
+    (("--length", "0"), "length", "Length '0': a length must be more than zero seconds."),
+    (("--length", "ten"), "length", "Length 'ten': not a length of time."),
+    (("--extended-hold", "-25m", "--extended-hold-end", "completed"), "extended_hold_seconds",
+     "Extended hold '-25m': an extended hold must be more than zero seconds."),
+], ids=["negative-hold", "negative-hold-joined", "zero-hold", "letters-hold", "negative-length", "zero-length",
+        "words-length", "negative-extended-hold"])
+def test_a_refused_session_names_the_field(cli, whiskers, argv, field, says):
+    refused(cli, "log", "Whiskers", "--did", "talked", "--at", "10:00", *argv, field=field, says=re.escape(says))
+
+
+@pytest.mark.parametrize("argv, field, says", [
+    (("log", "Whiskers", "--did", "talked", "--at", "2026-13-01 10:00"), "started_at",
+     "Start '2026-13-01 10:00': not a date and time."),
+    (("today", "--date", "2026-13-01"), "date", "Date '2026-13-01': not a date. Write it as YYYY-MM-DD"),
+    (("progress", "Whiskers", "--date", "1900-01-01"), "date", "Date '1900-01-01': too far from today"),
+    (("animal", "add", "Bob", "--species", "rat", "--source", "rescue", "--arrived", "2026-13-01"), "arrival_date",
+     "Arrival date '2026-13-01': not a date."),
+    (("animal", "add", "Bob", "--species", "rat", "--source", "rescue", "--born", "yesterday-ish"), "birth_date",
+     "Birth date 'yesterday-ish': not a date."),
+    (("animal", "add", "Bob", "--species", "rat", "--source", "rescue", "--age", "-3w"), "age",
+     "Age '-3w': not an age."),
+], ids=["start", "today", "progress", "arrival", "birth", "age"])
+def test_a_refused_date_names_the_field(cli, whiskers, argv, field, says):
+    refused(cli, *argv, field=field, says=re.escape(says))
 
 
 def test_bad_session_length_negative_as_separate_argument(cli, whiskers):

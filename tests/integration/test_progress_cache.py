@@ -9,7 +9,6 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
-from django.utils import timezone
 from django.test.utils import CaptureQueriesContext
 
 from gentling.domain import engine
@@ -18,9 +17,12 @@ from gentling.models import ProgressSnapshot
 from gentling.services import progress as svc
 from gentling.services.animals import AnimalDetails, edit_animal
 from gentling.services.arrivals import record_health_check
+from gentling.services.calendar import feed_calendar, new_feed
 from gentling.services.demo import ensure_demo
 from gentling.services.progress import progress_of, verify_snapshots
 from gentling.services.sessions import delete_session, edit_session, log_session
+
+from tests.moments import at
 
 from .conftest import NOW, TODAY, make_animal
 
@@ -78,7 +80,7 @@ def test_every_kind_of_write_keeps_reads_equal_to_a_full_replay(owner, household
     edit_session(keeper=owner, household=household, public_id=logged[0].session.public_id, now=NOW,
                  entry=SessionInput(moved, moved + timedelta(minutes=5), ["talked"], observations=["squeaked", "fled"]))
     check("edited session, moved to a later day")
-    record_health_check(keeper=owner, animal=rat, day=TODAY - timedelta(days=6), signs=["red_tears"], today=TODAY)
+    record_health_check(keeper=owner, animal=rat, day=TODAY - timedelta(days=6), signs=["red_tears"], now=at(TODAY))
     check("health check about an earlier day")
     edit_animal(keeper=owner, animal=rat, today=TODAY, details=AnimalDetails(
         name=rat.name, species="rat", source="rescue", arrival_date=rat.arrival_date))
@@ -126,18 +128,25 @@ def test_a_write_moves_the_revision_on_only_from_the_one_it_read(owner, househol
 def test_reading_days_ahead_never_keeps_a_checkpoint_on_or_after_the_households_today(owner, household):
     """The calendar reads the next two weeks. A checkpoint kept for a day ahead would be dropped by
     the next session logged today, and the read after it would replay the animal's whole history."""
-    real_today = svc.local_today(household)
-    rat = make_animal(household, source="breeder", arrived=real_today - timedelta(days=10))
+    rat = make_animal(household, source="breeder", arrived=TODAY - timedelta(days=10))
     for days_ago in (5, 4, 3):
-        log(owner, household, rat, (NOW.date() - real_today).days + days_ago)
-    ahead = progress_of(rat, real_today + timedelta(days=7))
-    assert snap(rat).checkpoint_day == real_today - timedelta(days=1)
-    assert ahead == full_replay(rat, real_today + timedelta(days=7))
+        log(owner, household, rat, days_ago)
+    ahead = progress_of(rat, TODAY + timedelta(days=7), today=TODAY)
+    assert snap(rat).checkpoint_day == TODAY - timedelta(days=1)
+    assert ahead == full_replay(rat, TODAY + timedelta(days=7))
     kept = snap(rat).checkpoint_day
-    start = timezone.now() - timedelta(minutes=10)
-    log_session(keeper=owner, household=household, animals=[rat], now=timezone.now(),
+    start = NOW - timedelta(minutes=10)
+    log_session(keeper=owner, household=household, animals=[rat], now=NOW,
                 entry=SessionInput(start, start + timedelta(minutes=5), ["talked"]))
     assert snap(rat).checkpoint_day == kept  # today's session left it in place
+
+
+def test_the_calendar_reads_two_weeks_ahead_without_moving_a_checkpoint_past_today(owner, household):
+    rat = make_animal(household, source="breeder", arrived=TODAY - timedelta(days=10))
+    for days_ago in (5, 4, 3):
+        log(owner, household, rat, days_ago)
+    feed_calendar(new_feed(keeper=owner, household=household, now=NOW), now=NOW)
+    assert snap(rat).checkpoint_day == TODAY - timedelta(days=1)
 
 
 def test_a_checkpoint_from_other_facts_is_not_used(owner, household):
@@ -161,8 +170,8 @@ def test_a_day_before_the_checkpoint_is_replayed_in_full(owner, household):
 
 
 def test_verify_finds_a_checkpoint_that_drifted(owner, household):
-    rat = make_animal(household, arrived=svc.local_today(household) - timedelta(days=30))
-    progress_of(rat, svc.local_today(household))
+    rat = make_animal(household, arrived=TODAY - timedelta(days=30))
+    progress_of(rat, TODAY)
     snapshot = snap(rat)
     snapshot.checkpoint = {**snapshot.checkpoint, "index": 7}
     snapshot.save()
@@ -175,6 +184,7 @@ def test_the_demo_household_is_consistent(owner):
     household, created = ensure_demo(keeper=owner, now=NOW)
     assert created
     assert ensure_demo(keeper=owner, now=NOW) == (household, False)
+    svc.plan_for_household(household, svc.local_today(household, NOW))  # each animal keeps a checkpoint
     checked, bad = verify_snapshots()
     assert checked == 5 and bad == []
     sources = sorted(a.source for a in household.animals.all())
@@ -190,7 +200,7 @@ def test_every_write_path_flags_records_with_an_illness_sign(owner, household):
     rat = make_animal(household, source="breeder", arrived=TODAY - timedelta(days=10))
     ill = log(owner, household, rat, 2, observations=("red_tears",)).session
     well = log(owner, household, rat, 1).session
-    check = record_health_check(keeper=owner, animal=rat, day=TODAY, signs=["hunched"], today=TODAY)
+    check = record_health_check(keeper=owner, animal=rat, day=TODAY, signs=["hunched"], now=at(TODAY))
     assert (ill.illness, well.illness, check.illness) == (True, False, True)
     well.observations = ["scabs"]
     well.save(update_fields=["observations"])

@@ -34,8 +34,8 @@ def make_ghost(owner, now):
     today = local_today(demo, now)
     set_photo(animal=ghost, upload=SimpleUploadedFile("ghost.png", png_bytes(size=(40, 40)), content_type="image/png"))
     record_health_check(keeper=owner, animal=ghost, day=today - timedelta(days=12), signs=["sneezing"],
-                        notes="A few sneezes at the new bedding.", today=today)
-    record_health_check(keeper=owner, animal=ghost, day=today - timedelta(days=11), signs=[], today=today)
+                        notes="A few sneezes at the new bedding.", now=now)
+    record_health_check(keeper=owner, animal=ghost, day=today - timedelta(days=11), signs=[], now=now)
     start = now - timedelta(minutes=40)
     log_session(keeper=owner, household=demo, animals=[ghost], now=now, entry=SessionInput(
         start, start + timedelta(minutes=8), ["talked", "treat_from_fingers"], [], ["ate_from_fingers"],

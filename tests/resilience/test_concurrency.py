@@ -16,7 +16,6 @@ connections, so they only see data that is committed.
 from __future__ import annotations
 
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
@@ -64,11 +63,9 @@ def test_owner_and_carer_log_the_same_animal_at_the_same_moment(file_db):
                 connections.close_all()  # this thread's connection; the main thread's is untouched
 
         notes = {owner.username: f"owner-{round_}", carer.username: f"carer-{round_}"}
-        began = time.monotonic()
         with ThreadPoolExecutor(max_workers=2) as pool:
             futures = [pool.submit(log_as, keeper, notes[keeper.username]) for keeper in (owner, carer)]
-            results = [f.result(timeout=WAIT_SECONDS) for f in futures]
-        assert time.monotonic() - began < WAIT_SECONDS
+            results = [f.result(timeout=WAIT_SECONDS) for f in futures]  # a deadlock times out here
         for logged in results:
             assert len(logged) == 1 and logged[0].animal.pk == animal.pk
         expected_notes += notes.values()

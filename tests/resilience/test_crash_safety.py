@@ -53,7 +53,7 @@ from gentling.services.progress import local_today
 demo = get_user_model().objects.get(username="demo")
 household = Household.objects.get(memberships__keeper=demo, name="Demo")
 _, token = create_token(keeper=demo, name="storm", now=timezone.now())
-today = local_today(household)
+today = local_today(household, timezone.now())
 animals = [a.public_id for a in household.animals.filter(status="active", arrival_date__lt=today)]
 print(json.dumps({"token": token, "household": household.public_id, "animals": animals}))
 """

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
@@ -61,6 +62,16 @@ def test_signup_refuses_a_taken_username(client, owner):
                                                "password2": PASSWORD})
     assert response.status_code == 200
     assert "already exists" in text(response)
+
+
+@pytest.mark.parametrize("name", ["demo", "Demo", "sam-demo-carer"])
+def test_nobody_signs_up_as_a_demo_keeper(client, db, name):
+    """`gentling start` gives the demo login a new password and adds the demo carer to the demo
+    household: an account of that name made on the web would be taken over, or given a household."""
+    response = client.post(reverse("signup"), {"username": name, "password1": PASSWORD, "password2": PASSWORD})
+    assert response.status_code == 200
+    assert "that name belongs to the demo household" in text(response)
+    assert not User.objects.filter(username__iexact=name).exists()
 
 
 def test_signup_does_not_redirect_off_site(client, db):
@@ -239,12 +250,73 @@ def test_five_failed_logins_lock_the_username_out(client, lola):
     assert _login(client, "lola", PASSWORD).status_code == 429
 
 
-def test_a_lockout_is_for_that_username_from_that_address(client, lola):
+def test_a_lockout_is_for_that_username_only(client, lola):
     other = User.objects.create_user("milo", password=PASSWORD)
     for i in range(5):
         _login(client, "lola", f"wrong-{i}")
     assert _login(client, "lola", PASSWORD).status_code == 429
-    assert _login(client, other.username, PASSWORD).status_code == 302  # another keeper is unaffected
+    # Another keeper is unaffected, even one at the same address (a home shares one).
+    assert _login(client, other.username, PASSWORD).status_code == 302
+
+
+def test_failures_from_many_addresses_lock_the_username(client, lola):
+    statuses = [_login(client, "lola", f"wrong-{i}", REMOTE_ADDR=f"203.0.113.{i + 1}").status_code
+                for i in range(5)]
+    assert statuses == [200] * 4 + [429]  # the fifth failure reaches the limit
+    # Behind a proxy, or from a botnet: the username is locked wherever the next try comes from.
+    assert _login(client, "lola", PASSWORD, REMOTE_ADDR="198.51.100.9").status_code == 429
+
+
+def test_an_address_that_fails_often_is_locked_whatever_the_usernames(client, lola):
+    for i in range(20):  # one guess at each of twenty usernames: no username reaches its limit
+        _login(client, f"keeper-{i}", "password1", REMOTE_ADDR="203.0.113.66")
+    assert _login(client, "lola", PASSWORD, REMOTE_ADDR="203.0.113.66").status_code == 429
+    assert _login(client, "lola", PASSWORD, REMOTE_ADDR="198.51.100.9").status_code == 302
+
+
+def test_nineteen_failures_from_one_address_do_not_lock_it(client, lola):
+    for i in range(19):
+        _login(client, f"keeper-{i}", "password1", REMOTE_ADDR="203.0.113.66")
+    assert _login(client, "lola", PASSWORD, REMOTE_ADDR="203.0.113.66").status_code == 302
+
+
+def test_logging_in_as_yourself_does_not_clear_failures_against_another_keeper(client, lola):
+    """Sign-up is open: a guesser with an account must not reset the count between guesses."""
+    User.objects.create_user("eve", password=PASSWORD)
+    for i in range(4):
+        _login(client, "lola", f"wrong-{i}")
+    assert _login(client, "eve", PASSWORD).status_code == 302
+    client.post(reverse("logout"))
+    _login(client, "lola", "wrong-4")
+    assert _login(client, "lola", PASSWORD).status_code == 429
+
+
+def test_a_spoofed_forwarded_for_is_ignored_without_a_proxy_count(client, lola, settings):
+    settings.GENTLING_TRUSTED_PROXY_COUNT = 0
+    # Rotating the header does not spread the failures over many addresses...
+    for i in range(20):
+        _login(client, f"keeper-{i}", "password1", REMOTE_ADDR="203.0.113.66",
+               HTTP_X_FORWARDED_FOR=f"192.0.2.{i + 1}")
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.66"}
+    assert _login(client, "lola", PASSWORD, REMOTE_ADDR="203.0.113.66",
+                  HTTP_X_FORWARDED_FOR="192.0.2.200").status_code == 429
+    # ...and does not pin the blame on the address it names.
+    assert _login(client, "lola", PASSWORD, REMOTE_ADDR="192.0.2.1").status_code == 302
+
+
+def test_with_a_proxy_count_the_address_the_proxy_saw_is_used(client, lola, settings):
+    settings.GENTLING_TRUSTED_PROXY_COUNT = 1
+    proxy = "127.0.0.1"
+    for i in range(20):
+        # The client wrote the left entry itself; the proxy appended the address it was reached from.
+        _login(client, f"keeper-{i}", "password1", REMOTE_ADDR=proxy,
+               HTTP_X_FORWARDED_FOR=f"192.0.2.{i + 1}, 203.0.113.66")
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.66"}
+    assert _login(client, "lola", PASSWORD, REMOTE_ADDR=proxy,
+                  HTTP_X_FORWARDED_FOR="203.0.113.66").status_code == 429
+    # Another client behind the same proxy is not locked out with them.
+    assert _login(client, "lola", PASSWORD, REMOTE_ADDR=proxy,
+                  HTTP_X_FORWARDED_FOR="198.51.100.9").status_code == 302
 
 
 def test_a_successful_login_resets_the_count(client, lola):

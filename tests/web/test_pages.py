@@ -116,8 +116,8 @@ def test_today_with_an_impossible_date_shows_an_error_not_a_500(owner, household
     response = client.get(reverse("today", args=[household.public_id]), {"date": "2026-02-30"})
     assert response.status_code == 200
     body = text(response)
-    assert "'2026-02-30' is not a date. Write it as YYYY-MM-DD" in body
-    assert re.search(r'role="alert">\s*&#x27;2026-02-30&#x27; is not a date', response.content.decode())
+    assert "Date '2026-02-30': not a date. Write it as YYYY-MM-DD" in body
+    assert re.search(r'role="alert">\s*Date &#x27;2026-02-30&#x27;: not a date', response.content.decode())
     assert "Today," in body  # falls back to today
     assert response.content.decode().count('<article class="card"') == 3
 

@@ -124,7 +124,7 @@ def test_the_check_reports_a_problem_with_the_input(client, owner, household, pa
     response = client.post(reverse("session_check", args=[household.public_id, OpenSession.objects.get().public_id]),
                            {"activities": ["talked"], "holds": "abc"})
     assert response.status_code == 200
-    assert "Write each pick-up's seconds as whole numbers" in text(response)
+    assert "Hold 'abc': write each pick-up's seconds as a whole number" in text(response)
     assert Session.objects.count() == 0
 
 
@@ -160,13 +160,28 @@ def test_saving_creates_a_session_for_each_animal_and_shows_the_alerts(client, o
             assert f"{name}: {alert['message']}" in shown
 
 
+def test_saving_an_extended_hold_held_through_fear_shows_a_stop_alert(client, owner, household):
+    pip = make_animal(household, name="Pip", days_ago=40, extended_hold_opt_in=True)
+    client.force_login(owner)
+    url = _start(client, household, [pip])
+    _backdate(minutes=30)
+    response = client.post(url, {"activities": ["talked"], "observations": ["froze", "squeaked"],
+                                 "extended_hold_minutes": "25", "extended_hold_end": "completed"})
+    assert response.status_code == 302
+    saved = Session.objects.get()
+    (alert,) = [a for a in saved.alerts if a["code"] == "extended_hold_not_stopped"]
+    assert alert["level"] == "stop"
+    assert "froze, squeaked or squealed when touched" in alert["message"]
+    assert f"Pip: {alert['message']}" in messages_of(client.get(response["Location"]))
+
+
 @pytest.mark.parametrize("holds, words", [
-    ("abc", "Write each pick-up's seconds as whole numbers"),
-    ("3, x", "Write each pick-up's seconds as whole numbers"),
-    ("5000", "A hold of 5000 s is longer than the session"),
-    ("400, 400", "longer than the session"),
-    ("0", "is not possible"),
-    ("-3", "is not possible"),
+    ("abc", "Hold 'abc': write each pick-up's seconds as a whole number"),
+    ("3, x", "Hold 'x': write each pick-up's seconds as a whole number"),
+    ("5000", "Hold '5000': 5000 s is longer than the session"),
+    ("400, 400", "Holds: they add up to 800 s, longer than the session"),
+    ("0", "Hold '0': a hold must be more than zero seconds."),
+    ("-3", "Hold '-3': a hold must be more than zero seconds."),
 ], ids=["letters", "one-bad", "longer-than-session", "sum-longer-than-session", "zero", "negative"])
 def test_bad_holds_show_an_error_and_save_nothing(client, owner, household, pair, holds, words):
     client.force_login(owner)
@@ -264,7 +279,7 @@ def test_editing_a_session_changes_the_holds_and_recomputes_the_alerts(client, o
 
 
 @pytest.mark.parametrize("over, words", [
-    ({"holds": "abc"}, "Write each pick-up's seconds as whole numbers"),
+    ({"holds": "abc"}, "Hold 'abc': write each pick-up's seconds as a whole number"),
     ({"holds": "999"}, "longer than the session"),
     ({"length_minutes": "0"}, "ends before it starts"),
     ({"length_minutes": "600"}, "is not plausible"),

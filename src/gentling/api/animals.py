@@ -3,10 +3,10 @@
 import datetime as dt
 from datetime import date
 
-from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from .. import clock
 from ..domain import vocab
 from ..domain.validation import check_choice
 from ..models import Animal, Quarantine
@@ -73,7 +73,7 @@ class AnimalFilter(Schema):
 @paginate(common.Pages)
 def list_animals(request, hid: str, q: Query[AnimalFilter]):
     h = common.household(request, hid)
-    today = local_today(h, timezone.now())
+    today = local_today(h, clock.now())
     animals = Animal.objects.filter(household=h).select_related("cage").order_by("name", "id")
     if q.status:
         animals = animals.filter(status=check_choice(q.status, vocab.STATUSES, "status", "status"))
@@ -132,7 +132,7 @@ def _details(data: AnimalIn | AnimalPatch) -> AnimalDetails:
              summary="Add an animal (a newcomer starts in quarantine; its cage move is guarded)")
 def create_animal(request, hid: str, data: AnimalIn):
     h = common.household(request, hid, write=True)
-    today = local_today(h, timezone.now())
+    today = local_today(h, clock.now())
     a, alerts = add_animal(keeper=request.auth, household=h, details=_details(data), today=today)
     return Status(201, {**animal_json(a, today), "alerts": [x.to_dict() for x in alerts]})
 
@@ -140,7 +140,7 @@ def create_animal(request, hid: str, data: AnimalIn):
 @router.get("/households/{hid}/animals/{aid}", response={200: AnimalOut, **errors(404)}, summary="One animal")
 def get_animal(request, hid: str, aid: str):
     h = common.household(request, hid)
-    return animal_json(common.animal(request, h, aid), local_today(h, timezone.now()))
+    return animal_json(common.animal(request, h, aid), local_today(h, clock.now()))
 
 
 @router.patch("/households/{hid}/animals/{aid}", response={200: AnimalSaved, **errors(400, 403, 404, 409)},
@@ -148,7 +148,7 @@ def get_animal(request, hid: str, aid: str):
 def patch_animal(request, hid: str, aid: str, data: AnimalPatch):
     h = common.household(request, hid, write=True)
     a = common.animal(request, h, aid, write=True)
-    today = local_today(h, timezone.now())
+    today = local_today(h, clock.now())
     a, alerts = edit_animal(keeper=request.auth, animal=a, details=_details(data), today=today)
     return {**animal_json(a, today), "alerts": [x.to_dict() for x in alerts]}
 

@@ -2,10 +2,10 @@
 
 from datetime import date, datetime, timedelta
 
-from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
+from .. import clock
 from ..domain import vocab
 from ..domain.arrivals import arrivals_protocol
 from ..models import Introduction
@@ -56,7 +56,7 @@ class MovedOut(Schema):
 def move(request, hid: str, aid: str, data: MoveIn):
     h = common.household(request, hid, write=True)
     a = common.animal(request, h, aid, write=True)
-    moved = svc.move_animal(keeper=request.auth, animal=a, cage_name=data.cage, day=local_today(h, timezone.now()),
+    moved = svc.move_animal(keeper=request.auth, animal=a, cage_name=data.cage, day=local_today(h, clock.now()),
                             override_reason=data.override_reason)
     return {"animal": a.public_id, "cage": moved.cage.name if moved.cage else None,
             "alerts": [x.to_dict() for x in moved.alerts]}
@@ -81,7 +81,7 @@ class QuarantineOut(Schema):
 @paginate(common.Pages)
 def quarantines(request, hid: str):
     h = common.household(request, hid)
-    today = local_today(h, timezone.now())
+    today = local_today(h, clock.now())
     rows = []
     for a in h.animals.filter(status="active").order_by("name", "id"):
         q = svc.quarantine_of(a, today)
@@ -114,9 +114,10 @@ class HealthCheckOut(Schema):
 def health_check(request, hid: str, aid: str, data: HealthCheckIn):
     h = common.household(request, hid, write=True)
     a = common.animal(request, h, aid, write=True)
-    today = local_today(h, timezone.now())
+    now = clock.now()
+    today = local_today(h, now)
     check = svc.record_health_check(keeper=request.auth, animal=a, day=common.day_of(h, data.day, "day"),
-                                    signs=data.signs, notes=data.notes, today=today)
+                                    signs=data.signs, notes=data.notes, now=now)
     q = svc.quarantine_of(a, today)
     return Status(201, {"animal": a.public_id, "day": check.day, "signs": check.signs, "notes": check.notes,
                         "quarantine_ends_on": q.ends_on if q else None})
@@ -190,7 +191,7 @@ def introduction_json(intro: Introduction, day: date, meetings: bool = False) ->
 @paginate(common.Pages)
 def list_introductions(request, hid: str):
     h = common.household(request, hid)
-    today = local_today(h, timezone.now())
+    today = local_today(h, clock.now())
     return common.Rendered(svc.active_introductions(h).select_related("cage"),
                            lambda i: introduction_json(i, today))
 
@@ -205,7 +206,7 @@ class IntroductionIn(Schema):
              summary="Start a staged introduction of newcomers to residents")
 def start_introduction(request, hid: str, data: IntroductionIn):
     h = common.household(request, hid, write=True)
-    today = local_today(h, timezone.now())
+    today = local_today(h, clock.now())
     intro = svc.start_introduction(keeper=request.auth, household=h,
                                    newcomers=common.animals_named(h, data.newcomers, "newcomers"),
                                    residents=common.animals_named(h, data.residents, "residents"),
@@ -223,7 +224,7 @@ def _introduction(request, hid: str, iid: str, write: bool = False):
             summary="One introduction, with its meetings and stage history")
 def get_introduction(request, hid: str, iid: str):
     h, intro = _introduction(request, hid, iid)
-    return introduction_json(intro, local_today(h, timezone.now()), meetings=True)
+    return introduction_json(intro, local_today(h, clock.now()), meetings=True)
 
 
 class MeetingIn(Schema):
@@ -246,7 +247,7 @@ class MeetingLoggedOut(Schema):
              summary="Log a meeting on neutral ground; danger signs send the introduction back a stage")
 def log_meeting(request, hid: str, iid: str, data: MeetingIn):
     h, intro = _introduction(request, hid, iid, write=True)
-    now = timezone.now()
+    now = clock.now()
     if data.started_at is not None:
         start = common.moment_of(h, data.started_at, "started_at")
     else:  # the service refuses lengths out of range; the bound only keeps the arithmetic safe
@@ -274,5 +275,5 @@ def cage_cleaned(request, hid: str, iid: str, data: CleanedIn | None = None):
     h, intro = _introduction(request, hid, iid, write=True)
     day = common.day_of(h, data.day if data else None, "day")
     with common.fields_renamed({"date": "day"}):
-        svc.mark_cage_cleaned(keeper=request.auth, intro=intro, day=day, today=local_today(h, timezone.now()))
+        svc.mark_cage_cleaned(keeper=request.auth, intro=intro, day=day, today=local_today(h, clock.now()))
     return {"id": intro.public_id, "cage_cleaned_on": day}

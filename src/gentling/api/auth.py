@@ -8,11 +8,11 @@ CSRF token is required on unsafe methods, as for any form of the web app.
 from __future__ import annotations
 
 from django.conf import settings
-from django.utils import timezone
 from ninja.errors import AuthenticationError, HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
+from .. import clock
 from ..services.api_tokens import keeper_for_token
 
 BAD_TOKEN = "This API token is not valid or was revoked. Make a new one on your account's API tokens page."
@@ -20,7 +20,7 @@ BAD_TOKEN = "This API token is not valid or was revoked. Make a new one on your 
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request, token: str):
-        keeper = keeper_for_token(token.strip(), now=timezone.now())
+        keeper = keeper_for_token(token.strip(), now=clock.now())
         if keeper is None:
             raise AuthenticationError(401, BAD_TOKEN)
         return keeper

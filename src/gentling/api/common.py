@@ -9,10 +9,10 @@ from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
-from django.utils import timezone
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
 
+from .. import clock
 from ..domain.errors import InvalidInput, NotFound
 from ..domain.validation import parse_date
 from ..models import Animal, Household
@@ -66,21 +66,21 @@ def animals_named(h: Household, ids: list[str], field: str) -> list[Animal]:
 
 def day_of(h: Household, value: date | None, field: str = "date") -> date:
     """A day asked about, checked as the CLI checks --date; none means the household's today."""
-    today = local_today(h, timezone.now())
-    return today if value is None else parse_date(value.isoformat(), field, today)
+    today = local_today(h, clock.now())
+    return today if value is None else parse_date(value.isoformat(), field, today, what=field)
 
 
 def moment_of(h: Household, value: datetime, field: str) -> datetime:
     """A time as sent; without a UTC offset it is read in the household's time zone."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=ZoneInfo(h.time_zone))
-    now = timezone.now()
+    now = clock.now()
     try:
         far = abs(value - now) > timedelta(days=366 * 50)
     except OverflowError:
         far = True
     if far:
-        raise InvalidInput(field, f"{value:%Y-%m-%d} is too far from today to be right; check the year.")
+        raise InvalidInput(field, f"{field} {value:%Y-%m-%d}: too far from today to be right; check the year.")
     return value
 
 

@@ -4,15 +4,17 @@ import datetime as dt
 from datetime import date
 
 from django.http import StreamingHttpResponse
-from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from .. import clock
 from ..domain import vocab
 from ..domain.arrivals import arrivals_protocol
 from ..domain.errors import InvalidInput
 from ..services import households as hs
-from ..services.backup import MAX_BYTES, backup_text_for, import_backup
+from ..services.backup import MAX_BYTES, backup_text_for
+from ..services.progress import local_today
+from ..services.restore import import_backup
 from ..services.today import today_dict, today_for_household
 from . import common
 from .errors import errors
@@ -113,7 +115,8 @@ class DayQuery(Schema):
             summary="Today's plan: each animal's tasks, quarantines, introductions and litters")
 def today(request, hid: str, q: Query[DayQuery]):
     h = common.household(request, hid)
-    return today_dict(h, today_for_household(h, common.day_of(h, q.date)))
+    today_ = local_today(h, clock.now())
+    return today_dict(h, today_for_household(h, common.day_of(h, q.date), today=today_))
 
 
 # --- vocabulary ---------------------------------------------------------------------------
@@ -159,10 +162,10 @@ def vocabulary(request):
 
 
 @router.get("/households/{hid}/export", response={200: dict, **errors(403, 404)},
-            summary="A full JSON backup of the household (owners only: it holds members' password hashes)")
+            summary="A JSON backup of the household (owners only; members by name only, never a password or email)")
 def export(request, hid: str):
     # Streamed, as the web app's download: a rescue's backup runs to hundreds of MB.
-    text = backup_text_for(request.auth, [common.household(request, hid)], now=timezone.now())
+    text = backup_text_for(request.auth, [common.household(request, hid)], now=clock.now())
     return StreamingHttpResponse(text, content_type="application/json; charset=utf-8")
 
 
@@ -180,15 +183,16 @@ BACKUP_BODY = {
             "type": "object", "required": ["format", "version"],
             "description": "A Gentling backup, as GET /households/{hid}/export returns it.",
             "properties": {"format": {"type": "string", "enum": ["gentling-backup"]},
-                           "version": {"type": "integer", "enum": [1]}},
+                           "version": {"type": "integer", "enum": [1, 2]}},
         }}},
     },
 }
 
 
-@router.post("/households/import", response={201: ImportedOut, **errors(400, 413)}, openapi_extra=BACKUP_BODY,
-             summary="Restore a JSON backup: all of it, or nothing")
-def import_households(request):
+@router.post("/households/import", response={201: ImportedOut, **errors(400, 403, 413)}, openapi_extra=BACKUP_BODY,
+             summary="Restore a JSON backup as its owner: all of it, or nothing (replace=true restores over "
+                     "a household you own)")
+def import_households(request, replace: bool = False):
     try:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
@@ -199,7 +203,7 @@ def import_households(request):
     if common.has_nul(raw):
         raise InvalidInput("file", "The backup contains NUL characters: it is damaged. Nothing was imported.")
     try:
-        summary = import_backup(raw, keeper=request.auth)
+        summary = import_backup(raw, keeper=request.auth, now=clock.now(), replace=replace)
     except OverflowError:  # a date the engine cannot reach (e.g. arriving in 9999); the import rolled back
         raise InvalidInput("file", "The backup holds a date out of range (such as an arrival in the year 9999). "
                                    "Nothing was imported.") from None

@@ -2,10 +2,10 @@
 
 from datetime import date, datetime, timedelta
 
-from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from .. import clock
 from ..domain import vocab
 from ..domain.errors import InvalidInput
 from ..domain.validation import SessionInput
@@ -133,7 +133,7 @@ def log_session(request, hid: str, data: SessionIn):
     entry = SessionInput(start, _end(h, start, data.duration_seconds, data.ended_at), data.activities, data.holds,
                          data.observations, data.extended_hold_seconds, data.extended_hold_end, data.notes)
     with common.fields_renamed(_renames(data.duration_seconds is not None)):
-        logged = svc.log_session(keeper=request.auth, household=h, animals=animals, entry=entry, now=timezone.now())
+        logged = svc.log_session(keeper=request.auth, household=h, animals=animals, entry=entry, now=clock.now())
     return Status(201, {"sessions": [logged_json(item) for item in logged]})
 
 
@@ -184,7 +184,7 @@ def patch_session(request, hid: str, sid: str, data: SessionPatch):
     s = svc.session_by_id(keeper=request.auth, household=h, public_id=sid, write=True)
     entry = _patched(h, s, data)
     with common.fields_renamed(_renames(data.duration_seconds is not None)):
-        item = svc.edit_session(keeper=request.auth, household=h, public_id=sid, entry=entry, now=timezone.now())
+        item = svc.edit_session(keeper=request.auth, household=h, public_id=sid, entry=entry, now=clock.now())
     return logged_json(item)
 
 
@@ -193,5 +193,5 @@ def patch_session(request, hid: str, sid: str, data: SessionPatch):
 def delete_session(request, hid: str, sid: str):
     h = common.household(request, hid, write=True)
     sid = common.checked_id(sid, "No such session.")
-    svc.delete_session(keeper=request.auth, household=h, public_id=sid, now=timezone.now())
+    svc.delete_session(keeper=request.auth, household=h, public_id=sid, now=clock.now())
     return Status(204, None)

@@ -30,8 +30,8 @@ from urllib.parse import quote
 import dj_database_url
 from django.db import connection, transaction
 from django.db.models import Min
-from django.utils import timezone
 
+from .. import clock
 from ..models import Animal, ApiToken, Household, Membership, Session, new_public_id
 from ..services.api_tokens import create_token
 from ..services.progress import local_today, records_changed
@@ -64,7 +64,7 @@ def measure_session_logging(household: Household, *, port: int | None = None, se
     animals = _animals(household)
     env = server_environment(owner.username)
     note = f"bench-load-{new_public_id()}"
-    since = timezone.now()
+    since = clock.now()
     token, raw = create_token(keeper=owner, name="bench load", now=since)
     load = _Load(household, animals, raw, note)
     try:
@@ -100,7 +100,7 @@ def owner_of(household: Household):
 def _animals(household: Household) -> list[Animal]:
     # Arrived before today: a session begun ten minutes ago may fall on yesterday in the household's zone.
     animals = list(Animal.objects.filter(household=household, status="active",
-                                         arrival_date__lt=local_today(household)).order_by("pk")[:MAX_ANIMALS])
+                                         arrival_date__lt=local_today(household, clock.now())).order_by("pk")[:MAX_ANIMALS])
     if not animals:
         raise BenchError(f"{household.name} has no active animal that arrived before today.")
     return animals

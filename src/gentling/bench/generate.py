@@ -68,13 +68,13 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
-from django.utils import timezone
 
 from ..domain import engine, vocab
 from ..domain.arrivals import Meeting, arrivals_protocol, introduction_progress, quarantine_status
 from ..domain.guardrails import check_session
 from ..domain.protocol import Protocol, Step, StepKind, shipped_protocol
 from ..domain.records import AnimalFacts, SessionRecord
+from .. import clock
 from ..models import (
     Animal, Cage, CageStay, HealthCheck, Household, Introduction, IntroductionMeeting, Membership, Quarantine, Session,
 )
@@ -275,7 +275,7 @@ class _Household:
         self.spec, self.seed, self.n, self.out, self.ids = spec, seed, n, out, out.ids
         self.rng = random.Random(f"{seed}:household:{n}")
         self.tz = ZoneInfo(spec.time_zones[n % len(spec.time_zones)])
-        self.today = today or timezone.now().astimezone(self.tz).date()
+        self.today = today or clock.now().astimezone(self.tz).date()
         lo, hi = spec.days
         self.start = self.today - timedelta(days=lo if lo == hi else self.rng.randint(lo, hi))
         self.last = self.today - ONE_DAY

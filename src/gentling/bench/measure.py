@@ -22,8 +22,8 @@ from django.db import connection
 from django.db.models import Count
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
+from .. import clock
 from ..models import Animal, HealthCheck, Household, ProgressSnapshot, Session
 from ..services.progress import local_today
 from ..services.today import today_for_household
@@ -43,13 +43,13 @@ def bench_household(profile: str) -> Household:
 
 def plan_service(household: Household, runs: int) -> Figures:
     """(1), (2) at the service level: everything the Today page shows, from the services."""
-    day = local_today(household)
+    day = local_today(household, clock.now())
     return time_calls(lambda: today_for_household(household, day), runs=runs)
 
 
 def plan_raw_sql(household: Household, runs: int) -> Figures:
     """The cheapest SQL for the same data: the active animals with their checkpoints, and today's records."""
-    day = local_today(household)
+    day = local_today(household, clock.now())
     a, s, h, p = (m._meta.db_table for m in (Animal, Session, HealthCheck, ProgressSnapshot))
     queries = [
         (f"SELECT {a}.*, {p}.checkpoint_day, {p}.checkpoint FROM {a} LEFT JOIN {p} ON {p}.animal_id = {a}.id "
@@ -67,7 +67,7 @@ def plan_rebuild(household: Household) -> float:
     This is what a protocol upgrade costs once; the next read is quick again."""
     ProgressSnapshot.objects.filter(animal__household=household).update(checkpoint=None, checkpoint_day=None)
     began = time.perf_counter()
-    today_for_household(household, local_today(household))
+    today_for_household(household, local_today(household, clock.now()))
     return time.perf_counter() - began
 
 
@@ -238,11 +238,11 @@ def measure(*, runs: int, seconds: float, scratch: Path, import_env: dict[str, s
     rescue, small = bench_household("rescue"), bench_household("rescue-1pct")
     animal = longest_history(rescue)
     want = (lambda item: only is None or item in only)
-    out: dict = {"database": connection.vendor, "measured_at": timezone.now().isoformat(timespec="seconds"),
+    out: dict = {"database": connection.vendor, "measured_at": clock.now().isoformat(timespec="seconds"),
                  "rescue": {"animals": rescue.animals.count(), "sessions": Session.objects.filter(animal__household=rescue).count()},
                  "rescue_1pct": {"animals": small.animals.count(), "sessions": Session.objects.filter(animal__household=small).count()},
                  "animal": {"name": animal.name, "sessions": animal.sessions.count(),
-                            "days": (local_today(rescue) - animal.arrival_date).days}}
+                            "days": (local_today(rescue, clock.now()) - animal.arrival_date).days}}
     if want("plan"):
         out["plan_rebuild_seconds"] = round(plan_rebuild(rescue), 2)
         out["plan_service"] = plan_service(rescue, runs).to_dict()

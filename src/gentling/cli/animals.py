@@ -75,11 +75,11 @@ def _details(args, today: date):
         override_reason=args.override_reason,
     )
     if args.neutered_on:
-        d.neutered_on = parse_date(args.neutered_on, "neutered_on", today)
+        d.neutered_on = parse_date(args.neutered_on, "neutered_on", today, "Neutering date")
     if args.arrived:
-        d.arrival_date = parse_date(args.arrived, "arrival_date", today)
+        d.arrival_date = parse_date(args.arrived, "arrival_date", today, "Arrival date")
     if args.born:
-        d.birth_date = parse_date(args.born, "birth_date", today)
+        d.birth_date = parse_date(args.born, "birth_date", today, "Birth date")
     elif args.age:
         d.birth_date, d.birth_date_estimated = parse_age(args.age, today), True
     return d

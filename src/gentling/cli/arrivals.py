@@ -166,7 +166,7 @@ def cmd_quarantine_check(args, ctx) -> int:
     animal = animal_for(ctx.keeper, household, args.animal, write=True)
     day = parse_date(args.date, "date", today) if args.date else today
     check = record_health_check(keeper=ctx.keeper, animal=animal, day=day, signs=_csv(args.signs),
-                                notes=args.notes, today=today)
+                                notes=args.notes, now=ctx.now)
     q = quarantine_of(animal, today)
     if ctx.out.json_mode:
         ctx.out.json({"animal": animal.name, "day": check.day.isoformat(), "signs": check.signs,
@@ -225,7 +225,7 @@ def cmd_intro_meet(args, ctx) -> int:
     household, _ = _household(ctx, args, write=True)
     intro = introduction_by_id(keeper=ctx.keeper, household=household, public_id=args.intro, write=True)
     start = parse_moment(args.at, "started_at", local_time(household, ctx.now))
-    length = parse_duration(args.length, "duration", default_unit="m")
+    length = parse_duration(args.length, "duration", "Length", default_unit="m")
     logged = log_meeting(keeper=ctx.keeper, intro=intro, started_at=start, duration_seconds=length,
                          behaviours=_csv(args.saw), notes=args.notes, now=ctx.now)
     alerts = [a.to_dict() for a in logged.alerts]
@@ -258,7 +258,7 @@ def cmd_litter_add(args, ctx) -> int:
     household, today = _household(ctx, args, write=True)
     mother = animal_for(ctx.keeper, household, args.mother) if args.mother else None
     litter = add_litter(keeper=ctx.keeper, household=household, name=args.name, species=args.species,
-                        birth_date=parse_date(args.born, "birth_date", today), today=today, mother=mother,
+                        birth_date=parse_date(args.born, "birth_date", today, "Birth date"), today=today, mother=mother,
                         notes=args.notes)
     if ctx.out.json_mode:
         ctx.out.json({"id": litter.public_id, "name": litter.name})

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from ..domain import vocab
+from ..domain.errors import InvalidInput
 
 
 def add_commands(sub, common) -> None:
@@ -45,11 +46,19 @@ def add_commands(sub, common) -> None:
     pshow.add_argument("species", choices=list(vocab.SPECIES))
     pshow.set_defaults(handler=cmd_protocol_show)
 
-    exp = sub.add_parser("export", parents=[common], help="write a full JSON backup of your households")
+    exp = sub.add_parser("export", parents=[common], help="write a JSON backup of the households you own")
     exp.add_argument("file", nargs="?", type=Path, help="where to write it (default: print it)")
+    exp.add_argument("--full", action="store_true",
+                     help="the whole server: every household and every account with its password hash, for "
+                          "disaster recovery (a FILE is required; keep it as secret as the database)")
     exp.set_defaults(handler=cmd_export)
-    imp = sub.add_parser("import", parents=[common], help="restore a JSON backup")
+    imp = sub.add_parser("import", parents=[common],
+                         help="restore a JSON backup: its households become yours (other members are invited again)")
     imp.add_argument("file", type=Path)
+    imp.add_argument("--replace", action="store_true",
+                     help="restore over a household of yours that is already here (owners only)")
+    imp.add_argument("--full", action="store_true",
+                     help="restore an instance backup (export --full) onto an empty server, accounts and all")
     imp.set_defaults(handler=cmd_import)
 
     verify = sub.add_parser("verify", parents=[common], help="check that cached progress matches a full recompute")
@@ -201,12 +210,20 @@ def cmd_protocol_show(args, ctx) -> int:
 
 
 def cmd_export(args, ctx) -> int:
-    from ..services.backup import export_backup_file, write_backup_for
+    from ..services.backup import export_backup_file, export_instance_file, write_backup_for
     from ..services.households import household_for, households_of, role_of
 
+    if args.full:
+        if not args.file:
+            raise InvalidInput("file", "An instance backup holds password hashes: give a FILE to write it to, "
+                                       "it is not printed.")
+        written = export_instance_file(args.file, now=ctx.now)
+        ctx.out.say(f"Wrote {args.file}: every account and {written['households']} household(s), "
+                    f"{written['sessions']} session(s). It holds password hashes: keep it secret.", style="bold green")
+        return 0
     if args.household:
         households = [household_for(ctx.keeper, args.household)]
-    else:  # all the households you own: a backup holds every member's login
+    else:  # all the households you own
         households = [h for h in households_of(ctx.keeper) if role_of(ctx.keeper, h) == "owner"]
     if not args.file:
         write_backup_for(ctx.keeper, households, ctx.out.stream or sys.stdout, now=ctx.now)
@@ -221,14 +238,19 @@ def cmd_export(args, ctx) -> int:
 
 
 def cmd_import(args, ctx) -> int:
-    from ..services.backup import import_backup_file
+    from ..services.restore import import_backup_file, import_instance_file
 
-    summary = import_backup_file(args.file, keeper=ctx.keeper)
+    if args.full:
+        summary = import_instance_file(args.file, keeper=ctx.keeper, now=ctx.now)
+    else:
+        summary = import_backup_file(args.file, keeper=ctx.keeper, now=ctx.now, replace=args.replace)
     if ctx.out.json_mode:
         ctx.out.json(summary)
-    else:
-        ctx.out.say(f"Imported {summary['households']} household(s), {summary['animals']} animal(s), "
-                    f"{summary['sessions']} session(s) from {args.file}.", style="bold green")
+        return 0
+    ctx.out.say(f"Imported {summary['households']} household(s), {summary['animals']} animal(s), "
+                f"{summary['sessions']} session(s) from {args.file}.", style="bold green")
+    if summary.get("note"):
+        ctx.out.say(summary["note"])
     return 0
 
 

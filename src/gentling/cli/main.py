@@ -88,8 +88,8 @@ def main(argv: list[str] | None = None, *, now: datetime | None = None, stdout=N
     except ImproperlyConfigured as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 1
-    from django.utils import timezone
 
+    from .. import clock
     from ..domain.errors import GentlingError
     from ..services.households import local_keeper
 
@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None, *, now: datetime | None = None, stdout=N
     try:
         ensure_database()
         keeper = local_keeper(os.environ.get("GENTLING_KEEPER") or getpass.getuser() or "keeper")
-        return args.handler(args, Context(keeper, now or timezone.now(), out)) or 0
+        return args.handler(args, Context(keeper, now or clock.now(), out)) or 0
     except GentlingError as exc:
         out.error(exc.message, exc.field)
         return 1

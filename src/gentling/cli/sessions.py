@@ -41,9 +41,11 @@ def add_commands(sub, common) -> None:
 
 def _entry(args, local_now) -> SessionInput:
     start = parse_moment(args.at, "started_at", local_now)
-    length = parse_duration(args.length, "length", default_unit="m")
-    holds = [parse_duration(h, "holds") for h in _csv(args.holds)]
-    ext = parse_duration(args.extended_hold, "extended_hold_seconds", default_unit="m") if args.extended_hold else None
+    length = parse_duration(args.length, "length", "Length", default_unit="m")
+    holds = [parse_duration(h, "holds", "Hold") for h in _csv(args.holds)]
+    ext = None
+    if args.extended_hold:
+        ext = parse_duration(args.extended_hold, "extended_hold_seconds", "Extended hold", default_unit="m")
     return SessionInput(
         started_at=start,
         ended_at=start + timedelta(seconds=length),
@@ -94,7 +96,7 @@ def cmd_today(args, ctx) -> int:
     household = household_for(ctx.keeper, args.household)
     today = local_today(household, ctx.now)
     day = parse_date(args.date, "date", today) if args.date else today
-    t = today_for_household(household, day)
+    t = today_for_household(household, day, today=today)
     if ctx.out.json_mode:
         ctx.out.json(today_dict(household, t))
         return 0

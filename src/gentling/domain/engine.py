@@ -16,6 +16,8 @@ The rules, all read from the protocol file:
 - A setback (a sign in `setback.on_any`, or repeated fear signs, or a stopped
   extended hold) moves the animal back one step, never into settling in, and
   starts that step's evidence afresh. A growing hold target restarts at half.
+- An extended hold during which a stop sign was seen (see
+  `extended_hold_stop_signs`) counts as stopped, whatever ending was recorded.
 - A growing hold target rises by the source's daily growth only after a day
   on which the animal was held that long calmly.
 - An illness sign pauses the program: nothing counts as evidence until the
@@ -105,7 +107,9 @@ class DayState:
     paused: bool
 
 
-CHECKPOINT_FORMAT = 2  # bump when _State changes shape: older checkpoints are then ignored
+# Bump when _State changes shape or a replay rule changes what it holds: older checkpoints are
+# then ignored. 3: an extended hold with a stop sign seen counts as stopped.
+CHECKPOINT_FORMAT = 3
 
 
 @dataclass(frozen=True)
@@ -288,6 +292,27 @@ def settling_days(protocol: Protocol, animal: AnimalFacts) -> int:
     return protocol.source(animal.source).settling_days
 
 
+# A stop rule of the extended hold (domain.md section 6) that the vocabulary files as an
+# illness sign rather than a fear sign.
+_HOLD_STOP_HEALTH_SIGNS = frozenset({"red_tears"})
+
+
+def extended_hold_stop_signs(protocol: Protocol, s: SessionRecord) -> list[str]:
+    """What was seen during `s`'s extended hold that its stop rules say should have ended it:
+    the protocol's fear signs and new red tears, in vocabulary order (empty: none, or no hold).
+
+    Such a hold is read as stopped, even when recorded as "completed": the stop rules say to
+    end the hold at the first of these, return the animal to its cage and drop back a step,
+    and the engine goes by what was seen, not by the ending typed in. A session's
+    observations are not tied to a moment within it, so a sign seen in the same sitting
+    counts as seen during the hold: the safer reading. It never counts as evidence either
+    (fear signs never do; red tears pause the program)."""
+    if not s.is_extended_hold:
+        return []
+    signs = set(protocol.fear_signs) | _HOLD_STOP_HEALTH_SIGNS
+    return [name for name in vocab.OBSERVATIONS if name in s.observations and name in signs]
+
+
 # --- replay -------------------------------------------------------------------
 
 
@@ -384,6 +409,10 @@ def _setback_reason(state: _State, s: SessionRecord) -> str | None:
         return f"{_labels(hit)} on {s.day.isoformat()}"
     if rule.on_extended_hold_stop and s.extended_hold_stopped:
         return f"extended hold stopped ({vocab.EXTENDED_HOLD_ENDINGS[s.extended_hold_end]}) on {s.day.isoformat()}"
+    if rule.on_extended_hold_stop:
+        seen = extended_hold_stop_signs(state.protocol, s)
+        if seen:
+            return f"extended hold held through {_labels(seen)} on {s.day.isoformat()}"
     if rule.on_repeated:
         window = state.recent_observations[-rule.repeated_window:]
         fearful = [obs for obs in window if obs & set(rule.on_repeated)]

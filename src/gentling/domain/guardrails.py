@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from . import vocab
-from .engine import Progress
+from .engine import Progress, extended_hold_stop_signs
 from .protocol import EXTENDED_HOLD_MIN_SECONDS, Protocol, StepKind
 from .records import AnimalFacts, SessionRecord
 
@@ -57,6 +57,7 @@ def check_session(protocol: Protocol, animal: AnimalFacts, before: Progress, s: 
                   "Scoop them up, or use a tunnel or cupped hands."))
     if s.is_extended_hold:
         _check_extended_hold(protocol, animal, before, s, add)
+    _check_fear_while_held(protocol, s, add)
     other = handling - set(step.allows) - {"petted", "picked_up", "tail_lift", "extended_hold"}
     if other and step.kind is not StepKind.SETTLING:
         names = ", ".join(vocab.ACTIVITIES[a].label.lower() for a in sorted(other))
@@ -102,10 +103,39 @@ def _check_extended_hold(protocol: Protocol, animal: AnimalFacts, before: Progre
                   f"{reason}. That was right: return them to the cage, and go back a step with short, rewarded holds."))
 
 
+def _check_fear_while_held(protocol: Protocol, s: SessionRecord, add) -> None:
+    """Fear seen during a hold, whatever outcome was recorded (design.md section 5).
+
+    The recorded ending or reward says how the keeper saw it; the observations say what the
+    animal showed, and they win. An extended hold held through a stop sign is what its stop
+    rules forbid, so it is a "stop", and the engine reads it as a stopped hold. Fear during a
+    short pick-up is a "warning": the method says to put them down and go slower."""
+    if s.is_extended_hold:
+        seen = extended_hold_stop_signs(protocol, s)
+        if seen and not s.extended_hold_stopped:  # a stopped hold has its own alert: stopping was right
+            ending = vocab.EXTENDED_HOLD_ENDINGS.get(s.extended_hold_end or "")
+            recorded = f", though it is recorded as '{ending.lower()}'" if ending else ""
+            add(Alert("extended_hold_not_stopped", "stop",
+                      f"Seen during the extended hold: {_labels(seen)}. These are stop signs: the hold should have "
+                      f"ended at the first one{recorded}. Next time, end the hold at the first stop sign and put them "
+                      "back in their cage, then go back a step to short, rewarded holds. Holding on through fear is "
+                      "flooding, which veterinary behaviourists advise against."))
+    elif s.holds or "picked_up" in s.activities:
+        seen = [name for name in vocab.OBSERVATIONS if name in s.observations and name in protocol.fear_signs]
+        if seen:
+            add(Alert("fear_during_hold", "warning",
+                      f"Seen in a session with pick-ups: {_labels(seen)}. Don't hold on through fear: next time, "
+                      "put them down calmly at the first sign of it, keep holds shorter, and reward straight after."))
+
+
+def _labels(names) -> str:
+    return ", ".join(vocab.OBSERVATIONS[n].label.lower() for n in names)
+
+
 def _check_observations(s: SessionRecord, add) -> None:
     health = sorted(s.observations & vocab.HEALTH_SIGNS)
     if health:
-        signs = ", ".join(vocab.OBSERVATIONS[h].label.lower() for h in health)
+        signs = _labels(health)
         add(Alert("illness_sign", "stop",
                   f"Illness sign noted ({signs}). The program is paused. {VET_ADVICE} "
                   "Record 'health cleared' when they are well again."))

@@ -3,6 +3,10 @@
 Each check raises `InvalidInput` with the field and a sentence a keeper
 understands. The CLI, the web forms and the API all call these (through the
 services), so the same input gets the same answer everywhere.
+
+Every message names the field in the keeper's words (`what`), because not
+every interface shows it beside the field: "Hold '-3': a hold must be more
+than zero seconds." A parse error quotes what was typed, as it was typed.
 """
 
 from __future__ import annotations
@@ -59,7 +63,13 @@ def check_names(values, known: dict, field_name: str, what: str) -> list[str]:
     return [name for name in known if name in wanted]
 
 
-def parse_date(text: str, field_name: str, today: date) -> date:
+def _a(what: str) -> str:
+    """'Hold' -> 'a hold', 'Extended hold' -> 'an extended hold'."""
+    noun = what.lower()
+    return ("an " if noun[:1] in "aeiou" else "a ") + noun
+
+
+def parse_date(text: str, field_name: str, today: date, what: str = "Date") -> date:
     """ISO dates (2026-11-25), or 'today' / 'yesterday'."""
     raw = (text or "").strip().lower()
     if raw == "today":
@@ -69,13 +79,15 @@ def parse_date(text: str, field_name: str, today: date) -> date:
     try:
         value = date.fromisoformat(raw)
     except ValueError:
-        raise InvalidInput(field_name, f"'{text}' is not a date. Write it as YYYY-MM-DD, e.g. {today.isoformat()}.") from None
+        raise InvalidInput(
+            field_name, f"{what} '{text}': not a date. Write it as YYYY-MM-DD, e.g. {today.isoformat()}."
+        ) from None
     if abs(value.year - today.year) > 50:
-        raise InvalidInput(field_name, f"{value.isoformat()} is too far from today to be right; check the year.")
+        raise InvalidInput(field_name, f"{what} '{text}': too far from today to be right; check the year.")
     return value
 
 
-def parse_moment(text: str, field_name: str, now: datetime) -> datetime:
+def parse_moment(text: str, field_name: str, now: datetime, what: str = "Start") -> datetime:
     """'now', 'HH:MM' (today), 'YYYY-MM-DD HH:MM', or 'YYYY-MM-DD' (noon), in `now`'s time zone."""
     raw = (text or "").strip().lower()
     if raw in ("", "now"):
@@ -89,7 +101,7 @@ def parse_moment(text: str, field_name: str, now: datetime) -> datetime:
         moment = datetime.fromisoformat(raw.replace(" ", "T", 1))
     except ValueError:
         raise InvalidInput(
-            field_name, f"'{text}' is not a date and time. Write e.g. 18:30 (today) or {now:%Y-%m-%d} 18:30."
+            field_name, f"{what} '{text}': not a date and time. Write e.g. 18:30 (today) or {now:%Y-%m-%d} 18:30."
         ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=now.tzinfo)
 
@@ -97,19 +109,23 @@ def parse_moment(text: str, field_name: str, now: datetime) -> datetime:
 _DURATION = re.compile(r"^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*(?:(\d+)\s*s)?\s*$")
 
 
-def parse_duration(text: str, field_name: str, default_unit: str = "s") -> int:
-    """'90', '90s', '10m', '1h5m', '2m30s' -> seconds. A bare number uses `default_unit`."""
+def parse_duration(text: str, field_name: str, what: str, default_unit: str = "s") -> int:
+    """'90', '90s', '10m', '1h5m', '2m30s' -> seconds. A bare number uses `default_unit`.
+
+    `what` names the field for the keeper: "Hold '-3': a hold must be more than zero seconds."."""
     raw = (text or "").strip().lower()
-    if re.fullmatch(r"-?\d+", raw):
-        seconds = int(raw) * {"s": 1, "m": 60}[default_unit]
+    negative = raw.startswith("-")
+    number = raw[1:].strip() if negative else raw
+    if re.fullmatch(r"\d+", number):
+        seconds = int(number) * {"s": 1, "m": 60}[default_unit]
     else:
-        m = _DURATION.match(raw)
-        if not raw or not m or not any(m.groups()):
-            raise InvalidInput(field_name, f"'{text}' is not a duration. Write e.g. 90s, 10m or 1h5m.")
+        m = _DURATION.match(number)
+        if not number or not m or not any(m.groups()):
+            raise InvalidInput(field_name, f"{what} '{text}': not a length of time. Write e.g. 90s, 10m or 1h5m.")
         h, mi, s = (int(g or 0) for g in m.groups())
         seconds = h * 3600 + mi * 60 + s
-    if seconds <= 0:
-        raise InvalidInput(field_name, f"'{text}': a duration must be more than zero.")
+    if negative or seconds <= 0:
+        raise InvalidInput(field_name, f"{what} '{text}': {_a(what)} must be more than zero seconds.")
     return seconds
 
 
@@ -137,11 +153,11 @@ def parse_age(text: str, today: date) -> date:
     """An estimated age ('8w', '3m', '1y', '10 weeks') -> an estimated birth date."""
     m = re.fullmatch(r"\s*(\d+)\s*(d|days?|w|weeks?|m|months?|y|years?)\s*", (text or "").lower())
     if not m:
-        raise InvalidInput("age", f"'{text}' is not an age. Write e.g. 10w (weeks), 4m (months) or 1y.")
+        raise InvalidInput("age", f"Age '{text}': not an age. Write e.g. 10w (weeks), 4m (months) or 1y.")
     n, unit = int(m.group(1)), m.group(2)[0]
     days = n * {"d": 1, "w": 7, "m": 30, "y": 365}[unit]
     if days > OLDEST_AGE_DAYS:
-        raise InvalidInput("age", f"An age of '{text}' is older than any rat or mouse lives.")
+        raise InvalidInput("age", f"Age '{text}': older than any rat or mouse lives.")
     return today - timedelta(days=days)
 
 
@@ -162,12 +178,16 @@ class SessionInput:
 def check_session(s: SessionInput, now: datetime) -> SessionInput:
     """The checked, normalised session: known names, plausible times and holds."""
     if s.started_at > now + FUTURE_TOLERANCE:
-        raise InvalidInput("started_at", f"The session starts in the future ({s.started_at:%Y-%m-%d %H:%M}); log sessions that happened.")
+        raise InvalidInput("started_at", f"Start: the session starts in the future ({s.started_at:%Y-%m-%d %H:%M}); "
+                                         "log sessions that happened.")
+    # The end is the start plus the length everywhere but the API, which may send the end itself.
     if s.ended_at <= s.started_at:
-        raise InvalidInput("ended_at", "The session ends before it starts; check the start time and the length.")
+        raise InvalidInput("ended_at", "Length: the session ends before it starts; it must last more than zero "
+                                       "seconds. Check the start time and the length.")
     length = s.ended_at - s.started_at
     if length > SESSION_MAX:
-        raise InvalidInput("ended_at", f"A session of {length} is not plausible: sessions last minutes, at most {SESSION_MAX.seconds // 3600} hours.")
+        raise InvalidInput("ended_at", f"Length: a session of {length} is not plausible: sessions last minutes, "
+                                       f"at most {SESSION_MAX.seconds // 3600} hours.")
     activities = check_names(s.activities, vocab.ACTIVITIES, "activities", "activity")
     observations = check_names(s.observations, vocab.OBSERVATIONS, "observations", "observation")
     holds = _check_holds(s.holds, int(length.total_seconds()))
@@ -185,14 +205,19 @@ def check_session(s: SessionInput, now: datetime) -> SessionInput:
 
 def _check_holds(holds: list[int], session_seconds: int) -> list[int]:
     if len(holds) > HOLDS_MAX:
-        raise InvalidInput("holds", f"{len(holds)} pick-ups in one session is too many to be real; the limit is {HOLDS_MAX}.")
+        raise InvalidInput("holds", f"Holds: {len(holds)} pick-ups in one session is too many to be real; "
+                                    f"the limit is {HOLDS_MAX}.")
     for h in holds:
-        if not isinstance(h, int) or isinstance(h, bool) or h <= 0:
-            raise InvalidInput("holds", f"A hold of '{h}' seconds is not possible: each hold is a whole number of seconds above zero.")
+        if not isinstance(h, int) or isinstance(h, bool):
+            raise InvalidInput("holds", f"Hold '{h}': each hold is a whole number of seconds.")
+        if h <= 0:
+            raise InvalidInput("holds", f"Hold '{h}': a hold must be more than zero seconds.")
         if h > HOLD_MAX_SECONDS or h > session_seconds:
-            raise InvalidInput("holds", f"A hold of {h} s is longer than the session ({session_seconds} s) or than 2 hours; check the number.")
+            raise InvalidInput("holds", f"Hold '{h}': {h} s is longer than the session ({session_seconds} s) "
+                                        "or than 2 hours; check the number.")
     if sum(holds) > session_seconds:
-        raise InvalidInput("holds", f"The holds add up to {sum(holds)} s, longer than the session ({session_seconds} s).")
+        raise InvalidInput("holds", f"Holds: they add up to {sum(holds)} s, longer than the session "
+                                    f"({session_seconds} s).")
     return list(holds)
 
 
@@ -203,7 +228,8 @@ def _check_extended_hold(s: SessionInput, session_seconds: int) -> tuple[int | N
         return None, None
     secs = s.extended_hold_seconds
     if not isinstance(secs, int) or isinstance(secs, bool) or secs <= 0:
-        raise InvalidInput("extended_hold_seconds", "The extended hold's length must be a positive number of seconds.")
+        raise InvalidInput("extended_hold_seconds",
+                           f"Extended hold '{secs}': an extended hold must be more than zero seconds.")
     if secs > session_seconds:
         raise InvalidInput("extended_hold_seconds", f"The extended hold ({secs} s) is longer than the session ({session_seconds} s).")
     if not s.extended_hold_end:

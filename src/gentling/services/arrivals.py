@@ -82,16 +82,20 @@ def quarantines_of(animals: list[Animal], day: date) -> dict[int, QuarantineStat
 
 
 @transaction.atomic
-def record_health_check(*, keeper, animal: Animal, day: date, signs: list[str], notes: str = "", today: date) -> HealthCheck:
+def record_health_check(*, keeper, animal: Animal, day: date, signs: list[str], notes: str = "",
+                        now: datetime) -> HealthCheck:
     check_member(keeper, animal.household, write=True)
+    today = local_today(animal.household, now)
     if day > today:
-        raise InvalidInput("day", "A health check cannot be in the future.")
+        raise InvalidInput("day", f"Date {day.isoformat()}: a health check cannot be in the future.")
     if day < animal.arrival_date:
-        raise InvalidInput("day", f"{animal.name} arrived on {animal.arrival_date.isoformat()}.")
+        raise InvalidInput("day", f"Date {day.isoformat()}: {animal.name} arrived on {animal.arrival_date.isoformat()}; "
+                                  "a health check cannot be before that.")
     allowed = {k: v for k, v in vocab.OBSERVATIONS.items()
                if v.signal in (vocab.Signal.HEALTH, vocab.Signal.NEUTRAL, vocab.Signal.CLEARED)}
     checked = check_names(signs, allowed, "signs", "health sign")
-    check = HealthCheck.objects.create(animal=animal, keeper=keeper, day=day, signs=checked, notes=check_notes(notes))
+    check = HealthCheck.objects.create(animal=animal, keeper=keeper, day=day, signs=checked, notes=check_notes(notes),
+                                       created_at=now)
     records_changed(animal, day)  # an illness sign pauses the handling program
     return check
 
@@ -245,16 +249,16 @@ def log_meeting(*, keeper, intro: Introduction, started_at: datetime, duration_s
     known = {**p.behaviours.normal, **p.behaviours.danger}
     chosen = check_names(behaviours, known, "behaviours", "behaviour")
     if started_at > now + timedelta(minutes=2):
-        raise InvalidInput("started_at", "The meeting starts in the future; log meetings that happened.")
+        raise InvalidInput("started_at", "Start: the meeting starts in the future; log meetings that happened.")
     if not 0 < duration_seconds <= 12 * 3600:
-        raise InvalidInput("duration", "A meeting lasts more than zero and at most 12 hours.")
+        raise InvalidInput("duration", "Length: a meeting must last more than zero seconds and at most 12 hours.")
     day = local_time(household, started_at).date()
     if day < intro.started_on:
-        raise InvalidInput("started_at", f"The introduction started on {intro.started_on.isoformat()}; "
+        raise InvalidInput("started_at", f"Start: the introduction started on {intro.started_on.isoformat()}; "
                                          "this meeting is before that.")
     before = introduction_of(intro, day)
     if before.waiting_for_quarantine_until:
-        raise InvalidInput("started_at", f"Quarantine runs until {before.waiting_for_quarantine_until.isoformat()}: "
+        raise InvalidInput("started_at", f"Start: quarantine runs until {before.waiting_for_quarantine_until.isoformat()}: "
                                          "no meetings before then.")
     meeting = IntroductionMeeting.objects.create(
         introduction=intro, keeper=keeper, started_at=started_at, day=day, duration_seconds=duration_seconds,
@@ -270,12 +274,13 @@ def log_meeting(*, keeper, intro: Introduction, started_at: datetime, duration_s
 
 
 @transaction.atomic
-def mark_cage_cleaned(*, keeper, intro: Introduction, day: date, today: date | None = None) -> Introduction:
+def mark_cage_cleaned(*, keeper, intro: Introduction, day: date, today: date) -> Introduction:
     check_member(keeper, intro.household, write=True)
-    if day > (today or local_today(intro.household)):
-        raise InvalidInput("date", "The cage cannot have been cleaned in the future.")
+    if day > today:
+        raise InvalidInput("date", f"Date {day.isoformat()}: the cage cannot have been cleaned in the future.")
     if day < intro.started_on:
-        raise InvalidInput("date", f"The introduction started on {intro.started_on.isoformat()}; clean the cage after that.")
+        raise InvalidInput("date", f"Date {day.isoformat()}: the introduction started on {intro.started_on.isoformat()}; "
+                                   "clean the cage after that.")
     intro.cage_cleaned_on = day
     intro.save(update_fields=["cage_cleaned_on"])
     return intro

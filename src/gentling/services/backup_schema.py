@@ -1,21 +1,46 @@
-"""The backup file format (version 1): pydantic models that refuse anything else,
-and the JSON stream that a backup is written as and read from.
+"""The backup file format (versions 1 and 2): pydantic models that refuse anything
+else, and the JSON stream that a backup is written as and read from.
 
-Every field is typed and bounded, and unknown fields are refused, so a broken or
-hostile file fails validation. The reader checks a backup in pieces (all but
-the sessions, then each session), so it never holds a whole file in memory."""
+Every field is typed and bounded, ids and usernames match the patterns used
+everywhere else, and unknown fields are refused, so a broken or hostile file
+fails validation. The reader checks a backup in pieces (all but the sessions,
+then each session), so it never holds a whole file in memory, and it refuses
+nesting deeper than a backup ever has as soon as it meets it."""
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Annotated, BinaryIO, Literal
 
 import ijson
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-Id = Annotated[str, Field(min_length=1, max_length=16)]
+ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,16}")
+USERNAME_PATTERN = re.compile(r"[\w.@+-]{1,150}")  # Django's own rule for usernames
+MAX_DEPTH = 12  # a backup nests 8 deep at most (households > animals > health checks > signs)
+# The parser hands over the events of one read at a time, each with its full prefix: a read of
+# 64 KB of "[[[[..." builds 64K prefixes up to 300 KB long before the depth check sees the
+# first. Reads of 4 KB keep that bounded (a 200 KB-deep file is refused in milliseconds).
+_READ_SIZE = 4096
+
+
+def _id(value: str) -> str:
+    if not ID_PATTERN.fullmatch(value):
+        raise ValueError(f"the id '{value[:40]}' is not a Gentling id (1 to 16 letters, digits, - or _)")
+    return value
+
+
+def _username(value: str) -> str:
+    if not USERNAME_PATTERN.fullmatch(value):
+        raise ValueError(f"the keeper name '{value[:40]}' is not a username (letters, digits and @ . + - _)")
+    return value
+
+
+Id = Annotated[str, AfterValidator(_id)]
+Username = Annotated[str, AfterValidator(_username)]
 
 
 class _M(BaseModel):
@@ -23,17 +48,20 @@ class _M(BaseModel):
 
 
 class KeeperIn(_M):
-    username: Annotated[str, Field(min_length=1, max_length=150)]
+    """A keeper named in the backup. Only an instance backup (or a version 1 file)
+    carries the account's details; a households backup gives the username alone."""
+
+    username: Username
     first_name: Annotated[str, Field(max_length=150)] = ""
     last_name: Annotated[str, Field(max_length=150)] = ""
     email: Annotated[str, Field(max_length=254)] = ""
     password: Annotated[str, Field(max_length=128)] = ""
     is_active: bool = True
-    date_joined: datetime
+    date_joined: datetime | None = None
 
 
 class MemberIn(_M):
-    keeper: str
+    keeper: Username
     role: Literal["owner", "carer", "viewer"]
     joined_at: datetime
 
@@ -60,7 +88,7 @@ class HealthCheckIn(_M):
     day: date
     signs: list[str] = Field(max_length=40)
     notes: str
-    keeper: str | None
+    keeper: Username | None
     created_at: datetime
 
 
@@ -68,7 +96,7 @@ class CageStayIn(_M):
     cage: Id
     moved_in_on: date
     moved_out_on: date | None
-    moved_by: str | None
+    moved_by: Username | None
     override_reason: str
     overridden: list[Annotated[str, Field(max_length=64)]] = Field(max_length=20)
 
@@ -85,7 +113,7 @@ class LitterIn(_M):
 
 class MeetingIn(_M):
     id: Id
-    keeper: str | None
+    keeper: Username | None
     started_at: datetime
     day: date
     duration_seconds: Annotated[int, Field(gt=0, le=12 * 3600)]
@@ -101,7 +129,7 @@ class IntroductionIn(_M):
     started_on: date
     cage_cleaned_on: date | None
     finished_on: date | None
-    created_by: str | None
+    created_by: Username | None
     meetings: list[MeetingIn]
 
 
@@ -136,7 +164,7 @@ class AlertIn(_M):
 class SessionIn(_M):
     id: Id
     animal: Id
-    keeper: str | None
+    keeper: Username | None
     sitting: Id
     started_at: datetime
     ended_at: datetime
@@ -167,6 +195,7 @@ class HouseholdIn(_M):
 class BackupIn(_M):
     format: Literal["gentling-backup"]
     version: int
+    scope: Literal["households", "instance"] | None = None  # version 2 on; a version 1 file has none
     exported_at: datetime
     keepers: list[KeeperIn]
     households: list[HouseholdIn]
@@ -181,6 +210,7 @@ SESSIONS = "households.item.sessions"  # where each household's sessions are, in
 _INSIDE_SESSIONS = SESSIONS + "."
 _SESSION = SESSIONS + ".item"
 _HOUSEHOLD = "households.item"
+_OPENS, _CLOSES = frozenset({"start_map", "start_array"}), frozenset({"end_map", "end_array"})
 _VALUE_STARTS = frozenset({"start_map", "start_array", "null", "boolean", "integer", "double", "number", "string"})
 
 
@@ -234,8 +264,16 @@ def read_frame(stream: BinaryIO) -> tuple[object, list[int]]:
     only counted here; read_sessions reads them."""
     builder = ijson.ObjectBuilder(map_type=_OnceOnly)
     counts: list[int] = []
+    depth = 0
     try:
-        for prefix, event, value in ijson.parse(stream, use_float=True):
+        for prefix, event, value in ijson.parse(stream, buf_size=_READ_SIZE, use_float=True):
+            if event in _OPENS:
+                depth += 1
+                if depth > MAX_DEPTH:  # before the parser's prefixes grow with it
+                    raise UnreadableBackup(f"it nests lists or objects more than {MAX_DEPTH} deep, "
+                                           "which a Gentling backup never does")
+            elif event in _CLOSES:
+                depth -= 1
             if prefix.startswith(_INSIDE_SESSIONS):
                 if prefix == _SESSION and event in _VALUE_STARTS:
                     counts[-1] += 1

@@ -98,7 +98,7 @@ def feed_calendar(feed: CalendarFeed, *, now: datetime) -> bytes:
     cal.add("x-published-ttl", vDuration(REFRESH))
     members: dict[int, frozenset[int]] = {}
     for offset in range(DAYS):
-        t = today_for_household(household, first + timedelta(days=offset))
+        t = today_for_household(household, first + timedelta(days=offset), today=first)
         for item in t.animals:
             intros = [i for i in t.introductions if item.animal.pk in _animals_in(i, members)]
             cal.add_component(animal_day_event(item, t.quarantines.get(item.animal.pk), intros, stamp=now))

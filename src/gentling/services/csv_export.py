@@ -47,11 +47,10 @@ meetings.csv, one row per introduction meeting:
 Formula injection: a spreadsheet runs a cell that starts with =, +, - or @
 (and some also one starting with a tab or carriage return) as a formula. Every
 text cell that starts with one of those is prefixed with a single quote, so
-a name or note such as "=HYPERLINK(...)" is shown as text, never run. The id
-columns (*_id) are the exception: ids are random letters, digits, '-' and '_',
-so they cannot call a function, and they are kept exact so they match the
-backup; an id that starts with '-' may show as an error in a spreadsheet that
-reads it as a formula, but a CSV reader gets it unchanged.
+a name or note such as "=HYPERLINK(...)" is shown as text, never run. The ids
+are no exception: new ids never start with '-', but one restored from an older
+backup may, and a spreadsheet would read it as a formula. Strip the quote to
+match such an id against a backup. Numbers (durations, counts) stay numbers.
 """
 
 from __future__ import annotations
@@ -135,18 +134,13 @@ EXPORTS = {"sessions": session_rows, "meetings": meeting_rows}
 
 
 def csv_lines(rows: Iterable[Row]) -> Iterator[str]:
-    """Each row as one CSV line (quoted as needed, with the injection guard), for streaming.
+    """Each row as one CSV line (quoted as needed, every cell through the injection guard), for streaming.
 
-    The first row is the header. Id columns are left exactly as they are: an id
-    is random letters, digits, '-' and '_' (it may start with '-'), and must
-    match the same id in a backup."""
+    The first row is the header."""
     line = _Line()
     writer = csv.writer(line)
-    ids: set[int] = set()
-    for number, row in enumerate(rows):
-        if number == 0:
-            ids = {i for i, name in enumerate(row) if str(name).endswith("_id")}
-        writer.writerow([v if i in ids else safe_cell(v) for i, v in enumerate(row)])
+    for row in rows:
+        writer.writerow([safe_cell(v) for v in row])
         yield line.take()
 
 

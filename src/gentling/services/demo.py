@@ -54,6 +54,14 @@ DEMO_ANIMALS = [
 
 
 DEMO_WEB_USER = "demo"
+DEMO_CARER = "sam-demo-carer"
+# The demo's own accounts: `gentling demo` and `gentling start` make and reuse them by name (and give
+# "demo" a new password each time), so nobody may sign up with one of these names.
+DEMO_KEEPERS = frozenset({DEMO_WEB_USER, DEMO_CARER})
+
+
+def is_demo_keeper_name(username: str) -> bool:
+    return username.strip().lower() in DEMO_KEEPERS
 
 
 def demo_web_login(household: Household) -> tuple[str, str]:
@@ -83,7 +91,7 @@ def ensure_demo(*, keeper, now: datetime, reset: bool = False) -> tuple[Househol
 def _build(keeper, now: datetime) -> Household:
     rng = random.Random(20261125)
     household = create_household(keeper=keeper, name=DEMO_NAME)
-    helper = local_keeper("sam-demo-carer")
+    helper = local_keeper(DEMO_CARER)
     add_member(by=keeper, household=household, keeper=helper, role="carer")
     today = local_today(household, now)
     animals = {}

@@ -35,7 +35,7 @@ def check_time_zone(name: str) -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise InvalidInput("time_zone", f"'{name}' is not a time zone; use a name such as Europe/London.") from None
+        raise InvalidInput("time_zone", f"Time zone '{name}': not a time zone; use a name such as Europe/London.") from None
     return name
 
 

@@ -25,7 +25,6 @@ from zoneinfo import ZoneInfo
 from django.db import connection, models
 from django.db.models import TextField
 from django.db.models.functions import Cast
-from django.utils import timezone
 
 from ..domain import engine
 from ..domain.plan import AnimalPlan, plan_for_day
@@ -105,8 +104,8 @@ def records_of(animals: list[Animal], until: date | None = None, after: date | N
     return {pk: sorted(recs, key=lambda r: r.order) for pk, recs in found.items()}
 
 
-def local_today(household: Household, now: datetime | None = None) -> date:
-    return local_time(household, now or timezone.now()).date()
+def local_today(household: Household, now: datetime) -> date:
+    return local_time(household, now).date()
 
 
 def local_time(household: Household, moment: datetime) -> datetime:
@@ -124,24 +123,29 @@ class Standing:
     todays: list[SessionRecord]
 
 
-def progress_of(animal: Animal, day: date) -> engine.Progress:
-    return standings([animal], day)[animal.pk].progress
+def progress_of(animal: Animal, day: date, *, today: date | None = None) -> engine.Progress:
+    return standings([animal], day, today=today)[animal.pk].progress
 
 
 def current_step_ids(animals: list[Animal], day: date) -> dict[int, str]:
     return {pk: st.progress.step_id for pk, st in standings(animals, day).items()}
 
 
-def standings(animals: list[Animal], day: date) -> dict[int, Standing]:
+def standings(animals: list[Animal], day: date, *, today: date | None = None) -> dict[int, Standing]:
     """Each animal's progress on `day`, remembered where nothing changed, else resumed from its checkpoint.
+
+    `today` is the household's own today, given when `day` may be ahead of it
+    (the calendar, a plan for a day ahead): a checkpoint is never kept on or
+    after it (see `_keep_day`). Left out, `day` is taken as today or earlier.
 
     A process remembers each answer under the animal's revision (which every
     write bumps) and the day, so a Today page with nothing new reads only the
     revisions and today's records. Only committed data is remembered: a read
     inside a transaction might see a write that is then rolled back.
     """
+    today = min(day, today or day)
     if connection.in_atomic_block:
-        return _resumed(animals, day)[1]
+        return _resumed(animals, day, today)[1]
     revisions = {a_id: (pk, rev) for pk, a_id, rev in
                  ProgressSnapshot.objects.filter(animal__in=animals).values_list("pk", "animal_id", "revision")}
     keys = {a.pk: (a.public_id, *revisions[a.pk], day) for a in animals if a.pk in revisions}
@@ -153,7 +157,7 @@ def standings(animals: list[Animal], day: date) -> dict[int, Standing]:
         found = {a.pk: Standing(known[a.pk], todays[a.pk]) for a in hits}
     misses = [a for a in animals if a.pk not in found]
     if misses:
-        snaps, computed = _resumed(misses, day)
+        snaps, computed = _resumed(misses, day, today)
         found.update(computed)
         if len(_remembered) > REMEMBERED_MAX:
             _remembered.clear()
@@ -166,7 +170,7 @@ _remembered: dict[tuple, engine.Progress] = {}  # (animal public id, snapshot pk
 REMEMBERED_MAX = 50_000
 
 
-def _resumed(animals: list[Animal], day: date) -> tuple[dict[int, ProgressSnapshot], dict[int, Standing]]:
+def _resumed(animals: list[Animal], day: date, today: date) -> tuple[dict[int, ProgressSnapshot], dict[int, Standing]]:
     """Resume each animal from its checkpoint (two queries per distinct checkpoint day, usually one),
     moving checkpoints up to the day before `day` when they are older."""
     snaps = _snapshots(animals)
@@ -183,7 +187,7 @@ def _resumed(animals: list[Animal], day: date) -> tuple[dict[int, ProgressSnapsh
             recs = records_of(chunk, until=day, after=after)
             for a in chunk:
                 cp = since[a.pk]
-                keep = _keep_day(snaps[a.pk], day)
+                keep = _keep_day(day, today)
                 keeping = keep if keep >= a.arrival_date and _newer_than_stored(snaps[a.pk], a, keep) else None
                 prog, kept = engine.replay(protocol_for(a), facts(a), recs[a.pk], day, since=cp, keep=keeping)
                 if kept is not None:
@@ -218,7 +222,7 @@ def around_session(animal: Animal, new: SessionRecord, today: date) -> AroundSes
     recs = records_of([animal], until=max(today, new.day), after=cp.day if cp else None)[animal.pk]
     recs = [r for r in recs if r.id != new.id]
     p, f = protocol_for(animal), facts(animal)
-    keep = _keep_day(snap, today)
+    keep = _keep_day(today, today)
     keeping = keep if (cp.day if cp else animal.arrival_date) <= keep and _newer_than_stored(snap, animal, keep) else None
     before_now, kept = engine.replay(p, f, recs, today, since=cp, keep=keeping)
     if kept is not None:
@@ -243,7 +247,6 @@ def records_changed(animal: Animal, day: date, *, revision: int | None = None) -
         revision=models.F("revision") + 1,
         checkpoint_day=models.Case(models.When(checkpoint_day__gte=day, then=models.Value(None)),
                                    default=models.F("checkpoint_day"), output_field=models.DateField()),
-        computed_at=timezone.now(),
     )
     if not changed and revision is None:
         ProgressSnapshot.objects.bulk_create([ProgressSnapshot(animal=animal)], ignore_conflicts=True)
@@ -251,10 +254,9 @@ def records_changed(animal: Animal, day: date, *, revision: int | None = None) -
 
 
 def _snapshots(animals: list[Animal]) -> dict[int, ProgressSnapshot]:
-    """Each animal's snapshot, with its household's time zone (as `time_zone`) for `_keep_day`."""
+    """Each animal's snapshot (made here when missing)."""
     def read(of):
-        return {s.animal_id: s for s in ProgressSnapshot.objects.filter(animal__in=of)
-                .annotate(time_zone=models.F("animal__household__time_zone"))}
+        return {s.animal_id: s for s in ProgressSnapshot.objects.filter(animal__in=of)}
 
     found = read(animals)
     missing = [a for a in animals if a.pk not in found]
@@ -264,12 +266,11 @@ def _snapshots(animals: list[Animal]) -> dict[int, ProgressSnapshot]:
     return found
 
 
-def _keep_day(snap: ProgressSnapshot, day: date) -> date:
+def _keep_day(day: date, today: date) -> date:
     """The day a read of `day` keeps its checkpoint for: the day before, but never the household's
-    today or later. Sessions land mostly today, and a write on or before a checkpoint's day drops
+    `today` or later. Sessions land mostly today, and a write on or before a checkpoint's day drops
     it: a checkpoint kept by a read of the days ahead (the calendar) would not outlive the next
     session, and the read after that would replay the animal's whole history."""
-    today = timezone.now().astimezone(ZoneInfo(snap.time_zone)).date()
     return min(day, today) - timedelta(days=1)
 
 
@@ -290,7 +291,7 @@ def _newer_than_stored(snap: ProgressSnapshot, animal: Animal, day: date) -> boo
 def _store(snap: ProgressSnapshot, kept: engine.Checkpoint) -> None:
     """Save only if no write came in since the snapshot was read (else the next read recomputes)."""
     ProgressSnapshot.objects.filter(pk=snap.pk, revision=snap.revision).update(
-        checkpoint_day=kept.day, checkpoint_key=kept.key, checkpoint=kept.state, computed_at=timezone.now())
+        checkpoint_day=kept.day, checkpoint_key=kept.key, checkpoint=kept.state)
 
 
 @dataclass(frozen=True)
@@ -325,14 +326,15 @@ class AnimalToday:
     plan: AnimalPlan
 
 
-def plan_for_household(household: Household, day: date) -> list[AnimalToday]:
-    """Today's plan for every active animal that had arrived by `day`, by cage then name."""
+def plan_for_household(household: Household, day: date, *, today: date | None = None) -> list[AnimalToday]:
+    """The plan for every active animal that had arrived by `day`, by cage then name
+    (`today`: the household's today, where `day` may be ahead of it)."""
     animals = (
         Animal.objects.filter(household=household, status="active", arrival_date__lte=day)
         .select_related("cage")
         .order_by("cage__name", "name", "id")
     )
     animals = list(animals)
-    found = standings(animals, day)
+    found = standings(animals, day, today=today)
     return [AnimalToday(a, found[a.pk].progress, plan_for_day(protocol_for(a), found[a.pk].progress, found[a.pk].todays))
             for a in animals]

@@ -53,7 +53,8 @@ def _checked(keeper, household: Household, animals: list[Animal], entry: Session
         if day < animal.arrival_date:
             raise InvalidInput(
                 "started_at",
-                f"{animal.name} arrived on {animal.arrival_date.isoformat()}; a session on {day.isoformat()} is before that.",
+                f"Start: {animal.name} arrived on {animal.arrival_date.isoformat()}; a session on {day.isoformat()} "
+                "is before that.",
             )
     return unique, entry, day
 

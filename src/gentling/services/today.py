@@ -46,9 +46,10 @@ class HouseholdToday:
     litters: list[LitterToday]
 
 
-def today_for_household(household: Household, day: date) -> HouseholdToday:
+def today_for_household(household: Household, day: date, *, today: date | None = None) -> HouseholdToday:
+    """What to do on `day`; `today` is the household's today, given where `day` may be ahead of it."""
     p = arrivals_protocol()
-    animals = plan_for_household(household, day)
+    animals = plan_for_household(household, day, today=today)
     care = tuple(d.text for d in p.quarantine.daily)
     quarantines = {pk: QuarantineToday(status, care)
                    for pk, status in quarantines_of([item.animal for item in animals], day).items() if not status.done}

@@ -1,6 +1,10 @@
 """Forms only parse what the browser sent into typed values. The rules
 (lengths, dates, vocabulary) are checked once, by the services, and a
-service's InvalidInput lands on the form field it names (`apply_error`)."""
+service's InvalidInput lands on the form field it names (`apply_error`).
+
+Every message names its field, as the services' messages do: some screens
+show errors away from the fields (the session screen's live check, a message
+at the top of the page), and a screen reader may read one on its own."""
 
 from __future__ import annotations
 
@@ -9,10 +13,13 @@ from zoneinfo import available_timezones
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
+from django.core.exceptions import ValidationError
+from django.forms.utils import pretty_name
 
 from ..domain import vocab
 from ..domain.errors import GentlingError
 from ..models import Membership
+from ..services.demo import is_demo_keeper_name
 
 SESSION_FIELDS = {
     "started_at": "started_at", "ended_at": "length_minutes", "holds": "holds",
@@ -26,6 +33,29 @@ def apply_error(form: forms.Form, exc: GentlingError, aliases: dict[str, str] | 
     form.add_error(field if field in form.fields else None, exc.message)
 
 
+# The codes of Django's own field checks, whose messages ("Enter a whole number.") do not say where.
+DJANGO_CHECKS = frozenset({"required", "invalid", "invalid_choice", "invalid_list", "min_value", "max_value",
+                           "max_length", "min_length", "step_size", "invalid_image", "missing", "empty"})
+
+
+class KeeperForm(forms.Form):
+    """A form whose Django-made messages start with their field's label:
+    "Length (minutes): Ensure this value is greater than or equal to 1." Ours name the field already."""
+
+    def add_error(self, field, error) -> None:
+        if field in self.fields and isinstance(error, ValidationError) and not hasattr(error, "error_dict"):
+            label = self.fields[field].label or pretty_name(field)
+            error = ValidationError([_named(label, e) for e in error.error_list])
+        super().add_error(field, error)
+
+
+def _named(label: str, error: ValidationError) -> ValidationError:
+    if error.code not in DJANGO_CHECKS:
+        return error
+    (message,) = list(error)
+    return ValidationError(f"{label}: {message}", code=error.code)
+
+
 class SignupForm(UserCreationForm):
     email = forms.EmailField(required=False, help_text="Only for resetting your password.")
 
@@ -33,8 +63,14 @@ class SignupForm(UserCreationForm):
         model = get_user_model()
         fields = ("username", "email")
 
+    def clean_username(self):
+        username = super().clean_username()
+        if username and is_demo_keeper_name(username):
+            raise ValidationError("Username: that name belongs to the demo household; choose another.")
+        return username
 
-class HouseholdForm(forms.Form):
+
+class HouseholdForm(KeeperForm):
     name = forms.CharField(max_length=200, help_text="A home, a rescue, a breeder or a lab.")
     time_zone = forms.ChoiceField(
         choices=[(z, z) for z in sorted(available_timezones()) if "/" in z and not z.startswith("Etc/")] + [("UTC", "UTC")],
@@ -42,12 +78,12 @@ class HouseholdForm(forms.Form):
     )
 
 
-class InviteForm(forms.Form):
+class InviteForm(KeeperForm):
     role = forms.ChoiceField(choices=Membership.ROLES, initial=Membership.CARER,
                              help_text="Carers log sessions; viewers can only look.")
 
 
-class AnimalForm(forms.Form):
+class AnimalForm(KeeperForm):
     name = forms.CharField(max_length=200)
     species = forms.ChoiceField(choices=list(vocab.SPECIES.items()))
     sex = forms.ChoiceField(choices=list(vocab.SEXES.items()), initial="unknown")
@@ -78,11 +114,11 @@ class AnimalForm(forms.Form):
     )
 
 
-class PhotoForm(forms.Form):
+class PhotoForm(KeeperForm):
     photo = forms.ImageField(help_text="A JPEG, PNG or WebP up to 5 MB.")
 
 
-class SessionForm(forms.Form):
+class SessionForm(KeeperForm):
     """What a keeper taps on the session screen (and edits afterwards)."""
 
     activities = forms.MultipleChoiceField(required=False, choices=[(k, t.label) for k, t in vocab.ACTIVITIES.items()])
@@ -94,11 +130,16 @@ class SessionForm(forms.Form):
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
 
     def clean_holds(self) -> list[int]:
-        raw = self.cleaned_data["holds"].replace(";", ",")
-        try:
-            return [int(x) for x in raw.split(",") if x.strip()]
-        except ValueError:
-            raise forms.ValidationError("Write each pick-up's seconds as whole numbers, e.g. 3, 4, 2.") from None
+        holds = []
+        for text in self.cleaned_data["holds"].replace(";", ",").split(","):
+            if not text.strip():
+                continue
+            try:
+                holds.append(int(text))
+            except ValueError:
+                raise forms.ValidationError(f"Hold '{text.strip()[:20]}': write each pick-up's seconds as a whole "
+                                            "number, e.g. 3, 4, 2.") from None
+        return holds
 
 
 class SessionEditForm(SessionForm):

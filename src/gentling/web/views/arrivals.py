@@ -7,9 +7,9 @@ from datetime import timedelta
 from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from ... import clock
 from ...domain import vocab
 from ...domain.arrivals import arrivals_protocol
 from ...domain.errors import InvalidInput
@@ -18,17 +18,18 @@ from ...services import arrivals as svc
 from ...services.progress import local_today
 from ...services.today import today_for_household
 from ..access import animal_for_request, household_view, raise_for
+from ..forms import KeeperForm
 
 HEALTH_CHOICES = [(k, o.label) for k, o in vocab.OBSERVATIONS.items()
                   if o.signal in (vocab.Signal.HEALTH, vocab.Signal.NEUTRAL, vocab.Signal.CLEARED)]
 
 
-class HealthCheckForm(forms.Form):
+class HealthCheckForm(KeeperForm):
     signs = forms.MultipleChoiceField(required=False, choices=HEALTH_CHOICES, widget=forms.CheckboxSelectMultiple)
     notes = forms.CharField(required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(KeeperForm):
     minutes = forms.IntegerField(min_value=1, max_value=720, label="Length (minutes)")
     behaviours = forms.MultipleChoiceField(required=False, choices=[])
     notes = forms.CharField(required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
@@ -53,11 +54,12 @@ def health_check(request, household, aid):
     animal = animal_for_request(request, household, aid, write=True)
     form = HealthCheckForm(request.POST)
     if form.is_valid():
-        today = local_today(household, timezone.now())
+        now = clock.now()
+        today = local_today(household, now)
         try:
             check = svc.record_health_check(keeper=request.user, animal=animal, day=today,
                                             signs=form.cleaned_data["signs"], notes=form.cleaned_data["notes"],
-                                            today=today)
+                                            now=now)
         except InvalidInput as exc:
             messages.error(request, exc.message)
         else:
@@ -71,7 +73,7 @@ def health_check(request, household, aid):
 
 @household_view()
 def introductions(request, household):
-    today = local_today(household, timezone.now())
+    today = local_today(household, clock.now())
     board = today_for_household(household, today).introductions
     animals = list(Animal.objects.filter(household=household, status="active").order_by("name"))
     if request.method == "POST":  # household_view already refused viewers
@@ -95,12 +97,12 @@ def introductions(request, household):
 def introduction(request, household, iid):
     with raise_for():
         intro = svc.introduction_by_id(keeper=request.user, household=household, public_id=iid)
-    today = local_today(household, timezone.now())
+    today = local_today(household, clock.now())
     p = arrivals_protocol()
     form = MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        now = timezone.now()
+        now = clock.now()
         try:
             with raise_for():
                 logged = svc.log_meeting(keeper=request.user, intro=intro,
@@ -129,6 +131,7 @@ def introduction(request, household, iid):
 def introduction_cleaned(request, household, iid):
     with raise_for():
         intro = svc.introduction_by_id(keeper=request.user, household=household, public_id=iid, write=True)
-        svc.mark_cage_cleaned(keeper=request.user, intro=intro, day=local_today(household, timezone.now()))
+        today = local_today(household, clock.now())
+        svc.mark_cage_cleaned(keeper=request.user, intro=intro, day=today, today=today)
     messages.success(request, "Recorded: the shared cage was washed and rearranged.")
     return redirect("introduction", household.public_id, intro.public_id)

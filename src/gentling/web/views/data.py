@@ -4,8 +4,9 @@ Who may do what:
 - the calendar feed is reached by its token alone (calendar apps cannot log in);
 - any member may have a feed link and download the CSVs: both only read
   what they can already see;
-- only owners may download or restore a full backup: a backup carries every
-  member's password hash, and a restore creates households and keepers.
+- only owners may download a backup or restore over a household; a restore
+  makes the restoring keeper the owner of what it restores and never touches
+  another account (services/restore.py has the rule).
 """
 
 from __future__ import annotations
@@ -16,20 +17,21 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST, require_safe
 
-from ...domain.errors import InvalidInput, NotFound
+from ... import clock
+from ...domain.errors import InvalidInput, NotAllowed, NotFound
 from ...models import Membership
 from ...services import backup
 from ...services import calendar as feeds
+from ...services import restore
 from ...services.csv_export import EXPORTS, csv_lines
 from ...services.progress import local_today
 from ..access import household_for_request, household_view, raise_for
 
-OWNER_ONLY = ("Only an owner can download or restore a full backup: it holds every member's login "
-              "(their password hashes), so it stays with the people who manage the household.")
+OWNER_ONLY = ("Only an owner can download or restore a backup: it holds the household's whole record, "
+              "so it stays with the people who manage the household.")
 
 
 @household_view()
@@ -56,7 +58,7 @@ def calendar_feed(request, token):
         feed = feeds.feed_by_token(token)
     except NotFound:
         raise Http404("No such calendar") from None
-    response = HttpResponse(feeds.feed_calendar(feed, now=timezone.now()), content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(feeds.feed_calendar(feed, now=clock.now()), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="gentling.ics"'
     response["Cache-Control"] = "private, no-cache"
     response["X-Robots-Tag"] = "noindex"
@@ -71,7 +73,7 @@ def calendar_feed(request, token):
 def calendar_new(request, hid):
     household = household_for_request(request, hid)
     with raise_for():
-        feeds.new_feed(keeper=request.user, household=household, now=timezone.now())
+        feeds.new_feed(keeper=request.user, household=household, now=clock.now())
     messages.success(request, "Here is your calendar link. Any link you had before has stopped working.")
     return redirect("data", household.public_id)
 
@@ -81,7 +83,7 @@ def calendar_new(request, hid):
 def calendar_off(request, hid):
     household = household_for_request(request, hid)
     with raise_for():
-        feeds.turn_off_feed(keeper=request.user, household=household, now=timezone.now())
+        feeds.turn_off_feed(keeper=request.user, household=household, now=clock.now())
     messages.info(request, "Your calendar link is turned off.")
     return redirect("data", household.public_id)
 
@@ -99,7 +101,7 @@ def csv_download(request, household, kind):
 
 
 def _file_name(household, what: str, ext: str) -> str:
-    day = local_today(household, timezone.now()).isoformat()
+    day = local_today(household, clock.now()).isoformat()
     return f"gentling-{slugify(household.name) or 'household'}-{what}-{day}.{ext}"
 
 
@@ -110,7 +112,7 @@ def backup_download(request, household):
     if request.role != Membership.OWNER:
         raise PermissionDenied(OWNER_ONLY)
     # Streamed: a rescue's backup runs to hundreds of MB.
-    text = backup.backup_text_for(request.user, [household], now=timezone.now())
+    text = backup.backup_text_for(request.user, [household], now=clock.now())
     response = StreamingHttpResponse(text, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_file_name(household, "backup", "json")}"'
     return response
@@ -123,8 +125,8 @@ def backup_restore(request, household):
         raise PermissionDenied(OWNER_ONLY)
     upload = request.FILES.get("backup")
     try:
-        summary = _restore(upload, request.user)
-    except InvalidInput as exc:
+        summary = _restore(upload, request.user, replace=request.POST.get("replace") == "on")
+    except (InvalidInput, NotAllowed) as exc:
         return _page(request, household, restore_error=exc.message)
     messages.success(request, f"Restored {summary['households']} household(s), {summary['animals']} animal(s) and "
                               f"{summary['sessions']} session(s).")
@@ -133,7 +135,7 @@ def backup_restore(request, household):
     return redirect("households")
 
 
-def _restore(upload, keeper) -> dict:
+def _restore(upload, keeper, *, replace: bool) -> dict:
     if upload is None:
         raise InvalidInput("backup", "Choose a backup file to restore.")
     # upload.size is known from the request before the file is read, so a huge
@@ -141,4 +143,4 @@ def _restore(upload, keeper) -> dict:
     if upload.size > backup.MAX_BYTES:
         raise InvalidInput("backup", f"That file is {upload.size // (1024 * 1024)} MB; a backup larger than "
                                      f"{backup.MAX_BYTES // (1024 * 1024)} MB is refused. Nothing was imported.")
-    return backup.import_backup(upload.read(), keeper=keeper)
+    return restore.import_backup(upload.read(), keeper=keeper, now=clock.now(), replace=replace)

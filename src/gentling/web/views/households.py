@@ -6,9 +6,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from ... import clock
 from ...domain.errors import InvalidInput, NotFound
 from ...models import Membership
 from ...services import households as hs
@@ -75,11 +75,11 @@ def invite_revoke(request, household, token):
 
 def join(request, token):
     try:
-        invite = hs.open_invite(token, timezone.now())
+        invite = hs.open_invite(token, clock.now())
     except NotFound as exc:
         return render(request, "gentling/join.html", {"error": exc.message}, status=404)
     if request.method == "POST" and request.user.is_authenticated:
-        household = hs.accept_invite(keeper=request.user, token=token, now=timezone.now())
+        household = hs.accept_invite(keeper=request.user, token=token, now=clock.now())
         messages.success(request, f"You joined {household.name}.")
         return redirect("today", household.public_id)
     return render(request, "gentling/join.html", {"invite": invite})

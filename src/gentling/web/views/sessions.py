@@ -6,9 +6,9 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from ... import clock
 from ...domain import vocab
 from ...domain.errors import InvalidInput
 from ...domain.protocol import StepKind
@@ -38,13 +38,13 @@ def session_start(request, household):
         messages.error(request, "Tick at least one animal to start a session.")
         return redirect("today", household.public_id)
     with raise_for():
-        timer = svc.open_session(keeper=request.user, household=household, animals=animals, now=timezone.now())
+        timer = svc.open_session(keeper=request.user, household=household, animals=animals, now=clock.now())
     return redirect("session_open", household.public_id, timer.public_id)
 
 
 def _screen(household, timer) -> dict:
     """The tap targets for the animals' current steps, and whether the extended hold is on offer."""
-    today = local_today(household, timezone.now())
+    today = local_today(household, clock.now())
     animals = list(timer.animals.order_by("name"))
     allowed: set[str] = set()
     extended = False
@@ -79,7 +79,7 @@ def session_open(request, household, sid):
     if request.method == "POST" and form.is_valid():
         try:
             logged = svc.finish_open_session(keeper=request.user, timer=timer, entry=_entry(form.cleaned_data),
-                                             now=timezone.now())
+                                             now=clock.now())
         except InvalidInput as exc:
             apply_error(form, exc, SESSION_FIELDS)
         else:
@@ -99,7 +99,7 @@ def session_check(request, household, sid):
     form = SessionForm(request.POST)
     alerts, problem = {}, None
     if form.is_valid():
-        now = timezone.now()
+        now = clock.now()
         entry = _entry(form.cleaned_data, timer.started_at, max(now, timer.started_at + timedelta(seconds=1)))
         try:
             alerts = svc.preview_alerts(keeper=request.user, household=household,
@@ -148,7 +148,7 @@ def session_edit(request, household, sid):
         try:
             item = svc.edit_session(keeper=request.user, household=household, public_id=sid,
                                     entry=_entry(data, start, start + timedelta(minutes=data["length_minutes"])),
-                                    now=timezone.now())
+                                    now=clock.now())
         except InvalidInput as exc:
             apply_error(form, exc, SESSION_FIELDS)
         else:
@@ -164,7 +164,7 @@ def session_delete(request, household, sid):
         session = svc.session_by_id(keeper=request.user, household=household, public_id=sid, write=True)
     if request.method == "POST":
         with raise_for():
-            svc.delete_session(keeper=request.user, household=household, public_id=sid, now=timezone.now())
+            svc.delete_session(keeper=request.user, household=household, public_id=sid, now=clock.now())
         messages.success(request, f"Deleted the session of {local_time(household, session.started_at):%d %b %H:%M}.")
         return redirect("animal", household.public_id, session.animal.public_id)
     return render(request, "gentling/session_delete.html",

@@ -7,8 +7,8 @@ from itertools import groupby
 
 from django.db.models import Count, Max
 from django.shortcuts import render
-from django.utils import timezone
 
+from ... import clock
 from ...domain.errors import InvalidInput
 from ...domain.validation import parse_date
 from ...models import Session
@@ -34,14 +34,14 @@ def _cage_summary(key: str, name: str, items: list) -> dict:
 
 @household_view()
 def today(request, household):
-    real_today = local_today(household, timezone.now())
+    real_today = local_today(household, clock.now())
     day, date_error = real_today, None
     if request.GET.get("date"):
         try:
             day = parse_date(request.GET["date"], "date", real_today)
         except InvalidInput as exc:
             date_error = exc.message
-    t = today_for_household(household, day)
+    t = today_for_household(household, day, today=real_today)
     cards = [(p, t.quarantines.get(p.animal.pk)) for p in t.animals]
     groups = [(cage, list(items)) for cage, items in groupby(
         cards, key=lambda c: (c[0].animal.cage.public_id, c[0].animal.cage.name) if c[0].animal.cage else (NO_CAGE, "No cage set"))]
@@ -63,7 +63,7 @@ def today(request, household):
 
 @household_view()
 def overview(request, household):
-    today_ = local_today(household, timezone.now())
+    today_ = local_today(household, clock.now())
     plans = plan_for_household(household, today_)
     week_ago = today_ - timedelta(days=6)
     # Counted by the database: a rescue logs thousands of sessions a week.

@@ -6,15 +6,15 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from ... import clock
 from ...domain.errors import InvalidInput, NotFound
 from ...services import api_tokens as svc
-from ..forms import apply_error
+from ..forms import KeeperForm, apply_error
 
 
-class TokenForm(forms.Form):
+class TokenForm(KeeperForm):
     name = forms.CharField(max_length=200, help_text="What the token is for, e.g. 'Home Assistant' or 'my script'.")
 
 
@@ -24,7 +24,7 @@ def api_tokens(request):
     form, created = TokenForm(), None
     if request.method == "POST" and "revoke" in request.POST:
         try:
-            token = svc.revoke_token(keeper=request.user, token_id=int(request.POST["revoke"]), now=timezone.now())
+            token = svc.revoke_token(keeper=request.user, token_id=int(request.POST["revoke"]), now=clock.now())
         except (ValueError, NotFound):
             messages.error(request, "No such token among yours.")
         else:
@@ -34,7 +34,7 @@ def api_tokens(request):
         form = TokenForm(request.POST)
         if form.is_valid():
             try:
-                token, raw = svc.create_token(keeper=request.user, name=form.cleaned_data["name"], now=timezone.now())
+                token, raw = svc.create_token(keeper=request.user, name=form.cleaned_data["name"], now=clock.now())
             except InvalidInput as exc:
                 apply_error(form, exc)
             else:
