@@ -331,3 +331,19 @@ class CalendarFeed(models.Model):
     token = models.CharField(max_length=48, unique=True, default=new_invite_token, editable=False)
     created_at = models.DateTimeField(default=clock.now)
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+
+class IdempotencyKey(models.Model):
+    """An API write sent with an `Idempotency-Key` header, and the answer it got
+    (services/idempotency.py): the same key again gets that answer, and nothing is stored twice."""
+
+    scope = models.CharField(max_length=80, help_text="Whose key: a keeper, or the hash of an API token.")
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64, help_text="SHA-256 of the method, path and body.")
+    status = models.PositiveSmallIntegerField(default=0)
+    content_type = models.CharField(max_length=100, blank=True)
+    body = models.BinaryField(blank=True)
+    created_at = models.DateTimeField(default=clock.now, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="one_answer_per_idempotency_key")]

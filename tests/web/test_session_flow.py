@@ -226,7 +226,9 @@ def test_a_saved_session_cannot_be_saved_twice(client, owner, household, pair):
     client.force_login(owner)
     url = _start(client, household, pair)
     assert client.post(url, {"activities": ["talked"]}).status_code == 302
-    assert client.post(url, {"activities": ["talked"]}).status_code == 404
+    again = client.post(url, {"activities": ["talked"]})
+    assert again.status_code == 302  # to the animal's page, saying it was saved once already
+    assert any("Already saved" in m for m in messages_of(client.get(again["Location"])))
     assert Session.objects.count() == 2
 
 

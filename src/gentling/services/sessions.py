@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 
-from ..domain.errors import InvalidInput, NotFound
+from ..domain.errors import GentlingError, InvalidInput, NotFound
 from ..domain.guardrails import Alert, check_session as guardrails_for
 from ..domain.validation import SessionInput, check_session
 from ..models import Animal, Household, OpenSession, Session, new_public_id
@@ -59,19 +59,20 @@ def _checked(keeper, household: Household, animals: list[Animal], entry: Session
     return unique, entry, day
 
 
-def log_session(*, keeper, household: Household, animals: list[Animal], entry: SessionInput, now: datetime) -> list[Logged]:
-    """Record one sitting with one or more animals of the household.
+def log_session(*, keeper, household: Household, animals: list[Animal], entry: SessionInput, now: datetime,
+                sitting: str | None = None) -> list[Logged]:
+    """Record one sitting with one or more animals of the household (`sitting`: its id, new if not given).
 
     Where each animal stands is read before the write transaction and checked
     inside it by the animal's revision (read again only if a write came in
     between): SQLite has one writer at a time, so the transaction holds only
     the inserts."""
     unique, entry, day = _checked(keeper, household, animals, entry, now)
-    sitting = new_public_id()
+    sitting = sitting or new_public_id()
     today = local_today(household, now)
     drafts = []
     for animal in unique:
-        session = _session(keeper, animal, entry, day, sitting)
+        session = _session(keeper, animal, entry, day, sitting, now)
         drafts.append((animal, session, around_session(animal, record(session), today)))
     with transaction.atomic():
         # Each animal's progress row is locked as its session is logged: always in the same order
@@ -85,7 +86,7 @@ def log_session(*, keeper, household: Household, animals: list[Animal], entry: S
 def preview_alerts(*, keeper, household: Household, animals: list[Animal], entry: SessionInput, now: datetime) -> dict[Animal, list[Alert]]:
     """The alerts saving this session would show, without saving anything."""
     unique, entry, day = _checked(keeper, household, animals, entry, now)
-    return {animal: _alerts(animal, _session(keeper, animal, entry, day, "")) for animal in unique}
+    return {animal: _alerts(animal, _session(keeper, animal, entry, day, "", now)) for animal in unique}
 
 
 def _alerts(animal: Animal, session: Session) -> list[Alert]:
@@ -94,7 +95,7 @@ def _alerts(animal: Animal, session: Session) -> list[Alert]:
     return guardrails_for(protocol_for(animal), facts(animal), progress_before(animal, new), new)
 
 
-def _session(keeper, animal: Animal, entry: SessionInput, day, sitting: str) -> Session:
+def _session(keeper, animal: Animal, entry: SessionInput, day, sitting: str, now: datetime) -> Session:
     return Session(
         animal=animal,
         keeper=keeper,
@@ -108,6 +109,7 @@ def _session(keeper, animal: Animal, entry: SessionInput, day, sitting: str) -> 
         extended_hold_seconds=entry.extended_hold_seconds,
         extended_hold_end=entry.extended_hold_end or "",
         notes=entry.notes,
+        created_at=now,
     )
 
 
@@ -151,7 +153,7 @@ def edit_session(*, keeper, household: Household, public_id: str, entry: Session
     _, entry, day = _checked(keeper, household, [animal], entry, now)
     today = local_today(household, now)
     before_now = progress_of(animal, today).step_id
-    fresh = _session(session.keeper, animal, entry, day, session.sitting)
+    fresh = _session(session.keeper, animal, entry, day, session.sitting, now)
     fresh.pk, fresh.public_id, fresh.created_at = session.pk, session.public_id, session.created_at
     records_changed(animal, min(day, session.day))  # first: a checkpoint must not hold the old version
     alerts = _alerts(animal, fresh)
@@ -200,12 +202,31 @@ def draft_initial(timer: OpenSession) -> dict:
 
 
 @transaction.atomic
-def finish_open_session(*, keeper, timer: OpenSession, entry: SessionInput, now: datetime) -> list[Logged]:
-    """Save a timed session: it ran from the stored start until now."""
+def finish_open_session(*, keeper, household: Household, public_id: str, entry: SessionInput,
+                        now: datetime) -> list[Logged]:
+    """Save a timed session: it ran from the stored start until now. Once: the timer is read and
+    locked in this transaction, and its sessions take its id as their sitting's, so a second
+    finish (a double tap, a retry after a lost answer) finds them and raises AlreadySaved."""
+    check_member(keeper, household, write=True)
+    timer = OpenSession.objects.select_for_update().filter(household=household, public_id=public_id).first()
+    if timer is None:
+        saved = list(Session.objects.filter(animal__household=household, sitting=public_id).select_related("animal"))
+        if saved:
+            raise AlreadySaved(saved)
+        raise NotFound("That session was already saved or discarded.")
     entry = SessionInput(timer.started_at, max(now, timer.started_at + timedelta(seconds=1)), entry.activities,
                          entry.holds, entry.observations, entry.extended_hold_seconds, entry.extended_hold_end,
                          entry.notes)
-    logged = log_session(keeper=keeper, household=timer.household, animals=list(timer.animals.all()),
-                         entry=entry, now=now)
+    logged = log_session(keeper=keeper, household=household, animals=list(timer.animals.all()),
+                         entry=entry, now=now, sitting=timer.public_id)
     timer.delete()
     return logged
+
+
+class AlreadySaved(GentlingError):
+    """The timed session was saved before: `sessions` are what that first save stored."""
+
+    def __init__(self, sessions: list[Session]):
+        names = ", ".join(sorted(s.animal.name for s in sessions))
+        super().__init__(f"Already saved: this session with {names} was saved a moment ago, once.")
+        self.sessions = sessions

@@ -73,18 +73,26 @@ def _screen(household, timer) -> dict:
 
 @household_view(write=True)
 def session_open(request, household, sid):
-    with raise_for():
-        timer = svc.open_session_by_id(keeper=request.user, household=household, public_id=sid)
-    form = SessionForm(request.POST or None, initial=svc.draft_initial(timer))
+    form = SessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        # Finished by its id, not by a timer read here: the service reads and locks it, so a
+        # double tap saves once and the second tap is told so.
         try:
-            logged = svc.finish_open_session(keeper=request.user, timer=timer, entry=_entry(form.cleaned_data),
-                                             now=clock.now())
+            with raise_for():
+                logged = svc.finish_open_session(keeper=request.user, household=household, public_id=sid,
+                                                 entry=_entry(form.cleaned_data), now=clock.now())
+        except svc.AlreadySaved as exc:
+            messages.info(request, exc.message)
+            return redirect("animal", household.public_id, exc.sessions[0].animal.public_id)
         except InvalidInput as exc:
             apply_error(form, exc, SESSION_FIELDS)
         else:
             _report(request, logged)
             return redirect("today", household.public_id)
+    with raise_for():
+        timer = svc.open_session_by_id(keeper=request.user, household=household, public_id=sid)
+    if request.method != "POST":
+        form = SessionForm(initial=svc.draft_initial(timer))
     return render(request, "gentling/session.html", {
         "household": household, "timer": timer, "form": form, "nav": "today", **_screen(household, timer)})
 

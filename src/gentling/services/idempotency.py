@@ -1,0 +1,75 @@
+"""Writes that count once: the rule behind the API's `Idempotency-Key` header.
+
+A client that did not hear the answer to a write (a phone losing signal, an
+offline outbox replaying) sends it again with the same key. The first request
+with a key runs, and its answer is stored with the key in the same transaction
+as its writes: both are kept, or neither. The same key again, with the same
+method, path and body, gets that stored answer and runs nothing. The same key
+with a different request is refused (409): a key names one request. Two
+requests with one key at the same moment: the second waits for the first (the
+key's unique index on PostgreSQL, the write lock on SQLite) and then gets its
+answer. An answer of 500 or more is not kept, and neither is anything the
+request wrote, so a retry runs afresh. Keys are kept for KEEP_DAYS, then cleared.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import transaction
+
+from ..domain.errors import GentlingError, InvalidInput
+from ..models import IdempotencyKey
+
+KEEP_DAYS = 7
+KEY_MAX = 255
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    content_type: str
+    body: bytes
+    replayed: bool = False
+
+
+class KeyReused(GentlingError):
+    """The key was used before for a different request."""
+
+
+def fingerprint(method: str, path: str, body: bytes) -> str:
+    digest = hashlib.sha256()
+    for part in (method.encode(), path.encode(), body):
+        digest.update(len(part).to_bytes(8, "big") + part)
+    return digest.hexdigest()
+
+
+def check_key(key: str) -> str:
+    if not 1 <= len(key) <= KEY_MAX or not key.isascii() or not key.isprintable():
+        raise InvalidInput("Idempotency-Key", f"Idempotency-Key: use 1 to {KEY_MAX} printable ASCII characters, "
+                                              "such as a UUID, new for each write.")
+    return key
+
+
+def answer_once(*, scope: str, key: str, fingerprint: str, now: datetime, run: Callable[[], Answer]) -> Answer:
+    """`run()`'s answer, the first time this scope sends this key; the stored answer after that."""
+    check_key(key)
+    with transaction.atomic():
+        row, created = IdempotencyKey.objects.get_or_create(
+            scope=scope, key=key, defaults={"fingerprint": fingerprint, "created_at": now})
+        if not created:
+            if row.fingerprint != fingerprint:
+                raise KeyReused(f"Idempotency-Key '{key[:40]}' was used for a different request: send a new key "
+                                "for each write, and the same key only to retry that same write.")
+            return Answer(row.status, row.content_type, bytes(row.body), replayed=True)
+        answer = run()
+        if answer.status >= 500:
+            transaction.set_rollback(True)  # nothing of it is kept: a retry runs afresh
+            return answer
+        IdempotencyKey.objects.filter(pk=row.pk).update(
+            status=answer.status, content_type=answer.content_type, body=answer.body)
+        IdempotencyKey.objects.filter(created_at__lt=now - timedelta(days=KEEP_DAYS)).delete()
+    return answer
