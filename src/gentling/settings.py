@@ -22,7 +22,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from .config import data_dir, env_bool, env_int, env_str, env_time_zone
+from .config import data_dir, env_bool, env_choice, env_int, env_str, env_time_zone
 
 DEBUG = env_bool("GENTLING_DEBUG", default=False)
 PRODUCTION = env_bool("GENTLING_PRODUCTION", default=False)
@@ -68,6 +68,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "gentling.failures.RequestIdMiddleware",  # first: every log line and answer carries the request id
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -79,9 +80,26 @@ MIDDLEWARE = [
     "gentling.api.idempotency.IdempotencyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A database that cannot answer is a 503 with Retry-After, not "Something went wrong" (failures.py).
+    "gentling.failures.DatabaseUnavailableMiddleware",
     # Last, as django-axes asks: it throttles failed logins.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Logs to stderr, each line with the request id; errors with their traceback (django.request
+# logs every 5xx). GENTLING_LOG_LEVEL: DEBUG, INFO, WARNING (the default) or ERROR.
+LOG_LEVEL = env_choice("GENTLING_LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "WARNING")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "gentling.failures.RequestIdFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "plain"}},
+    "loggers": {
+        "django": {"handlers": ["stderr"], "level": LOG_LEVEL, "propagate": False},
+        "gentling": {"handlers": ["stderr"], "level": LOG_LEVEL, "propagate": False},
+    },
+}
 
 ROOT_URLCONF = "gentling.urls"
 WSGI_APPLICATION = "gentling.wsgi.application"
@@ -124,6 +142,7 @@ LOGOUT_REDIRECT_URL = "login"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = str(data_dir() / "static")
+(data_dir() / "static").mkdir(exist_ok=True)  # WhiteNoise warns at every start when it is missing
 MEDIA_URL = "/media/"
 MEDIA_ROOT = str(data_dir() / "media")
 STORAGES = {

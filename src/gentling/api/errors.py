@@ -12,6 +12,7 @@ from django.http import Http404
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from .. import failures
 from ..domain.errors import GentlingError, InvalidInput, NotAllowed, NotFound
 from ..services.arrivals import HousingRefused
 
@@ -98,6 +99,18 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(RequestDataTooBig)
     def too_big(request, exc):
         return _out(api, request, 413, "The request is too large.")
+
+    @api.exception_handler(Exception)
+    def unexpected(request, exc: Exception):
+        """Never HTML: a database that cannot answer is a 503 a client may retry; anything else a
+        500 with the request id the log line carries."""
+        if failures.is_unavailable(exc):
+            failures.logger.error("database unavailable: %s %s", request.method, request.path, exc_info=exc)
+            return failures.unavailable_json()
+        failures.logger.error("unexpected error: %s %s", request.method, request.path, exc_info=exc)
+        return _out(api, request, 500, "Something went wrong on our side; nothing was saved. Quote request id "
+                                       f"{failures.request_id()} when you report it.",
+                    request_id=failures.request_id())
 
 
 def _problem(error: dict) -> dict:

@@ -15,7 +15,7 @@ import json
 from django.conf import settings
 from django.http import HttpResponse
 
-from .. import clock
+from .. import clock, failures
 from ..domain.errors import InvalidInput
 from ..services import idempotency
 
@@ -31,6 +31,15 @@ class IdempotencyMiddleware:
         key = request.headers.get(HEADER)
         if key is None or request.method not in WRITES or not request.path.startswith("/api/"):
             return self.get_response(request)
+        try:
+            return self._once(request, key)
+        except Exception as exc:  # out here, no view's handler sees it: a database outage is still a 503
+            if not failures.is_unavailable(exc):
+                raise
+            failures.logger.error("database unavailable: %s %s", request.method, request.path, exc_info=exc)
+            return failures.unavailable_json()
+
+    def _once(self, request, key: str):
         scope = _scope(request)
         if scope is None:
             return self.get_response(request)

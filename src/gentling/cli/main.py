@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None, *, now: datetime | None = None, stdout=N
         print(f"Error: {exc}", file=sys.stderr)
         return 1
 
-    from .. import clock
+    from .. import clock, failures
     from ..domain.errors import GentlingError
     from ..services.households import local_keeper
 
@@ -101,6 +101,16 @@ def main(argv: list[str] | None = None, *, now: datetime | None = None, stdout=N
     except GentlingError as exc:
         out.error(exc.message, exc.field)
         return 1
+    except Exception as exc:
+        if not failures.is_unavailable(exc):
+            raise
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        out.error(f"The database is unavailable ({first}), so nothing was done. Check that it is running and "
+                  "that DATABASE_URL (or GENTLING_HOME for SQLite) points at it, then try again.", "database")
+        return EXIT_DATABASE_UNAVAILABLE
+
+
+EXIT_DATABASE_UNAVAILABLE = 3  # 1 is a refusal (bad input, not allowed); 3 means: try again later
 
 
 def run() -> None:

@@ -1,0 +1,89 @@
+"""Failures that explain themselves: a request id on every answer and log line, and a database
+that is unavailable told as such (503 with Retry-After), never as a bug.
+
+- RequestIdMiddleware (first in MIDDLEWARE) gives each request an id: the
+  client's `X-Request-ID` when it is a sane one, else a new one. It is sent back
+  in `X-Request-ID`, put in every log line written while the request runs
+  (`RequestIdFilter`), and in every error answer, so an operator can find the
+  traceback for the answer a keeper saw.
+- DatabaseUnavailableMiddleware turns a database that refuses connections, is
+  gone, or stayed locked past its wait into a 503 with Retry-After: JSON on the
+  API, a page on the web. Nothing of the request was saved (its transaction
+  rolled back), so a retry is safe. The API's own handlers (api/errors.py) do
+  the same for errors raised inside it.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+import re
+import uuid
+
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+
+logger = logging.getLogger("gentling")
+RETRY_AFTER_SECONDS = 5
+UNAVAILABLE = ("The database is unavailable for a moment, so nothing was saved. "
+               f"Try again in {RETRY_AFTER_SECONDS} seconds.")
+_current = contextvars.ContextVar("request_id", default="-")
+_SANE = re.compile(r"[A-Za-z0-9._-]{8,64}")
+
+
+def request_id() -> str:
+    return _current.get()
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """A database that cannot answer now (down, refusing, locked past the wait), not a bug."""
+    return isinstance(exc, (OperationalError, InterfaceError)) or (
+        isinstance(exc, DatabaseError) and "connection" in str(exc).lower())
+
+
+class RequestIdFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = _current.get()
+        return True
+
+
+class RequestIdMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        given = request.headers.get("X-Request-ID", "")
+        request.id = given if _SANE.fullmatch(given) else uuid.uuid4().hex[:16]
+        token = _current.set(request.id)
+        try:
+            response = self.get_response(request)
+        finally:
+            _current.reset(token)
+        response["X-Request-ID"] = request.id
+        return response
+
+
+class DatabaseUnavailableMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exc):
+        if not is_unavailable(exc):
+            return None
+        logger.error("database unavailable: %s %s", request.method, request.path, exc_info=exc)
+        if request.path.startswith("/api/"):
+            response = unavailable_json()
+        else:
+            response = HttpResponse(render_to_string("503.html", {"message": UNAVAILABLE}), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+
+
+def unavailable_json() -> JsonResponse:
+    response = JsonResponse({"detail": UNAVAILABLE, "field": None, "request_id": request_id()}, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
