@@ -20,7 +20,7 @@ import logging
 import re
 import uuid
 
-from django.db import DatabaseError, InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
@@ -38,8 +38,7 @@ def request_id() -> str:
 
 def is_unavailable(exc: BaseException) -> bool:
     """A database that cannot answer now (down, refusing, locked past the wait), not a bug."""
-    return isinstance(exc, (OperationalError, InterfaceError)) or (
-        isinstance(exc, DatabaseError) and "connection" in str(exc).lower())
+    return isinstance(exc, (OperationalError, InterfaceError))
 
 
 class RequestIdFilter(logging.Filter):
@@ -72,18 +71,15 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exc):
-        if not is_unavailable(exc):
-            return None
-        logger.error("database unavailable: %s %s", request.method, request.path, exc_info=exc)
-        if request.path.startswith("/api/"):
-            response = unavailable_json()
-        else:
-            response = HttpResponse(render_to_string("503.html", {"message": UNAVAILABLE}), status=503)
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
+        return unavailable_answer(request, exc) if is_unavailable(exc) else None
 
 
-def unavailable_json() -> JsonResponse:
-    response = JsonResponse({"detail": UNAVAILABLE, "field": None, "request_id": request_id()}, status=503)
+def unavailable_answer(request, exc: BaseException) -> HttpResponse:
+    """The 503 for a database that cannot answer, logged with its traceback: JSON on the API, a page elsewhere."""
+    logger.error("database unavailable: %s %s", request.method, request.path, exc_info=exc)
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"detail": UNAVAILABLE, "field": None, "request_id": request_id()}, status=503)
+    else:
+        response = HttpResponse(render_to_string("503.html", {"message": UNAVAILABLE}), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from gentling.services.households import create_household
+from gentling.services.households import create_household, local_keeper
 from tests.web.helpers import make_animal
 
 ROLES = ["owner", "carer", "viewer", "outsider", "anonymous"]
@@ -25,3 +25,12 @@ def animals(household):
     """A rat and a mouse home for a while (past quarantine), each in its own cage."""
     return [make_animal(household, name="Whiskers", days_ago=20, cage="Top Deck"),
             make_animal(household, name="Pip", species="mouse", source="breeder", days_ago=20, cage="Mouse House")]
+
+
+@pytest.fixture
+def restorer(client, db):
+    """A keeper on a fresh install, logged in: their own empty household, nothing else."""
+    keeper = local_keeper("rosa-restorer")
+    home = create_household(keeper=keeper, name="Fresh start", time_zone="UTC")
+    client.force_login(keeper)
+    return home

@@ -7,6 +7,7 @@ import csv
 import io
 
 import vobject
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,6 +24,13 @@ def events(body: bytes) -> list:
 
 def feed_url(keeper, household) -> str:
     return reverse("calendar_feed", args=[new_feed(keeper=keeper, household=household, now=timezone.now()).token])
+
+
+def restore_upload(client, home, content: bytes | str, name: str = "backup.json", **form):
+    """Post `content` as a backup file to the restore form on `home`'s data page."""
+    raw = content.encode() if isinstance(content, str) else content
+    upload = SimpleUploadedFile(name, raw, content_type="application/json")
+    return client.post(reverse("backup_restore", args=[home.public_id]), {"backup": upload, **form})
 
 
 def streamed(response) -> bytes:

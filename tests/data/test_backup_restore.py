@@ -8,7 +8,6 @@ import json
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from gentling.models import Household
@@ -18,14 +17,9 @@ from gentling.services.households import create_household, local_keeper
 from tests.backups import households_of
 from tests.web.helpers import db_state, log, messages_of, text
 
-from .helpers import streamed
+from .helpers import restore_upload, streamed
 
 pytestmark = pytest.mark.django_db
-
-
-def _upload(content: bytes | str, name: str = "backup.json") -> SimpleUploadedFile:
-    raw = content.encode() if isinstance(content, str) else content
-    return SimpleUploadedFile(name, raw, content_type="application/json")
 
 
 @pytest.fixture
@@ -35,19 +29,6 @@ def exported(client, owner, household, animals) -> dict:
     data = json.loads(streamed(client.get(reverse("backup_download", args=[household.public_id]))))
     client.logout()
     return data
-
-
-@pytest.fixture
-def restorer(client, db):
-    """A keeper on a fresh install: their own empty household, nothing else."""
-    keeper = local_keeper("rosa-restorer")
-    home = create_household(keeper=keeper, name="Fresh start", time_zone="UTC")
-    client.force_login(keeper)
-    return home
-
-
-def _restore(client, home, content, name="backup.json"):
-    return client.post(reverse("backup_restore", args=[home.public_id]), {"backup": _upload(content, name)})
 
 
 def _emptied():
@@ -60,7 +41,7 @@ def test_a_good_file_restores_into_an_empty_database(client, exported):
     _emptied()
     home = create_household(keeper=local_keeper("rosa-restorer"), name="Fresh start", time_zone="UTC")
     client.force_login(home.memberships.get().keeper)
-    response = _restore(client, home, json.dumps(exported))
+    response = restore_upload(client, home, json.dumps(exported))
     assert response.status_code == 302 and response["Location"] == reverse("households")
     restored = Household.objects.get(public_id=exported["households"][0]["id"])
     again = backup.export_households([restored], now=restored.created_at)
@@ -111,7 +92,7 @@ def test_a_broken_or_hostile_file_shows_why_and_changes_nothing(client, exported
     client.force_login(home.memberships.get().keeper)
     content, reason = _hostile(exported)[kind]
     before = db_state()
-    response = _restore(client, home, content)
+    response = restore_upload(client, home, content)
     assert response.status_code == 200
     shown = text(response)
     assert "Not restored." in shown
@@ -121,7 +102,7 @@ def test_a_broken_or_hostile_file_shows_why_and_changes_nothing(client, exported
 
 def test_a_file_already_restored_is_refused(client, exported, restorer):
     before = db_state()
-    response = _restore(client, restorer, json.dumps(exported))
+    response = restore_upload(client, restorer, json.dumps(exported))
     assert "is already in this database" in text(response)
     assert db_state() == before
 
@@ -132,7 +113,7 @@ def test_a_file_over_50_mb_is_refused_before_it_is_read(client, restorer, monkey
 
     monkeypatch.setattr(restore, "import_backup", must_not_run)
     before = db_state()
-    response = _restore(client, restorer, b" " * (backup.MAX_BYTES + 1))
+    response = restore_upload(client, restorer, b" " * (backup.MAX_BYTES + 1))
     assert response.status_code == 200
     assert "a backup larger than 50 MB is refused" in text(response)
     assert db_state() == before
@@ -146,10 +127,9 @@ def test_no_file_is_a_clear_message(client, restorer):
 
 
 @pytest.mark.parametrize("role", ["carer", "viewer"])
-def test_carers_and_viewers_cannot_restore(client, keepers, household, exported, role):
+def test_carers_and_viewers_cannotrestore_upload(client, keepers, household, exported, role):
     before = db_state()
     client.force_login(keepers[role])
-    response = client.post(reverse("backup_restore", args=[household.public_id]),
-                           {"backup": _upload(json.dumps({**exported, "households": []}))})
+    response = restore_upload(client, household, json.dumps({**exported, "households": []}))
     assert response.status_code == 403
     assert db_state() == before

@@ -15,12 +15,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 
 from gentling.domain.errors import InvalidInput, NotAllowed
-from gentling.models import Animal, Household, Membership, Session
+from gentling.models import Household, Membership, Session
 from gentling.services.backup import export_households
 from gentling.services.households import create_household, local_keeper
 from gentling.services.restore import import_backup, read_backup
 from tests.backups import deeply_nested, probe_backup
 from tests.cli_harness import cli_runner
+from tests.web.helpers import db_state
 
 from .conftest import NOW, make_animal
 
@@ -46,13 +47,6 @@ def mallory(db):
 @pytest.fixture
 def cli(monkeypatch, capsys):
     return cli_runner(monkeypatch, capsys, keeper="mallory", now=NOW)
-
-
-def state() -> dict:
-    return {"households": sorted(Household.objects.values_list("public_id", flat=True)),
-            "memberships": sorted(Membership.objects.values_list("household__public_id", "keeper__username", "role")),
-            "keepers": sorted(User.objects.values_list("username", "password", "email")),
-            "animals": Animal.objects.count(), "sessions": Session.objects.count()}
 
 
 # --- the probe, step by step -------------------------------------------------------------------------
@@ -97,10 +91,10 @@ def test_a_household_cannot_be_pushed_into_anyone_elses_account(alice, mallory):
 
 @pytest.mark.parametrize("keeper", [None, AnonymousUser()])
 def test_nobody_restores_without_logging_in(db, keeper):
-    before = state()
+    before = db_state()
     with pytest.raises(NotAllowed, match="Log in"):
         read_backup(io.BytesIO(json.dumps(probe_backup(members={"x": "owner"})).encode()), keeper=keeper, now=NOW)
-    assert state() == before
+    assert db_state() == before
 
 
 # --- ids and names in a backup ---------------------------------------------------------------------------
@@ -120,12 +114,12 @@ def test_an_id_that_is_not_a_gentling_id_is_refused_by_name(mallory, where, bad)
         h["sessions"][0]["id"] = bad
     else:
         h["sessions"][0]["sitting"] = bad
-    before = state()
+    before = db_state()
     with pytest.raises(InvalidInput) as exc:
         import_backup(json.dumps(backup), keeper=mallory, now=NOW)
     assert f"the id '{bad}' is not a Gentling id" in exc.value.message
     assert "Nothing was imported" in exc.value.message
-    assert state() == before
+    assert db_state() == before
 
 
 def test_a_username_that_is_not_a_username_is_refused(mallory):
@@ -146,17 +140,17 @@ def maple_backup(household, owner) -> str:
                                        ("viewer", "You are a viewer of 'Maple Street': only an owner"),
                                        ("outsider", "is already in this database, and it is not yours")])
 def test_only_an_owner_restores_over_a_household(keepers, maple_backup, who, says):
-    before = state()
+    before = db_state()
     with pytest.raises(NotAllowed, match=says):
         import_backup(maple_backup, keeper=keepers[who], now=NOW, replace=True)
-    assert state() == before
+    assert db_state() == before
 
 
 def test_an_owner_restores_over_a_household_only_when_asked(owner, household, maple_backup):
-    before = state()
+    before = db_state()
     with pytest.raises(InvalidInput, match="already in this database. Restoring over it replaces"):
         import_backup(maple_backup, keeper=owner, now=NOW)
-    assert state() == before
+    assert db_state() == before
 
 
 def test_restoring_over_a_household_brings_back_the_backup_and_keeps_its_members(owner, household, maple_backup):
@@ -185,11 +179,11 @@ class CountingStream(io.BytesIO):
 def test_deep_nesting_is_refused_at_once(mallory):
     """Refused on meeting it, after a few KB of a 400 KB file: the parser never builds the deep prefixes."""
     stream = CountingStream(deeply_nested())
-    before = state()
+    before = db_state()
     with pytest.raises(InvalidInput, match="nests lists or objects more than 12 deep"):
         read_backup(stream, keeper=mallory, now=NOW)
     assert stream.bytes_read <= 8192
-    assert state() == before
+    assert db_state() == before
 
 
 # --- the command line ---------------------------------------------------------------------------------------
@@ -209,11 +203,11 @@ def test_the_command_line_refuses_a_bad_id_by_name(cli, mallory, tmp_path):
     backup["households"][0]["id"] = "h/../x"
     path = tmp_path / "probe.json"
     path.write_text(json.dumps(backup))
-    before = state()
+    before = db_state()
     result = cli("import", str(path), "--json")
     assert result.code == 1
     assert "the id 'h/../x' is not a Gentling id" in result.json["error"]
-    assert state() == before
+    assert db_state() == before
 
 
 def test_the_command_line_refuses_deep_nesting(cli, mallory, tmp_path):

@@ -105,8 +105,7 @@ def install(api: NinjaAPI) -> None:
         """Never HTML: a database that cannot answer is a 503 a client may retry; anything else a
         500 with the request id the log line carries."""
         if failures.is_unavailable(exc):
-            failures.logger.error("database unavailable: %s %s", request.method, request.path, exc_info=exc)
-            return failures.unavailable_json()
+            return failures.unavailable_answer(request, exc)
         failures.logger.error("unexpected error: %s %s", request.method, request.path, exc_info=exc)
         return _out(api, request, 500, "Something went wrong on our side; nothing was saved. Quote request id "
                                        f"{failures.request_id()} when you report it.",

@@ -36,8 +36,7 @@ class IdempotencyMiddleware:
         except Exception as exc:  # out here, no view's handler sees it: a database outage is still a 503
             if not failures.is_unavailable(exc):
                 raise
-            failures.logger.error("database unavailable: %s %s", request.method, request.path, exc_info=exc)
-            return failures.unavailable_json()
+            return failures.unavailable_answer(request, exc)
 
     def _once(self, request, key: str):
         scope = _scope(request)

@@ -156,17 +156,14 @@ class _HouseholdsRestore:
         return found
 
     def add_members(self, household: Household, h: HouseholdIn, now: datetime) -> None:
-        listed = {m.keeper: m for m in h.members}
-        mine = listed.get(self.keeper.username)
-        Membership.objects.create(household=household, keeper=self.keeper, role=Membership.OWNER,
-                                  joined_at=mine.joined_at if mine else now)
-        kept = {m.keeper.username for m in self.members.get(h.id, []) if m.keeper != self.keeper}
+        mine = next((m for m in h.members if m.keeper == self.keeper.username), None)
+        kept = [m for m in self.members.get(h.id, []) if m.keeper != self.keeper]
         Membership.objects.bulk_create([
-            Membership(household=household, keeper=m.keeper, role=m.role, joined_at=m.joined_at)
-            for m in self.members.get(h.id, []) if m.keeper != self.keeper])
-        for name, m in listed.items():
-            if name != self.keeper.username and name not in kept:
-                self.left_out[name] = m.role
+            Membership(household=household, keeper=self.keeper, role=Membership.OWNER,
+                       joined_at=mine.joined_at if mine else now),
+            *(Membership(household=household, keeper=m.keeper, role=m.role, joined_at=m.joined_at) for m in kept)])
+        members = {self.keeper.username} | {m.keeper.username for m in kept}
+        self.left_out.update({m.keeper: m.role for m in h.members if m.keeper not in members})
 
     def note(self) -> str | None:
         if not self.left_out:
