@@ -74,7 +74,7 @@ def file_db(transactional_db, tmp_path: Path):
     connection to the server thread, which would serialize the writers and test
     nothing. So, for the length of this test, the "default" alias points at a
     migrated file database in tmp_path, with the project's own OPTIONS (WAL,
-    timeout 20 s, IMMEDIATE transactions). The settings dict is shared by every
+    a bounded wait for the write lock, IMMEDIATE transactions). The settings dict is shared by every
     thread's connection handler, so worker threads open the file database too;
     the in-memory connection stays open (Django never closes it) and is put back
     afterwards, before `transactional_db` flushes it. The file is named as

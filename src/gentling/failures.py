@@ -5,7 +5,9 @@ that is unavailable told as such (503 with Retry-After), never as a bug.
   client's `X-Request-ID` when it is a sane one, else a new one. It is sent back
   in `X-Request-ID`, put in every log line written while the request runs
   (`RequestIdFilter`), and in every error answer, so an operator can find the
-  traceback for the answer a keeper saw.
+  traceback for the answer a keeper saw. It also writes the access log: one
+  line per request on the `gentling.access` logger, at INFO (shown with
+  GENTLING_LOG_LEVEL=INFO), the same whichever server runs the app.
 - DatabaseUnavailableMiddleware turns a database that refuses connections, is
   gone, or stayed locked past its wait into a 503 with Retry-After: JSON on the
   API, a page on the web. Nothing of the request was saved (its transaction
@@ -18,6 +20,7 @@ from __future__ import annotations
 import contextvars
 import logging
 import re
+import time
 import uuid
 
 from django.db import InterfaceError, OperationalError
@@ -25,6 +28,7 @@ from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
 logger = logging.getLogger("gentling")
+access = logging.getLogger("gentling.access")
 RETRY_AFTER_SECONDS = 5
 UNAVAILABLE = ("The database is unavailable for a moment, so nothing was saved. "
                f"Try again in {RETRY_AFTER_SECONDS} seconds.")
@@ -55,8 +59,11 @@ class RequestIdMiddleware:
         given = request.headers.get("X-Request-ID", "")
         request.id = given if _SANE.fullmatch(given) else uuid.uuid4().hex[:16]
         token = _current.set(request.id)
+        started = time.perf_counter()
         try:
             response = self.get_response(request)
+            access.info("%s %s %s %.0f ms", request.method, request.path, response.status_code,
+                        (time.perf_counter() - started) * 1000)
         finally:
             _current.reset(token)
         response["X-Request-ID"] = request.id

@@ -334,15 +334,18 @@ class CalendarFeed(models.Model):
 
 
 class IdempotencyKey(models.Model):
-    """An API write sent with an `Idempotency-Key` header, and the answer it got
-    (services/idempotency.py): the same key again gets that answer, and nothing is stored twice."""
+    """An API write sent with an `Idempotency-Key` header, or a web form with its one-time token,
+    and the answer it got (services/idempotency.py): the same key again gets that answer, and
+    nothing is stored twice."""
 
-    scope = models.CharField(max_length=80, help_text="Whose key: a keeper, or the hash of an API token.")
+    scope = models.CharField(max_length=80, help_text="Whose key: a keeper (API or web), or an API token's hash.")
     key = models.CharField(max_length=255)
     fingerprint = models.CharField(max_length=64, help_text="SHA-256 of the method, path and body.")
     status = models.PositiveSmallIntegerField(default=0)
     content_type = models.CharField(max_length=100, blank=True)
     body = models.BinaryField(blank=True)
+    location = models.CharField(max_length=2000, blank=True,
+                                help_text="Where a web form's redirect sent the keeper.")
     created_at = models.DateTimeField(default=clock.now, db_index=True)
 
     class Meta:

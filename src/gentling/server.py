@@ -1,12 +1,52 @@
-"""Serving the web app with gunicorn (a real WSGI server, not Django's runserver).
-Static files come from whitenoise inside the app."""
+"""Serving the web app: `gentling serve` (a real server, not Django's runserver).
+Static files come from whitenoise inside the app.
+
+**One process** (the default, and the layout where phones on a home network
+reach Gentling directly): waitress. Its one I/O thread reads every request
+whole, headers and body, before one of the THREADS threads that run Django
+sees it, and writes every answer out itself. An idle connection, a phone on a
+weak signal or a client sending ten bytes a second costs a file descriptor and
+holds up nobody. A connection silent for IDLE_SECONDS is closed.
+(Gunicorn's threads read from the client themselves: four connections that
+sent headers and then nothing stopped every other keeper.)
+
+**Several processes** (`--workers N`, PostgreSQL behind nginx; docs/deploy.md):
+gunicorn's sync workers, one request at a time each, measured the fastest
+behind a buffering proxy. A sync worker reads from its client itself, so it
+must only ever hear the proxy, which reads slow clients whole first: these
+processes listen on the loopback address only, unless `--behind-proxy` says
+that the only client on the address given is a proxy on another machine.
+"""
 
 from __future__ import annotations
 
 import gc
+import ipaddress
+import signal
+import sys
 
+import waitress
 from django.db import connections
 from gunicorn.app.base import BaseApplication
+
+from .domain.errors import InvalidInput
+
+# One process: the threads that run Django. They share SQLite's one writer.
+THREADS = 4
+# A connection that sends nothing (and is owed nothing) for this long is closed.
+IDLE_SECONDS = 60
+# Connections held open at once (each costs a file descriptor, of 1,024 by default).
+CONNECTION_LIMIT = 500
+# The largest body read: a 50 MB backup upload with room for the form around it.
+BODY_LIMIT_BYTES = 64 * 1024 * 1024
+
+# Several processes each serve one request at a time (gunicorn's sync workers), behind a buffering proxy.
+# Python threads share one interpreter lock, and keep-alive connections stick to the process that took
+# them; with one request per process the kernel hands each new connection to an idle one. Measured on
+# 2 cores: about 20% more sessions/s than 4 threads each, and half the p99 at 100/s.
+# A sync worker busy for longer than this is killed as stuck: long enough for the longest request,
+# a full backup download (about 45 s for a three-year, 500-animal rescue; docs/performance.md).
+SYNC_TIMEOUT_SECONDS = 300
 
 
 class _Gunicorn(BaseApplication):
@@ -24,7 +64,42 @@ class _Gunicorn(BaseApplication):
         return application
 
 
-def _freeze_startup_objects(worker) -> None:
+def check_layout(*, host: str, workers: int, behind_proxy: bool = False) -> None:
+    """Several processes are for behind a proxy (see the module's docstring): on the loopback address,
+    or on another when the operator says a proxy on another machine is the only client."""
+    if workers > 1 and not behind_proxy and not _is_loopback(host):
+        raise InvalidInput("--host", f"--workers {workers} listens on 127.0.0.1 only, behind a proxy such as "
+                                     "nginx that reads slow clients first (docs/deploy.md). To serve phones "
+                                     "directly, run one process: leave out --workers. For a proxy on another "
+                                     "machine, add --behind-proxy.")
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def waitress_options(*, host: str, port: int) -> dict:
+    return {"host": host, "port": port, "threads": THREADS, "channel_timeout": IDLE_SECONDS,
+            "connection_limit": CONNECTION_LIMIT, "max_request_body_size": BODY_LIMIT_BYTES,
+            # poll(), not select(), which cannot watch a descriptor numbered 1,024 or more.
+            "asyncore_use_poll": True,
+            # Forwarded headers reach the app unchanged: its own settings say whom to trust
+            # (GENTLING_TRUSTED_PROXY_COUNT, GENTLING_PRODUCTION; docs/deploy.md).
+            "clear_untrusted_proxy_headers": False, "ident": "Gentling"}
+
+
+def gunicorn_options(*, host: str, port: int, workers: int) -> dict:
+    return {"bind": f"{host}:{port}", "workers": workers, "threads": 1, "worker_class": "sync",
+            "timeout": SYNC_TIMEOUT_SECONDS, "errorlog": "-",  # the access log is the app's (failures.py)
+            "post_worker_init": lambda worker: _freeze_startup_objects()}
+
+
+def _freeze_startup_objects() -> None:
     """Move what start-up made (Django, matplotlib, the protocols: ~150k objects) out of the
     garbage collector's sight: its full sweeps then take ~5 ms instead of 70-100 ms, which
     showed as the slow tail of page times."""
@@ -32,33 +107,18 @@ def _freeze_startup_objects(worker) -> None:
     gc.freeze()
 
 
-# One process with threads: a slow phone on the Wi-Fi cannot hold the others up, and the threads
-# share SQLite's one writer. Gunicorn's heartbeat runs beside the threads, so a long request is fine.
-THREADS_FOR_ONE_WORKER = 4
-# Several processes run one request at a time each (gunicorn's sync workers), behind a buffering proxy
-# (docs/deploy.md). Python threads share one interpreter lock, and keep-alive connections stick to the
-# process that took them; with one request per process the kernel hands each new connection to an idle
-# one. Measured on 2 cores: about 20% more sessions/s than 4 threads each, and half the p99 at 100/s.
-THREADS_FOR_SEVERAL_WORKERS = 1
-# A sync worker busy for longer than this is killed as stuck: long enough for the longest request,
-# a full backup download (about 45 s for a three-year, 500-animal rescue; docs/performance.md).
-SYNC_TIMEOUT_SECONDS = 300
-THREADED_TIMEOUT_SECONDS = 30
-
-
-def gunicorn_options(*, host: str, port: int, workers: int = 1, threads: int | None = None) -> dict:
-    """Gunicorn's settings for `gentling serve`; with no `threads`, the best for the number of workers."""
-    if threads is None:
-        threads = THREADS_FOR_ONE_WORKER if workers == 1 else THREADS_FOR_SEVERAL_WORKERS
-    return {"bind": f"{host}:{port}", "workers": workers, "threads": threads,
-            "worker_class": "gthread" if threads > 1 else "sync",
-            "timeout": THREADED_TIMEOUT_SECONDS if threads > 1 else SYNC_TIMEOUT_SECONDS,
-            "accesslog": "-", "errorlog": "-", "post_worker_init": _freeze_startup_objects}
-
-
-def serve(*, host: str, port: int, workers: int = 1, threads: int | None = None) -> None:
+def serve(*, host: str, port: int, workers: int = 1, behind_proxy: bool = False) -> None:
+    check_layout(host=host, workers=workers, behind_proxy=behind_proxy)
     # The command line has already used the database (it checked the schema and found its keeper).
     # Gunicorn forks its workers from this process: a connection still open here would be shared
     # by all of them, and their queries and answers would interleave on it.
     connections.close_all()
-    _Gunicorn(gunicorn_options(host=host, port=port, workers=workers, threads=threads)).run()
+    if workers > 1:
+        _Gunicorn(gunicorn_options(host=host, port=port, workers=workers)).run()
+        return
+    from .wsgi import application
+
+    _freeze_startup_objects()
+    # SIGTERM (systemd's stop) ends the loop as Ctrl+C does: requests running get a few seconds to finish.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
+    waitress.serve(application, **waitress_options(host=host, port=port))

@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # After authentication: an API write with an Idempotency-Key counts once (api/idempotency.py).
     "gentling.api.idempotency.IdempotencyMiddleware",
+    "gentling.web.once.OnceMiddleware",  # a web form sent twice with its one-time token counts once (web/once.py)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A database that cannot answer is a 503 with Retry-After, not "Something went wrong" (failures.py).
@@ -98,8 +99,15 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": ["stderr"], "level": LOG_LEVEL, "propagate": False},
         "gentling": {"handlers": ["stderr"], "level": LOG_LEVEL, "propagate": False},
+        "waitress": {"handlers": ["stderr"], "level": LOG_LEVEL, "propagate": False},
     },
 }
+
+# Errors also go to Sentry when SENTRY_DSN is set (an optional extra: sentry.py).
+if env_str("SENTRY_DSN"):
+    from .sentry import start as _start_sentry
+
+    _start_sentry(env_str("SENTRY_DSN"))
 
 ROOT_URLCONF = "gentling.urls"
 WSGI_APPLICATION = "gentling.wsgi.application"
@@ -184,12 +192,13 @@ if _url:
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            # Django's SQLite, with a bound on the requests waiting for the write lock (gentling/sqlite/base.py).
+            "ENGINE": "gentling.sqlite",
             "NAME": str(data_dir() / "gentling.sqlite3"),
             # WAL lets readers work while one writer commits; IMMEDIATE takes the write
-            # lock at the start of a transaction, so concurrent writers wait (up to the
-            # timeout) instead of failing half-way.
-            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"},
+            # lock at the start of a transaction, so concurrent writers wait (for as long
+            # as gentling/sqlite/base.py says) instead of failing half-way.
+            "OPTIONS": {"transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"},
             # Kept open across requests, as for PostgreSQL: opening one (Django registers its SQL
             # functions, then the PRAGMA) took about 5% of an API request's time.
             "CONN_MAX_AGE": 60,

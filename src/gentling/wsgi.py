@@ -1,4 +1,4 @@
-"""The WSGI entry point for gunicorn (`gentling serve`)."""
+"""The WSGI entry point for `gentling serve` (waitress, or gunicorn with several processes)."""
 
 import os
 

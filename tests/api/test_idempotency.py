@@ -41,6 +41,7 @@ def test_the_same_key_with_another_body_is_a_409(a, api):
     assert other.status_code == 409
     assert other.json()["field"] == "Idempotency-Key"
     assert "was used for a different request" in other.json()["detail"]
+    assert [r["code"] for r in other.json()["reasons"]] == ["idempotency_key_reused"]  # the 409 shape of every write
     assert db_state() == before
 
 
@@ -84,3 +85,20 @@ def test_keys_older_than_seven_days_are_cleared(a, api):
     post(api, a, session_body(a, started_at=ago(hours=3)), "new-key")
     assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["new-key"]
     assert idempotency.KEEP_DAYS == 7
+
+
+def test_the_api_documents_the_key_on_every_write_and_on_no_read(api):
+    schema = api.get("/openapi.json").json()
+    writes = reads = 0
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            names = [p["name"] for p in operation.get("parameters", [])]
+            if method.upper() in {"POST", "PUT", "PATCH", "DELETE"}:
+                writes += 1
+                assert "Idempotency-Key" in names, (method, path)
+                assert {"400", "409"} <= set(operation["responses"]), (method, path)
+            else:
+                reads += 1
+                assert "Idempotency-Key" not in names, (method, path)
+    assert writes and reads
+    assert "Idempotency-Key" in schema["info"]["description"]

@@ -35,6 +35,7 @@ def result(**over):
         "api": {"sessions_per_second": 250, "p99_ms_at_rate": 40},
         "animal_page_with_charts_http": {"median_ms": 240, "p95_ms": 300}, "animal_raw_sql": {"median_ms": 2, "p95_ms": 3},
         "cli_today": {"median_ms": 700, "p95_ms": 800},
+        "slow_clients": {"held": {"p99_ms": 12.0}, "p99_ratio": 1.2, "failed": 0},
         "backup": {"export": {"seconds": 50, "peak_mb": 66}, "import": {"seconds": 140, "peak_mb": 231}},
     }
     return {**base, **over}
@@ -43,7 +44,11 @@ def result(**over):
 def test_each_target_is_read_from_its_figure():
     met = run.verdicts(result())
     assert met == {"plan_http": True, "history_ratio": True, "api_throughput": False, "api_p99": True,
-                   "animal_page": True, "cli_today": True, "import_memory": True}
+                   "animal_page": True, "slow_clients": True, "cli_today": True, "import_memory": True}
+    slowed = {"held": {"p99_ms": 30.0}, "p99_ratio": 2.5, "failed": 0}
+    assert run.verdicts(result(slow_clients=slowed))["slow_clients"] is False
+    stalled = {"held": {"p99_ms": 9.0}, "p99_ratio": 0.9, "failed": 3}
+    assert run.verdicts(result(slow_clients=stalled))["slow_clients"] is False  # a failed request is never met
     assert run.verdicts(result(plan_small_service={"median_ms": 40}))["history_ratio"] is False  # 60/40 = 1.5
     assert run.verdicts({})["plan_http"] is None  # not measured is neither met nor missed
 

@@ -1,28 +1,47 @@
-"""`gentling serve`: threads in one process, one request at a time in each of several (docs/deploy.md)."""
+"""`gentling serve`: one process reads slow clients whole; several listen behind a proxy only (docs/deploy.md)."""
+
+import pytest
 
 from gentling.cli.main import build_parser
-from gentling.server import SYNC_TIMEOUT_SECONDS, gunicorn_options
+from gentling.domain.errors import InvalidInput
+from gentling.server import BODY_LIMIT_BYTES, SYNC_TIMEOUT_SECONDS, check_layout, gunicorn_options, waitress_options
+from gentling.services.backup import MAX_BYTES
 
 
-def test_one_process_serves_with_threads():
-    options = gunicorn_options(host="127.0.0.1", port=8000)
-    assert (options["workers"], options["threads"], options["worker_class"]) == (1, 4, "gthread")
-    assert options["bind"] == "127.0.0.1:8000"
+def test_one_process_reads_each_request_whole_and_closes_idle_connections():
+    options = waitress_options(host="0.0.0.0", port=8000)
+    assert (options["host"], options["port"], options["threads"]) == ("0.0.0.0", 8000, 4)
+    assert 0 < options["channel_timeout"] <= 120
+    assert options["asyncore_use_poll"] is True
+    # The largest upload the app takes, a backup, still fits.
+    assert options["max_request_body_size"] == BODY_LIMIT_BYTES > MAX_BYTES
+    # The app decides whom to trust with forwarded headers, as with gunicorn.
+    assert options["clear_untrusted_proxy_headers"] is False
 
 
 def test_several_processes_serve_one_request_each_with_room_for_a_long_download():
-    options = gunicorn_options(host="0.0.0.0", port=8001, workers=3)
+    options = gunicorn_options(host="127.0.0.1", port=8001, workers=3)
     assert (options["workers"], options["threads"], options["worker_class"]) == (3, 1, "sync")
     # A sync worker busy past the timeout is killed: a large backup download must fit in it.
     assert options["timeout"] == SYNC_TIMEOUT_SECONDS >= 120
 
 
-def test_threads_asked_for_are_kept():
-    assert gunicorn_options(host="h", port=1, workers=2, threads=8)["worker_class"] == "gthread"
-    assert gunicorn_options(host="h", port=1, workers=1, threads=1)["worker_class"] == "sync"
+@pytest.mark.parametrize("host", ["127.0.0.1", "::1", "localhost", "127.0.0.2"])
+def test_several_processes_may_listen_on_loopback(host):
+    check_layout(host=host, workers=2)
 
 
-def test_the_command_line_passes_threads_on():
-    args = build_parser().parse_args(["serve", "--workers", "2", "--threads", "3"])
-    assert (args.workers, args.threads) == (2, 3)
-    assert build_parser().parse_args(["start", "--no-serve"]).threads is None
+@pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.20", "::", "gentling.example"])
+def test_several_processes_are_refused_where_phones_would_reach_them(host):
+    with pytest.raises(InvalidInput, match="behind a proxy") as refused:
+        check_layout(host=host, workers=2)
+    assert refused.value.field == "--host"
+    check_layout(host=host, workers=1)  # one process serves phones directly
+    check_layout(host=host, workers=2, behind_proxy=True)  # a proxy on another machine is the only client
+
+
+def test_the_command_line_passes_workers_on():
+    assert build_parser().parse_args(["serve", "--workers", "2"]).workers == 2
+    assert build_parser().parse_args(["start", "--no-serve"]).workers == 1
+    args = build_parser().parse_args(["serve", "--workers", "2", "--host", "10.0.0.12", "--behind-proxy"])
+    assert (args.workers, args.behind_proxy) == (2, True)

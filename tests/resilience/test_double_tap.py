@@ -130,3 +130,35 @@ def test_one_key_sent_twice_at_once_stores_one_session(file_db):
         assert first.status_code == second.status_code == 201, (first.content, second.content)
         assert json.loads(first.content) == json.loads(second.content)
     assert Session.objects.count() == TRIES
+
+
+@pytest.mark.slow
+def test_one_form_token_sent_twice_at_once_adds_one_animal(file_db):
+    """A double tap on a web form: both sends carry the form's one-time token (web/once.py)."""
+    from django.test import Client
+
+    from gentling.models import Animal
+
+    now = timezone.now()  # the web app reads the clock: the whole test runs on it
+    keeper, household, _ = _setup(now.date())
+    url = reverse("animal_new", args=[household.public_id])
+    form = {"name": "Nibbles", "species": "rat", "sex": "female", "source": "pet_store", "status": "active",
+            "arrival_date": now.date().isoformat()}
+    for attempt in range(TRIES):
+        barrier = threading.Barrier(2, timeout=WAIT_SECONDS)
+        phones = [Client(), Client()]
+        for phone in phones:
+            phone.force_login(keeper)
+
+        def send(phone):
+            try:
+                barrier.wait()
+                return phone.post(url, {**form, "once": f"tap-{attempt}"})
+            finally:
+                connections.close_all()
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            first, second = [f.result(timeout=WAIT_SECONDS) for f in [pool.submit(send, p) for p in phones]]
+        assert first.status_code == second.status_code == 302, (first.content, second.content)
+        assert first["Location"] == second["Location"]
+    assert Animal.objects.filter(name="Nibbles").count() == TRIES

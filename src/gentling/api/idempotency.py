@@ -60,7 +60,7 @@ class IdempotencyMiddleware:
         try:
             answer = idempotency.answer_once(scope=scope, key=key, fingerprint=fingerprint, now=clock.now(), run=run)
         except idempotency.KeyReused as exc:
-            return _error(409, HEADER, exc.message)
+            return _error(409, HEADER, exc.message, reasons=[{"code": "idempotency_key_reused", "message": exc.message}])
         except InvalidInput as exc:
             return _error(400, exc.field, exc.message)
         if first and not first[0].streaming:
@@ -89,5 +89,31 @@ def _answer(response) -> idempotency.Answer:
     return idempotency.Answer(response.status_code, response.get("Content-Type", ""), body)
 
 
-def _error(status: int, field: str | None, detail: str) -> HttpResponse:
-    return HttpResponse(json.dumps({"detail": detail, "field": field}), status=status, content_type="application/json")
+def _error(status: int, field: str | None, detail: str, **extra) -> HttpResponse:
+    return HttpResponse(json.dumps({"detail": detail, "field": field, **extra}), status=status,
+                        content_type="application/json")
+
+
+PARAMETER = {
+    "name": HEADER, "in": "header", "required": False,
+    "description": "Makes this write safe to send again: the same key with the same request gets the first "
+                   "answer (with `Idempotent-Replayed: true`) and stores nothing new; the same key with another "
+                   "request is refused (409). Use a new key, such as a UUID, for each write. Kept for "
+                   f"{idempotency.KEEP_DAYS} days.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": idempotency.KEY_MAX, "pattern": "^[ -~]+$"},
+}
+
+
+def document(schema: dict) -> dict:
+    """Add the header, and the 400 and 409 it may bring, to every write of the OpenAPI schema."""
+    for operations in schema["paths"].values():
+        for method, operation in operations.items():
+            if method.upper() not in WRITES:
+                continue
+            operation.setdefault("parameters", []).append(PARAMETER)
+            responses = operation.setdefault("responses", {})
+            for status, shape in ((400, "ErrorOut"), (409, "RefusedOut")):
+                responses.setdefault(status, {"description": "Bad Request" if status == 400 else "Conflict",
+                                              "content": {"application/json": {
+                                                  "schema": {"$ref": f"#/components/schemas/{shape}"}}}})
+    return schema

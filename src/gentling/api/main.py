@@ -9,7 +9,7 @@ from ninja import NinjaAPI
 from ninja.parser import Parser
 
 from ..domain.errors import InvalidInput
-from . import animals, arrivals, households, sessions
+from . import animals, arrivals, households, idempotency, sessions
 from .auth import SessionAuth, TokenAuth
 from .common import has_nul
 from .errors import install
@@ -35,12 +35,22 @@ A token acts with your own permissions: a viewer can read but not write.
 409 a cage move the housing guardrail refused (with every reason), 422 a request that does not match this schema.
 
 Objects are addressed by their public ids. Lists are paginated (`page`, `page_size` up to 100).
+
+**Retries** are safe: send `Idempotency-Key: <a new UUID>` with a write (POST, PUT, PATCH, DELETE), and the same
+key again to retry it. The first answer comes back (with `Idempotent-Replayed: true`) and nothing is stored
+twice; the same key with a different request is refused with 409 (reason `idempotency_key_reused`).
+**503** with `Retry-After` means the database could not answer and nothing was saved: send it again after
+that many seconds. Every answer carries `X-Request-ID`, and every 5xx names it in `request_id`: quote it
+when reporting a problem.
 """
 
 
 class GentlingAPI(NinjaAPI):
     def get_openapi_operation_id(self, operation) -> str:
         return operation.view_func.__name__  # e.g. "log_session": short and stable for generated clients
+
+    def get_openapi_schema(self, **kwargs):
+        return idempotency.document(super().get_openapi_schema(**kwargs))
 
 
 api = GentlingAPI(

@@ -1,7 +1,7 @@
 """Benchmark item 3: logging sessions over the REST API, from a second process on loopback.
 
-`measure_session_logging` starts the real server (`gentling serve`, gunicorn, two
-workers) on the database this process uses, loads it with `gentling.bench.load`
+`measure_session_logging` starts the real server (`gentling serve --workers 2`,
+gunicorn's processes as behind the deploy guide's proxy) on the database this process uses, loads it with `gentling.bench.load`
 (a closed loop for throughput, then an open loop at a steady rate for latency),
 stops it, and leaves the data as it found it: the token it made and the sessions
 it logged are deleted, and the progress cache of the animals it used is told,
@@ -144,21 +144,21 @@ def free_port() -> int:
 @dataclass(frozen=True)
 class _Server:
     base: str
-    pid: int  # gunicorn's arbiter; the workers are its children
+    pid: int  # the server; with several workers, gunicorn's arbiter, and the workers are its children
 
 
 @contextmanager
-def running_server(env: dict[str, str], port: int):
+def running_server(env: dict[str, str], port: int, *, workers: int = WORKERS):
     """The server's base URL while it runs (see `_serving`)."""
-    with _serving(env, port) as server:
+    with _serving(env, port, workers=workers) as server:
         yield server.base
 
 
 @contextmanager
-def _serving(env: dict[str, str], port: int):
-    """`gentling serve --workers 2` in its own process group, stopped with SIGTERM (then SIGKILL) on the way out."""
+def _serving(env: dict[str, str], port: int, *, workers: int = WORKERS):
+    """`gentling serve --workers N` in its own process group, stopped with SIGTERM (then SIGKILL) on the way out."""
     command = [sys.executable, "-c", "from gentling.cli.main import run; run()",
-               "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(WORKERS)]
+               "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
     with tempfile.TemporaryFile() as log:  # a file, not a pipe: the access log must never block the server
         proc = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                 start_new_session=True)

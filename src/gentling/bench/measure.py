@@ -27,7 +27,7 @@ from .. import clock
 from ..models import Animal, HealthCheck, Household, ProgressSnapshot, Session
 from ..services.progress import local_today
 from ..services.today import today_for_household
-from . import api_load
+from . import api_load, serving
 from .generate import household_name
 from .timing import Figures, time_calls
 
@@ -254,6 +254,8 @@ def measure(*, runs: int, seconds: float, scratch: Path, import_env: dict[str, s
         out.update(http_figures(rescue, animal, small, runs))
     if want("api"):
         out["api"] = api_load.measure_session_logging(rescue, seconds=seconds)
+    if want("slow-clients"):
+        out["slow_clients"] = serving.measure_slow_clients(rescue)
     if want("cli"):
         out["cli_today"] = cli_today(rescue, max(5, runs // 2)).to_dict()
     if want("backup"):

@@ -24,6 +24,7 @@ TARGETS = {
     "api_throughput": (">= 300 sessions/s", lambda r: r["api"]["sessions_per_second"] >= 300),
     "api_p99": ("< 50 ms at 100/s", lambda r: r["api"]["p99_ms_at_rate"] < 50),
     "animal_page": ("< 300 ms", lambda r: r["animal_page_with_charts_http"]["median_ms"] < 300),
+    "slow_clients": ("p99 <= 2x quiet", lambda r: r["slow_clients"]["p99_ratio"] <= 2 and not r["slow_clients"]["failed"]),
     "cli_today": ("< 1 s", lambda r: r["cli_today"]["median_ms"] < 1000),
     "import_memory": ("< 500 MB", lambda r: r["backup"]["import"]["peak_mb"] < 500),
 }
@@ -110,6 +111,8 @@ def rows(results: dict[str, dict]) -> list[tuple[str, list[str], str]]:
         ("3 API logging, 2 workers", lambda r: f"{r['api']['sessions_per_second']:.0f} sessions/s",
          TARGETS["api_throughput"][0]),
         ("3 p99 at 100 req/s", lambda r: f"{r['api']['p99_ms_at_rate']:.1f} ms", TARGETS["api_p99"][0]),
+        ("7 p99, 50 idle + 10 slow held", lambda r: f"{n(r['slow_clients']['held']['p99_ms'])} ms, "
+         f"{r['slow_clients']['p99_ratio']:.2f}x quiet", TARGETS["slow_clients"][0]),
         ("4 animal page HTML", ms("animal_page_http"), ""),
         ("4 page + 4 charts", ms("animal_page_with_charts_http"), TARGETS["animal_page"][0]),
         ("4 raw SQL, same data", ms("animal_raw_sql"), ""),

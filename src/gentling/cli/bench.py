@@ -60,7 +60,7 @@ today` as a process, and a full export and import, on SQLite and on PostgreSQL. 
 benchmark data (profiles rescue and rescue-1pct, seed 1) is generated first: a few minutes
 per database, once. Prints medians and 95th percentiles beside the targets."""
 
-PARTS = ("plan", "animal", "api", "cli", "backup")
+PARTS = ("plan", "animal", "api", "slow-clients", "cli", "backup")
 
 
 def _measure_options(p) -> None:

@@ -17,7 +17,7 @@ def add_commands(sub, common) -> None:
     _serve_options(start)
     start.set_defaults(handler=cmd_start)
 
-    serve = sub.add_parser("serve", parents=[common], help="serve the web app (gunicorn)")
+    serve = sub.add_parser("serve", parents=[common], help="serve the web app")
     _serve_options(serve)
     serve.set_defaults(handler=cmd_serve)
 
@@ -69,10 +69,10 @@ def _serve_options(p) -> None:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     p.add_argument("--workers", type=_positive, default=1, metavar="N",
-                   help="server processes (default 1; PostgreSQL deployments behind a proxy can run more)")
-    p.add_argument("--threads", type=_positive, default=None, metavar="N",
-                   help="requests each process serves at once (default 4 with one process; 1 with several, "
-                        "the fastest behind a proxy: docs/deploy.md)")
+                   help="server processes (default 1, which serves phones directly; more listen on 127.0.0.1 "
+                        "only, behind a proxy such as nginx: docs/deploy.md)")
+    p.add_argument("--behind-proxy", action="store_true",
+                   help="with --workers: the only client on --host is a proxy on another machine")
 
 
 def _positive(text: str) -> int:
@@ -82,9 +82,12 @@ def _positive(text: str) -> int:
 
 
 def cmd_start(args, ctx) -> int:
+    from ..server import check_layout
     from ..services.demo import DEMO_NAME, demo_web_login, ensure_demo
     from .sessions import cmd_today
 
+    if not args.no_serve:
+        check_layout(host=args.host, workers=args.workers, behind_proxy=args.behind_proxy)  # before the plan
     household, created = ensure_demo(keeper=ctx.keeper, now=ctx.now)
     username, password = demo_web_login(household)
     address = f"http://{args.host}:{args.port}/"
@@ -103,11 +106,12 @@ def cmd_start(args, ctx) -> int:
 
 
 def cmd_serve(args, ctx) -> int:
-    from ..server import serve
+    from ..server import check_layout, serve
 
+    check_layout(host=args.host, workers=args.workers, behind_proxy=args.behind_proxy)
     if not ctx.out.json_mode:
         ctx.out.say(f"Serving Gentling on http://{args.host}:{args.port}/ (Ctrl+C stops it).", style="bold green")
-    serve(host=args.host, port=args.port, workers=args.workers, threads=args.threads)
+    serve(host=args.host, port=args.port, workers=args.workers, behind_proxy=args.behind_proxy)
     return 0
 
 

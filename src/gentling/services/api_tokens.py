@@ -16,6 +16,7 @@ from django.db import transaction
 from ..domain.errors import InvalidInput, NotFound
 from ..domain.validation import check_name
 from ..models import ApiToken
+from ..sqlite import unless_write_lock_taken
 
 TOKEN_PREFIX = "gnt_"
 PREFIX_LENGTH = 12
@@ -65,5 +66,6 @@ def keeper_for_token(raw: str, *, now: datetime):
     if token is None or not token.keeper.is_active:
         return None
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        with unless_write_lock_taken():  # a note for the keeper's token list, not worth a refused read
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.keeper

@@ -10,6 +10,8 @@ requests with one key at the same moment: the second waits for the first (the
 key's unique index on PostgreSQL, the write lock on SQLite) and then gets its
 answer. An answer of 500 or more is not kept, and neither is anything the
 request wrote, so a retry runs afresh. Keys are kept for KEEP_DAYS, then cleared.
+
+The web's forms use the same rule with a one-time token as the key (web/once.py).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ class Answer:
     content_type: str
     body: bytes
     replayed: bool = False
+    location: str = ""  # where a redirect sends the client
 
 
 class KeyReused(GentlingError):
@@ -54,8 +57,17 @@ def check_key(key: str) -> str:
     return key
 
 
-def answer_once(*, scope: str, key: str, fingerprint: str, now: datetime, run: Callable[[], Answer]) -> Answer:
-    """`run()`'s answer, the first time this scope sends this key; the stored answer after that."""
+def _always(answer: Answer) -> bool:
+    return True
+
+
+def answer_once(*, scope: str, key: str, fingerprint: str, now: datetime, run: Callable[[], Answer],
+                keep: Callable[[Answer], bool] = _always) -> Answer:
+    """`run()`'s answer, the first time this scope sends this key; the stored answer after that.
+
+    An answer below 500 that `keep` turns down frees the key, and what `run` wrote stays: the
+    web keeps only its redirects, since a form shown again with its errors wrote nothing, and
+    the session screen's live check saves only a draft, which may be saved again."""
     check_key(key)
     with transaction.atomic():
         row, created = IdempotencyKey.objects.get_or_create(
@@ -64,12 +76,15 @@ def answer_once(*, scope: str, key: str, fingerprint: str, now: datetime, run: C
             if row.fingerprint != fingerprint:
                 raise KeyReused(f"Idempotency-Key '{key[:40]}' was used for a different request: send a new key "
                                 "for each write, and the same key only to retry that same write.")
-            return Answer(row.status, row.content_type, bytes(row.body), replayed=True)
+            return Answer(row.status, row.content_type, bytes(row.body), replayed=True, location=row.location)
         answer = run()
         if answer.status >= 500:
             transaction.set_rollback(True)  # nothing of it is kept: a retry runs afresh
             return answer
+        if not keep(answer):
+            row.delete()
+            return answer
         IdempotencyKey.objects.filter(pk=row.pk).update(
-            status=answer.status, content_type=answer.content_type, body=answer.body)
+            status=answer.status, content_type=answer.content_type, body=answer.body, location=answer.location)
         IdempotencyKey.objects.filter(created_at__lt=now - timedelta(days=KEEP_DAYS)).delete()
     return answer

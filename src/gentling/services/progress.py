@@ -31,6 +31,7 @@ from ..domain.plan import AnimalPlan, plan_for_day
 from ..domain.protocol import Protocol, shipped_protocol
 from ..domain.records import AnimalFacts, SessionRecord
 from ..models import Animal, HealthCheck, Household, ProgressSnapshot, Session
+from ..sqlite import unless_write_lock_taken
 
 
 def protocol_for(animal: Animal) -> Protocol:
@@ -289,9 +290,13 @@ def _newer_than_stored(snap: ProgressSnapshot, animal: Animal, day: date) -> boo
 
 
 def _store(snap: ProgressSnapshot, kept: engine.Checkpoint) -> None:
-    """Save only if no write came in since the snapshot was read (else the next read recomputes)."""
-    ProgressSnapshot.objects.filter(pk=snap.pk, revision=snap.revision).update(
-        checkpoint_day=kept.day, checkpoint_key=kept.key, checkpoint=kept.state)
+    """Save only if no write came in since the snapshot was read (else the next read recomputes).
+
+    A checkpoint only saves time: a read that cannot have SQLite's write lock now (another
+    process holds it) answers without storing it, rather than wait or fail."""
+    with unless_write_lock_taken():
+        ProgressSnapshot.objects.filter(pk=snap.pk, revision=snap.revision).update(
+            checkpoint_day=kept.day, checkpoint_key=kept.key, checkpoint=kept.state)
 
 
 @dataclass(frozen=True)
