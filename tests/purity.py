@@ -16,9 +16,17 @@ def imported_modules(path: Path) -> set[str]:
     return names
 
 
-CLOCK_CALLS = {("timezone", "now"), ("datetime", "now"), ("datetime", "utcnow"), ("datetime", "today"),
-               ("date", "today"), ("time", "time"), ("clock", "now"), ("timezone", "localdate"),
-               ("timezone", "localtime")}
+CLOCK_CALLS = {
+    ("timezone", "now"),
+    ("datetime", "now"),
+    ("datetime", "utcnow"),
+    ("datetime", "today"),
+    ("date", "today"),
+    ("time", "time"),
+    ("clock", "now"),
+    ("timezone", "localdate"),
+    ("timezone", "localtime"),
+}
 
 
 def clock_reads(path: Path) -> list[str]:

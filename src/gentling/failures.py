@@ -30,8 +30,9 @@ from django.template.loader import render_to_string
 logger = logging.getLogger("gentling")
 access = logging.getLogger("gentling.access")
 RETRY_AFTER_SECONDS = 5
-UNAVAILABLE = ("The database is unavailable for a moment, so nothing was saved. "
-               f"Try again in {RETRY_AFTER_SECONDS} seconds.")
+UNAVAILABLE = (
+    f"The database is unavailable for a moment, so nothing was saved. Try again in {RETRY_AFTER_SECONDS} seconds."
+)
 _current = contextvars.ContextVar("request_id", default="-")
 _SANE = re.compile(r"[A-Za-z0-9._-]{8,64}")
 
@@ -62,8 +63,13 @@ class RequestIdMiddleware:
         started = time.perf_counter()
         try:
             response = self.get_response(request)
-            access.info("%s %s %s %.0f ms", request.method, request.path, response.status_code,
-                        (time.perf_counter() - started) * 1000)
+            access.info(
+                "%s %s %s %.0f ms",
+                request.method,
+                request.path,
+                response.status_code,
+                (time.perf_counter() - started) * 1000,
+            )
         finally:
             _current.reset(token)
         response["X-Request-ID"] = request.id

@@ -137,7 +137,6 @@ class Session(IllnessFlagged):
     """One animal's part of one sitting. Animals handled together share a `sitting`."""
 
     SIGNS_FIELD = "observations"
-    objects = IllnessFlaggedManager()
 
     public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
     animal = models.ForeignKey(Animal, on_delete=models.CASCADE, related_name="sessions")
@@ -155,12 +154,18 @@ class Session(IllnessFlagged):
     alerts = models.JSONField(default=list, help_text="The guardrail alerts the keeper was shown.")
     created_at = models.DateTimeField(default=clock.now)
 
+    objects = IllnessFlaggedManager()
+
     class Meta:
         ordering = ["started_at", "public_id"]
-        indexes = [models.Index(fields=["animal", "day"]),
-                   models.Index(fields=["animal", "day"], condition=models.Q(illness=True), name="session_illness_days")]
+        indexes = [
+            models.Index(fields=["animal", "day"]),
+            models.Index(fields=["animal", "day"], condition=models.Q(illness=True), name="session_illness_days"),
+        ]
         constraints = [
-            models.CheckConstraint(condition=models.Q(ended_at__gt=models.F("started_at")), name="session_ends_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(ended_at__gt=models.F("started_at")), name="session_ends_after_start"
+            ),
         ]
 
     @property
@@ -216,7 +221,9 @@ class Invite(models.Model):
     role = models.CharField(max_length=10, choices=Membership.ROLES)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(default=clock.now)
-    used_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    used_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     used_at = models.DateTimeField(null=True, blank=True)
 
 
@@ -224,8 +231,11 @@ class Quarantine(models.Model):
     """A new animal's quarantine. Its end is derived (protocol days, extended by
     illness signs), never stored, so it can always be recomputed."""
 
-    AIR_SPACES = [("separate_building", "A different building"), ("another_room", "Another room"),
-                  ("same_room", "The same room")]
+    AIR_SPACES = [
+        ("separate_building", "A different building"),
+        ("another_room", "Another room"),
+        ("same_room", "The same room"),
+    ]
     animal = models.ForeignKey(Animal, on_delete=models.CASCADE, related_name="quarantines")
     started_on = models.DateField()
     air_space = models.CharField(max_length=20, choices=AIR_SPACES, default="another_room")
@@ -239,7 +249,6 @@ class HealthCheck(IllnessFlagged):
     """A daily health check: the signs seen (empty: all well)."""
 
     SIGNS_FIELD = "signs"
-    objects = IllnessFlaggedManager()
 
     animal = models.ForeignKey(Animal, on_delete=models.CASCADE, related_name="health_checks")
     keeper = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -247,6 +256,8 @@ class HealthCheck(IllnessFlagged):
     signs = models.JSONField(default=list)
     notes = models.TextField(blank=True, max_length=NOTES_MAX)
     created_at = models.DateTimeField(default=clock.now)
+
+    objects = IllnessFlaggedManager()
 
     class Meta:
         ordering = ["day", "id"]
@@ -344,8 +355,7 @@ class IdempotencyKey(models.Model):
     status = models.PositiveSmallIntegerField(default=0)
     content_type = models.CharField(max_length=100, blank=True)
     body = models.BinaryField(blank=True)
-    location = models.CharField(max_length=2000, blank=True,
-                                help_text="Where a web form's redirect sent the keeper.")
+    location = models.CharField(max_length=2000, blank=True, help_text="Where a web form's redirect sent the keeper.")
     created_at = models.DateTimeField(default=clock.now, db_index=True)
 
     class Meta:

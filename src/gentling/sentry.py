@@ -13,10 +13,16 @@ def start(dsn: str) -> None:
         import sentry_sdk
         from sentry_sdk.integrations.django import DjangoIntegration
     except ImportError:
-        raise ImproperlyConfigured("SENTRY_DSN is set, but sentry-sdk is not installed: "
-                                   "pip install 'gentling[sentry]', or unset SENTRY_DSN.") from None
-    sentry_sdk.init(dsn=dsn, integrations=[DjangoIntegration()], send_default_pii=False, traces_sample_rate=0,
-                    before_send=_with_request_id)
+        raise ImproperlyConfigured(
+            "SENTRY_DSN is set, but sentry-sdk is not installed: pip install 'gentling[sentry]', or unset SENTRY_DSN."
+        ) from None
+    sentry_sdk.init(
+        dsn=dsn,
+        integrations=[DjangoIntegration()],
+        send_default_pii=False,
+        traces_sample_rate=0,
+        before_send=_with_request_id,
+    )
 
 
 def _with_request_id(event: dict, hint: dict) -> dict:

@@ -68,10 +68,13 @@ def check_layout(*, host: str, workers: int, behind_proxy: bool = False) -> None
     """Several processes are for behind a proxy (see the module's docstring): on the loopback address,
     or on another when the operator says a proxy on another machine is the only client."""
     if workers > 1 and not behind_proxy and not _is_loopback(host):
-        raise InvalidInput("--host", f"--workers {workers} listens on 127.0.0.1 only, behind a proxy such as "
-                                     "nginx that reads slow clients first (docs/deploy.md). To serve phones "
-                                     "directly, run one process: leave out --workers. For a proxy on another "
-                                     "machine, add --behind-proxy.")
+        raise InvalidInput(
+            "--host",
+            f"--workers {workers} listens on 127.0.0.1 only, behind a proxy such as "
+            "nginx that reads slow clients first (docs/deploy.md). To serve phones "
+            "directly, run one process: leave out --workers. For a proxy on another "
+            "machine, add --behind-proxy.",
+        )
 
 
 def _is_loopback(host: str) -> bool:
@@ -84,19 +87,32 @@ def _is_loopback(host: str) -> bool:
 
 
 def waitress_options(*, host: str, port: int) -> dict:
-    return {"host": host, "port": port, "threads": THREADS, "channel_timeout": IDLE_SECONDS,
-            "connection_limit": CONNECTION_LIMIT, "max_request_body_size": BODY_LIMIT_BYTES,
-            # poll(), not select(), which cannot watch a descriptor numbered 1,024 or more.
-            "asyncore_use_poll": True,
-            # Forwarded headers reach the app unchanged: its own settings say whom to trust
-            # (GENTLING_TRUSTED_PROXY_COUNT, GENTLING_PRODUCTION; docs/deploy.md).
-            "clear_untrusted_proxy_headers": False, "ident": "Gentling"}
+    return {
+        "host": host,
+        "port": port,
+        "threads": THREADS,
+        "channel_timeout": IDLE_SECONDS,
+        "connection_limit": CONNECTION_LIMIT,
+        "max_request_body_size": BODY_LIMIT_BYTES,
+        # poll(), not select(), which cannot watch a descriptor numbered 1,024 or more.
+        "asyncore_use_poll": True,
+        # Forwarded headers reach the app unchanged: its own settings say whom to trust
+        # (GENTLING_TRUSTED_PROXY_COUNT, GENTLING_PRODUCTION; docs/deploy.md).
+        "clear_untrusted_proxy_headers": False,
+        "ident": "Gentling",
+    }
 
 
 def gunicorn_options(*, host: str, port: int, workers: int) -> dict:
-    return {"bind": f"{host}:{port}", "workers": workers, "threads": 1, "worker_class": "sync",
-            "timeout": SYNC_TIMEOUT_SECONDS, "errorlog": "-",  # the access log is the app's (failures.py)
-            "post_worker_init": lambda worker: _freeze_startup_objects()}
+    return {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "threads": 1,
+        "worker_class": "sync",
+        "timeout": SYNC_TIMEOUT_SECONDS,
+        "errorlog": "-",  # the access log is the app's (failures.py)
+        "post_worker_init": lambda worker: _freeze_startup_objects(),
+    }
 
 
 def _freeze_startup_objects() -> None:

@@ -43,8 +43,11 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
-ALLOWED_HOSTS = [h.strip() for h in env_str("GENTLING_ALLOWED_HOSTS", "" if PRODUCTION else "localhost,127.0.0.1")
-                 .split(",") if h.strip()]
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in env_str("GENTLING_ALLOWED_HOSTS", "" if PRODUCTION else "localhost,127.0.0.1").split(",")
+    if h.strip()
+]
 if PRODUCTION:
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("GENTLING_PRODUCTION is on: set GENTLING_ALLOWED_HOSTS, e.g. gentling.example.org.")

@@ -3,9 +3,9 @@
 from django.contrib.auth import views as auth
 from django.urls import path
 
-from .api.main import api, not_found as api_not_found
-from .web.views import accounts, animals, arrivals, guide, households, sessions, today, tokens
-from .web.views import reports
+from .api.main import api
+from .api.main import not_found as api_not_found
+from .web.views import accounts, animals, arrivals, guide, households, reports, sessions, today, tokens
 from .web.views import data as data_views
 
 H = "h/<str:hid>/"

@@ -40,8 +40,13 @@ class Side:
 
 
 def make_animal(household, name, *, days_ago, species="rat", source="rescue", **extra) -> Animal:
-    animal, _ = add_animal(household=household, today=today(), details=AnimalDetails(
-        name=name, species=species, source=source, arrival_date=today() - timedelta(days=days_ago), **extra))
+    animal, _ = add_animal(
+        household=household,
+        today=today(),
+        details=AnimalDetails(
+            name=name, species=species, source=source, arrival_date=today() - timedelta(days=days_ago), **extra
+        ),
+    )
     return animal
 
 
@@ -66,10 +71,12 @@ def make_side(letter: str, household_name: str, rat_name: str, newcomer_name: st
     rat = make_animal(h, rat_name, days_ago=60, sex="female", cage=f"{rat_name}'s cage")
     newcomer = make_animal(h, newcomer_name, days_ago=3, sex="female")
     session = log(owner, h, [rat])[0].session
-    intro = start_introduction(keeper=owner, household=h, newcomers=[newcomer], residents=[rat],
-                               cage_name="Big Cage", day=today())
-    return Side(h, owner, carer, viewer, token_for(owner), token_for(carer), token_for(viewer), rat, newcomer,
-                session, intro)
+    intro = start_introduction(
+        keeper=owner, household=h, newcomers=[newcomer], residents=[rat], cage_name="Big Cage", day=today()
+    )
+    return Side(
+        h, owner, carer, viewer, token_for(owner), token_for(carer), token_for(viewer), rat, newcomer, session, intro
+    )
 
 
 @pytest.fixture
@@ -85,5 +92,3 @@ def b(db) -> Side:
 @pytest.fixture
 def api() -> Api:
     return Api()
-
-

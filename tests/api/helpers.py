@@ -28,8 +28,9 @@ class Api:
     def __init__(self, client: Client | None = None):
         self.client = client or Client()
 
-    def call(self, method: str, path: str, *, token: str | None = None, json_body=None, raw: bytes | None = None,
-             **extra):
+    def call(
+        self, method: str, path: str, *, token: str | None = None, json_body=None, raw: bytes | None = None, **extra
+    ):
         headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
         url = path if path.startswith("/") and path.startswith(API) else API + path
         if raw is not None:
@@ -70,7 +71,8 @@ def db_state() -> dict:
         for m2m in model._meta.many_to_many:
             state[f"{model.__name__}.{m2m.name}"] = sorted(
                 (obj.pk, tuple(sorted(getattr(obj, m2m.name).values_list("pk", flat=True))))
-                for obj in model.objects.all())
+                for obj in model.objects.all()
+            )
     return state
 
 

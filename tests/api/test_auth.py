@@ -19,8 +19,12 @@ pytestmark = pytest.mark.django_db
 
 
 def test_without_a_token_every_request_is_refused_with_401(a, api):
-    for method, path in [("GET", "/households"), ("GET", f"/households/{a.hid}/animals"),
-                         ("POST", f"/households/{a.hid}/animals"), ("GET", "/vocab")]:
+    for method, path in [
+        ("GET", "/households"),
+        ("GET", f"/households/{a.hid}/animals"),
+        ("POST", f"/households/{a.hid}/animals"),
+        ("GET", "/vocab"),
+    ]:
         response = api.call(method, path, json_body={} if method == "POST" else None)
         assert response.status_code == 401, path
         assert response.json()["field"] is None
@@ -28,8 +32,10 @@ def test_without_a_token_every_request_is_refused_with_401(a, api):
         assert response["WWW-Authenticate"].startswith("Bearer")
 
 
-@pytest.mark.parametrize("header", ["Bearer gnt_not-a-real-token", "Bearer ", "Bearer " + "x" * 5000,
-                                    "Basic dXNlcjpwYXNz", "gnt_without-a-scheme"])
+@pytest.mark.parametrize(
+    "header",
+    ["Bearer gnt_not-a-real-token", "Bearer ", "Bearer " + "x" * 5000, "Basic dXNlcjpwYXNz", "gnt_without-a-scheme"],
+)
 def test_a_bad_or_malformed_token_is_401(a, api, header):
     response = api.client.get(f"{API}/households", HTTP_AUTHORIZATION=header)
     assert response.status_code == 401
@@ -99,10 +105,14 @@ def test_a_form_post_from_a_browser_session_is_refused_as_not_json(a):
     csrf = browser.client.cookies["csrftoken"].value
     before = db_state()
     for content_type in ("multipart/form-data; boundary=BoUnDaRy", "application/x-www-form-urlencoded"):
-        body = (b"--BoUnDaRy\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nBiscuit\r\n--BoUnDaRy--\r\n"
-                if content_type.startswith("multipart") else b"name=Biscuit")
-        response = browser.client.generic("POST", f"{API}/households/{a.hid}/animals", body,
-                                          content_type=content_type, HTTP_X_CSRFTOKEN=csrf)
+        body = (
+            b'--BoUnDaRy\r\nContent-Disposition: form-data; name="name"\r\n\r\nBiscuit\r\n--BoUnDaRy--\r\n'
+            if content_type.startswith("multipart")
+            else b"name=Biscuit"
+        )
+        response = browser.client.generic(
+            "POST", f"{API}/households/{a.hid}/animals", body, content_type=content_type, HTTP_X_CSRFTOKEN=csrf
+        )
         assert response.status_code == 400, response.content
         assert response.json()["field"] == "body"
     assert db_state() == before
@@ -110,8 +120,9 @@ def test_a_form_post_from_a_browser_session_is_refused_as_not_json(a):
 
 def test_a_token_needs_no_csrf_token_for_writes(a):
     script = Api(Client(enforce_csrf_checks=True))
-    response = script.post(f"/households/{a.hid}/animals", {"name": "Biscuit", "species": "rat", "source": "breeder"},
-                           token=a.owner_token)
+    response = script.post(
+        f"/households/{a.hid}/animals", {"name": "Biscuit", "species": "rat", "source": "breeder"}, token=a.owner_token
+    )
     assert response.status_code == 201
 
 

@@ -37,19 +37,41 @@ def test_a_token_can_create_an_animal_and_log_a_session(a, client):
     auth = {"HTTP_AUTHORIZATION": f"Bearer {a.carer_token}"}
     hid = client.get(f"{API}/households", **auth).json()["items"][0]["id"]
 
-    created = client.post(f"{API}/households/{hid}/animals", json.dumps(
-        {"name": "Crumpet", "species": "rat", "source": "breeder", "sex": "male",
-         "arrival_date": (today() - timedelta(days=10)).isoformat()}), content_type="application/json", **auth)
+    created = client.post(
+        f"{API}/households/{hid}/animals",
+        json.dumps(
+            {
+                "name": "Crumpet",
+                "species": "rat",
+                "source": "breeder",
+                "sex": "male",
+                "arrival_date": (today() - timedelta(days=10)).isoformat(),
+            }
+        ),
+        content_type="application/json",
+        **auth,
+    )
     assert created.status_code == 201, created.content
     animal = created.json()
     assert animal["name"] == "Crumpet" and animal["day_number"] == 10
     assert animal["step"] == "treats-in-cage"
     assert [x["code"] for x in animal["alerts"]] == ["quarantine_started"]  # the household already keeps rats
 
-    logged = client.post(f"{API}/households/{hid}/sessions", json.dumps(
-        {"animals": [animal["id"]], "started_at": ago(minutes=30), "duration_seconds": 600,
-         "activities": ["talked", "treat_in_cage"], "observations": ["took_treat"], "notes": "Calm."}),
-        content_type="application/json", **auth)
+    logged = client.post(
+        f"{API}/households/{hid}/sessions",
+        json.dumps(
+            {
+                "animals": [animal["id"]],
+                "started_at": ago(minutes=30),
+                "duration_seconds": 600,
+                "activities": ["talked", "treat_in_cage"],
+                "observations": ["took_treat"],
+                "notes": "Calm.",
+            }
+        ),
+        content_type="application/json",
+        **auth,
+    )
     assert logged.status_code == 201, logged.content
     [session] = logged.json()["sessions"]
     assert session["animal"] == animal["id"] and session["duration_seconds"] == 600
@@ -69,10 +91,17 @@ def test_households_lists_the_keepers_households_with_their_role(a, b, api):
     assert h == {"id": a.hid, "name": "Maple Street", "time_zone": "UTC", "role": "viewer", "active_animals": 2}
 
 
-@pytest.mark.parametrize("query, name", [
-    ("page=0", "page"), ("page=10001", "page"), ("page=99999999999999999999", "page"), ("page=abc", "page"),
-    ("page_size=0", "page_size"), ("page_size=101", "page_size"),
-])
+@pytest.mark.parametrize(
+    "query, name",
+    [
+        ("page=0", "page"),
+        ("page=10001", "page"),
+        ("page=99999999999999999999", "page"),
+        ("page=abc", "page"),
+        ("page_size=0", "page_size"),
+        ("page_size=101", "page_size"),
+    ],
+)
 def test_page_numbers_and_sizes_are_bounded(a, api, query, name):
     response = api.get(f"/households/{a.hid}/animals?{query}", token=a.owner_token)
     assert response.status_code == 422
@@ -120,23 +149,26 @@ def test_an_unknown_animal_is_404(a, api, aid):
 ANIMAL = {"name": "Crumpet", "species": "rat", "source": "breeder"}
 
 
-@pytest.mark.parametrize("change, status, name, words", [
-    ({"species": "hamster"}, 400, "species", "unknown species"),
-    ({"source": "the moon"}, 400, "source", "unknown source"),
-    ({"name": "x" * 10_000}, 400, "name", "the limit is 100"),
-    ({"name": "   "}, 400, "name", "empty"),
-    ({"name": "Tab\tName"}, 400, "name", "control characters"),
-    ({"notes": "n" * 2001}, 400, "notes", "the limit is 2000"),
-    ({"notes": "nul\u0000byte"}, 400, "body", "NUL"),
-    ({"arrival_date": "2026-02-30"}, 422, "arrival_date", "arrival_date is not valid"),
-    ({"arrival_date": "yesterday-ish"}, 422, "arrival_date", ""),
-    ({"arrival_date": (today() + timedelta(days=3)).isoformat()}, 400, "arrival_date", "in the future"),
-    ({"birth_date": (today() + timedelta(days=3)).isoformat()}, 400, "birth_date", "in the future"),
-    ({"neutered_on": today().isoformat()}, 400, "neutered_on", "only a male"),
-    ({"air_space": "outer space"}, 400, "air_space", "unknown air space"),
-    ({"name": None}, 422, "name", ""),
-    ({"sex": 12}, 422, "sex", ""),
-])
+@pytest.mark.parametrize(
+    "change, status, name, words",
+    [
+        ({"species": "hamster"}, 400, "species", "unknown species"),
+        ({"source": "the moon"}, 400, "source", "unknown source"),
+        ({"name": "x" * 10_000}, 400, "name", "the limit is 100"),
+        ({"name": "   "}, 400, "name", "empty"),
+        ({"name": "Tab\tName"}, 400, "name", "control characters"),
+        ({"notes": "n" * 2001}, 400, "notes", "the limit is 2000"),
+        ({"notes": "nul\u0000byte"}, 400, "body", "NUL"),
+        ({"arrival_date": "2026-02-30"}, 422, "arrival_date", "arrival_date is not valid"),
+        ({"arrival_date": "yesterday-ish"}, 422, "arrival_date", ""),
+        ({"arrival_date": (today() + timedelta(days=3)).isoformat()}, 400, "arrival_date", "in the future"),
+        ({"birth_date": (today() + timedelta(days=3)).isoformat()}, 400, "birth_date", "in the future"),
+        ({"neutered_on": today().isoformat()}, 400, "neutered_on", "only a male"),
+        ({"air_space": "outer space"}, 400, "air_space", "unknown air space"),
+        ({"name": None}, 422, "name", ""),
+        ({"sex": 12}, 422, "sex", ""),
+    ],
+)
 def test_adding_an_animal_with_bad_input_is_refused_and_stores_nothing(a, api, change, status, name, words):
     before = db_state()
     response = api.post(f"/households/{a.hid}/animals", {**ANIMAL, **change}, token=a.owner_token)
@@ -161,8 +193,9 @@ def test_a_body_that_is_not_a_json_object_is_refused(a, api, raw, name):
 
 def test_adding_an_animal_into_an_occupied_cage_is_refused_with_every_reason(a, api):
     before = db_state()
-    response = api.post(f"/households/{a.hid}/animals", {**ANIMAL, "sex": "male", "cage": "Whiskerina's cage"},
-                        token=a.owner_token)
+    response = api.post(
+        f"/households/{a.hid}/animals", {**ANIMAL, "sex": "male", "cage": "Whiskerina's cage"}, token=a.owner_token
+    )
     refused(response, 409, "cage", before)
     codes = {r["code"] for r in response.json()["reasons"]}
     assert {"quarantine_not_finished", "introduction_not_done"} <= codes
@@ -170,8 +203,9 @@ def test_adding_an_animal_into_an_occupied_cage_is_refused_with_every_reason(a, 
 
 def test_editing_an_animal_changes_only_what_is_sent(a, api):
     url = f"/households/{a.hid}/animals/{a.rat.public_id}"
-    response = api.patch(url, {"notes": "Loves peas.", "birth_date": (today() - timedelta(days=200)).isoformat()},
-                         token=a.carer_token)
+    response = api.patch(
+        url, {"notes": "Loves peas.", "birth_date": (today() - timedelta(days=200)).isoformat()}, token=a.carer_token
+    )
     assert response.status_code == 200, response.content
     assert response.json()["notes"] == "Loves peas." and response.json()["name"] == "Whiskerina"
     a.rat.refresh_from_db()
@@ -180,12 +214,17 @@ def test_editing_an_animal_changes_only_what_is_sent(a, api):
     assert cleared.json()["birth_date"] is None
 
 
-@pytest.mark.parametrize("change, status, name", [
-    ({"sex": "sometimes"}, 400, "sex"), ({"status": "sleeping"}, 400, "status"), ({"name": ""}, 400, "name"),
-    ({"arrival_date": today().isoformat()}, 400, "arrival_date"),  # after its first session
-    ({"birth_date": "2026-13-01"}, 422, "birth_date"),
-    ({"extended_hold_opt_in": "perhaps"}, 422, "extended_hold_opt_in"),
-])
+@pytest.mark.parametrize(
+    "change, status, name",
+    [
+        ({"sex": "sometimes"}, 400, "sex"),
+        ({"status": "sleeping"}, 400, "status"),
+        ({"name": ""}, 400, "name"),
+        ({"arrival_date": today().isoformat()}, 400, "arrival_date"),  # after its first session
+        ({"birth_date": "2026-13-01"}, 422, "birth_date"),
+        ({"extended_hold_opt_in": "perhaps"}, 422, "extended_hold_opt_in"),
+    ],
+)
 def test_editing_an_animal_with_bad_input_changes_nothing(a, api, change, status, name):
     before = db_state()
     response = api.patch(f"/households/{a.hid}/animals/{a.rat.public_id}", change, token=a.owner_token)
@@ -201,9 +240,15 @@ def test_progress_of_an_animal(a, api):
     assert past.json()["as_of"] == earlier and past.json()["sessions_counted"] == 0
 
 
-@pytest.mark.parametrize("value, status", [
-    ("2026-02-30", 422), ("soon", 422), ("1900-01-01", 400), ("9999-12-31", 400),
-])
+@pytest.mark.parametrize(
+    "value, status",
+    [
+        ("2026-02-30", 422),
+        ("soon", 422),
+        ("1900-01-01", 400),
+        ("9999-12-31", 400),
+    ],
+)
 def test_progress_refuses_a_bad_date(a, api, value, status):
     response = api.get(f"/households/{a.hid}/animals/{a.rat.public_id}/progress?date={value}", token=a.owner_token)
     assert response.status_code == status and field(response) == "date"
@@ -213,13 +258,19 @@ def test_progress_refuses_a_bad_date(a, api, value, status):
 
 
 def session_body(a, **change) -> dict:
-    return {"animals": [a.rat.public_id], "started_at": ago(hours=2), "duration_seconds": 600,
-            "activities": ["talked", "treat_in_cage"], **change}
+    return {
+        "animals": [a.rat.public_id],
+        "started_at": ago(hours=2),
+        "duration_seconds": 600,
+        "activities": ["talked", "treat_in_cage"],
+        **change,
+    }
 
 
 def test_logging_a_session_returns_it_with_its_alerts(a, api):
-    response = api.post(f"/households/{a.hid}/sessions", session_body(a, activities=["talked", "petted"]),
-                        token=a.owner_token)
+    response = api.post(
+        f"/households/{a.hid}/sessions", session_body(a, activities=["talked", "petted"]), token=a.owner_token
+    )
     assert response.status_code == 201, response.content
     [s] = response.json()["sessions"]
     assert "petting_too_early" in [x["code"] for x in s["alerts"]], s["alerts"]
@@ -229,8 +280,14 @@ def test_logging_a_session_returns_it_with_its_alerts(a, api):
 
 
 def test_logging_an_extended_hold_held_through_fear_returns_a_stop_alert(a, api):
-    body = session_body(a, activities=["talked"], observations=["froze", "squeaked"], duration_seconds=1800,
-                        extended_hold_seconds=1500, extended_hold_end="completed")
+    body = session_body(
+        a,
+        activities=["talked"],
+        observations=["froze", "squeaked"],
+        duration_seconds=1800,
+        extended_hold_seconds=1500,
+        extended_hold_end="completed",
+    )
     response = api.post(f"/households/{a.hid}/sessions", body, token=a.owner_token)
     assert response.status_code == 201, response.content
     [s] = response.json()["sessions"]
@@ -241,8 +298,9 @@ def test_logging_an_extended_hold_held_through_fear_returns_a_stop_alert(a, api)
 
 
 def test_one_sitting_with_two_animals_logs_a_session_for_each(a, api):
-    body = session_body(a, animals=[a.rat.public_id, a.newcomer.public_id], started_at=ago(hours=1),
-                        activities=["talked"])
+    body = session_body(
+        a, animals=[a.rat.public_id, a.newcomer.public_id], started_at=ago(hours=1), activities=["talked"]
+    )
     sessions = api.post(f"/households/{a.hid}/sessions", body, token=a.owner_token).json()["sessions"]
     assert {s["animal_name"] for s in sessions} == {"Whiskerina", "Pipkin"}
     assert len({s["sitting"] for s in sessions}) == 1
@@ -250,41 +308,45 @@ def test_one_sitting_with_two_animals_logs_a_session_for_each(a, api):
 
 def test_a_session_can_be_given_its_end_instead_of_its_length(a, api):
     start = timezone.now() - timedelta(hours=3)
-    body = session_body(a, started_at=start.isoformat(), duration_seconds=None,
-                        ended_at=(start + timedelta(minutes=7)).isoformat())
+    body = session_body(
+        a, started_at=start.isoformat(), duration_seconds=None, ended_at=(start + timedelta(minutes=7)).isoformat()
+    )
     [s] = api.post(f"/households/{a.hid}/sessions", body, token=a.owner_token).json()["sessions"]
     assert s["duration_seconds"] == 420
 
 
-@pytest.mark.parametrize("change, status, name, words", [
-    ({"activities": ["juggled"]}, 400, "activities", "unknown activity"),
-    ({"observations": ["levitated"]}, 400, "observations", "unknown observation"),
-    ({"activities": [], "observations": []}, 400, "activities", "nothing to record"),
-    ({"duration_seconds": -60}, 400, "duration_seconds", "ends before it starts"),
-    ({"duration_seconds": 0}, 400, "duration_seconds", ""),
-    ({"duration_seconds": 10**30}, 400, "duration_seconds", "not plausible"),
-    ({"duration_seconds": None}, 400, "duration_seconds", "how long"),
-    ({"ended_at": ago(hours=1)}, 400, "ended_at", "not both"),
-    ({"started_at": ago(days=-2)}, 400, "started_at", "future"),
-    ({"started_at": "2026-02-30T10:00:00"}, 422, "started_at", "started_at is not valid"),
-    ({"started_at": "0001-01-01T00:00:00+14:00"}, 400, "started_at", "too far"),
-    ({"started_at": "9999-12-31T23:59:59-12:00"}, 400, "started_at", "too far"),
-    ({"started_at": ago(days=365)}, 400, "started_at", "arrived on"),
-    ({"animals": []}, 400, "animals", "at least one animal"),
-    ({"animals": ["no-such-rat"]}, 400, "animals", "no animal with id"),
-    ({"animals": ["x"] * 5000}, 400, "animals", "the limit is 100"),
-    ({"animals": "Whiskerina"}, 422, "animals", ""),
-    ({"holds": [5, "five"]}, 422, "holds.1", ""),
-    ({"holds": [-3]}, 400, "holds", "hold '-3': a hold must be more than zero seconds"),
-    ({"holds": [10**12]}, 400, "holds", "longer than the session"),
-    ({"holds": [1] * 51}, 400, "holds", "too many"),
-    ({"extended_hold_seconds": 60}, 400, "extended_hold_end", "how the extended hold ended"),
-    ({"extended_hold_seconds": 60, "extended_hold_end": "exploded"}, 400, "extended_hold_end", "unknown"),
-    ({"extended_hold_end": "completed"}, 400, "extended_hold_seconds", "without its length"),
-    ({"notes": "z" * 2001}, 400, "notes", "the limit is 2000"),
-    ({"notes": "\u0000"}, 400, "body", "NUL"),
-    ({"surprise": 1}, None, None, ""),  # unknown fields are ignored, as JSON APIs do
-])
+@pytest.mark.parametrize(
+    "change, status, name, words",
+    [
+        ({"activities": ["juggled"]}, 400, "activities", "unknown activity"),
+        ({"observations": ["levitated"]}, 400, "observations", "unknown observation"),
+        ({"activities": [], "observations": []}, 400, "activities", "nothing to record"),
+        ({"duration_seconds": -60}, 400, "duration_seconds", "ends before it starts"),
+        ({"duration_seconds": 0}, 400, "duration_seconds", ""),
+        ({"duration_seconds": 10**30}, 400, "duration_seconds", "not plausible"),
+        ({"duration_seconds": None}, 400, "duration_seconds", "how long"),
+        ({"ended_at": ago(hours=1)}, 400, "ended_at", "not both"),
+        ({"started_at": ago(days=-2)}, 400, "started_at", "future"),
+        ({"started_at": "2026-02-30T10:00:00"}, 422, "started_at", "started_at is not valid"),
+        ({"started_at": "0001-01-01T00:00:00+14:00"}, 400, "started_at", "too far"),
+        ({"started_at": "9999-12-31T23:59:59-12:00"}, 400, "started_at", "too far"),
+        ({"started_at": ago(days=365)}, 400, "started_at", "arrived on"),
+        ({"animals": []}, 400, "animals", "at least one animal"),
+        ({"animals": ["no-such-rat"]}, 400, "animals", "no animal with id"),
+        ({"animals": ["x"] * 5000}, 400, "animals", "the limit is 100"),
+        ({"animals": "Whiskerina"}, 422, "animals", ""),
+        ({"holds": [5, "five"]}, 422, "holds.1", ""),
+        ({"holds": [-3]}, 400, "holds", "hold '-3': a hold must be more than zero seconds"),
+        ({"holds": [10**12]}, 400, "holds", "longer than the session"),
+        ({"holds": [1] * 51}, 400, "holds", "too many"),
+        ({"extended_hold_seconds": 60}, 400, "extended_hold_end", "how the extended hold ended"),
+        ({"extended_hold_seconds": 60, "extended_hold_end": "exploded"}, 400, "extended_hold_end", "unknown"),
+        ({"extended_hold_end": "completed"}, 400, "extended_hold_seconds", "without its length"),
+        ({"notes": "z" * 2001}, 400, "notes", "the limit is 2000"),
+        ({"notes": "\u0000"}, 400, "body", "NUL"),
+        ({"surprise": 1}, None, None, ""),  # unknown fields are ignored, as JSON APIs do
+    ],
+)
 def test_logging_a_session_with_bad_input_is_refused_and_stores_nothing(a, api, change, status, name, words):
     before = db_state()
     response = api.post(f"/households/{a.hid}/sessions", session_body(a, **change), token=a.owner_token)
@@ -297,39 +359,51 @@ def test_logging_a_session_with_bad_input_is_refused_and_stores_nothing(a, api, 
 # --- each message names the field it is about, as the web and the command line do -----------------
 
 
-@pytest.mark.parametrize("change, name, says", [
-    ({"holds": [-3]}, "holds", "Hold '-3': a hold must be more than zero seconds."),
-    ({"holds": [0]}, "holds", "Hold '0': a hold must be more than zero seconds."),
-    ({"duration_seconds": 0}, "duration_seconds", "Length: the session ends before it starts"),
-    ({"duration_seconds": -300}, "duration_seconds", "Length: the session ends before it starts"),
-    ({"started_at": "2026-13-01T10:00:00"}, "started_at", "started_at is not valid"),
-    ({"started_at": "1900-01-01T10:00:00"}, "started_at", "started_at 1900-01-01: too far from today"),
-], ids=["negative-hold", "zero-hold", "zero-length", "negative-length", "impossible-date", "far-date"])
+@pytest.mark.parametrize(
+    "change, name, says",
+    [
+        ({"holds": [-3]}, "holds", "Hold '-3': a hold must be more than zero seconds."),
+        ({"holds": [0]}, "holds", "Hold '0': a hold must be more than zero seconds."),
+        ({"duration_seconds": 0}, "duration_seconds", "Length: the session ends before it starts"),
+        ({"duration_seconds": -300}, "duration_seconds", "Length: the session ends before it starts"),
+        ({"started_at": "2026-13-01T10:00:00"}, "started_at", "started_at is not valid"),
+        ({"started_at": "1900-01-01T10:00:00"}, "started_at", "started_at 1900-01-01: too far from today"),
+    ],
+    ids=["negative-hold", "zero-hold", "zero-length", "negative-length", "impossible-date", "far-date"],
+)
 def test_a_refused_session_names_the_field(a, api, change, name, says):
     response = api.post(f"/households/{a.hid}/sessions", session_body(a, **change), token=a.owner_token)
     assert response.status_code in (400, 422)
-    assert (field(response), detail(response)[:len(says)]) == (name, says)
+    assert (field(response), detail(response)[: len(says)]) == (name, says)
 
 
-@pytest.mark.parametrize("value, says", [
-    ("2026-13-01", "date is not valid"), ("1066-10-14", "date '1066-10-14': too far from today"),
-])
+@pytest.mark.parametrize(
+    "value, says",
+    [
+        ("2026-13-01", "date is not valid"),
+        ("1066-10-14", "date '1066-10-14': too far from today"),
+    ],
+)
 def test_a_refused_day_names_the_date(a, api, value, says):
     response = api.get(f"/households/{a.hid}/today?date={value}", token=a.viewer_token)
-    assert (field(response), detail(response)[:len(says)]) == ("date", says)
+    assert (field(response), detail(response)[: len(says)]) == ("date", says)
 
 
 def test_an_animal_of_another_household_cannot_be_named_in_a_session(a, b, api):
     before = db_state()
-    response = api.post(f"/households/{a.hid}/sessions", session_body(a, animals=[b.rat.public_id]),
-                        token=a.owner_token)
+    response = api.post(
+        f"/households/{a.hid}/sessions", session_body(a, animals=[b.rat.public_id]), token=a.owner_token
+    )
     refused(response, 400, "animals", before, words="no animal with id")
     assert "Zanzibar" not in detail(response)
 
 
 def test_sessions_are_listed_newest_first_and_filtered(a, api):
-    api.post(f"/households/{a.hid}/sessions", session_body(a, animals=[a.newcomer.public_id], started_at=ago(hours=1)),
-             token=a.owner_token)
+    api.post(
+        f"/households/{a.hid}/sessions",
+        session_body(a, animals=[a.newcomer.public_id], started_at=ago(hours=1)),
+        token=a.owner_token,
+    )
     url = f"/households/{a.hid}/sessions"
     everything = api.get(url, token=a.viewer_token).json()
     assert everything["count"] == 2
@@ -342,10 +416,15 @@ def test_sessions_are_listed_newest_first_and_filtered(a, api):
     assert api.get(f"{url}?date_from=2100-01-01", token=a.viewer_token).json() == {"items": [], "count": 0}
 
 
-@pytest.mark.parametrize("query, status, name", [
-    ("animal=nobody", 404, None), ("date_from=2026-02-30", 422, "date_from"), ("date_to=never", 422, "date_to"),
-    ("date_from=2026-05-02&date_to=2026-05-01", 400, "date_to"),
-])
+@pytest.mark.parametrize(
+    "query, status, name",
+    [
+        ("animal=nobody", 404, None),
+        ("date_from=2026-02-30", 422, "date_from"),
+        ("date_to=never", 422, "date_to"),
+        ("date_from=2026-05-02&date_to=2026-05-01", 400, "date_to"),
+    ],
+)
 def test_session_filters_refuse_bad_values(a, api, query, status, name):
     response = api.get(f"/households/{a.hid}/sessions?{query}", token=a.owner_token)
     assert response.status_code == status and field(response) == name
@@ -369,11 +448,16 @@ def test_correcting_a_session_keeps_what_is_not_sent(a, api):
     assert a.session.duration_seconds == 600
 
 
-@pytest.mark.parametrize("change, status, name", [
-    ({"activities": ["juggled"]}, 400, "activities"), ({"duration_seconds": -1}, 400, "duration_seconds"),
-    ({"started_at": ago(days=-1)}, 400, "started_at"), ({"holds": "lots"}, 422, "holds"),
-    ({"ended_at": "2026-02-30T00:00:00Z"}, 422, "ended_at"),
-])
+@pytest.mark.parametrize(
+    "change, status, name",
+    [
+        ({"activities": ["juggled"]}, 400, "activities"),
+        ({"duration_seconds": -1}, 400, "duration_seconds"),
+        ({"started_at": ago(days=-1)}, 400, "started_at"),
+        ({"holds": "lots"}, 422, "holds"),
+        ({"ended_at": "2026-02-30T00:00:00Z"}, 422, "ended_at"),
+    ],
+)
 def test_correcting_a_session_with_bad_input_changes_nothing(a, api, change, status, name):
     before = db_state()
     response = api.patch(f"/households/{a.hid}/sessions/{a.session.public_id}", change, token=a.owner_token)

@@ -55,8 +55,9 @@ def test_a_refusal_is_the_answer_a_retry_gets_too(a, api):
 def test_keys_belong_to_whoever_sends_them(a, b, api):
     """Another keeper's same key runs their own request, and never sees the first answer."""
     post(api, a, session_body(a), "shared-key")
-    theirs = api.post(f"/households/{b.hid}/sessions", session_body(b), token=b.owner_token,
-                      HTTP_IDEMPOTENCY_KEY="shared-key")
+    theirs = api.post(
+        f"/households/{b.hid}/sessions", session_body(b), token=b.owner_token, HTTP_IDEMPOTENCY_KEY="shared-key"
+    )
     assert theirs.status_code == 201 and "Idempotent-Replayed" not in theirs
     assert theirs.json()["sessions"][0]["animal"] == b.rat.public_id
 

@@ -10,8 +10,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pytest
 
@@ -33,8 +33,13 @@ class Endpoint:
 
     def url(self, side: Side, objects: Side | None = None) -> str:
         o = objects or side
-        return self.path.format(hid=side.hid, aid=o.rat.public_id, newcomer=o.newcomer.public_id,
-                                sid=o.session.public_id, iid=o.intro.public_id)
+        return self.path.format(
+            hid=side.hid,
+            aid=o.rat.public_id,
+            newcomer=o.newcomer.public_id,
+            sid=o.session.public_id,
+            iid=o.intro.public_id,
+        )
 
     def __str__(self) -> str:
         return f"{self.method} {self.path}"
@@ -44,8 +49,9 @@ ENDPOINTS = [
     Endpoint("GET", "/households/{hid}/today"),
     Endpoint("GET", "/households/{hid}/today?date=2026-01-01"),
     Endpoint("GET", "/households/{hid}/animals"),
-    Endpoint("POST", "/households/{hid}/animals",
-             lambda s: {"name": "Intruder", "species": "rat", "source": "breeder"}),
+    Endpoint(
+        "POST", "/households/{hid}/animals", lambda s: {"name": "Intruder", "species": "rat", "source": "breeder"}
+    ),
     Endpoint("GET", "/households/{hid}/animals/{aid}"),
     Endpoint("PATCH", "/households/{hid}/animals/{aid}", lambda s: {"notes": "Changed by someone."}),
     Endpoint("GET", "/households/{hid}/animals/{aid}/progress"),
@@ -53,16 +59,27 @@ ENDPOINTS = [
     Endpoint("POST", "/households/{hid}/animals/{newcomer}/health-checks", lambda s: {"signs": ["sneezing"]}),
     Endpoint("GET", "/households/{hid}/sessions"),
     Endpoint("GET", "/households/{hid}/sessions?animal={aid}"),
-    Endpoint("POST", "/households/{hid}/sessions", lambda s: {
-        "animals": [s.rat.public_id], "started_at": ago(hours=2), "duration_seconds": 300, "activities": ["talked"]}),
+    Endpoint(
+        "POST",
+        "/households/{hid}/sessions",
+        lambda s: {
+            "animals": [s.rat.public_id],
+            "started_at": ago(hours=2),
+            "duration_seconds": 300,
+            "activities": ["talked"],
+        },
+    ),
     Endpoint("GET", "/households/{hid}/sessions/{sid}"),
     Endpoint("PATCH", "/households/{hid}/sessions/{sid}", lambda s: {"notes": "Changed by someone."}),
     Endpoint("DELETE", "/households/{hid}/sessions/{sid}"),
     Endpoint("GET", "/households/{hid}/cages"),
     Endpoint("GET", "/households/{hid}/quarantines"),
     Endpoint("GET", "/households/{hid}/introductions"),
-    Endpoint("POST", "/households/{hid}/introductions", lambda s: {
-        "newcomers": [s.newcomer.public_id], "residents": [s.rat.public_id]}),
+    Endpoint(
+        "POST",
+        "/households/{hid}/introductions",
+        lambda s: {"newcomers": [s.newcomer.public_id], "residents": [s.rat.public_id]},
+    ),
     Endpoint("GET", "/households/{hid}/introductions/{iid}"),
     Endpoint("POST", "/households/{hid}/introductions/{iid}/meetings", lambda s: {"duration_seconds": 600}),
     Endpoint("POST", "/households/{hid}/introductions/{iid}/cleaned", lambda s: {}),
@@ -125,8 +142,11 @@ def test_control_the_same_requests_pass_the_access_check_for_bs_owner(b, api, en
 def test_the_matrix_covers_every_household_endpoint():
     from gentling.api.main import api
 
-    documented = {(method.upper(), path.removeprefix("/api/v1"))
-                  for path, ops in api.get_openapi_schema()["paths"].items() for method in ops}
+    documented = {
+        (method.upper(), path.removeprefix("/api/v1"))
+        for path, ops in api.get_openapi_schema()["paths"].items()
+        for method in ops
+    }
     covered = {(e.method, e.path.split("?")[0].replace("{newcomer}", "{aid}")) for e in ENDPOINTS}
     keeper_level = {("GET", "/households"), ("GET", "/vocab"), ("POST", "/households/import")}
     assert documented - keeper_level == covered

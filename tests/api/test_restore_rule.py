@@ -8,7 +8,6 @@ import json
 import pytest
 
 from gentling.models import Household, Membership
-
 from tests.backups import deeply_nested, probe_backup
 
 from .conftest import token_for
@@ -33,7 +32,8 @@ def test_the_probe_never_reaches_the_victims_account(a, b, api, mallory):
     assert f"{victim.username} (owner)" in response.json()["note"]
     restored = Household.objects.get(public_id="probe-home")
     assert list(Membership.objects.filter(household=restored).values_list("keeper__username", "role")) == [
-        ("mallory", "owner")]
+        ("mallory", "owner")
+    ]
     export = api.get("/households/probe-home/export", token=token)
     assert export.status_code == 200
     body = json.dumps(export.json())

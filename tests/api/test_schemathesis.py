@@ -34,24 +34,44 @@ pytestmark = [pytest.mark.slow]
 Path(django_settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # WhiteNoise warns without it
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
 
-CHOICES = {"species": list(vocab.SPECIES), "source": list(vocab.SOURCES), "sex": list(vocab.SEXES),
-           "status": list(vocab.STATUSES), "air_space": ["another_room", "separate_building", "same_room"],
-           "extended_hold_end": list(vocab.EXTENDED_HOLD_ENDINGS)}
+CHOICES = {
+    "species": list(vocab.SPECIES),
+    "source": list(vocab.SOURCES),
+    "sex": list(vocab.SEXES),
+    "status": list(vocab.STATUSES),
+    "air_space": ["another_room", "separate_building", "same_room"],
+    "extended_hold_end": list(vocab.EXTENDED_HOLD_ENDINGS),
+}
 _behaviours = arrivals_protocol().behaviours
-NAMES = {"activities": list(vocab.ACTIVITIES), "observations": list(vocab.OBSERVATIONS),
-         "signs": ["sneezing", "red_tears", "health_cleared"], "behaviours": [*_behaviours.normal, *_behaviours.danger]}
+NAMES = {
+    "activities": list(vocab.ACTIVITIES),
+    "observations": list(vocab.OBSERVATIONS),
+    "signs": ["sneezing", "red_tears", "health_cleared"],
+    "behaviours": [*_behaviours.normal, *_behaviours.danger],
+}
 
 
 @pytest.fixture
 def seeded(transactional_db):
     side = make_side("s", "Schemathesis Street", "Whiskerina", "Pipkin")
     nutmeg = make_animal(side.household, "Nutmeg", days_ago=60, sex="female")
-    ready = start_introduction(keeper=side.owner, household=side.household, newcomers=[nutmeg],
-                               residents=[side.rat], cage_name=None, day=today())
-    return {"token": side.owner_token, "hid": side.hid,
-            "aid": [side.rat.public_id, side.newcomer.public_id, nutmeg.public_id],
-            "sid": [side.session.public_id], "iid": [ready.public_id, side.intro.public_id],
-            "newcomers": [nutmeg.public_id], "residents": [side.rat.public_id]}
+    ready = start_introduction(
+        keeper=side.owner,
+        household=side.household,
+        newcomers=[nutmeg],
+        residents=[side.rat],
+        cage_name=None,
+        day=today(),
+    )
+    return {
+        "token": side.owner_token,
+        "hid": side.hid,
+        "aid": [side.rat.public_id, side.newcomer.public_id, nutmeg.public_id],
+        "sid": [side.session.public_id],
+        "iid": [ready.public_id, side.intro.public_id],
+        "newcomers": [nutmeg.public_id],
+        "residents": [side.rat.public_id],
+    }
 
 
 def _pick(case) -> int:
@@ -94,11 +114,11 @@ def _repair_body(case, seeded, pick: int) -> None:
 
 
 @schema.parametrize()
-@settings(max_examples=25, deadline=None, derandomize=True, database=None,
-          suppress_health_check=list(HealthCheck))
+@settings(max_examples=25, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
 def test_the_api_never_fails_and_always_matches_its_schema(case, seeded):
     pick = _pick(case)
     _use_seeded_ids(case, seeded, pick)
     _repair_body(case, seeded, pick)
-    case.call_and_validate(headers={"Authorization": f"Bearer {seeded['token']}"},
-                           checks=[not_a_server_error, response_schema_conformance])
+    case.call_and_validate(
+        headers={"Authorization": f"Bearer {seeded['token']}"}, checks=[not_a_server_error, response_schema_conformance]
+    )

@@ -10,7 +10,11 @@ import pytest
 
 from gentling.services.animals import AnimalDetails, add_animal
 from tests.integration.conftest import (  # noqa: F401  (fixtures re-exported for pytest)
-    NOW, TODAY, make_animal, now, other_household,
+    NOW,
+    TODAY,
+    make_animal,
+    now,
+    other_household,
 )
 from tests.moments import at  # noqa: F401 (the arrivals tests import it from here)
 
@@ -22,9 +26,12 @@ def d(n: int) -> date:
 
 def add(home, name, *, species="rat", source="rescue", arrived=TODAY, today=None, keeper=None, **extra):
     """add_animal through the service into household `home`, returning the animal (alerts dropped)."""
-    animal, _ = add_animal(keeper=keeper, household=home, today=today or max(arrived, TODAY),
-                           details=AnimalDetails(name=name, species=species, source=source,
-                                                 arrival_date=arrived, **extra))
+    animal, _ = add_animal(
+        keeper=keeper,
+        household=home,
+        today=today or max(arrived, TODAY),
+        details=AnimalDetails(name=name, species=species, source=source, arrival_date=arrived, **extra),
+    )
     return animal
 
 
@@ -45,8 +52,15 @@ def run_introduction(keeper, intro, begins):
 
     for n, minutes in ((5, 30), (6, 45), (7, 60)):
         day = begins + timedelta(days=n)
-        log_meeting(keeper=keeper, intro=intro, started_at=at(day), duration_seconds=minutes * 60,
-                    behaviours=["sniffing"], notes="", now=at(day, 20))
+        log_meeting(
+            keeper=keeper,
+            intro=intro,
+            started_at=at(day),
+            duration_seconds=minutes * 60,
+            behaviours=["sniffing"],
+            notes="",
+            now=at(day, 20),
+        )
     done = begins + timedelta(days=8)
     mark_cage_cleaned(keeper=keeper, intro=intro, day=done, today=done)
     assert introduction_of(intro, done).at_move_in

@@ -44,8 +44,20 @@ def nova(household, residents):
 
 
 def start_intro(cli, now=NOW) -> str:
-    r = ok(cli("intro", "start", "--newcomers", "Nova", "--residents", "Biscuit,Pepper", "--cage", "Big cage",
-               "--json", now=now))
+    r = ok(
+        cli(
+            "intro",
+            "start",
+            "--newcomers",
+            "Nova",
+            "--residents",
+            "Biscuit,Pepper",
+            "--cage",
+            "Big cage",
+            "--json",
+            now=now,
+        )
+    )
     return r.json["id"]
 
 
@@ -75,7 +87,9 @@ def test_cage_show_json(cli, nova):
     stays = ok(cli("cage", "show", "big cage", "--json")).json
     assert stays["cage"] == "Big cage"
     assert [(s["animal"], s["moved_in_on"], s["moved_out_on"], s["override_reason"]) for s in stays["stays"]] == [
-        ("Biscuit", iso(0), None, ""), ("Pepper", iso(0), None, "")]
+        ("Biscuit", iso(0), None, ""),
+        ("Pepper", iso(0), None, ""),
+    ]
 
 
 def test_cage_show_unknown_cage(cli, nova):
@@ -100,8 +114,7 @@ def test_refused_move_json(cli, nova):
 
 
 def test_owner_override_is_listed_by_cage_show(cli, nova):
-    r = ok(cli("cage", "move", "Nova", "Big cage", "--override-reason", "Vet cleared her; lonely", "--json",
-               now=on(2)))
+    r = ok(cli("cage", "move", "Nova", "Big cage", "--override-reason", "Vet cleared her; lonely", "--json", now=on(2)))
     assert r.json["cage"] == "Big cage"
     assert {a["code"] for a in r.json["alerts"]} >= {"quarantine_not_finished", "introduction_not_done"}
     stays = ok(cli("cage", "show", "Big cage", "--json", now=on(2))).json["stays"]
@@ -149,8 +162,9 @@ def test_cage_move_text_shows_cautions(cli, household):
 
 def test_quarantine_list(cli, nova):
     rows = ok(cli("quarantine", "list", "--json")).json["quarantines"]
-    assert [(q["animal"], q["started_on"], q["ends_on"], q["days_left"], q["air_space"], q["last_sign_on"])
-            for q in rows] == [("Nova", iso(0), iso(21), 21, "another_room", None)]
+    assert [
+        (q["animal"], q["started_on"], q["ends_on"], q["days_left"], q["air_space"], q["last_sign_on"]) for q in rows
+    ] == [("Nova", iso(0), iso(21), 21, "another_room", None)]
     assert ok(cli("quarantine", "list", "--json", now=on(20))).json["quarantines"][0]["days_left"] == 1
     assert ok(cli("quarantine", "list", "--json", now=on(21))).json["quarantines"] == []
     assert "Nobody is in quarantine" in ok(cli("quarantine", "list", now=on(21))).text
@@ -159,8 +173,12 @@ def test_quarantine_list(cli, nova):
 
 def test_quarantine_check_extends(cli, nova):
     r = ok(cli("quarantine", "check", "Nova", "--signs", "red_tears,sneezing", "--json", now=on(10)))
-    assert r.json == {"animal": "Nova", "day": iso(10), "signs": ["sneezing", "red_tears"],
-                      "quarantine_ends_on": iso(24)}
+    assert r.json == {
+        "animal": "Nova",
+        "day": iso(10),
+        "signs": ["sneezing", "red_tears"],
+        "quarantine_ends_on": iso(24),
+    }
     row = ok(cli("quarantine", "list", "--json", now=on(10))).json["quarantines"][0]
     assert (row["last_sign_on"], row["days_left"]) == (iso(10), 14)
 
@@ -198,7 +216,8 @@ def test_intro_start_and_list(cli, nova):
     intro_id = start_intro(cli)
     rows = ok(cli("intro", "list", "--json")).json["introductions"]
     assert [(i["id"], i["newcomers"], i["residents"], i["stage"]) for i in rows] == [
-        (intro_id, ["Nova"], ["Biscuit", "Pepper"], "scent-swap")]
+        (intro_id, ["Nova"], ["Biscuit", "Pepper"], "scent-swap")
+    ]
     assert "Nova" in ok(cli("intro", "list")).text
     later = ok(cli("intro", "list", "--json", now=on(24))).json["introductions"][0]
     assert later["stage"] == "side-by-side"
@@ -286,7 +305,8 @@ def test_litter_add_list_separated(cli, household):
     assert r.json["name"] == "Spring"
     rows = ok(cli("litter", "list", "--json")).json["litters"]
     assert [(x["name"], x["species"], x["born"], x["age_days"], x["separate_by"], x["separated_on"]) for x in rows] == [
-        ("Spring", "rat", iso(-30), 30, iso(5), None)]
+        ("Spring", "rat", iso(-30), 30, iso(5), None)
+    ]
     assert iso(5) in rows[0]["alert"]  # the warning week
     assert "Spring" in ok(cli("litter", "list")).text
     r = ok(cli("litter", "separated", "spring", "--json", now=on(3)))
@@ -325,7 +345,12 @@ def test_today_json_quarantine_introductions_litters(cli, household, nova):
     assert any("newcomers last" in c for c in q["care"])
     (intro,) = t["introductions"]
     assert (intro["id"], intro["newcomers"], intro["residents"], intro["stage"], intro["waiting_until"]) == (
-        intro_id, ["Nova"], ["Biscuit", "Pepper"], "scent-swap", iso(21))
+        intro_id,
+        ["Nova"],
+        ["Biscuit", "Pepper"],
+        "scent-swap",
+        iso(21),
+    )
     (litter,) = t["litters"]
     assert litter["name"] == "Spring" and litter["age_days"] == 5
     assert "brief daily handling" in litter["items"][0]
@@ -353,14 +378,47 @@ def test_today_separate_building_is_not_flagged(cli, household, residents):
 def test_acceptance_story(cli, household):
     # Two resident female rats, arrived together 60 days ago, live in Big cage.
     for name in ("Biscuit", "Pepper"):
-        ok(cli("animal", "add", name, "--species", "rat", "--source", "pet_store", "--sex", "female",
-               "--arrived", iso(-60), "--born", iso(-150), "--cage", "Big cage"))
+        ok(
+            cli(
+                "animal",
+                "add",
+                name,
+                "--species",
+                "rat",
+                "--source",
+                "pet_store",
+                "--sex",
+                "female",
+                "--arrived",
+                iso(-60),
+                "--born",
+                iso(-150),
+                "--cage",
+                "Big cage",
+            )
+        )
     t = today_json(cli)
     assert [animal(t, n)["quarantine"] for n in ("Biscuit", "Pepper")] == [None, None]
 
     # A new rescue female arrives today: quarantine starts and counts down.
-    r = ok(cli("animal", "add", "Nova", "--species", "rat", "--source", "rescue", "--sex", "female",
-               "--age", "4m", "--cage", "Quarantine tub", "--json"))
+    r = ok(
+        cli(
+            "animal",
+            "add",
+            "Nova",
+            "--species",
+            "rat",
+            "--source",
+            "rescue",
+            "--sex",
+            "female",
+            "--age",
+            "4m",
+            "--cage",
+            "Quarantine tub",
+            "--json",
+        )
+    )
     assert "quarantine_started" in [a["code"] for a in r.json["alerts"]]
     assert animal(today_json(cli), "Nova")["quarantine"]["days_left"] == 21
     assert animal(today_json(cli, "--date", iso(5)), "Nova")["quarantine"]["days_left"] == 16
@@ -388,8 +446,19 @@ def test_acceptance_story(cli, household):
     assert (intro["stage"], intro["next_meeting_seconds"]) == ("neutral-meetings", 15 * 60)
 
     for n, length in ((26, "30m"), (27, "45m"), (28, "1h")):
-        r = ok(cli("intro", "meet", intro_id, "--length", length, "--saw", "sniffing,pinning,squeaking", "--json",
-                   now=on(n)))
+        r = ok(
+            cli(
+                "intro",
+                "meet",
+                intro_id,
+                "--length",
+                length,
+                "--saw",
+                "sniffing,pinning,squeaking",
+                "--json",
+                now=on(n),
+            )
+        )
         assert r.json["alerts"] == []
     assert r.json["stage"] == "clean-cage"
     assert cli("cage", "move", "Nova", "Big cage", now=on(28)).code == 1
@@ -406,7 +475,11 @@ def test_acceptance_story(cli, household):
     stays = ok(cli("cage", "show", "Big cage", "--json", now=on(29))).json["stays"]
     (mine,) = [s for s in stays if s["animal"] == "Nova"]
     assert (mine["moved_in_on"], mine["moved_out_on"], mine["override_reason"], mine["overridden"]) == (
-        iso(29), None, "", [])
+        iso(29),
+        None,
+        "",
+        [],
+    )
     tub = ok(cli("cage", "show", "Quarantine tub", "--json", now=on(29))).json["stays"]
     assert [(s["animal"], s["moved_in_on"], s["moved_out_on"]) for s in tub] == [("Nova", iso(0), iso(29))]
     assert animal(today_json(cli, now=on(29)), "Nova")["cage"] == "Big cage"

@@ -39,8 +39,14 @@ def newcomer(household, residents):
 
 
 def introduce(owner, household, newcomer, residents):
-    intro = start_introduction(keeper=owner, household=household, newcomers=[newcomer], residents=list(residents),
-                               cage_name="Big cage", day=TODAY)
+    intro = start_introduction(
+        keeper=owner,
+        household=household,
+        newcomers=[newcomer],
+        residents=list(residents),
+        cage_name="Big cage",
+        day=TODAY,
+    )
     return run_introduction(owner, intro, d(21))
 
 
@@ -77,15 +83,27 @@ def test_after_quarantine_without_introduction_is_refused(owner, residents, newc
 
 
 def test_introduction_not_yet_at_move_in_is_refused(owner, household, residents, newcomer):
-    start_introduction(keeper=owner, household=household, newcomers=[newcomer], residents=list(residents),
-                       cage_name="Big cage", day=TODAY)
+    start_introduction(
+        keeper=owner,
+        household=household,
+        newcomers=[newcomer],
+        residents=list(residents),
+        cage_name="Big cage",
+        day=TODAY,
+    )
     exc = refused(owner, newcomer, "Big cage", d(26))  # at the meetings stage
     assert codes(exc.problems) == ["introduction_not_done"]
 
 
 def test_introduction_with_only_some_residents_is_not_enough(owner, household, residents, newcomer):
-    intro = start_introduction(keeper=owner, household=household, newcomers=[newcomer], residents=[residents[0]],
-                               cage_name="Big cage", day=TODAY)
+    intro = start_introduction(
+        keeper=owner,
+        household=household,
+        newcomers=[newcomer],
+        residents=[residents[0]],
+        cage_name="Big cage",
+        day=TODAY,
+    )
     done = run_introduction(owner, intro, d(21))
     exc = refused(owner, newcomer, "Big cage", done)
     assert codes(exc.problems) == ["introduction_not_done"]
@@ -105,15 +123,20 @@ def test_after_introduction_reached_move_in_the_move_is_allowed_and_recorded(own
     assert new.override_reason == "" and new.overridden == []
 
 
-def test_a_later_illness_sign_does_not_send_housed_animals_back_to_quarantine(owner, household, residents,
-                                                                            newcomer):
+def test_a_later_illness_sign_does_not_send_housed_animals_back_to_quarantine(owner, household, residents, newcomer):
     """Once Nova lives with the residents, red tears (stress, or a cold) call for a vet, not
     for a quarantine she shares a cage with: her quarantine and her introduction are history."""
     from gentling.services.arrivals import introduction_of, record_health_check
     from gentling.services.today import today_for_household
 
-    intro = start_introduction(keeper=owner, household=household, newcomers=[newcomer], residents=list(residents),
-                               cage_name="Big cage", day=TODAY)
+    intro = start_introduction(
+        keeper=owner,
+        household=household,
+        newcomers=[newcomer],
+        residents=list(residents),
+        cage_name="Big cage",
+        day=TODAY,
+    )
     done = run_introduction(owner, intro, d(21))
     move_animal(keeper=owner, animal=newcomer, cage_name="Big cage", day=done)
     record_health_check(keeper=owner, animal=newcomer, day=d(40), signs=["red_tears"], now=at(d(40)))
@@ -172,8 +195,13 @@ def test_same_day_but_another_source_is_not_the_same_cohort(owner, household, re
 
 
 def test_owner_can_override_with_a_written_reason(owner, residents, newcomer):
-    move = move_animal(keeper=owner, animal=newcomer, cage_name="Big cage", day=d(2),
-                       override_reason="  Vet says she is healthy; she was pining alone.  ")
+    move = move_animal(
+        keeper=owner,
+        animal=newcomer,
+        cage_name="Big cage",
+        day=d(2),
+        override_reason="  Vet says she is healthy; she was pining alone.  ",
+    )
     assert {"quarantine_not_finished", "introduction_not_done"} <= set(codes(move.problems))
     assert {a.level for a in move.alerts} == {"warning"}
     stay = stays(newcomer)[-1]
@@ -261,13 +289,29 @@ def test_owner_can_override_two_male_mice(owner, household):
 DAY = date(2027, 6, 1)
 
 
-def r(id_, sex="female", age_days=200, *, neutered_days_ago=None, species="rat", quarantine_until=None,
-      cohort=None, birth=True):
+def r(
+    id_,
+    sex="female",
+    age_days=200,
+    *,
+    neutered_days_ago=None,
+    species="rat",
+    quarantine_until=None,
+    cohort=None,
+    birth=True,
+):
     from datetime import timedelta
 
-    return Resident(id_, id_.title(), species, sex, DAY - timedelta(days=age_days) if birth else None,
-                    None if neutered_days_ago is None else DAY - timedelta(days=neutered_days_ago),
-                    quarantine_until, cohort)
+    return Resident(
+        id_,
+        id_.title(),
+        species,
+        sex,
+        DAY - timedelta(days=age_days) if birth else None,
+        None if neutered_days_ago is None else DAY - timedelta(days=neutered_days_ago),
+        quarantine_until,
+        cohort,
+    )
 
 
 def problems(animal, *others, introduced=True):
@@ -320,7 +364,9 @@ def test_baby_with_adults_is_a_caution():
 
 
 def test_adult_intact_males_mice_block_rats_caution():
-    mice = housing_problems(r("a", "male", species="mouse"), [r("b", "male", species="mouse")], introduced=True, day=DAY)
+    mice = housing_problems(
+        r("a", "male", species="mouse"), [r("b", "male", species="mouse")], introduced=True, day=DAY
+    )
     rats = housing_problems(r("a", "male"), [r("b", "male")], introduced=True, day=DAY)
     assert [(p.code, p.blocking) for p in mice] == [("adult_males", True)]
     assert [(p.code, p.blocking) for p in rats] == [("adult_males", False)]
@@ -333,7 +379,9 @@ def test_quarantine_and_introduction_rules_follow_cohorts():
     q = DAY.replace(day=20)
     newcomer = r("new", quarantine_until=q, cohort="x")
     assert problems(newcomer, r("old", cohort="y"), introduced=False) == [
-        "quarantine_not_finished", "introduction_not_done"]
+        "quarantine_not_finished",
+        "introduction_not_done",
+    ]
     assert problems(newcomer, r("mate", cohort="x", quarantine_until=q), introduced=False) == []
     # A resident in quarantine blocks a newcomer too.
     assert problems(r("new", cohort="x"), r("old", cohort="y", quarantine_until=q)) == ["quarantine_not_finished"]

@@ -10,14 +10,22 @@ from datetime import timedelta
 import pytest
 
 from gentling.domain.arrivals import (
-    MEETING_MAX_SECONDS, Meeting, arrivals_protocol, danger_signs, introduction_progress,
+    MEETING_MAX_SECONDS,
+    Meeting,
+    arrivals_protocol,
+    danger_signs,
+    introduction_progress,
 )
 from gentling.domain.errors import InvalidInput, NotAllowed, NotFound
 from gentling.models import Introduction, IntroductionMeeting
 from gentling.services.arrivals import (
-    introduction_of, log_meeting, mark_cage_cleaned, quarantine_of, record_health_check, start_introduction,
+    introduction_of,
+    log_meeting,
+    mark_cage_cleaned,
+    quarantine_of,
+    record_health_check,
+    start_introduction,
 )
-
 
 from .conftest import TODAY, add, at, d
 
@@ -34,8 +42,14 @@ def meet(day, minutes=30, *behaviours, hour=9):
 
 
 def progress(meetings=(), day=TODAY, *, quarantine_done_on=TODAY, cleaned=None, started_on=TODAY):
-    return introduction_progress(P, started_on=started_on, quarantine_done_on=quarantine_done_on,
-                                 cage_cleaned_on=cleaned, meetings=list(meetings), day=day)
+    return introduction_progress(
+        P,
+        started_on=started_on,
+        quarantine_done_on=quarantine_done_on,
+        cage_cleaned_on=cleaned,
+        meetings=list(meetings),
+        day=day,
+    )
 
 
 # Day 0 scent swap (3 days), day 3 side by side (2 days), day 5 meetings.
@@ -73,8 +87,14 @@ def test_meetings_during_quarantine_are_ignored_by_the_replay():
 
 def test_scent_swap_lasts_three_days_then_side_by_side_two():
     assert [progress(day=d(n)).stage_id for n in range(0, 7)] == [
-        "scent-swap", "scent-swap", "scent-swap", "side-by-side", "side-by-side", "neutral-meetings",
-        "neutral-meetings"]
+        "scent-swap",
+        "scent-swap",
+        "scent-swap",
+        "side-by-side",
+        "side-by-side",
+        "neutral-meetings",
+        "neutral-meetings",
+    ]
 
 
 def test_neutral_meetings_need_three_good_meetings():
@@ -121,8 +141,12 @@ def test_full_run_history():
     p = progress(GOOD_MEETINGS, day=d(8), cleaned=d(8))
     assert p.at_move_in
     assert [(h.day, h.stage_id, h.direction) for h in p.history] == [
-        (d(0), "scent-swap", "start"), (d(3), "side-by-side", "up"), (d(5), "neutral-meetings", "up"),
-        (d(7), "clean-cage", "up"), (d(8), "move-in", "up")]
+        (d(0), "scent-swap", "start"),
+        (d(3), "side-by-side", "up"),
+        (d(5), "neutral-meetings", "up"),
+        (d(7), "clean-cage", "up"),
+        (d(8), "move-in", "up"),
+    ]
 
 
 def test_cleaning_the_cage_the_day_the_meetings_finish_allows_move_in_that_day():
@@ -144,8 +168,11 @@ def test_normal_dominance_is_not_danger(behaviour):
 
 
 def test_pinning_rough_grooming_squeaking_meetings_still_count_as_good():
-    rough = [meet(d(5), 30, "pinning"), meet(d(6), 30, "rough_grooming", "squeaking"),
-             meet(d(7), 30, "chasing", "boxing", "pinning")]
+    rough = [
+        meet(d(5), 30, "pinning"),
+        meet(d(6), 30, "rough_grooming", "squeaking"),
+        meet(d(7), 30, "chasing", "boxing", "pinning"),
+    ]
     p = progress(rough, day=d(7))
     assert p.stage_id == "clean-cage" and p.last_danger is None
 
@@ -219,13 +246,26 @@ def newcomer(household, residents):
 
 @pytest.fixture
 def intro(owner, household, residents, newcomer):
-    return start_introduction(keeper=owner, household=household, newcomers=[newcomer],
-                              residents=list(residents), cage_name="Big cage", day=TODAY)
+    return start_introduction(
+        keeper=owner,
+        household=household,
+        newcomers=[newcomer],
+        residents=list(residents),
+        cage_name="Big cage",
+        day=TODAY,
+    )
 
 
 def log(keeper, intro, day, minutes=30, behaviours=(), hour=9):
-    return log_meeting(keeper=keeper, intro=intro, started_at=at(day, hour), duration_seconds=minutes * 60,
-                       behaviours=list(behaviours), notes="", now=at(day, 23))
+    return log_meeting(
+        keeper=keeper,
+        intro=intro,
+        started_at=at(day, hour),
+        duration_seconds=minutes * 60,
+        behaviours=list(behaviours),
+        notes="",
+        now=at(day, 23),
+    )
 
 
 def test_service_introduction_waits_for_the_newcomer_quarantine(intro):
@@ -240,8 +280,9 @@ def test_introduction_waits_for_every_newcomer(owner, household, residents):
     quick = add(household, "Bree", source="breeder", sex="female")
     slow = add(household, "Nova", sex="female")
     assert quarantine_of(quick, TODAY).ends_on == d(14)
-    intro = start_introduction(keeper=owner, household=household, newcomers=[quick, slow],
-                               residents=list(residents), cage_name=None, day=TODAY)
+    intro = start_introduction(
+        keeper=owner, household=household, newcomers=[quick, slow], residents=list(residents), cage_name=None, day=TODAY
+    )
     assert introduction_of(intro, d(15)).waiting_for_quarantine_until == d(21)
     # A sign on the breeder's animal pushes the start back further.
     record_health_check(keeper=owner, animal=quick, day=d(12), signs=["red_tears"], now=at(d(12)))
@@ -271,8 +312,15 @@ def test_meeting_length_must_be_sensible(owner, intro, minutes):
 
 def test_meeting_in_the_future_is_refused(owner, intro):
     with pytest.raises(InvalidInput):
-        log_meeting(keeper=owner, intro=intro, started_at=at(d(27)), duration_seconds=1800, behaviours=[],
-                    notes="", now=at(d(26)))
+        log_meeting(
+            keeper=owner,
+            intro=intro,
+            started_at=at(d(27)),
+            duration_seconds=1800,
+            behaviours=[],
+            notes="",
+            now=at(d(26)),
+        )
     assert not IntroductionMeeting.objects.exists()
 
 
@@ -326,16 +374,23 @@ def test_normal_dominance_gives_no_alert(owner, intro, normal):
 def test_rats_and_mice_cannot_be_introduced(owner, household, residents):
     mouse = add(household, "Minnie", species="mouse", sex="female")
     with pytest.raises(InvalidInput) as exc:
-        start_introduction(keeper=owner, household=household, newcomers=[mouse], residents=list(residents),
-                           cage_name=None, day=TODAY)
+        start_introduction(
+            keeper=owner, household=household, newcomers=[mouse], residents=list(residents), cage_name=None, day=TODAY
+        )
     assert "mice" in exc.value.message
     assert not Introduction.objects.exists()
 
 
 def test_an_animal_cannot_be_both_newcomer_and_resident(owner, household, residents, newcomer):
     with pytest.raises(InvalidInput) as exc:
-        start_introduction(keeper=owner, household=household, newcomers=[newcomer, residents[0]],
-                           residents=list(residents), cage_name=None, day=TODAY)
+        start_introduction(
+            keeper=owner,
+            household=household,
+            newcomers=[newcomer, residents[0]],
+            residents=list(residents),
+            cage_name=None,
+            day=TODAY,
+        )
     assert "both" in exc.value.message
     assert not Introduction.objects.exists()
 
@@ -350,26 +405,46 @@ def test_introduction_needs_both_sides(owner, household, residents, newcomer, si
 def test_animal_of_another_household_is_refused(owner, outsider, household, other_household, residents):
     stranger = add(other_household, "Stranger")
     with pytest.raises(NotFound):
-        start_introduction(keeper=owner, household=household, newcomers=[stranger], residents=list(residents),
-                           cage_name=None, day=TODAY)
+        start_introduction(
+            keeper=owner,
+            household=household,
+            newcomers=[stranger],
+            residents=list(residents),
+            cage_name=None,
+            day=TODAY,
+        )
     assert not Introduction.objects.exists()
 
 
 def test_viewer_cannot_start_an_introduction(viewer, household, residents, newcomer):
     with pytest.raises(NotAllowed):
-        start_introduction(keeper=viewer, household=household, newcomers=[newcomer], residents=list(residents),
-                           cage_name=None, day=TODAY)
+        start_introduction(
+            keeper=viewer,
+            household=household,
+            newcomers=[newcomer],
+            residents=list(residents),
+            cage_name=None,
+            day=TODAY,
+        )
 
 
 def test_meeting_counts_on_the_households_local_day(owner, household, residents, newcomer):
     """A meeting late in the evening in Auckland is on the next UTC day's local date."""
     household.time_zone = "Pacific/Auckland"
     household.save()
-    intro = start_introduction(keeper=owner, household=household, newcomers=[newcomer],
-                               residents=list(residents), cage_name=None, day=TODAY)
+    intro = start_introduction(
+        keeper=owner, household=household, newcomers=[newcomer], residents=list(residents), cage_name=None, day=TODAY
+    )
     started = at(d(25), 20)  # 20:00 UTC = 09:00 next day in Auckland (NZDT, UTC+13)
-    r = log_meeting(keeper=owner, intro=intro, started_at=started, duration_seconds=1800, behaviours=[],
-                    notes="", now=started + timedelta(hours=1))
+    r = log_meeting(
+        keeper=owner,
+        intro=intro,
+        started_at=started,
+        duration_seconds=1800,
+        behaviours=[],
+        notes="",
+        now=started + timedelta(hours=1),
+    )
     assert r.meeting.day == d(26)
 
 

@@ -97,10 +97,23 @@ def test_no_alert_once_separated(species, sep):
 
 def test_add_litter(owner, household):
     mum = add(household, "Mum", sex="female", arrived=d(-200))
-    litter = add_litter(keeper=owner, household=household, name="Spring", species="rat", birth_date=d(-3),
-                        today=TODAY, mother=mum, notes="eight pups")
+    litter = add_litter(
+        keeper=owner,
+        household=household,
+        name="Spring",
+        species="rat",
+        birth_date=d(-3),
+        today=TODAY,
+        mother=mum,
+        notes="eight pups",
+    )
     assert (litter.name, litter.species, litter.birth_date, litter.mother, litter.separated_on) == (
-        "Spring", "rat", d(-3), mum, None)
+        "Spring",
+        "rat",
+        d(-3),
+        mum,
+        None,
+    )
     assert litter_for(keeper=owner, household=household, ref="spring") == litter
     assert litter_for(keeper=owner, household=household, ref=litter.public_id) == litter
 
@@ -125,8 +138,9 @@ def test_unknown_species_is_refused(owner, household):
 def test_mother_from_another_household_is_refused(owner, household, other_household):
     stranger = add(other_household, "Stranger", sex="female")
     with pytest.raises(NotFound):
-        add_litter(keeper=owner, household=household, name="X", species="rat", birth_date=TODAY, today=TODAY,
-                   mother=stranger)
+        add_litter(
+            keeper=owner, household=household, name="X", species="rat", birth_date=TODAY, today=TODAY, mother=stranger
+        )
 
 
 def test_viewer_cannot_add_a_litter(viewer, household):
@@ -135,8 +149,7 @@ def test_viewer_cannot_add_a_litter(viewer, household):
 
 
 def test_mark_separated(owner, household):
-    litter = add_litter(keeper=owner, household=household, name="Spring", species="rat", birth_date=d(-40),
-                        today=TODAY)
+    litter = add_litter(keeper=owner, household=household, name="Spring", species="rat", birth_date=d(-40), today=TODAY)
     for bad in (d(1), d(-41)):
         with pytest.raises(InvalidInput):
             mark_separated(keeper=owner, litter=litter, day=bad, today=TODAY)

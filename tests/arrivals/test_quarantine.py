@@ -23,8 +23,9 @@ P = arrivals_protocol()
 
 
 def status(*, source="rescue", signs=(), day=TODAY, started_on=TODAY, air_space="separate_building"):
-    return quarantine_status(P, started_on=started_on, source=source, air_space=air_space,
-                             sign_days=list(signs), day=day)
+    return quarantine_status(
+        P, started_on=started_on, source=source, air_space=air_space, sign_days=list(signs), day=day
+    )
 
 
 # --- pure rules -------------------------------------------------------------------
@@ -133,8 +134,9 @@ def test_first_animal_of_a_household_is_not_quarantined(household):
 
 def test_newcomer_to_household_with_its_species_starts_in_quarantine(household):
     add(household, "Ada", arrived=d(-100))
-    newcomer, alerts = add_animal(household=household, today=TODAY,
-                                  details=AnimalDetails(name="Nova", species="rat", source="rescue"))
+    newcomer, alerts = add_animal(
+        household=household, today=TODAY, details=AnimalDetails(name="Nova", species="rat", source="rescue")
+    )
     q = quarantine_of(newcomer, TODAY)
     assert q is not None
     assert (q.started_on, q.ends_on, q.days_left, q.done) == (TODAY, d(21), 21, False)

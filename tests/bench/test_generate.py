@@ -6,7 +6,7 @@ replayed against where the engine says the animal stood when it began.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -16,8 +16,16 @@ from gentling.cli.bench import PROFILE_NAMES
 from gentling.domain import engine
 from gentling.domain.guardrails import check_session
 from gentling.models import (
-    Animal, CageStay, HealthCheck, Household, Introduction, IntroductionMeeting, Membership, ProgressSnapshot,
-    Quarantine, Session,
+    Animal,
+    CageStay,
+    HealthCheck,
+    Household,
+    Introduction,
+    IntroductionMeeting,
+    Membership,
+    ProgressSnapshot,
+    Quarantine,
+    Session,
 )
 from gentling.services.progress import facts, local_time, protocol_for, record, records
 from tests.cli_harness import cli_runner
@@ -26,9 +34,18 @@ pytestmark = pytest.mark.django_db
 
 TODAY = date(2026, 11, 25)
 # Alerts that mean the keeper broke the method (legitimate ones, such as a fear bite, may appear).
-BROKEN = {"handled_while_settling", "handled_while_unwell", "petting_too_early", "pickup_too_early", "hold_too_long",
-          "pickup_without_reward", "tail_lift", "extended_hold_before_trust", "extended_hold_not_opted_in",
-          "not_this_step_yet"}
+BROKEN = {
+    "handled_while_settling",
+    "handled_while_unwell",
+    "petting_too_early",
+    "pickup_too_early",
+    "hold_too_long",
+    "pickup_without_reward",
+    "tail_lift",
+    "extended_hold_before_trust",
+    "extended_hold_not_opted_in",
+    "not_this_step_yet",
+}
 
 
 def sessions_of(profile: str):
@@ -86,8 +103,9 @@ def test_a_bigger_sample_has_setbacks_quarantines_introductions_and_spread_out_s
     animals = list(Animal.objects.filter(household__name="Bench rescue"))
     directions = set()
     for animal in animals:
-        directions |= {c.direction for c in engine.progress(protocol_for(animal), facts(animal), records(animal),
-                                                             TODAY).history}
+        directions |= {
+            c.direction for c in engine.progress(protocol_for(animal), facts(animal), records(animal), TODAY).history
+        }
     assert "back" in directions
     assert len(summary.steps) >= 3
     assert {a.species for a in animals} == {"rat", "mouse"} and {a.sex for a in animals} == {"female", "male"}
@@ -138,8 +156,11 @@ def test_rescue_1pct_has_the_same_animals_as_rescue_with_a_short_history():
     generate("rescue-1pct", today=TODAY, animals=12)
 
     def mix(profile):
-        return list(Animal.objects.filter(household__name=household_name(profile)).order_by("name").values_list(
-            "name", "species", "sex", "source", "extended_hold_opt_in"))
+        return list(
+            Animal.objects.filter(household__name=household_name(profile))
+            .order_by("name")
+            .values_list("name", "species", "sex", "source", "extended_hold_opt_in")
+        )
 
     assert mix("rescue") == mix("rescue-1pct")
     assert sessions_of("rescue-1pct").count() < sessions_of("rescue").count() / 5
@@ -147,7 +168,7 @@ def test_rescue_1pct_has_the_same_animals_as_rescue_with_a_short_history():
 
 
 def test_the_command_line_generates_a_profile_and_reports_it(monkeypatch, capsys):
-    cli = cli_runner(monkeypatch, capsys, keeper="olive-owner", now=datetime(2026, 11, 25, 12, tzinfo=timezone.utc))
+    cli = cli_runner(monkeypatch, capsys, keeper="olive-owner", now=datetime(2026, 11, 25, 12, tzinfo=UTC))
 
     result = cli("bench", "generate", "home", "--seed", "3", "--today", "2026-11-25", "--json")
     assert result.code == 0, result.err

@@ -13,7 +13,7 @@ import threading
 import time
 from collections import Counter
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -82,8 +82,24 @@ def stub_server(stub: Stub):
 def run_client(monkeypatch, url: str, *args: str) -> dict:
     monkeypatch.setenv(load.TOKEN_ENV, "gnt_test-token")
     out = io.StringIO()
-    assert load.main([args[0], "--url", url, "--household", HOUSEHOLD, "--animals", ",".join(ANIMALS),
-                      "--note", "bench-test", *args[1:]], stdout=out) == 0
+    assert (
+        load.main(
+            [
+                args[0],
+                "--url",
+                url,
+                "--household",
+                HOUSEHOLD,
+                "--animals",
+                ",".join(ANIMALS),
+                "--note",
+                "bench-test",
+                *args[1:],
+            ],
+            stdout=out,
+        )
+        == 0
+    )
     return json.loads(out.getvalue())
 
 
@@ -99,8 +115,12 @@ def test_percentiles_are_nearest_rank():
 
 def test_latency_counts_from_when_a_request_was_due_not_when_it_was_sent():
     # Two requests due at 0 s and 0.01 s; the second could only leave when the first came back at 0.5 s.
-    worker = load.Worker(samples=[load.Sample(due=0.0, sent=0.0, done=0.5, outcome="201"),
-                                  load.Sample(due=0.01, sent=0.5, done=0.51, outcome="201")])
+    worker = load.Worker(
+        samples=[
+            load.Sample(due=0.0, sent=0.0, done=0.5, outcome="201"),
+            load.Sample(due=0.01, sent=0.5, done=0.51, outcome="201"),
+        ]
+    )
     result = load.report("rate", [worker], start=0.0, cpu_seconds=0.1, seconds=1.0, connections=1, target_rps=2)
     assert result["latency_ms"]["max"] == 500.0
     assert result["latency_ms"]["p99"] == 500.0  # not the 10 ms the second took once sent
@@ -110,8 +130,14 @@ def test_latency_counts_from_when_a_request_was_due_not_when_it_was_sent():
 
 
 def test_errors_are_counted_by_status_and_by_failure():
-    worker = load.Worker(samples=[load.Sample(0, 0, 0.1, "201"), load.Sample(0, 0, 0.1, "400"),
-                                  load.Sample(0, 0, 0.1, "400"), load.Sample(0, 0, 0.1, "ConnectionRefusedError")])
+    worker = load.Worker(
+        samples=[
+            load.Sample(0, 0, 0.1, "201"),
+            load.Sample(0, 0, 0.1, "400"),
+            load.Sample(0, 0, 0.1, "400"),
+            load.Sample(0, 0, 0.1, "ConnectionRefusedError"),
+        ]
+    )
     result = load.report("throughput", [worker], start=0.0, cpu_seconds=0.0, seconds=2.0, connections=1)
     assert result["errors"] == {"400": 2, "ConnectionRefusedError": 1}
     assert (result["requests"], result["ok"], result["achieved_rps"], result["ok_rps"]) == (4, 1, 2.0, 0.5)
@@ -140,11 +166,11 @@ def test_rate_mode_sends_valid_session_bodies_cycling_through_the_animals(monkey
     with stub_server(stub) as url:
         run_client(monkeypatch, url, "rate", "--rate", "50", "--seconds", "0.4", "--connections", "2")
 
-    paths, auths, bodies = zip(*stub.requests)
+    paths, auths, bodies = zip(*stub.requests, strict=False)
     assert set(paths) == {f"/api/v1/households/{HOUSEHOLD}/sessions"}
     assert set(auths) == {"Bearer gnt_test-token"}
     assert Counter(b["animals"][0] for b in bodies) == {"rat-a": 10, "rat-b": 10}
-    now = datetime.now(dt_timezone.utc)
+    now = datetime.now(UTC)
     for body in bodies:
         started = datetime.fromisoformat(body["started_at"])
         assert timedelta(minutes=9) < now - started < timedelta(minutes=11)
@@ -211,12 +237,23 @@ def test_measure_session_logging_reports_both_runs_and_leaves_the_data_as_it_was
     household = create_household(keeper=owner, name="Bench Street", time_zone="Europe/London")
     now = timezone.now()
     today = now.date()
-    animals = [add_animal(keeper=owner, household=household, today=today, details=AnimalDetails(
-        name=name, species="rat", source="breeder", arrival_date=today - timedelta(days=30)))[0]
-        for name in ("Clover", "Basil")]
+    animals = [
+        add_animal(
+            keeper=owner,
+            household=household,
+            today=today,
+            details=AnimalDetails(name=name, species="rat", source="breeder", arrival_date=today - timedelta(days=30)),
+        )[0]
+        for name in ("Clover", "Basil")
+    ]
     start = now - timedelta(days=1)
-    log_session(keeper=owner, household=household, animals=animals, now=now,
-                entry=SessionInput(start, start + timedelta(minutes=5), ["talked"], notes="kept"))
+    log_session(
+        keeper=owner,
+        household=household,
+        animals=animals,
+        now=now,
+        entry=SessionInput(start, start + timedelta(minutes=5), ["talked"], notes="kept"),
+    )
     before = {a.pk: progress_of(a, today) for a in animals}
 
     result = measure_session_logging(household, seconds=2, rate=10, concurrency=2)

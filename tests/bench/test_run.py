@@ -30,10 +30,13 @@ def test_time_calls_warms_up_then_times_each_run():
 
 def result(**over):
     base = {
-        "plan_service": {"median_ms": 60, "p95_ms": 70}, "plan_small_service": {"median_ms": 50, "p95_ms": 55},
-        "plan_http": {"median_ms": 90, "p95_ms": 99}, "plan_raw_sql": {"median_ms": 6, "p95_ms": 7},
+        "plan_service": {"median_ms": 60, "p95_ms": 70},
+        "plan_small_service": {"median_ms": 50, "p95_ms": 55},
+        "plan_http": {"median_ms": 90, "p95_ms": 99},
+        "plan_raw_sql": {"median_ms": 6, "p95_ms": 7},
         "api": {"sessions_per_second": 250, "p99_ms_at_rate": 40},
-        "animal_page_with_charts_http": {"median_ms": 240, "p95_ms": 300}, "animal_raw_sql": {"median_ms": 2, "p95_ms": 3},
+        "animal_page_with_charts_http": {"median_ms": 240, "p95_ms": 300},
+        "animal_raw_sql": {"median_ms": 2, "p95_ms": 3},
         "cli_today": {"median_ms": 700, "p95_ms": 800},
         "slow_clients": {"held": {"p99_ms": 12.0}, "p99_ratio": 1.2, "failed": 0},
         "backup": {"export": {"seconds": 50, "peak_mb": 66}, "import": {"seconds": 140, "peak_mb": 231}},
@@ -43,8 +46,16 @@ def result(**over):
 
 def test_each_target_is_read_from_its_figure():
     met = run.verdicts(result())
-    assert met == {"plan_http": True, "history_ratio": True, "api_throughput": False, "api_p99": True,
-                   "animal_page": True, "slow_clients": True, "cli_today": True, "import_memory": True}
+    assert met == {
+        "plan_http": True,
+        "history_ratio": True,
+        "api_throughput": False,
+        "api_p99": True,
+        "animal_page": True,
+        "slow_clients": True,
+        "cli_today": True,
+        "import_memory": True,
+    }
     slowed = {"held": {"p99_ms": 30.0}, "p99_ratio": 2.5, "failed": 0}
     assert run.verdicts(result(slow_clients=slowed))["slow_clients"] is False
     stalled = {"held": {"p99_ms": 9.0}, "p99_ratio": 0.9, "failed": 3}
@@ -61,27 +72,60 @@ def test_the_table_shows_each_database_and_a_dash_for_what_was_not_measured():
 
 
 def test_the_import_goes_to_its_own_database_beside_the_measured_one():
-    assert run._sibling_database("postgres://u@h:5432/bench?sslmode=off", "_import") == \
-        "postgres://u@h:5432/bench_import?sslmode=off"
+    assert (
+        run._sibling_database("postgres://u@h:5432/bench?sslmode=off", "_import")
+        == "postgres://u@h:5432/bench_import?sslmode=off"
+    )
     sqlite, pg = run.targets(__import__("pathlib").Path("/data"), "postgres://u@h/bench")
     assert sqlite.env["GENTLING_HOME"] == "/data/sqlite" and "DATABASE_URL" not in sqlite.env
-    assert pg.env["DATABASE_URL"] == "postgres://u@h/bench" and pg.import_env == {"DATABASE_URL": "postgres://u@h/bench_import"}
+    assert pg.env["DATABASE_URL"] == "postgres://u@h/bench" and pg.import_env == {
+        "DATABASE_URL": "postgres://u@h/bench_import"
+    }
 
 
 @pytest.mark.slow
 def test_bench_run_measures_every_figure_on_a_small_stand_in(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "GENTLING_HOME", "DJANGO_SETTINGS_MODULE")}
     done = subprocess.run(
-        [sys.executable, "-c", "from gentling.cli.main import run; run()", "bench", "run", "--small", "--json",
-         "--runs", "3", "--seconds", "1", "--data-dir", str(tmp_path)],
-        env=env, capture_output=True, text=True, timeout=600)
+        [
+            sys.executable,
+            "-c",
+            "from gentling.cli.main import run; run()",
+            "bench",
+            "run",
+            "--small",
+            "--json",
+            "--runs",
+            "3",
+            "--seconds",
+            "1",
+            "--data-dir",
+            str(tmp_path),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     out = json.loads(done.stdout)
     sqlite = out["results"]["SQLite"]
     assert "skipped" in out["results"]["PostgreSQL"]["error"]
-    for key in ("plan_service", "plan_http", "plan_api_http", "plan_small_service", "plan_raw_sql", "animal_page_http",
-                "animal_page_with_charts_http", "animal_raw_sql", "cli_today"):
+    for key in (
+        "plan_service",
+        "plan_http",
+        "plan_api_http",
+        "plan_small_service",
+        "plan_raw_sql",
+        "animal_page_http",
+        "animal_page_with_charts_http",
+        "animal_raw_sql",
+        "cli_today",
+    ):
         assert sqlite[key]["runs"] >= 3 and sqlite[key]["median_ms"] > 0, key
-    assert sqlite["api"]["sessions_per_second"] > 0 and sqlite["api"]["sessions_stored"] == sqlite["api"]["sessions_acknowledged"]
+    assert (
+        sqlite["api"]["sessions_per_second"] > 0
+        and sqlite["api"]["sessions_stored"] == sqlite["api"]["sessions_acknowledged"]
+    )
     assert sqlite["backup"]["import"]["peak_mb"] > 0 and sqlite["backup"]["file_mb"] > 0
     assert set(out["met"]["SQLite"]) == set(run.TARGETS)

@@ -21,8 +21,14 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
@@ -135,12 +141,27 @@ def rat_home(keeper):
     now = timezone.now()
     household = create_household(keeper=keeper, name="Olive's rats", time_zone="UTC")
     today = local_today(household, now)
-    rat, _ = add_animal(household=household, today=today, details=AnimalDetails(
-        name="Whiskers", species="rat", sex="female", source="pet_store",
-        arrival_date=today - timedelta(days=4), cage="Big cage", notes="Likes peas."))
+    rat, _ = add_animal(
+        household=household,
+        today=today,
+        details=AnimalDetails(
+            name="Whiskers",
+            species="rat",
+            sex="female",
+            source="pet_store",
+            arrival_date=today - timedelta(days=4),
+            cage="Big cage",
+            notes="Likes peas.",
+        ),
+    )
     # Twenty minutes ago, or since midnight if the day is younger than that.
     start = max(now - timedelta(minutes=20), now.replace(hour=0, minute=0, second=0, microsecond=0))
     end = min(start + timedelta(minutes=6), now)
-    log_session(keeper=keeper, household=household, animals=[rat], now=now, entry=SessionInput(
-        start, end, ["talked", "treat_in_cage"], [], ["took_treat"], notes="Calm."))
+    log_session(
+        keeper=keeper,
+        household=household,
+        animals=[rat],
+        now=now,
+        entry=SessionInput(start, end, ["talked", "treat_in_cage"], [], ["took_treat"], notes="Calm."),
+    )
     return household, rat

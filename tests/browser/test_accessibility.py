@@ -47,7 +47,8 @@ def audit(page, pages: dict[str, str]) -> dict[str, list[str]]:
 
 def report(problems: dict[str, list[str]]) -> str:
     return "serious/critical axe violations:\n" + "\n".join(
-        f"- {page}:\n    " + "\n    ".join(lines) for page, lines in problems.items())
+        f"- {page}:\n    " + "\n    ".join(lines) for page, lines in problems.items()
+    )
 
 
 def open_session(page, household) -> str:
@@ -59,12 +60,15 @@ def open_session(page, household) -> str:
 
 
 def test_public_pages_have_no_serious_violations(page):
-    problems = audit(page, {
-        "welcome": "/",
-        "login": "/accounts/login/",
-        "signup": "/accounts/signup/",
-        "guide step": "/guide/rat/treats-in-cage/",
-    })
+    problems = audit(
+        page,
+        {
+            "welcome": "/",
+            "login": "/accounts/login/",
+            "signup": "/accounts/signup/",
+            "guide step": "/guide/rat/treats-in-cage/",
+        },
+    )
     assert not problems, report(problems)
 
 
@@ -74,13 +78,16 @@ def test_keeper_pages_have_no_serious_violations(new_context, rat_home, viewport
     page = new_context(viewport=viewport).new_page()
     login(page)
     h = f"/h/{household.public_id}"
-    problems = audit(page, {
-        "households": "/households/",
-        "today": f"{h}/",
-        "animal": f"{h}/animals/{rat.public_id}/",
-        "add animal": f"{h}/animals/new/",
-        "guide step": "/guide/rat/treats-in-cage/",
-    })
+    problems = audit(
+        page,
+        {
+            "households": "/households/",
+            "today": f"{h}/",
+            "animal": f"{h}/animals/{rat.public_id}/",
+            "add animal": f"{h}/animals/new/",
+            "guide step": "/guide/rat/treats-in-cage/",
+        },
+    )
     session_url = open_session(page, household)
     problems |= audit(page, {"session": session_url})
     # The session screen with an htmx alert showing, and a hold recorded.

@@ -49,4 +49,3 @@ def test_the_animal_pages_charts_load(page, rat_home):
     for i in range(charts.count()):
         charts.nth(i).scroll_into_view_if_needed()
         wait_until(page, "img => img.complete && img.naturalWidth > 0", charts.nth(i).element_handle())
-

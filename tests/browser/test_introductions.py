@@ -22,15 +22,31 @@ def introduction(keeper):
     today = local_today(household, timezone.now())
 
     def rat(name, days_ago, cage):
-        animal, _ = add_animal(keeper=keeper, household=household, today=today, details=AnimalDetails(
-            name=name, species="rat", sex="female", source="pet_store",
-            arrival_date=today - timedelta(days=days_ago), cage=cage))
+        animal, _ = add_animal(
+            keeper=keeper,
+            household=household,
+            today=today,
+            details=AnimalDetails(
+                name=name,
+                species="rat",
+                sex="female",
+                source="pet_store",
+                arrival_date=today - timedelta(days=days_ago),
+                cage=cage,
+            ),
+        )
         return animal
 
     rosa = rat("Rosa", 120, "Big cage")
     nova = rat("Nova", 40, "Nova's cage")  # quarantine (21 days) is over
-    intro = start_introduction(keeper=keeper, household=household, newcomers=[nova], residents=[rosa],
-                               cage_name="Big cage", day=today - timedelta(days=6))
+    intro = start_introduction(
+        keeper=keeper,
+        household=household,
+        newcomers=[nova],
+        residents=[rosa],
+        cage_name="Big cage",
+        day=today - timedelta(days=6),
+    )
     return household, intro
 
 

@@ -27,8 +27,11 @@ def text_boxes(svg: str) -> list[tuple[str, float, float, float, float]]:
     boxes = []
     for element in root.iter(f"{SVG}text"):
         style = dict(part.split(": ", 1) for part in element.get("style").split("; "))
-        font = FontProperties(family="DejaVu Sans", size=float(style["font-size"].removesuffix("px")),
-                              weight=style.get("font-weight", "normal"))
+        font = FontProperties(
+            family="DejaVu Sans",
+            size=float(style["font-size"].removesuffix("px")),
+            weight=style.get("font-weight", "normal"),
+        )
         text = "".join(element.itertext())
         width, height, descent = _MEASURE.get_text_width_height_descent(text, font, ismath=False)
         x, y = float(element.get("x")), float(element.get("y"))
@@ -47,11 +50,17 @@ def charts_to_draw() -> dict:
     found = {}
     for days in (1, 30, 200, 3 * 365):
         span = [day(0) + timedelta(days=n) for n in range(days)]
-        found[f"holds-{days}"] = lambda s=span: hold_chart([HoldPoint(d, 600 + n % 500, 30 + n) for n, d in enumerate(s)])
+        found[f"holds-{days}"] = lambda s=span: hold_chart(
+            [HoldPoint(d, 600 + n % 500, 30 + n) for n, d in enumerate(s)]
+        )
         found[f"sessions-{days}"] = lambda s=span: sessions_chart([DayCount(d, 12 + n % 3) for n, d in enumerate(s)])
         found[f"signs-{days}"] = lambda s=span: signs_chart([SignsDay(d, 40 + n % 7, n % 25) for n, d in enumerate(s)])
-    found["steps-long"] = lambda: steps_chart([StepTime(step.id, step.title, 400 + 97 * n) for n, step in enumerate(RAT.steps)])
-    found["steps-short"] = lambda: steps_chart([StepTime(step.id, step.title, n % 2) for n, step in enumerate(RAT.steps)])
+    found["steps-long"] = lambda: steps_chart(
+        [StepTime(step.id, step.title, 400 + 97 * n) for n, step in enumerate(RAT.steps)]
+    )
+    found["steps-short"] = lambda: steps_chart(
+        [StepTime(step.id, step.title, n % 2) for n, step in enumerate(RAT.steps)]
+    )
     found["empty"] = lambda: empty_chart("Sessions per day", "No sessions yet")
     return found
 
@@ -64,8 +73,11 @@ def test_every_text_is_inside_the_picture(name):
     svg = CHARTS[name]()
     width, height = view_box(svg)
 
-    outside = [(text, [round(v, 1) for v in box]) for text, *box in text_boxes(svg)
-               if box[0] < -_SLACK or box[1] < -_SLACK or box[2] > width + _SLACK or box[3] > height + _SLACK]
+    outside = [
+        (text, [round(v, 1) for v in box])
+        for text, *box in text_boxes(svg)
+        if box[0] < -_SLACK or box[1] < -_SLACK or box[2] > width + _SLACK or box[3] > height + _SLACK
+    ]
 
     assert width == WIDTH
     assert not outside
@@ -75,8 +87,12 @@ def test_every_text_is_inside_the_picture(name):
 def test_no_text_covers_another(name):
     boxes = text_boxes(CHARTS[name]())
 
-    overlaps = [(a[0], b[0]) for i, a in enumerate(boxes) for b in boxes[i + 1:]
-                if a[1] < b[3] - _SLACK and b[1] < a[3] - _SLACK and a[2] < b[4] - _SLACK and b[2] < a[4] - _SLACK]
+    overlaps = [
+        (a[0], b[0])
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+        if a[1] < b[3] - _SLACK and b[1] < a[3] - _SLACK and a[2] < b[4] - _SLACK and b[2] < a[4] - _SLACK
+    ]
 
     assert not overlaps
 

@@ -60,7 +60,8 @@ def test_signs_per_day_read_from_days_and_observations_match_the_sessions():
     assert found == signs_from_observations([(s.day, list(s.observations)) for s in HISTORY], FIRST, LAST)
     assert description(signs_chart(found), SIGNS_TITLE) == (
         f"From {FIRST.isoformat()} to {LAST.isoformat()}: {2 * len(HISTORY)} comfort signs and "
-        f"{sum('fled' in s.observations for s in HISTORY)} fear signs recorded. Last fear sign on {last_fear.isoformat()}."
+        f"{sum('fled' in s.observations for s in HISTORY)} fear signs recorded. Last "
+        f"fear sign on {last_fear.isoformat()}."
     )
 
 
@@ -76,7 +77,8 @@ def test_the_hold_chart_of_a_thousand_days_names_the_longest_hold_and_the_last_t
 
     assert description(svg, HOLDS_TITLE) == (
         f"From {FIRST.isoformat()} to {LAST.isoformat()}: picked up on {len({s.day for s in HISTORY})} of {DAYS} days. "
-        f"Longest hold {max(best.holds)} s on {best.day.isoformat()}. Target on {LAST.isoformat()}: {10 + (DAYS - 1) // 20} s."
+        f"Longest hold {max(best.holds)} s on {best.day.isoformat()}. Target on "
+        f"{LAST.isoformat()}: {10 + (DAYS - 1) // 20} s."
     )
     assert "Each week's best day" in texts(read_svg(svg, HOLDS_TITLE))
 

@@ -17,7 +17,9 @@ def forbidden(name: str) -> bool:
 
 
 def test_the_charts_package_has_modules_to_check():
-    assert {"figure.py", "holds.py", "sessions_per_day.py", "signs.py", "steps.py"} <= {p.name for p in CHARTS.glob("*.py")}
+    assert {"figure.py", "holds.py", "sessions_per_day.py", "signs.py", "steps.py"} <= {
+        p.name for p in CHARTS.glob("*.py")
+    }
 
 
 def test_no_chart_module_imports_django_or_pyplot():

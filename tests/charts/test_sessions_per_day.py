@@ -1,6 +1,5 @@
 """Sessions per day, with the days without sessions."""
 
-
 from gentling.charts import sessions_chart, sessions_per_day
 from gentling.charts.sessions_per_day import TITLE, DayCount
 

@@ -1,6 +1,5 @@
 """Comfort and fear signs per day."""
 
-
 from gentling.charts import signs_chart, signs_per_day
 from gentling.charts.signs import TITLE, SignsDay
 

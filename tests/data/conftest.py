@@ -4,7 +4,6 @@ Animals arrive relative to the real clock, because the views use timezone.now().
 
 from __future__ import annotations
 
-
 import pytest
 
 from gentling.services.households import create_household, local_keeper
@@ -23,8 +22,10 @@ def other_household(outsider):
 @pytest.fixture
 def animals(household):
     """A rat and a mouse home for a while (past quarantine), each in its own cage."""
-    return [make_animal(household, name="Whiskers", days_ago=20, cage="Top Deck"),
-            make_animal(household, name="Pip", species="mouse", source="breeder", days_ago=20, cage="Mouse House")]
+    return [
+        make_animal(household, name="Whiskers", days_ago=20, cage="Top Deck"),
+        make_animal(household, name="Pip", species="mouse", source="breeder", days_ago=20, cage="Mouse House"),
+    ]
 
 
 @pytest.fixture

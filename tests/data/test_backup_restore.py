@@ -13,7 +13,6 @@ from django.urls import reverse
 from gentling.models import Household
 from gentling.services import backup, restore
 from gentling.services.households import create_household, local_keeper
-
 from tests.backups import households_of
 from tests.web.helpers import db_state, log, messages_of, text
 
@@ -50,8 +49,9 @@ def test_a_good_file_restores_into_an_empty_database(client, exported):
     page = client.get(response["Location"], follow=True)
     shown = messages_of(page)
     assert any("Restored 1 household(s), 2 animal(s) and 2 session(s)" in m for m in shown)
-    assert any("Not restored as members: carl-carer (carer), olive-owner (owner), vera-viewer (viewer)" in m
-               for m in shown)
+    assert any(
+        "Not restored as members: carl-carer (carer), olive-owner (owner), vera-viewer (viewer)" in m for m in shown
+    )
 
 
 def _hostile(exported: dict) -> dict[str, tuple[bytes, str]]:
@@ -81,8 +81,18 @@ def _hostile(exported: dict) -> dict[str, tuple[bytes, str]]:
     }
 
 
-HOSTILE = ["wrong-version", "missing-field", "missing-households", "duplicate-animal-id", "duplicate-session-id",
-           "unknown-keeper", "unknown-field", "not-json", "empty", "a-list"]
+HOSTILE = [
+    "wrong-version",
+    "missing-field",
+    "missing-households",
+    "duplicate-animal-id",
+    "duplicate-session-id",
+    "unknown-keeper",
+    "unknown-field",
+    "not-json",
+    "empty",
+    "a-list",
+]
 
 
 @pytest.mark.parametrize("kind", HOSTILE)
@@ -96,7 +106,7 @@ def test_a_broken_or_hostile_file_shows_why_and_changes_nothing(client, exported
     assert response.status_code == 200
     shown = text(response)
     assert "Not restored." in shown
-    assert reason in shown, shown[shown.find("Not restored"):][:300]
+    assert reason in shown, shown[shown.find("Not restored") :][:300]
     assert db_state() == before
 
 

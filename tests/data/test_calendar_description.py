@@ -11,10 +11,18 @@ DAY = date(2026, 11, 25)
 
 
 def _plan(**extra) -> AnimalPlan:
-    values = dict(day=DAY, day_number=12, step_id="fingers", step_title="Treats closer, then from your fingers",
-                  step_summary="Offer treats closer and closer.", tasks=(
-                      Task("talked", "Talk to them", 1, 1), Task("treat_from_fingers", "Treats from your fingers", 3, 1)),
-                  avoid=("Petting", "Grabbing"), cautions=(), notices=(), sessions_today=1)
+    values = dict(
+        day=DAY,
+        day_number=12,
+        step_id="fingers",
+        step_title="Treats closer, then from your fingers",
+        step_summary="Offer treats closer and closer.",
+        tasks=(Task("talked", "Talk to them", 1, 1), Task("treat_from_fingers", "Treats from your fingers", 3, 1)),
+        avoid=("Petting", "Grabbing"),
+        cautions=(),
+        notices=(),
+        sessions_today=1,
+    )
     return AnimalPlan(**(values | extra))
 
 

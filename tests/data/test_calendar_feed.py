@@ -9,7 +9,6 @@ import pytest
 
 from gentling.services.calendar import DAYS
 from gentling.services.today import today_for_household
-
 from tests.web.helpers import log, make_animal, today
 
 from .helpers import events, feed_url, parse_feed
@@ -108,8 +107,9 @@ def test_animals_in_an_introduction_get_its_stage(client, owner, household, anim
     from gentling.services.arrivals import start_introduction
 
     resident = make_animal(household, name="Nutmeg", days_ago=60, cage="Old Cage")
-    start_introduction(keeper=owner, household=household, newcomers=[animals[0]], residents=[resident],
-                       cage_name=None, day=today())
+    start_introduction(
+        keeper=owner, household=household, newcomers=[animals[0]], residents=[resident], cage_name=None, day=today()
+    )
     found = events(client.get(feed_url(owner, household)).content)
     (whiskers,) = [e for e in found if e.dtstart.value == today() and e.summary.value.startswith("Whiskers")]
     (nutmeg,) = [e for e in found if e.dtstart.value == today() and e.summary.value.startswith("Nutmeg")]

@@ -9,7 +9,6 @@ from datetime import timedelta
 import pytest
 
 from gentling.cli.main import main
-
 from tests.web.helpers import log
 
 from .helpers import csv_dicts, csv_rows
@@ -58,9 +57,20 @@ def test_a_human_summary_names_the_file(cli, logged, tmp_path):
     code, out, _ = cli("csv", "meetings", str(tmp_path / "m.csv"))
     assert code == 0
     assert "0 meetings from Maple Street" in " ".join(out.split())
-    assert csv_rows((tmp_path / "m.csv").read_bytes()) == [[
-        "meeting_id", "introduction_id", "newcomers", "residents", "day", "started_at", "duration_seconds",
-        "behaviours", "danger", "notes"]]
+    assert csv_rows((tmp_path / "m.csv").read_bytes()) == [
+        [
+            "meeting_id",
+            "introduction_id",
+            "newcomers",
+            "residents",
+            "day",
+            "started_at",
+            "duration_seconds",
+            "behaviours",
+            "danger",
+            "notes",
+        ]
+    ]
 
 
 def test_a_viewer_may_export(cli, logged):
@@ -70,6 +80,7 @@ def test_a_viewer_may_export(cli, logged):
 
 def test_household_chooses_among_several(cli, logged, other_household, owner):
     from gentling.services.households import add_member
+
     add_member(by=other_household.memberships.get().keeper, household=other_household, keeper=owner, role="viewer")
     code, _, err = cli("csv", "sessions")
     assert code == 1 and "several households" in err

@@ -8,25 +8,27 @@ from django.urls import reverse
 from gentling.models import Session
 from gentling.services.csv_export import csv_lines, safe_cell
 from gentling.services.households import add_member, local_keeper
-
 from tests.web.helpers import log, make_animal
 
 from .helpers import csv_dicts, csv_rows, streamed
 
 
-@pytest.mark.parametrize("value, shown", [
-    ("=HYPERLINK(\"http://evil.example\",\"click\")", "'=HYPERLINK(\"http://evil.example\",\"click\")"),
-    ("+SUM(1,2)", "'+SUM(1,2)"),
-    ("-2+3", "'-2+3"),
-    ("@SUM(A1)", "'@SUM(A1)"),
-    ("\tcmd", "'\tcmd"),
-    ("\rcmd", "'\rcmd"),
-    ("Whiskers", "Whiskers"),
-    ("a=b", "a=b"),
-    ("", ""),
-    (12, 12),
-    (-5, -5),  # numbers are numbers, not text
-])
+@pytest.mark.parametrize(
+    "value, shown",
+    [
+        ('=HYPERLINK("http://evil.example","click")', '\'=HYPERLINK("http://evil.example","click")'),
+        ("+SUM(1,2)", "'+SUM(1,2)"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tcmd", "'\tcmd"),
+        ("\rcmd", "'\rcmd"),
+        ("Whiskers", "Whiskers"),
+        ("a=b", "a=b"),
+        ("", ""),
+        (12, 12),
+        (-5, -5),  # numbers are numbers, not text
+    ],
+)
 def test_safe_cell(value, shown):
     assert safe_cell(value) == shown
 
@@ -48,13 +50,13 @@ def test_a_hostile_name_note_and_keeper_download_as_text(client, owner, househol
     evil = local_keeper("@evil")
     add_member(by=owner, household=household, keeper=evil, role="carer")
     rat = make_animal(household, name="=cmd|' /C calc'!A0", days_ago=20)
-    log(evil, household, [rat], notes="+HYPERLINK(\"http://x\")")
+    log(evil, household, [rat], notes='+HYPERLINK("http://x")')
     Session.objects.update(alerts=[{"code": "=1+1", "level": "caution", "message": "x"}])  # as a restored file might
     client.force_login(owner)
     response = client.get(reverse("csv_download", args=[household.public_id, "sessions"]))
     (row,) = csv_dicts(streamed(response))
     assert row["animal_name"] == "'=cmd|' /C calc'!A0"
-    assert row["notes"] == "'+HYPERLINK(\"http://x\")"
+    assert row["notes"] == '\'+HYPERLINK("http://x")'
     assert row["keeper"] == "'@evil"
     assert row["alerts"] == "'=1+1"
 

@@ -3,7 +3,7 @@ joined with semicolons, times in the household's time zone."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.urls import reverse
@@ -13,16 +13,33 @@ from gentling.services.animals import AnimalDetails, add_animal
 from gentling.services.csv_export import SESSION_COLUMNS, session_rows
 from gentling.services.households import create_household
 from gentling.services.sessions import log_session
-
 from tests.web.helpers import log
 
 from .helpers import csv_dicts, csv_rows, streamed
 
 pytestmark = pytest.mark.django_db
 
-HEADER = ["session_id", "animal_id", "animal_name", "species", "keeper", "day", "started_at", "duration_seconds",
-          "activities", "pickups", "hold_seconds", "longest_hold_seconds", "observations", "comfort_signs",
-          "fear_signs", "extended_hold_seconds", "extended_hold_end", "alerts", "notes"]
+HEADER = [
+    "session_id",
+    "animal_id",
+    "animal_name",
+    "species",
+    "keeper",
+    "day",
+    "started_at",
+    "duration_seconds",
+    "activities",
+    "pickups",
+    "hold_seconds",
+    "longest_hold_seconds",
+    "observations",
+    "comfort_signs",
+    "fear_signs",
+    "extended_hold_seconds",
+    "extended_hold_end",
+    "alerts",
+    "notes",
+]
 
 
 def _download(client, keeper, household) -> bytes:
@@ -46,8 +63,16 @@ def test_a_sitting_with_two_animals_is_two_rows(client, owner, household, animal
 
 
 def test_lists_are_joined_with_semicolons_and_counted(client, owner, household, animals):
-    log(owner, household, [animals[0]], minutes=10, activities=("talked", "picked_up"), holds=(12, 30, 5),
-        observations=("took_treat", "approached", "froze"), notes="Good, then froze")
+    log(
+        owner,
+        household,
+        [animals[0]],
+        minutes=10,
+        activities=("talked", "picked_up"),
+        holds=(12, 30, 5),
+        observations=("took_treat", "approached", "froze"),
+        notes="Good, then froze",
+    )
     (row,) = csv_dicts(_download(client, owner, household))
     assert row["activities"] == "talked;picked_up"
     assert row["pickups"] == "3"
@@ -77,9 +102,12 @@ def test_a_session_with_no_pickups_has_empty_hold_cells(client, owner, household
 
 def test_times_are_in_the_households_time_zone(client, owner):
     household = create_household(keeper=owner, name="Upstate", time_zone="America/New_York")
-    start = datetime(2026, 11, 20, 3, 30, tzinfo=timezone.utc)  # 22:30 on the 19th in New York
-    rat, _ = add_animal(household=household, today=date(2026, 11, 19), details=AnimalDetails(
-        name="Whiskers", species="rat", source="rescue", arrival_date=date(2026, 11, 1)))
+    start = datetime(2026, 11, 20, 3, 30, tzinfo=UTC)  # 22:30 on the 19th in New York
+    rat, _ = add_animal(
+        household=household,
+        today=date(2026, 11, 19),
+        details=AnimalDetails(name="Whiskers", species="rat", source="rescue", arrival_date=date(2026, 11, 1)),
+    )
     entry = SessionInput(start, start + timedelta(minutes=5), ["talked"], [], [])
     log_session(keeper=owner, household=household, animals=[rat], entry=entry, now=start + timedelta(hours=1))
     (row,) = csv_dicts(_download(client, owner, household))

@@ -10,7 +10,6 @@ from django.http import StreamingHttpResponse
 from django.urls import reverse
 
 from gentling.services.csv_export import meeting_rows, session_rows
-
 from tests.web.helpers import log
 
 pytestmark = pytest.mark.django_db

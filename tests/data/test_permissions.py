@@ -9,15 +9,14 @@ The calendar feed itself needs no login: its token is the secret (test_calendar_
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from gentling.models import CalendarFeed
-
 from tests.web.helpers import db_state, visible_names
 
 from .conftest import ROLES
@@ -27,8 +26,11 @@ MEMBERS, OWNER_ONLY = {"owner", "carer", "viewer"}, {"owner"}
 
 
 def _bad_backup() -> dict:
-    return {"backup": SimpleUploadedFile("b.json", b'{"format": "gentling-backup", "version": 99}',
-                                         content_type="application/json")}
+    return {
+        "backup": SimpleUploadedFile(
+            "b.json", b'{"format": "gentling-backup", "version": 99}', content_type="application/json"
+        )
+    }
 
 
 @dataclass(frozen=True)
@@ -51,12 +53,33 @@ CASES = [
     Case("page", "GET", _h("data"), MEMBERS, 200, content_type="text/html; charset=utf-8"),
     Case("calendar-new", "POST", _h("calendar_new"), MEMBERS, 302),
     Case("calendar-off", "POST", _h("calendar_off"), MEMBERS, 302),
-    Case("csv-sessions", "GET", _h("csv_download", "sessions"), MEMBERS, 200, content_type="text/csv; charset=utf-8",
-         streaming=True),
-    Case("csv-meetings", "GET", _h("csv_download", "meetings"), MEMBERS, 200, content_type="text/csv; charset=utf-8",
-         streaming=True),
-    Case("backup-download", "GET", _h("backup_download"), OWNER_ONLY, 200,
-         content_type="application/json; charset=utf-8", streaming=True),
+    Case(
+        "csv-sessions",
+        "GET",
+        _h("csv_download", "sessions"),
+        MEMBERS,
+        200,
+        content_type="text/csv; charset=utf-8",
+        streaming=True,
+    ),
+    Case(
+        "csv-meetings",
+        "GET",
+        _h("csv_download", "meetings"),
+        MEMBERS,
+        200,
+        content_type="text/csv; charset=utf-8",
+        streaming=True,
+    ),
+    Case(
+        "backup-download",
+        "GET",
+        _h("backup_download"),
+        OWNER_ONLY,
+        200,
+        content_type="application/json; charset=utf-8",
+        streaming=True,
+    ),
     # A refused file shows the page again with the reason (200); see test_backup_restore.py.
     Case("backup-restore", "POST", _h("backup_restore"), OWNER_ONLY, 200, _bad_backup),
 ]

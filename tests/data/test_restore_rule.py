@@ -8,7 +8,6 @@ import pytest
 from django.urls import reverse
 
 from gentling.models import Household, Membership
-
 from tests.backups import deeply_nested, probe_backup
 from tests.web.helpers import db_state, messages_of, text
 
@@ -26,7 +25,8 @@ def test_the_probe_never_reaches_the_victims_account(client, owner, household, r
     assert any("Not restored as members: olive-owner (owner)" in m for m in messages_of(client.get("/", follow=True)))
     restored = Household.objects.get(public_id="probe-home")
     assert list(Membership.objects.filter(household=restored).values_list("keeper__username", flat=True)) == [
-        "rosa-restorer"]
+        "rosa-restorer"
+    ]
     body = streamed(client.get(reverse("backup_download", args=["probe-home"]))).decode()
     assert owner.password not in body and "olive@example.org" not in body
     owner.refresh_from_db()

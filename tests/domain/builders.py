@@ -17,7 +17,9 @@ MOUSE = shipped_protocol("mouse")
 _seq = itertools.count(1)
 
 
-def animal(source: str = "rescue", species: str = "rat", *, arrival: date = ARRIVAL, opt_in: bool = False) -> AnimalFacts:
+def animal(
+    source: str = "rescue", species: str = "rat", *, arrival: date = ARRIVAL, opt_in: bool = False
+) -> AnimalFacts:
     return AnimalFacts(species=species, source=source, arrival_date=arrival, extended_hold_opt_in=opt_in)
 
 
@@ -74,8 +76,15 @@ def calm_session_for(protocol: Protocol, progress: Progress, on: date) -> Sessio
         target = progress.hold_target_seconds or 2
         holds = (target, target)
     if step.kind is StepKind.EXTENDED_HOLD:  # the keeper opted in and does the hold, calmly
-        return session(on, activities | {"extended_hold"}, observations, holds, duration_seconds=1800,
-                       extended_hold_seconds=1500, extended_hold_end="completed")
+        return session(
+            on,
+            activities | {"extended_hold"},
+            observations,
+            holds,
+            duration_seconds=1800,
+            extended_hold_seconds=1500,
+            extended_hold_end="completed",
+        )
     return session(on, activities, observations, holds)
 
 

@@ -47,15 +47,19 @@ def test_a_guardrail_basis_from_a_checkpoint_matches_the_full_replay(history, cu
     new = later[len(later) // 2]
     since = engine.checkpoint(protocol, facts, sessions, kept_on)
     assert engine.progress_before(protocol, facts, later, new, since=since) == engine.progress_before(
-        protocol, facts, sessions, new)
+        protocol, facts, sessions, new
+    )
 
 
 def test_a_checkpoint_is_refused_under_other_facts():
     rat = AnimalFacts("rat", "breeder", ARRIVAL)
     protocol = shipped_protocol("rat")
     since = engine.checkpoint(protocol, rat, [], ARRIVAL + timedelta(days=3))
-    for other in (AnimalFacts("rat", "rescue", ARRIVAL), AnimalFacts("rat", "breeder", ARRIVAL, True),
-                  AnimalFacts("rat", "breeder", ARRIVAL - timedelta(days=1))):
+    for other in (
+        AnimalFacts("rat", "rescue", ARRIVAL),
+        AnimalFacts("rat", "breeder", ARRIVAL, True),
+        AnimalFacts("rat", "breeder", ARRIVAL - timedelta(days=1)),
+    ):
         with pytest.raises(ValueError):
             engine.replay(protocol, other, [], ARRIVAL + timedelta(days=5), since=since)
     with pytest.raises(ValueError):
@@ -72,8 +76,15 @@ def test_a_checkpoint_stays_small_however_long_the_history():
     """Only the last few sessions' signs are kept, so a stored checkpoint does not grow with history."""
     rat = AnimalFacts("rat", "breeder", ARRIVAL)
     sessions = [
-        SessionRecord(f"s{n:04d}", ARRIVAL + timedelta(days=n // 2), datetime.combine(ARRIVAL + timedelta(days=n // 2), time(8 + n % 2)),
-                      300, frozenset({"talked"}), (), frozenset({"relaxed"}))
+        SessionRecord(
+            f"s{n:04d}",
+            ARRIVAL + timedelta(days=n // 2),
+            datetime.combine(ARRIVAL + timedelta(days=n // 2), time(8 + n % 2)),
+            300,
+            frozenset({"talked"}),
+            (),
+            frozenset({"relaxed"}),
+        )
         for n in range(2000)
     ]
     checkpoint = engine.checkpoint(shipped_protocol("rat"), rat, sessions, ARRIVAL + timedelta(days=999))
@@ -85,10 +96,23 @@ def test_a_health_check_written_later_counts_on_its_own_day():
     this morning's session does not count as evidence."""
     rat = AnimalFacts("rat", "breeder", ARRIVAL)
     day = ARRIVAL + timedelta(days=10)
-    check = SessionRecord("health-1", day - timedelta(days=1), datetime.combine(day, time(20)), 0,
-                          observations=frozenset({"red_tears"}), kind="health_check")
-    morning = SessionRecord("s1", day, datetime.combine(day, time(9)), 300, frozenset({"talked", "treat_in_cage"}),
-                            (), frozenset({"took_treat"}))
+    check = SessionRecord(
+        "health-1",
+        day - timedelta(days=1),
+        datetime.combine(day, time(20)),
+        0,
+        observations=frozenset({"red_tears"}),
+        kind="health_check",
+    )
+    morning = SessionRecord(
+        "s1",
+        day,
+        datetime.combine(day, time(9)),
+        300,
+        frozenset({"talked", "treat_in_cage"}),
+        (),
+        frozenset({"took_treat"}),
+    )
     prog = engine.progress(shipped_protocol("rat"), rat, [morning, check], day)
     assert prog.paused_since == day - timedelta(days=1)
     assert prog.evidence.sessions_have == 0

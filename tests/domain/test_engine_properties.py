@@ -20,7 +20,9 @@ HORIZON = 60  # days after arrival
 GOOD_ACTIVITIES = frozenset({"talked", "treat_in_cage", "treat_from_fingers", "petted", "picked_up", "rewarded"})
 GOOD_SIGNS = frozenset({"approached", "took_treat", "ate_from_fingers", "relaxed"})
 ACTIVITIES = sorted(vocab.ACTIVITIES)
-EVERYDAY_SIGNS = sorted(n for n, o in vocab.OBSERVATIONS.items() if o.signal not in (vocab.Signal.HEALTH, vocab.Signal.CLEARED))
+EVERYDAY_SIGNS = sorted(
+    n for n, o in vocab.OBSERVATIONS.items() if o.signal not in (vocab.Signal.HEALTH, vocab.Signal.CLEARED)
+)
 HEALTH_SIGNS = sorted(vocab.HEALTH_SIGNS)
 FEAR_SIGNS = sorted(vocab.FEAR_SIGNS)
 ENDINGS = sorted(vocab.EXTENDED_HOLD_ENDINGS)
@@ -147,7 +149,7 @@ def one_rung_back(protocol: Protocol, index: int) -> int:
 
 def up_moves(history):
     """Each move up from a handling step, with the move that entered that step."""
-    for entered, change in zip(history, history[1:]):
+    for entered, change in zip(history, history[1:], strict=False):
         if change.direction == "up" and change.from_step != history[0].to_step:
             yield entered, change
 
@@ -184,10 +186,12 @@ def test_every_move_up_goes_exactly_one_rung(history):
     protocol = shipped_protocol(facts.species)
     now = engine.progress(protocol, facts, sessions, facts.arrival_date + timedelta(days=HORIZON))
 
-    for before, change in zip(now.history, now.history[1:]):
+    for before, change in zip(now.history, now.history[1:], strict=False):
         assert change.from_step == before.to_step
         if change.direction == "up":
-            assert protocol.index_of(change.to_step) == one_rung_up(protocol, facts, protocol.index_of(change.from_step))
+            assert protocol.index_of(change.to_step) == one_rung_up(
+                protocol, facts, protocol.index_of(change.from_step)
+            )
 
 
 @examples
@@ -246,7 +250,9 @@ def test_a_bite_moves_the_animal_back_exactly_as_its_protocol_says(history, offs
     facts, sessions = history
     protocol = shipped_protocol(facts.species)
     on = facts.arrival_date + timedelta(days=offset)
-    bite = SessionRecord("zz-bite", on, datetime.combine(on, time(23, 59)), 300, frozenset({"talked"}), (), frozenset({"bit"}))
+    bite = SessionRecord(
+        "zz-bite", on, datetime.combine(on, time(23, 59)), 300, frozenset({"talked"}), (), frozenset({"bit"})
+    )
     with_bite = [*sessions, bite]
 
     before = engine.progress_before(protocol, facts, with_bite, bite)
@@ -273,8 +279,17 @@ def test_an_extended_hold_held_through_a_fear_sign_moves_the_animal_back_as_a_st
     sign = data.draw(st.sampled_from(protocol.fear_signs))
 
     def hold(end, seen):  # the day's last session
-        return SessionRecord(f"zz-{end}", on, datetime.combine(on, time(23, 59)), 1800,
-                             frozenset({"talked", "extended_hold"}), (), frozenset(seen), 1500, end)
+        return SessionRecord(
+            f"zz-{end}",
+            on,
+            datetime.combine(on, time(23, 59)),
+            1800,
+            frozenset({"talked", "extended_hold"}),
+            (),
+            frozenset(seen),
+            1500,
+            end,
+        )
 
     held_through, stopped = hold("completed", {sign}), hold("froze", ())
     before = engine.progress_before(protocol, facts, [*sessions, held_through], held_through)
@@ -299,7 +314,7 @@ def test_the_hold_target_grows_at_most_one_step_a_day_and_only_after_a_calm_day_
     days = daily(protocol, facts, sessions)
     growth = protocol.source(facts.source).hold_growth_seconds
 
-    for yesterday, today in zip(days, days[1:]):
+    for yesterday, today in zip(days, days[1:], strict=False):
         holds = protocol.steps[today.step_index].holds
         if holds and holds.grows:
             assert holds.start_seconds <= today.hold_target_seconds <= holds.trust_seconds
@@ -344,12 +359,12 @@ def test_the_step_never_moves_up_during_a_health_pause(history):
     protocol = shipped_protocol(facts.species)
     days = daily(protocol, facts, sessions)
 
-    for yesterday, today in zip(days, days[1:]):
+    for yesterday, today in zip(days, days[1:], strict=False):
         if yesterday.paused_since is None:
             continue
         if any(s.day == today.as_of and "health_cleared" in s.observations for s in sessions):
             continue
-        moves = today.history[len(yesterday.history):]
+        moves = today.history[len(yesterday.history) :]
         assert not [m for m in moves if m.direction == "up" and m.from_step != protocol.steps[0].id], moves
         if yesterday.step_index >= protocol.first_handling_index:
             assert today.step_index <= yesterday.step_index
@@ -363,7 +378,9 @@ def test_an_illness_sign_freezes_the_step_until_health_is_cleared(history, sign)
     protocol = shipped_protocol(facts.species)
     for offset in range(HORIZON + 1):
         on = facts.arrival_date + timedelta(days=offset)
-        ill = SessionRecord("zz-ill", on, datetime.combine(on, time(23, 59)), 60, frozenset({"talked"}), (), frozenset({sign}))
+        ill = SessionRecord(
+            "zz-ill", on, datetime.combine(on, time(23, 59)), 60, frozenset({"talked"}), (), frozenset({sign})
+        )
         until_then = [s for s in sessions if s.day <= on] + [ill]
 
         then = engine.progress(protocol, facts, until_then, on)

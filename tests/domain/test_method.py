@@ -52,7 +52,9 @@ def test_breeder_rat_needs_fewer_sessions_than_a_rescue_rat():
     breeder = progress_on(animal("breeder"), [], day(3)).evidence
     rescue = progress_on(animal("rescue"), [], day(3)).evidence
 
-    assert (breeder.sessions_needed, breeder.days_needed) == (RAT.needed(4, "breeder"), RAT.needed(2, "breeder")) == (3, 2)
+    assert (
+        (breeder.sessions_needed, breeder.days_needed) == (RAT.needed(4, "breeder"), RAT.needed(2, "breeder")) == (3, 2)
+    )
     assert (rescue.sessions_needed, rescue.days_needed) == (RAT.needed(4, "rescue"), RAT.needed(2, "rescue")) == (6, 3)
 
 

@@ -210,7 +210,9 @@ def test_invalid_toml_names_the_file():
 
 def test_a_broken_file_on_disk_names_the_file(tmp_path):
     path = tmp_path / "my-lab.toml"
-    path.write_text(shipped_text("rat").replace('activity = "treat_in_cage"', 'activity = "tretas"', 1), encoding="utf-8")
+    path.write_text(
+        shipped_text("rat").replace('activity = "treat_in_cage"', 'activity = "tretas"', 1), encoding="utf-8"
+    )
 
     with pytest.raises(ProtocolError) as caught:
         load_protocol_file(path)

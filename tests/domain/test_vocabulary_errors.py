@@ -8,8 +8,9 @@ from gentling.domain.validation import check_names
 
 
 def test_known_names_come_back_in_vocabulary_order_once_each():
-    assert check_names(["took-treat", " talked", "took_treat"], vocab.OBSERVATIONS | vocab.ACTIVITIES, "f", "name") \
-        == [n for n in vocab.OBSERVATIONS | vocab.ACTIVITIES if n in {"took_treat", "talked"}]
+    assert check_names(["took-treat", " talked", "took_treat"], vocab.OBSERVATIONS | vocab.ACTIVITIES, "f", "name") == [
+        n for n in vocab.OBSERVATIONS | vocab.ACTIVITIES if n in {"took_treat", "talked"}
+    ]
 
 
 def test_an_unknown_name_is_refused_with_every_known_name_and_no_command():

@@ -1,7 +1,7 @@
 """Shared fixtures: a household with an owner, a carer, a viewer, and an outsider
 with a household of their own, so permission tests are cheap to write."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -9,7 +9,7 @@ from gentling.services.animals import AnimalDetails, add_animal
 from gentling.services.households import create_household
 
 # A fixed "now" keeps every test independent of the wall clock.
-NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 25)
 
 

@@ -19,10 +19,9 @@ from gentling.domain.validation import SessionInput
 from gentling.models import Animal, Cage, Household, Membership, ProgressSnapshot, Session
 from gentling.services.animals import AnimalDetails, edit_animal
 from gentling.services.backup import INSTANCE, MAX_BYTES, export_households
-from gentling.services.restore import import_backup, import_backup_file, import_instance_file
 from gentling.services.households import add_member, local_keeper
+from gentling.services.restore import import_backup, import_backup_file, import_instance_file
 from gentling.services.sessions import log_session
-
 from tests.backups import households_of
 
 from .conftest import NOW, TODAY, make_animal
@@ -46,9 +45,14 @@ def cli(monkeypatch, capsys):
 
 
 def counts() -> dict[str, int]:
-    return {"households": Household.objects.count(), "animals": Animal.objects.count(),
-            "sessions": Session.objects.count(), "cages": Cage.objects.count(),
-            "memberships": Membership.objects.count(), "keepers": User.objects.count()}
+    return {
+        "households": Household.objects.count(),
+        "animals": Animal.objects.count(),
+        "sessions": Session.objects.count(),
+        "cages": Cage.objects.count(),
+        "memberships": Membership.objects.count(),
+        "keepers": User.objects.count(),
+    }
 
 
 def without_exported_at(data: dict) -> dict:
@@ -64,8 +68,13 @@ def read(path: Path) -> dict:
 def wipe() -> None:
     Household.objects.all().delete()
     User.objects.all().delete()
-    assert not (Animal.objects.exists() or Session.objects.exists() or Cage.objects.exists()
-                or ProgressSnapshot.objects.exists() or Membership.objects.exists())
+    assert not (
+        Animal.objects.exists()
+        or Session.objects.exists()
+        or Cage.objects.exists()
+        or ProgressSnapshot.objects.exists()
+        or Membership.objects.exists()
+    )
 
 
 def log(keeper, household, animals, at, length_min=10, **kw):
@@ -80,20 +89,53 @@ def rich_data(settings, household, owner, carer, other_household):
     session by a carer and one whose keeper has since been deleted."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; the hash is data here
     day = lambda n, h=18: NOW.replace(hour=h) - timedelta(days=n)  # noqa: E731
-    whiskers = make_animal(household, "Whiskers", source="rescue", arrived=TODAY - timedelta(days=12),
-                           cage="Tall cage", sex="male", notes="Loves peas — and 🍌.")
-    nibbles = make_animal(household, "Nibbles", species="mouse", source="pet_store",
-                          arrived=TODAY - timedelta(days=9), cage="Mouse house",
-                          birth_date=TODAY - timedelta(weeks=14), birth_date_estimated=True)
-    biscuit = make_animal(household, "Biscuit", source="breeder", arrived=TODAY - timedelta(days=20),
-                          birth_date=TODAY - timedelta(weeks=28), extended_hold_opt_in=True)
+    whiskers = make_animal(
+        household,
+        "Whiskers",
+        source="rescue",
+        arrived=TODAY - timedelta(days=12),
+        cage="Tall cage",
+        sex="male",
+        notes="Loves peas — and 🍌.",
+    )
+    nibbles = make_animal(
+        household,
+        "Nibbles",
+        species="mouse",
+        source="pet_store",
+        arrived=TODAY - timedelta(days=9),
+        cage="Mouse house",
+        birth_date=TODAY - timedelta(weeks=14),
+        birth_date_estimated=True,
+    )
+    biscuit = make_animal(
+        household,
+        "Biscuit",
+        source="breeder",
+        arrived=TODAY - timedelta(days=20),
+        birth_date=TODAY - timedelta(weeks=28),
+        extended_hold_opt_in=True,
+    )
     log(owner, household, [whiskers, nibbles], day(9, 9), activities=["talked"], notes="First evening.")
     log(owner, household, [whiskers], day(11), activities=["talked", "treat_in_cage"], observations=["froze"])
     for n in range(8, 0, -1):
-        log(carer, household, [whiskers], day(n), activities=["talked", "treat_in_cage"],
-            observations=["took_treat", "approached"])
-        log(owner, household, [biscuit], day(n, 8), activities=["talked", "treat_from_fingers", "picked_up", "rewarded"],
-            holds=[2, 3], observations=["ate_from_fingers"])
+        log(
+            carer,
+            household,
+            [whiskers],
+            day(n),
+            activities=["talked", "treat_in_cage"],
+            observations=["took_treat", "approached"],
+        )
+        log(
+            owner,
+            household,
+            [biscuit],
+            day(n, 8),
+            activities=["talked", "treat_from_fingers", "picked_up", "rewarded"],
+            holds=[2, 3],
+            observations=["ate_from_fingers"],
+        )
     log(owner, household, [nibbles], day(2), activities=["talked", "picked_up"], holds=[5], observations=["squeaked"])
     temp = local_keeper("tess-temporary")
     add_member(by=owner, household=household, keeper=temp, role="carer")
@@ -185,12 +227,14 @@ def test_restoring_your_own_backup_on_a_fresh_install_gives_back_every_record(cl
     before, after = read(first), read(second)
     assert households_of(after) == households_of(before)
     assert after["households"][0]["members"] == [
-        {**m, "keeper": "olive-owner"} for m in before["households"][0]["members"] if m["keeper"] == "olive-owner"]
+        {**m, "keeper": "olive-owner"} for m in before["households"][0]["members"] if m["keeper"] == "olive-owner"
+    ]
     assert User.objects.filter(username__in=["carl-carer", "vera-viewer"]).count() == 0  # no account was made
     # Sessions by the others are kept, with no keeper named; the owner's are the owner's.
     owner = User.objects.get(username="olive-owner")
     assert Session.objects.filter(keeper=owner).count() == sum(
-        1 for s in before["households"][0]["sessions"] if s["keeper"] == "olive-owner")
+        1 for s in before["households"][0]["sessions"] if s["keeper"] == "olive-owner"
+    )
 
 
 def test_round_trip_through_the_services_into_an_empty_database(rich_data, owner, tmp_path):
@@ -216,7 +260,10 @@ def test_round_trip_through_the_services_into_an_empty_database(rich_data, owner
     pair = Session.objects.filter(notes="First evening.")
     assert pair.count() == 2 and len({s.sitting for s in pair}) == 1
     assert {m.keeper.username: m.role for m in Membership.objects.select_related("keeper")} == {
-        "olive-owner": "owner", "carl-carer": "carer", "vera-viewer": "viewer"}
+        "olive-owner": "owner",
+        "carl-carer": "carer",
+        "vera-viewer": "viewer",
+    }
 
 
 def test_export_to_stdout_is_the_same_backup(cli, rich_data, tmp_path):
@@ -265,8 +312,10 @@ def refused(cli, tmp_path: Path, content: str | bytes, says: str, field: str | N
     try:
         code, out, err = cli("import", str(path), "--json")
     except Exception as exc:  # a crash is a bug: say so plainly, and whether anything was written
-        pytest.fail(f"`gentling import` crashed with {type(exc).__name__}: {exc} instead of exiting 1 "
-                    f"with a message; database {'unchanged' if counts() == before else 'CHANGED'}")
+        pytest.fail(
+            f"`gentling import` crashed with {type(exc).__name__}: {exc} instead of exiting 1 "
+            f"with a message; database {'unchanged' if counts() == before else 'CHANGED'}"
+        )
     assert code == 1, out
     error = json.loads(out)
     assert error["field"] == field if field else error["field"]
@@ -303,13 +352,17 @@ def test_hostile_version_missing(cli, tmp_path, backup):
     refused(cli, tmp_path, json.dumps(data), "not a Gentling backup")
 
 
-@pytest.mark.parametrize("remove", [
-    ("keepers",),
-    ("households", 0, "animals"),
-    ("households", 0, "sessions", 0, "started_at"),
-    ("households", 0, "animals", 0, "arrival_date"),
-    ("keepers", 0, "username"),
-], ids=lambda r: ".".join(map(str, r)))
+@pytest.mark.parametrize(
+    "remove",
+    [
+        ("keepers",),
+        ("households", 0, "animals"),
+        ("households", 0, "sessions", 0, "started_at"),
+        ("households", 0, "animals", 0, "arrival_date"),
+        ("keepers", 0, "username"),
+    ],
+    ids=lambda r: ".".join(map(str, r)),
+)
 def test_hostile_missing_field(cli, tmp_path, backup, remove):
     data = fresh_ids(backup)
     node = data
@@ -326,9 +379,18 @@ def test_hostile_unknown_extra_field(cli, tmp_path, backup):
     refused(cli, tmp_path, json.dumps(data), "not valid at")
 
 
-@pytest.mark.parametrize("text", [
-    "{", "", "not json at all", "[]", "null", '{"format": "gentling-backup", "version": 1,',
-], ids=["open-brace", "empty", "words", "list", "null", "truncated"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{",
+        "",
+        "not json at all",
+        "[]",
+        "null",
+        '{"format": "gentling-backup", "version": 1,',
+    ],
+    ids=["open-brace", "empty", "words", "list", "null", "truncated"],
+)
 def test_hostile_malformed_json(cli, tmp_path, text):
     refused(cli, tmp_path, text, "")
 

@@ -6,8 +6,8 @@ from datetime import timedelta
 from gentling.models import CageStay, HealthCheck, Household, Introduction, IntroductionMeeting, Litter, Quarantine
 from gentling.services.arrivals import log_meeting, move_animal, record_health_check, start_introduction
 from gentling.services.backup import export_households
-from gentling.services.restore import import_backup
 from gentling.services.litters import add_litter
+from gentling.services.restore import import_backup
 from tests.moments import at
 
 from .conftest import NOW, TODAY, make_animal
@@ -16,14 +16,36 @@ from .conftest import NOW, TODAY, make_animal
 def test_arrivals_round_trip_losslessly(owner, household):
     resident = make_animal(household, "Rosa", sex="female", arrived=TODAY - timedelta(days=90), cage="Big cage")
     newcomer = make_animal(household, "Nova", sex="female", neutered_on=None, arrived=TODAY - timedelta(days=30))
-    record_health_check(keeper=owner, animal=newcomer, day=TODAY - timedelta(days=29), signs=["sneezing"], now=at(TODAY))
+    record_health_check(
+        keeper=owner, animal=newcomer, day=TODAY - timedelta(days=29), signs=["sneezing"], now=at(TODAY)
+    )
     move_animal(keeper=owner, animal=newcomer, cage_name="Q cage", day=TODAY - timedelta(days=29))
-    intro = start_introduction(keeper=owner, household=household, newcomers=[newcomer], residents=[resident],
-                               cage_name="Big cage", day=TODAY - timedelta(days=10))
-    log_meeting(keeper=owner, intro=intro, started_at=NOW - timedelta(hours=3), duration_seconds=1800,
-                behaviours=["sniffing", "pinning"], notes="fine", now=NOW)
-    add_litter(keeper=owner, household=household, name="Spring", species="rat", birth_date=TODAY - timedelta(days=20),
-               today=TODAY, mother=resident)
+    intro = start_introduction(
+        keeper=owner,
+        household=household,
+        newcomers=[newcomer],
+        residents=[resident],
+        cage_name="Big cage",
+        day=TODAY - timedelta(days=10),
+    )
+    log_meeting(
+        keeper=owner,
+        intro=intro,
+        started_at=NOW - timedelta(hours=3),
+        duration_seconds=1800,
+        behaviours=["sniffing", "pinning"],
+        notes="fine",
+        now=NOW,
+    )
+    add_litter(
+        keeper=owner,
+        household=household,
+        name="Spring",
+        species="rat",
+        birth_date=TODAY - timedelta(days=20),
+        today=TODAY,
+        mother=resident,
+    )
     first = export_households([household], now=NOW)
     for model in (Quarantine, HealthCheck, CageStay, Introduction, IntroductionMeeting, Litter):
         model.objects.all().delete()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import gc
 import json
 import tracemalloc
-from datetime import datetime, time, timedelta, timezone as dt_timezone
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -34,11 +34,21 @@ def add_sessions(animals: list[Animal], keeper, per_animal: int) -> None:
     for animal in animals:
         for n in range(per_animal):
             day = animal.arrival_date + timedelta(days=n % DAYS_HOME)
-            start = datetime.combine(day, time(8), tzinfo=dt_timezone.utc) + timedelta(hours=n // DAYS_HOME)
-            rows.append(Session(animal=animal, keeper=keeper, started_at=start, ended_at=start + timedelta(minutes=10),
-                                day=day, activities=["talked", "treat_in_cage"], observations=["took_treat"],
-                                holds=[2, 3] if n % 7 == 0 else [], notes="Came to the door — 🐀" if n % 11 == 0 else "",
-                                created_at=start + timedelta(minutes=10)))
+            start = datetime.combine(day, time(8), tzinfo=UTC) + timedelta(hours=n // DAYS_HOME)
+            rows.append(
+                Session(
+                    animal=animal,
+                    keeper=keeper,
+                    started_at=start,
+                    ended_at=start + timedelta(minutes=10),
+                    day=day,
+                    activities=["talked", "treat_in_cage"],
+                    observations=["took_treat"],
+                    holds=[2, 3] if n % 7 == 0 else [],
+                    notes="Came to the door — 🐀" if n % 11 == 0 else "",
+                    created_at=start + timedelta(minutes=10),
+                )
+            )
     Session.objects.bulk_create(rows, batch_size=2000)
 
 
@@ -63,8 +73,12 @@ def wipe() -> None:
 
 
 def counts() -> dict[str, int]:
-    return {"households": Household.objects.count(), "animals": Animal.objects.count(),
-            "sessions": Session.objects.count(), "keepers": get_user_model().objects.count()}
+    return {
+        "households": Household.objects.count(),
+        "animals": Animal.objects.count(),
+        "sessions": Session.objects.count(),
+        "keepers": get_user_model().objects.count(),
+    }
 
 
 def test_twenty_thousand_sessions_round_trip_through_streamed_files(rescue, owner, tmp_path):
@@ -191,13 +205,26 @@ def _backup_file(frame: dict, tag: str, sessions: int, path: Path) -> Path:
     rows = []
     for n in range(sessions):
         day = start_day + timedelta(days=n % DAYS_HOME)
-        start = datetime.combine(day, time(8), tzinfo=dt_timezone.utc) + timedelta(minutes=n // DAYS_HOME)
-        rows.append({"id": f"{tag}{n:011d}", "animal": animals[n % len(animals)]["id"], "keeper": "olive-owner",
-                     "sitting": f"{tag}{n:011d}", "started_at": start.isoformat(),
-                     "ended_at": (start + timedelta(minutes=10)).isoformat(), "day": day.isoformat(),
-                     "activities": ["talked", "treat_in_cage"], "holds": [], "observations": ["took_treat"],
-                     "extended_hold_seconds": None, "extended_hold_end": "", "notes": "", "alerts": [],
-                     "created_at": start.isoformat()})
+        start = datetime.combine(day, time(8), tzinfo=UTC) + timedelta(minutes=n // DAYS_HOME)
+        rows.append(
+            {
+                "id": f"{tag}{n:011d}",
+                "animal": animals[n % len(animals)]["id"],
+                "keeper": "olive-owner",
+                "sitting": f"{tag}{n:011d}",
+                "started_at": start.isoformat(),
+                "ended_at": (start + timedelta(minutes=10)).isoformat(),
+                "day": day.isoformat(),
+                "activities": ["talked", "treat_in_cage"],
+                "holds": [],
+                "observations": ["took_treat"],
+                "extended_hold_seconds": None,
+                "extended_hold_end": "",
+                "notes": "",
+                "alerts": [],
+                "created_at": start.isoformat(),
+            }
+        )
     data["households"][0]["sessions"] = rows
     path.write_text(json.dumps(data, indent=2), encoding="utf-8")
     return path

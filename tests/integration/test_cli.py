@@ -261,8 +261,25 @@ def test_today_with_a_malformed_date_is_refused(cli, household):
 
 def test_log_backdated_session_with_activities_holds_and_observations(cli, household):
     make_animal(household, "Whiskers", source="breeder", arrived=TODAY - timedelta(days=10))
-    r = cli("log", "Whiskers", "--did", "talked,treat_in_cage", "--did", "rewarded", "--holds", "3,2",
-            "--saw", "took_treat", "--saw", "approached", "--at", "2026-11-24 18:00", "--length", "10m", "--json")
+    r = cli(
+        "log",
+        "Whiskers",
+        "--did",
+        "talked,treat_in_cage",
+        "--did",
+        "rewarded",
+        "--holds",
+        "3,2",
+        "--saw",
+        "took_treat",
+        "--saw",
+        "approached",
+        "--at",
+        "2026-11-24 18:00",
+        "--length",
+        "10m",
+        "--json",
+    )
     assert r.code == 0, r.err
     (s,) = r.json["sessions"]
     assert s["animal"] == "Whiskers"
@@ -303,8 +320,22 @@ def test_log_human_output_shows_the_alert(cli, household):
 
 def test_log_an_extended_hold_held_through_fear_shows_a_stop_alert(cli, household):
     make_animal(household, "Whiskers", arrived=TODAY - timedelta(days=40), extended_hold_opt_in=True)
-    r = cli("log", "Whiskers", "--did", "talked", "--saw", "froze,squeaked", "--extended-hold", "25m",
-            "--extended-hold-end", "completed", "--length", "30m", "--at", "11:00")
+    r = cli(
+        "log",
+        "Whiskers",
+        "--did",
+        "talked",
+        "--saw",
+        "froze,squeaked",
+        "--extended-hold",
+        "25m",
+        "--extended-hold-end",
+        "completed",
+        "--length",
+        "30m",
+        "--at",
+        "11:00",
+    )
     assert r.code == 0, r.err
     assert "STOP: Seen during the extended hold: froze, squeaked or squealed when touched." in r.text
     assert "end the hold at the first stop sign" in r.text
@@ -462,8 +493,9 @@ def test_demo_creates_a_realistic_household_and_verify_still_passes(cli):
     animals = list(demo.animals.all())
     assert len(animals) == 5
     kinds = sorted((a.species, a.source) for a in animals)
-    assert kinds == sorted([("rat", "breeder"), ("rat", "pet_store"), ("rat", "pet_store"),
-                            ("rat", "rescue"), ("mouse", "pet_store")])
+    assert kinds == sorted(
+        [("rat", "breeder"), ("rat", "pet_store"), ("rat", "pet_store"), ("rat", "rescue"), ("mouse", "pet_store")]
+    )
     for a in animals:
         assert Session.objects.filter(animal=a).exists(), f"{a.name} has no sessions"
     assert not Session.objects.filter(started_at__gt=NOW).exists()
@@ -524,8 +556,9 @@ def test_bad_session_later_today_is_still_the_future(cli, whiskers):
 
 
 def test_bad_session_date_that_does_not_exist(cli, whiskers):
-    refused(cli, "log", "Whiskers", "--did", "talked", "--at", "2026-02-30 10:00", field="started_at",
-            says="not a date")
+    refused(
+        cli, "log", "Whiskers", "--did", "talked", "--at", "2026-02-30 10:00", field="started_at", says="not a date"
+    )
 
 
 @pytest.mark.parametrize("length", ["--length=-5m", "--length=-5", "--length=0", "--length=0m", "--length=ten"])
@@ -534,41 +567,83 @@ def test_bad_session_length(cli, whiskers, length):
 
 
 def test_bad_session_length_zero_as_separate_argument(cli, whiskers):
-    refused(cli, "log", "Whiskers", "--did", "talked", "--at", "10:00", "--length", "0", field="length",
-            says="more than zero")
+    refused(
+        cli,
+        "log",
+        "Whiskers",
+        "--did",
+        "talked",
+        "--at",
+        "10:00",
+        "--length",
+        "0",
+        field="length",
+        says="more than zero",
+    )
 
 
 # --- each message names the field it is about ----------------------------------------
 
 
-@pytest.mark.parametrize("argv, field, says", [
-    (("--holds", "-3"), "holds", "Hold '-3': a hold must be more than zero seconds."),
-    (("--holds=-3",), "holds", "Hold '-3': a hold must be more than zero seconds."),
-    (("--holds", "2,0"), "holds", "Hold '0': a hold must be more than zero seconds."),
-    (("--holds", "2,abc"), "holds", "Hold 'abc': not a length of time."),
-    (("--length", "-5m"), "length", "Length '-5m': a length must be more than zero seconds."),
-    (("--length", "0"), "length", "Length '0': a length must be more than zero seconds."),
-    (("--length", "ten"), "length", "Length 'ten': not a length of time."),
-    (("--extended-hold", "-25m", "--extended-hold-end", "completed"), "extended_hold_seconds",
-     "Extended hold '-25m': an extended hold must be more than zero seconds."),
-], ids=["negative-hold", "negative-hold-joined", "zero-hold", "letters-hold", "negative-length", "zero-length",
-        "words-length", "negative-extended-hold"])
+@pytest.mark.parametrize(
+    "argv, field, says",
+    [
+        (("--holds", "-3"), "holds", "Hold '-3': a hold must be more than zero seconds."),
+        (("--holds=-3",), "holds", "Hold '-3': a hold must be more than zero seconds."),
+        (("--holds", "2,0"), "holds", "Hold '0': a hold must be more than zero seconds."),
+        (("--holds", "2,abc"), "holds", "Hold 'abc': not a length of time."),
+        (("--length", "-5m"), "length", "Length '-5m': a length must be more than zero seconds."),
+        (("--length", "0"), "length", "Length '0': a length must be more than zero seconds."),
+        (("--length", "ten"), "length", "Length 'ten': not a length of time."),
+        (
+            ("--extended-hold", "-25m", "--extended-hold-end", "completed"),
+            "extended_hold_seconds",
+            "Extended hold '-25m': an extended hold must be more than zero seconds.",
+        ),
+    ],
+    ids=[
+        "negative-hold",
+        "negative-hold-joined",
+        "zero-hold",
+        "letters-hold",
+        "negative-length",
+        "zero-length",
+        "words-length",
+        "negative-extended-hold",
+    ],
+)
 def test_a_refused_session_names_the_field(cli, whiskers, argv, field, says):
     refused(cli, "log", "Whiskers", "--did", "talked", "--at", "10:00", *argv, field=field, says=re.escape(says))
 
 
-@pytest.mark.parametrize("argv, field, says", [
-    (("log", "Whiskers", "--did", "talked", "--at", "2026-13-01 10:00"), "started_at",
-     "Start '2026-13-01 10:00': not a date and time."),
-    (("today", "--date", "2026-13-01"), "date", "Date '2026-13-01': not a date. Write it as YYYY-MM-DD"),
-    (("progress", "Whiskers", "--date", "1900-01-01"), "date", "Date '1900-01-01': too far from today"),
-    (("animal", "add", "Bob", "--species", "rat", "--source", "rescue", "--arrived", "2026-13-01"), "arrival_date",
-     "Arrival date '2026-13-01': not a date."),
-    (("animal", "add", "Bob", "--species", "rat", "--source", "rescue", "--born", "yesterday-ish"), "birth_date",
-     "Birth date 'yesterday-ish': not a date."),
-    (("animal", "add", "Bob", "--species", "rat", "--source", "rescue", "--age", "-3w"), "age",
-     "Age '-3w': not an age."),
-], ids=["start", "today", "progress", "arrival", "birth", "age"])
+@pytest.mark.parametrize(
+    "argv, field, says",
+    [
+        (
+            ("log", "Whiskers", "--did", "talked", "--at", "2026-13-01 10:00"),
+            "started_at",
+            "Start '2026-13-01 10:00': not a date and time.",
+        ),
+        (("today", "--date", "2026-13-01"), "date", "Date '2026-13-01': not a date. Write it as YYYY-MM-DD"),
+        (("progress", "Whiskers", "--date", "1900-01-01"), "date", "Date '1900-01-01': too far from today"),
+        (
+            ("animal", "add", "Bob", "--species", "rat", "--source", "rescue", "--arrived", "2026-13-01"),
+            "arrival_date",
+            "Arrival date '2026-13-01': not a date.",
+        ),
+        (
+            ("animal", "add", "Bob", "--species", "rat", "--source", "rescue", "--born", "yesterday-ish"),
+            "birth_date",
+            "Birth date 'yesterday-ish': not a date.",
+        ),
+        (
+            ("animal", "add", "Bob", "--species", "rat", "--source", "rescue", "--age", "-3w"),
+            "age",
+            "Age '-3w': not an age.",
+        ),
+    ],
+    ids=["start", "today", "progress", "arrival", "birth", "age"],
+)
 def test_a_refused_date_names_the_field(cli, whiskers, argv, field, says):
     refused(cli, *argv, field=field, says=re.escape(says))
 
@@ -580,26 +655,50 @@ def test_bad_session_length_negative_as_separate_argument(cli, whiskers):
     try:
         r = cli("log", "Whiskers", "--did", "talked", "--at", "10:00", "--length", "-5m", "--json")
     except SystemExit as exc:
-        pytest.fail(f"`gentling log ... --length -5m` exited {exc.code} with an argparse usage error "
-                    "('expected one argument') instead of exit 1 with a message about the length")
+        pytest.fail(
+            f"`gentling log ... --length -5m` exited {exc.code} with an argparse usage error "
+            "('expected one argument') instead of exit 1 with a message about the length"
+        )
     assert r.code == 1
     assert r.json["field"] == "length"
     assert counts() == before
 
 
 def test_bad_session_longer_than_six_hours(cli, whiskers):
-    refused(cli, "log", "Whiskers", "--did", "talked", "--at", "2026-11-24 10:00", "--length", "7h",
-            field="ended_at")
+    refused(cli, "log", "Whiskers", "--did", "talked", "--at", "2026-11-24 10:00", "--length", "7h", field="ended_at")
 
 
 def test_bad_hold_of_three_days(cli, whiskers):
-    refused(cli, "log", "Whiskers", "--did", "talked,picked_up", "--holds", "259200", "--at", "10:00",
-            field="holds", says="longer than the session")
+    refused(
+        cli,
+        "log",
+        "Whiskers",
+        "--did",
+        "talked,picked_up",
+        "--holds",
+        "259200",
+        "--at",
+        "10:00",
+        field="holds",
+        says="longer than the session",
+    )
 
 
 def test_bad_holds_adding_up_to_more_than_the_session(cli, whiskers):
-    refused(cli, "log", "Whiskers", "--did", "picked_up", "--holds", "50,50", "--length", "90s", "--at", "10:00",
-            field="holds")
+    refused(
+        cli,
+        "log",
+        "Whiskers",
+        "--did",
+        "picked_up",
+        "--holds",
+        "50,50",
+        "--length",
+        "90s",
+        "--at",
+        "10:00",
+        field="holds",
+    )
 
 
 def test_bad_hold_of_zero_seconds(cli, whiskers):
@@ -615,8 +714,9 @@ def test_bad_unknown_activity(cli, whiskers):
 
 
 def test_bad_unknown_observation(cli, whiskers):
-    refused(cli, "log", "Whiskers", "--did", "talked", "--saw", "sang", "--at", "10:00", field="observations",
-            says="sang")
+    refused(
+        cli, "log", "Whiskers", "--did", "talked", "--saw", "sang", "--at", "10:00", field="observations", says="sang"
+    )
 
 
 def test_bad_session_with_nothing_to_record(cli, whiskers):
@@ -653,18 +753,43 @@ def test_bad_viewer_cannot_log(cli, whiskers):
 
 
 def test_bad_session_before_the_animal_arrived(cli, whiskers):
-    refused(cli, "log", "Whiskers", "--did", "talked", "--at", f"{day(-6)} 10:00", field="started_at",
-            says="arrived")
+    refused(cli, "log", "Whiskers", "--did", "talked", "--at", f"{day(-6)} 10:00", field="started_at", says="arrived")
 
 
 def test_bad_arrival_date_in_the_future(cli, household):
-    refused(cli, "animal", "add", "Whiskers", "--species", "rat", "--source", "rescue", "--arrived", day(1),
-            field="arrival_date", says="future")
+    refused(
+        cli,
+        "animal",
+        "add",
+        "Whiskers",
+        "--species",
+        "rat",
+        "--source",
+        "rescue",
+        "--arrived",
+        day(1),
+        field="arrival_date",
+        says="future",
+    )
 
 
 def test_bad_birth_after_arrival(cli, household):
-    refused(cli, "animal", "add", "Whiskers", "--species", "rat", "--source", "rescue", "--arrived", day(-10),
-            "--born", day(-5), field="birth_date", says="after the arrival")
+    refused(
+        cli,
+        "animal",
+        "add",
+        "Whiskers",
+        "--species",
+        "rat",
+        "--source",
+        "rescue",
+        "--arrived",
+        day(-10),
+        "--born",
+        day(-5),
+        field="birth_date",
+        says="after the arrival",
+    )
 
 
 def test_bad_edit_moving_arrival_after_the_first_session(cli, whiskers):

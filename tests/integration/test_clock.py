@@ -17,8 +17,12 @@ def test_the_checked_packages_have_modules():
 
 
 def test_nothing_below_the_interfaces_reads_the_clock():
-    reads = [read for name in BELOW_THE_INTERFACES for path in sorted((PACKAGE / name).rglob("*.py"))
-             for read in clock_reads(path)]
+    reads = [
+        read
+        for name in BELOW_THE_INTERFACES
+        for path in sorted((PACKAGE / name).rglob("*.py"))
+        for read in clock_reads(path)
+    ]
     assert reads == []
 
 
@@ -26,8 +30,14 @@ def test_the_interfaces_read_the_one_clock():
     """Web views, API endpoints, the CLI and the benchmark read `clock.now()`, never Django's
     or Python's clock directly, so that one function decides what "now" is. (bench/load.py
     is the load generator: a separate client process, standard library only.)"""
-    direct = [read for name in ("web", "api", "cli", "bench") for path in sorted((PACKAGE / name).rglob("*.py"))
-              if path.name != "load.py" for read in clock_reads(path) if not read.endswith("clock.now")]
+    direct = [
+        read
+        for name in ("web", "api", "cli", "bench")
+        for path in sorted((PACKAGE / name).rglob("*.py"))
+        if path.name != "load.py"
+        for read in clock_reads(path)
+        if not read.endswith("clock.now")
+    ]
     assert direct == []
 
 

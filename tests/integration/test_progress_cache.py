@@ -21,7 +21,6 @@ from gentling.services.calendar import feed_calendar, new_feed
 from gentling.services.demo import ensure_demo
 from gentling.services.progress import progress_of, verify_snapshots
 from gentling.services.sessions import delete_session, edit_session, log_session
-
 from tests.moments import at
 
 from .conftest import NOW, TODAY, make_animal
@@ -34,8 +33,13 @@ def full_replay(animal, day):
 
 def log(owner, household, rat, days_ago, hours=0, activities=("talked", "treat_in_cage"), observations=("took_treat",)):
     start = NOW - timedelta(days=days_ago, hours=hours)
-    return log_session(keeper=owner, household=household, animals=[rat], now=NOW, entry=SessionInput(
-        start, start + timedelta(minutes=5), list(activities), observations=list(observations)))[0]
+    return log_session(
+        keeper=owner,
+        household=household,
+        animals=[rat],
+        now=NOW,
+        entry=SessionInput(start, start + timedelta(minutes=5), list(activities), observations=list(observations)),
+    )[0]
 
 
 def snap(rat):
@@ -77,13 +81,22 @@ def test_every_kind_of_write_keeps_reads_equal_to_a_full_replay(owner, household
     delete_session(keeper=owner, household=household, public_id=logged[1].session.public_id, now=NOW)
     check("deleted session")
     moved = NOW - timedelta(days=2)
-    edit_session(keeper=owner, household=household, public_id=logged[0].session.public_id, now=NOW,
-                 entry=SessionInput(moved, moved + timedelta(minutes=5), ["talked"], observations=["squeaked", "fled"]))
+    edit_session(
+        keeper=owner,
+        household=household,
+        public_id=logged[0].session.public_id,
+        now=NOW,
+        entry=SessionInput(moved, moved + timedelta(minutes=5), ["talked"], observations=["squeaked", "fled"]),
+    )
     check("edited session, moved to a later day")
     record_health_check(keeper=owner, animal=rat, day=TODAY - timedelta(days=6), signs=["red_tears"], now=at(TODAY))
     check("health check about an earlier day")
-    edit_animal(keeper=owner, animal=rat, today=TODAY, details=AnimalDetails(
-        name=rat.name, species="rat", source="rescue", arrival_date=rat.arrival_date))
+    edit_animal(
+        keeper=owner,
+        animal=rat,
+        today=TODAY,
+        details=AnimalDetails(name=rat.name, species="rat", source="rescue", arrival_date=rat.arrival_date),
+    )
     check("source changed")
 
 
@@ -136,8 +149,13 @@ def test_reading_days_ahead_never_keeps_a_checkpoint_on_or_after_the_households_
     assert ahead == full_replay(rat, TODAY + timedelta(days=7))
     kept = snap(rat).checkpoint_day
     start = NOW - timedelta(minutes=10)
-    log_session(keeper=owner, household=household, animals=[rat], now=NOW,
-                entry=SessionInput(start, start + timedelta(minutes=5), ["talked"]))
+    log_session(
+        keeper=owner,
+        household=household,
+        animals=[rat],
+        now=NOW,
+        entry=SessionInput(start, start + timedelta(minutes=5), ["talked"]),
+    )
     assert snap(rat).checkpoint_day == kept  # today's session left it in place
 
 
@@ -204,7 +222,9 @@ def test_every_write_path_flags_records_with_an_illness_sign(owner, household):
     assert (ill.illness, well.illness, check.illness) == (True, False, True)
     well.observations = ["scabs"]
     well.save(update_fields=["observations"])
-    copy = Session(animal=rat, started_at=ill.started_at, ended_at=ill.ended_at, day=ill.day, observations=["squinting"])
+    copy = Session(
+        animal=rat, started_at=ill.started_at, ended_at=ill.ended_at, day=ill.day, observations=["squinting"]
+    )
     Session.objects.bulk_create([copy])
     HealthCheck.objects.bulk_create([HealthCheck(animal=rat, day=TODAY, signs=["lethargic"])])
     assert Session.objects.filter(animal=rat, illness=True).count() == 3

@@ -21,14 +21,20 @@ GENTLING = Path(sys.executable).with_name("gentling")
 @pytest.mark.slow
 def test_readme_flow(tmp_path):
     assert GENTLING.exists(), f"the console script is not installed next to {sys.executable}"
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "GENTLING_TIME_ZONE", "GENTLING_SECRET_KEY"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "GENTLING_TIME_ZONE", "GENTLING_SECRET_KEY"}
+    }
     env.update(GENTLING_HOME=str(tmp_path), GENTLING_KEEPER="readme-reader", COLUMNS="200")
 
     def gentling(*args: str) -> subprocess.CompletedProcess:
-        done = subprocess.run([str(GENTLING), *args], env=env, cwd=tmp_path, capture_output=True, text=True,
-                              timeout=120)
-        assert done.returncode == 0, f"gentling {' '.join(args)} exited {done.returncode}:\n{done.stdout}\n{done.stderr}"
+        done = subprocess.run(
+            [str(GENTLING), *args], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 0, (
+            f"gentling {' '.join(args)} exited {done.returncode}:\n{done.stdout}\n{done.stderr}"
+        )
         return done
 
     start = gentling("start", "--no-serve")
@@ -49,8 +55,15 @@ def test_readme_flow(tmp_path):
     read_end, write_end = os.pipe()
     os.close(read_end)  # the reader is gone before the first line is written
     try:
-        cut = subprocess.run([str(GENTLING), "today", "--household", "My rats"], env=env, cwd=tmp_path,
-                             stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=120)
+        cut = subprocess.run(
+            [str(GENTLING), "today", "--household", "My rats"],
+            env=env,
+            cwd=tmp_path,
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
     finally:
         os.close(write_end)
     assert (cut.returncode, cut.stderr) == (141, "")
@@ -58,8 +71,14 @@ def test_readme_flow(tmp_path):
     # `start` as the README runs it: it keeps the demo it made, prints the address and a
     # demo login, and serves the web app until stopped.
     port = _free_port()
-    server = subprocess.Popen([str(GENTLING), "start", "--port", str(port)], env=env, cwd=tmp_path,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    server = subprocess.Popen(
+        [str(GENTLING), "start", "--port", str(port)],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         status = _wait_for(f"http://127.0.0.1:{port}/accounts/login/")
         assert status == 200

@@ -51,6 +51,7 @@ def cli(monkeypatch, capsys):
 
 # --- the probe, step by step -------------------------------------------------------------------------
 
+
 def test_a_backup_naming_an_existing_keeper_never_reaches_their_account(alice, mallory):
     password, email = alice.password, alice.email
     summary = import_backup(json.dumps(probe_backup(members={"alice": "owner"}, version=1)), keeper=mallory, now=NOW)
@@ -99,10 +100,18 @@ def test_nobody_restores_without_logging_in(db, keeper):
 
 # --- ids and names in a backup ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("where, bad", [
-    ("household", "h/../x"), ("household", "h x"), ("household", "a" * 17), ("animal", "../../etc"),
-    ("session", "s;drop"), ("sitting", "<script>"),
-])
+
+@pytest.mark.parametrize(
+    "where, bad",
+    [
+        ("household", "h/../x"),
+        ("household", "h x"),
+        ("household", "a" * 17),
+        ("animal", "../../etc"),
+        ("session", "s;drop"),
+        ("sitting", "<script>"),
+    ],
+)
 def test_an_id_that_is_not_a_gentling_id_is_refused_by_name(mallory, where, bad):
     backup = probe_backup(members={"mallory": "owner"})
     h = backup["households"][0]
@@ -130,15 +139,21 @@ def test_a_username_that_is_not_a_username_is_refused(mallory):
 
 # --- restoring over a household ----------------------------------------------------------------------------
 
+
 @pytest.fixture
 def maple_backup(household, owner) -> str:
     make_animal(household, "Whiskers")
     return json.dumps(export_households([household], now=NOW))
 
 
-@pytest.mark.parametrize("who, says", [("carer", "You are a carer of 'Maple Street': only an owner"),
-                                       ("viewer", "You are a viewer of 'Maple Street': only an owner"),
-                                       ("outsider", "is already in this database, and it is not yours")])
+@pytest.mark.parametrize(
+    "who, says",
+    [
+        ("carer", "You are a carer of 'Maple Street': only an owner"),
+        ("viewer", "You are a viewer of 'Maple Street': only an owner"),
+        ("outsider", "is already in this database, and it is not yours"),
+    ],
+)
 def test_only_an_owner_restores_over_a_household(keepers, maple_backup, who, says):
     before = db_state()
     with pytest.raises(NotAllowed, match=says):
@@ -160,10 +175,14 @@ def test_restoring_over_a_household_brings_back_the_backup_and_keeps_its_members
     household = Household.objects.get(public_id=household.public_id)
     assert [a.name for a in household.animals.all()] == ["Whiskers"]
     assert sorted((m.keeper.username, m.role) for m in household.memberships.all()) == [
-        ("carl-carer", "carer"), ("olive-owner", "owner"), ("vera-viewer", "viewer")]
+        ("carl-carer", "carer"),
+        ("olive-owner", "owner"),
+        ("vera-viewer", "viewer"),
+    ]
 
 
 # --- deeply nested files ------------------------------------------------------------------------------------
+
 
 class CountingStream(io.BytesIO):
     def __init__(self, raw: bytes):
@@ -187,6 +206,7 @@ def test_deep_nesting_is_refused_at_once(mallory):
 
 
 # --- the command line ---------------------------------------------------------------------------------------
+
 
 def test_the_command_line_applies_the_same_rule(cli, alice, mallory, tmp_path):
     path = tmp_path / "probe.json"
@@ -217,8 +237,9 @@ def test_the_command_line_refuses_deep_nesting(cli, mallory, tmp_path):
     assert result.code == 1 and "nests lists or objects" in result.text
 
 
-def test_the_command_line_restores_over_a_household_for_its_owner_only(cli, owner, carer, household, maple_backup,
-                                                                        tmp_path):
+def test_the_command_line_restores_over_a_household_for_its_owner_only(
+    cli, owner, carer, household, maple_backup, tmp_path
+):
     path = tmp_path / "maple.json"
     path.write_text(maple_backup)
     refused = cli("import", str(path), "--replace", as_="carl-carer")

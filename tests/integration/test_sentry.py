@@ -52,11 +52,18 @@ class _Sentry(BaseHTTPRequestHandler):
 
 
 def _run(code: str, tmp_path, **env: str) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items()
-                   if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "SENTRY_DSN"} and not k.startswith("GENTLING_")}
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "SENTRY_DSN"} and not k.startswith("GENTLING_")
+    }
     # A database that refuses connections: every request is the outage's 503, logged as an error.
-    environment.update(GENTLING_HOME=str(tmp_path), DJANGO_SETTINGS_MODULE="gentling.settings",
-                       DATABASE_URL="postgres://nobody@127.0.0.1:9/none?connect_timeout=2", **env)
+    environment.update(
+        GENTLING_HOME=str(tmp_path),
+        DJANGO_SETTINGS_MODULE="gentling.settings",
+        DATABASE_URL="postgres://nobody@127.0.0.1:9/none?connect_timeout=2",
+        **env,
+    )
     return subprocess.run([sys.executable, "-c", code], env=environment, capture_output=True, text=True, timeout=120)
 
 
@@ -69,8 +76,12 @@ def test_an_outage_reaches_sentry_with_the_request_id(tmp_path):
     finally:
         server.shutdown()
     assert done.stdout.split() == ["503"], done.stderr
-    events = [json.loads(line) for body in _Sentry.received for line in body.splitlines()
-              if line.startswith(b"{") and b'"exception"' in line]
+    events = [
+        json.loads(line)
+        for body in _Sentry.received
+        for line in body.splitlines()
+        if line.startswith(b"{") and b'"exception"' in line
+    ]
     assert events, f"nothing reached Sentry: {_Sentry.received!r}"
     event = events[0]
     assert event["tags"]["request_id"] == "sentry-check-0001"

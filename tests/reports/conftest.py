@@ -33,13 +33,30 @@ def make_ghost(owner, now):
     ghost = Animal.objects.get(household=demo, name="Ghost")
     today = local_today(demo, now)
     set_photo(animal=ghost, upload=SimpleUploadedFile("ghost.png", png_bytes(size=(40, 40)), content_type="image/png"))
-    record_health_check(keeper=owner, animal=ghost, day=today - timedelta(days=12), signs=["sneezing"],
-                        notes="A few sneezes at the new bedding.", now=now)
+    record_health_check(
+        keeper=owner,
+        animal=ghost,
+        day=today - timedelta(days=12),
+        signs=["sneezing"],
+        notes="A few sneezes at the new bedding.",
+        now=now,
+    )
     record_health_check(keeper=owner, animal=ghost, day=today - timedelta(days=11), signs=[], now=now)
     start = now - timedelta(minutes=40)
-    log_session(keeper=owner, household=demo, animals=[ghost], now=now, entry=SessionInput(
-        start, start + timedelta(minutes=8), ["talked", "treat_from_fingers"], [], ["ate_from_fingers"],
-        notes=TREAT_NOTE))
+    log_session(
+        keeper=owner,
+        household=demo,
+        animals=[ghost],
+        now=now,
+        entry=SessionInput(
+            start,
+            start + timedelta(minutes=8),
+            ["talked", "treat_from_fingers"],
+            [],
+            ["ate_from_fingers"],
+            notes=TREAT_NOTE,
+        ),
+    )
     return demo, Animal.objects.get(pk=ghost.pk)
 
 
@@ -76,7 +93,8 @@ def ghost_report(django_db_setup, django_db_blocker) -> Rendered:
         html = report_html(report)
         a4, letter = report_pdf(html), report_pdf(report_html(report, paper="letter"))
         q = quarantine_of(animal, report.made_on)
-        rendered = Rendered(html, a4.data, a4.pages, letter.data, letter.pages, report.progress.step_title,
-                            (q.started_on, q.ends_on))
+        rendered = Rendered(
+            html, a4.data, a4.pages, letter.data, letter.pages, report.progress.step_title, (q.started_on, q.ends_on)
+        )
         transaction.set_rollback(True)
     return rendered

@@ -6,9 +6,11 @@ from datetime import date
 
 from gentling.services.report import Quote, activities_liked, age_text, favourite_treats, subtitle
 
-NOTES = [Quote("Loves peas and a dab of yoghurt from a spoon.", None),
-         Quote("Took peas again. Won't touch banana, but grabbed a blueberry.", date(2026, 11, 2)),
-         Quote("Shy today.", date(2026, 11, 3))]
+NOTES = [
+    Quote("Loves peas and a dab of yoghurt from a spoon.", None),
+    Quote("Took peas again. Won't touch banana, but grabbed a blueberry.", date(2026, 11, 2)),
+    Quote("Shy today.", date(2026, 11, 3)),
+]
 
 
 def test_the_most_mentioned_treat_comes_first():
@@ -23,8 +25,11 @@ def test_a_treat_turned_down_is_not_a_favourite():
 
 def test_each_sentence_is_quoted_once_with_where_it_came_from():
     quotes = favourite_treats(NOTES).quotes
-    assert [q.text for q in quotes] == ["Loves peas and a dab of yoghurt from a spoon.", "Took peas again.",
-                                        "Won't touch banana, but grabbed a blueberry."]
+    assert [q.text for q in quotes] == [
+        "Loves peas and a dab of yoghurt from a spoon.",
+        "Took peas again.",
+        "Won't touch banana, but grabbed a blueberry.",
+    ]
     assert quotes[0].day is None and quotes[1].day == date(2026, 11, 2)
 
 
@@ -69,7 +74,10 @@ def test_the_subtitle_leaves_out_what_is_not_known():
 
 
 def test_activities_always_done_together_are_one_row():
-    sessions = [(["picked_up", "rewarded", "talked"], ["relaxed"]), (["rewarded", "picked_up"], ["bruxed"]),
-                (["talked"], ["fled"])]
+    sessions = [
+        (["picked_up", "rewarded", "talked"], ["relaxed"]),
+        (["rewarded", "picked_up"], ["bruxed"]),
+        (["talked"], ["fled"]),
+    ]
     liked = activities_liked(sessions)
     assert [a.label for a in liked] == ["Picked up · Rewarded after pick-up", "Talked to them"]

@@ -18,6 +18,10 @@ def clover_at_home(file_db):
     owner = local_keeper("clover-owner")
     household = create_household(keeper=owner, name="Clover Street", time_zone="Europe/London")
     today = timezone.now().date()
-    clover, _ = add_animal(keeper=owner, household=household, today=today, details=AnimalDetails(
-        name="Clover", species="rat", source="breeder", arrival_date=today - timedelta(days=3)))
+    clover, _ = add_animal(
+        keeper=owner,
+        household=household,
+        today=today,
+        details=AnimalDetails(name="Clover", species="rat", source="breeder", arrival_date=today - timedelta(days=3)),
+    )
     return owner, household, clover

@@ -28,8 +28,8 @@ from gentling.models import ProgressSnapshot, Session
 from gentling.services.animals import AnimalDetails, add_animal
 from gentling.services.households import add_member, create_household, local_keeper
 from gentling.services.progress import progress_of, verify_snapshots
-from tests.integration.test_progress_cache import full_replay
 from gentling.services.sessions import log_session
+from tests.integration.test_progress_cache import full_replay
 
 ROUNDS = 3  # the first with no cached progress yet (both writers create it), then with one
 WAIT_SECONDS = 30  # far beyond the 20 s SQLite busy timeout; a hang fails instead of blocking the run
@@ -43,8 +43,11 @@ def test_owner_and_carer_log_the_same_animal_at_the_same_moment(file_db):
     add_member(by=owner, household=household, keeper=carer, role="carer")
     now = timezone.now()
     today = now.date()
-    animal, _ = add_animal(household=household, today=today, details=AnimalDetails(
-        name="Clover", species="rat", source="breeder", arrival_date=today - timedelta(days=10)))
+    animal, _ = add_animal(
+        household=household,
+        today=today,
+        details=AnimalDetails(name="Clover", species="rat", source="breeder", arrival_date=today - timedelta(days=10)),
+    )
     expected_notes: list[str] = []
 
     for round_ in range(ROUNDS):
@@ -56,9 +59,19 @@ def test_owner_and_carer_log_the_same_animal_at_the_same_moment(file_db):
         def log_as(keeper, note):
             try:
                 barrier.wait()
-                return log_session(keeper=keeper, household=household, animals=[animal], now=now,
-                                   entry=SessionInput(start, start + timedelta(minutes=5), ["talked", "treat_in_cage"],
-                                                      observations=["took_treat"], notes=note))
+                return log_session(
+                    keeper=keeper,
+                    household=household,
+                    animals=[animal],
+                    now=now,
+                    entry=SessionInput(
+                        start,
+                        start + timedelta(minutes=5),
+                        ["talked", "treat_in_cage"],
+                        observations=["took_treat"],
+                        notes=note,
+                    ),
+                )
             finally:
                 connections.close_all()  # this thread's connection; the main thread's is untouched
 
@@ -73,7 +86,8 @@ def test_owner_and_carer_log_the_same_animal_at_the_same_moment(file_db):
         stored = Session.objects.filter(animal=animal)
         assert sorted(stored.values_list("notes", flat=True)) == sorted(expected_notes), f"round {round_}"
         assert {s.notes: s.keeper.username for s in stored.filter(notes__in=notes.values())} == {
-            v: k for k, v in notes.items()}
+            v: k for k, v in notes.items()
+        }
 
         assert progress_of(animal, today) == full_replay(animal, today), f"round {round_}: stale cache"
         checked, mismatches = verify_snapshots()
@@ -90,9 +104,14 @@ def test_two_sittings_with_the_same_animals_in_opposite_orders_both_go_through(f
     add_member(by=owner, household=household, keeper=carer, role="carer")
     now = timezone.now()
     today = now.date()
-    pair = [add_animal(household=household, today=today, details=AnimalDetails(
-        name=name, species="rat", source="breeder", arrival_date=today - timedelta(days=10)))[0]
-        for name in ("Clover", "Basil")]
+    pair = [
+        add_animal(
+            household=household,
+            today=today,
+            details=AnimalDetails(name=name, species="rat", source="breeder", arrival_date=today - timedelta(days=10)),
+        )[0]
+        for name in ("Clover", "Basil")
+    ]
 
     for round_ in range(PAIR_ROUNDS):
         barrier = threading.Barrier(2, timeout=WAIT_SECONDS)
@@ -101,8 +120,13 @@ def test_two_sittings_with_the_same_animals_in_opposite_orders_both_go_through(f
         def log_as(keeper, animals):
             try:
                 barrier.wait()
-                return log_session(keeper=keeper, household=household, animals=animals, now=now,
-                                   entry=SessionInput(start, start + timedelta(minutes=5), ["talked"]))
+                return log_session(
+                    keeper=keeper,
+                    household=household,
+                    animals=animals,
+                    now=now,
+                    entry=SessionInput(start, start + timedelta(minutes=5), ["talked"]),
+                )
             finally:
                 connections.close_all()
 
@@ -111,7 +135,9 @@ def test_two_sittings_with_the_same_animals_in_opposite_orders_both_go_through(f
             results = [f.result(timeout=WAIT_SECONDS) for f in futures]
         # Each keeper gets their animals back in the order they named them.
         assert [[item.animal.pk for item in logged] for logged in results] == [
-            [a.pk for a in pair], [a.pk for a in pair[::-1]]]
+            [a.pk for a in pair],
+            [a.pk for a in pair[::-1]],
+        ]
 
     for animal in pair:
         assert Session.objects.filter(animal=animal).count() == 2 * PAIR_ROUNDS

@@ -26,7 +26,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -61,8 +61,11 @@ print(json.dumps({"token": token, "household": household.public_id, "animals": a
 
 def _env(home: Path) -> dict[str, str]:
     # Only this test's settings: no DATABASE_URL, no test settings module, no deployment's GENTLING_*.
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"} and not k.startswith("GENTLING_")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"} and not k.startswith("GENTLING_")
+    }
     env.update(GENTLING_HOME=str(home), GENTLING_KEEPER="storm-keeper", COLUMNS="200")
     return env
 
@@ -81,9 +84,15 @@ class Server:
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = home / f"{name}.log"
         with self.log.open("wb") as log:  # a file, not a pipe: the access log must never block the server
-            self.proc = subprocess.Popen([str(GENTLING), "serve", "--host", "127.0.0.1", "--port", str(self.port)],
-                                         env=env, cwd=home, stdout=log, stderr=subprocess.STDOUT,
-                                         stdin=subprocess.DEVNULL, start_new_session=True)
+            self.proc = subprocess.Popen(
+                [str(GENTLING), "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+                env=env,
+                cwd=home,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
 
     def wait_ready(self, token: str) -> None:
         deadline = time.monotonic() + STARTUP_SECONDS
@@ -129,8 +138,12 @@ class Server:
 
 def _request(url: str, token: str, body: dict | None = None, timeout: float = REQUEST_TIMEOUT) -> tuple[int, bytes]:
     data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(url, data=data, method="GET" if body is None else "POST",
-                                 headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    req = urllib.request.Request(
+        url,
+        data=data,
+        method="GET" if body is None else "POST",
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
     try:
         with urllib.request.urlopen(req, timeout=timeout) as response:
             return response.status, response.read()
@@ -139,20 +152,32 @@ def _request(url: str, token: str, body: dict | None = None, timeout: float = RE
 
 
 def _session_body(animal: str, note: str) -> dict:
-    start = datetime.now(timezone.utc) - timedelta(minutes=30)
-    return {"animals": [animal], "started_at": start.isoformat(), "duration_seconds": 300,
-            "activities": ["talked"], "notes": note}
+    start = datetime.now(UTC) - timedelta(minutes=30)
+    return {
+        "animals": [animal],
+        "started_at": start.isoformat(),
+        "duration_seconds": 300,
+        "activities": ["talked"],
+        "notes": note,
+    }
 
 
 @pytest.mark.slow
 def test_acknowledged_writes_survive_a_sigkill(tmp_path):
     assert GENTLING.exists(), f"the console script is not installed next to {sys.executable}"
     env = _env(tmp_path)
-    setup = subprocess.run([str(GENTLING), "start", "--no-serve"], env=env, cwd=tmp_path, capture_output=True,
-                           text=True, timeout=120)
+    setup = subprocess.run(
+        [str(GENTLING), "start", "--no-serve"], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
     assert setup.returncode == 0, setup.stdout + setup.stderr
-    made = subprocess.run([sys.executable, "-c", TOKEN_SCRIPT], env={**env, "DJANGO_SETTINGS_MODULE": "gentling.settings"},
-                          cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    made = subprocess.run(
+        [sys.executable, "-c", TOKEN_SCRIPT],
+        env={**env, "DJANGO_SETTINGS_MODULE": "gentling.settings"},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert made.returncode == 0, made.stdout + made.stderr
     demo = json.loads(made.stdout.strip().splitlines()[-1])
     token, hid, animals = demo["token"], demo["household"], demo["animals"]
@@ -216,8 +241,10 @@ def test_acknowledged_writes_survive_a_sigkill(tmp_path):
         acked = {note for note, o in outcomes.items() if isinstance(o, int) and 200 <= o < 300}
         refused = {note: o for note, o in outcomes.items() if isinstance(o, int) and not 200 <= o < 300}
         assert len(acked) >= MIN_ACKED, f"the storm wrote too little to test anything: {outcomes}"
-        print(f"storm: {len(attempted)} requests in {storm_seconds:.1f} s, {len(acked)} acknowledged, "
-              f"{in_flight} in flight at the kill, {len(refused)} refused")
+        print(
+            f"storm: {len(attempted)} requests in {storm_seconds:.1f} s, {len(acked)} acknowledged, "
+            f"{in_flight} in flight at the kill, {len(refused)} refused"
+        )
 
         # --- restart on the same database ---------------------------------------------------
         server = Server(tmp_path, env, "second")
@@ -225,13 +252,16 @@ def test_acknowledged_writes_survive_a_sigkill(tmp_path):
         server.wait_ready(token)
         status, body = _request(f"{server.base}/api/v1/households/{hid}/sessions?page_size=1", token)
         assert status == 200, body
-        status, body = _request(f"{server.base}/api/v1/households/{hid}/sessions", token,
-                                _session_body(animals[0], "after-the-crash"))
+        status, body = _request(
+            f"{server.base}/api/v1/households/{hid}/sessions", token, _session_body(animals[0], "after-the-crash")
+        )
         assert status == 201, f"the restarted server cannot write: {status} {body[:500]!r}"
 
         with sqlite3.connect(db_file, timeout=20) as db:
-            rows = db.execute("SELECT notes, COUNT(*) FROM gentling_session WHERE notes LIKE 'storm-%' "
-                              "OR notes = 'after-the-crash' GROUP BY notes").fetchall()
+            rows = db.execute(
+                "SELECT notes, COUNT(*) FROM gentling_session WHERE notes LIKE 'storm-%' "
+                "OR notes = 'after-the-crash' GROUP BY notes"
+            ).fetchall()
         db.close()
         stored = dict(rows)
         lost = sorted(acked - stored.keys(), key=lambda n: int(n.split("-")[1]))
@@ -251,8 +281,9 @@ def test_acknowledged_writes_survive_a_sigkill(tmp_path):
             assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
         finally:
             db.close()
-        verify = subprocess.run([str(GENTLING), "verify"], env=env, cwd=tmp_path, capture_output=True, text=True,
-                                timeout=120)
+        verify = subprocess.run(
+            [str(GENTLING), "verify"], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120
+        )
         assert verify.returncode == 0, f"the progress cache differs from a recompute:\n{verify.stdout}{verify.stderr}"
 
         # Not about the crash, but the storm shows it: under 4 concurrent writers, every

@@ -22,6 +22,7 @@ from tests.api.helpers import ago
 from tests.cli_harness import cli_runner
 from tests.web.helpers import make_animal
 
+
 @pytest.fixture
 def home(file_db):
     """A keeper's household on a database that lives in a file (or PostgreSQL): an outage
@@ -57,13 +58,19 @@ def outage():
 
 def test_the_api_answers_503_json_with_retry_after(client, home, caplog):
     keeper, household, rat, token = home
-    body = json.dumps({"animals": [rat.public_id], "started_at": ago(hours=1), "duration_seconds": 300,
-                       "activities": ["talked"]})
+    body = json.dumps(
+        {"animals": [rat.public_id], "started_at": ago(hours=1), "duration_seconds": 300, "activities": ["talked"]}
+    )
     url = f"/api/v1/households/{household.public_id}/sessions"
     with caplog.at_level(logging.ERROR, logger="gentling"):
         with outage():
-            response = client.post(url, body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}",
-                                   HTTP_X_REQUEST_ID="phone-req-0001")
+            response = client.post(
+                url,
+                body,
+                content_type="application/json",
+                HTTP_AUTHORIZATION=f"Bearer {token}",
+                HTTP_X_REQUEST_ID="phone-req-0001",
+            )
     assert response.status_code == 503
     assert response["Content-Type"] == "application/json"
     assert response["Retry-After"] == "5"
@@ -113,8 +120,9 @@ def test_the_command_line_says_so_and_exits_3(monkeypatch, capsys, home):
 
 def test_a_retry_with_a_key_during_an_outage_is_a_503_too(client, home):
     keeper, household, rat, token = home
-    body = json.dumps({"animals": [rat.public_id], "started_at": ago(hours=1), "duration_seconds": 300,
-                       "activities": ["talked"]})
+    body = json.dumps(
+        {"animals": [rat.public_id], "started_at": ago(hours=1), "duration_seconds": 300, "activities": ["talked"]}
+    )
     url = f"/api/v1/households/{household.public_id}/sessions"
     headers = {"HTTP_AUTHORIZATION": f"Bearer {token}", "HTTP_IDEMPOTENCY_KEY": "outage-1"}
     with outage():

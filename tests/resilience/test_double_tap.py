@@ -37,9 +37,14 @@ def _timer(household, keeper, animals, now=NOW):
 def _setup(today=TODAY):
     keeper = local_keeper("tap-owner")
     household = create_household(keeper=keeper, name="Tap Street", time_zone="UTC")
-    animals = [add_animal(household=household, today=today, details=AnimalDetails(
-        name=name, species="rat", source="breeder", arrival_date=today - timedelta(days=10)))[0]
-        for name in ("Clover", "Basil")]
+    animals = [
+        add_animal(
+            household=household,
+            today=today,
+            details=AnimalDetails(name=name, species="rat", source="breeder", arrival_date=today - timedelta(days=10)),
+        )[0]
+        for name in ("Clover", "Basil")
+    ]
     return keeper, household, animals
 
 
@@ -54,8 +59,13 @@ def test_two_finishes_at_once_store_the_session_once(file_db):
         def finish():
             try:
                 barrier.wait()
-                return svc.finish_open_session(keeper=keeper, household=household, public_id=timer.public_id,
-                                               entry=entry, now=NOW + timedelta(minutes=attempt))
+                return svc.finish_open_session(
+                    keeper=keeper,
+                    household=household,
+                    public_id=timer.public_id,
+                    entry=entry,
+                    now=NOW + timedelta(minutes=attempt),
+                )
             except svc.AlreadySaved as exc:
                 return exc
             finally:
@@ -95,8 +105,9 @@ def test_a_discarded_timer_is_not_found():
     public_id = timer.public_id
     timer.delete()
     with pytest.raises(svc.NotFound):
-        svc.finish_open_session(keeper=keeper, household=household, public_id=public_id,
-                                entry=SessionInput(NOW, NOW, ["talked"]), now=NOW)
+        svc.finish_open_session(
+            keeper=keeper, household=household, public_id=public_id, entry=SessionInput(NOW, NOW, ["talked"]), now=NOW
+        )
 
 
 @pytest.mark.slow
@@ -111,17 +122,27 @@ def test_one_key_sent_twice_at_once_stores_one_session(file_db):
     now = timezone.now()  # the API reads the clock: the whole test runs on it
     keeper, household, animals = _setup(now.date())
     token = create_token(keeper=keeper, name="phone", now=now)[1]
-    body = json.dumps({"animals": [animals[0].public_id], "started_at": (now - timedelta(hours=1)).isoformat(),
-                       "duration_seconds": 300, "activities": ["talked"]})
+    body = json.dumps(
+        {
+            "animals": [animals[0].public_id],
+            "started_at": (now - timedelta(hours=1)).isoformat(),
+            "duration_seconds": 300,
+            "activities": ["talked"],
+        }
+    )
     for attempt in range(TRIES):
         barrier = threading.Barrier(2, timeout=WAIT_SECONDS)
 
         def send():
             try:
                 barrier.wait()
-                return Client().post(f"/api/v1/households/{household.public_id}/sessions", body,
-                                     content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}",
-                                     HTTP_IDEMPOTENCY_KEY=f"tap-{attempt}")
+                return Client().post(
+                    f"/api/v1/households/{household.public_id}/sessions",
+                    body,
+                    content_type="application/json",
+                    HTTP_AUTHORIZATION=f"Bearer {token}",
+                    HTTP_IDEMPOTENCY_KEY=f"tap-{attempt}",
+                )
             finally:
                 connections.close_all()
 
@@ -142,8 +163,14 @@ def test_one_form_token_sent_twice_at_once_adds_one_animal(file_db):
     now = timezone.now()  # the web app reads the clock: the whole test runs on it
     keeper, household, _ = _setup(now.date())
     url = reverse("animal_new", args=[household.public_id])
-    form = {"name": "Nibbles", "species": "rat", "sex": "female", "source": "pet_store", "status": "active",
-            "arrival_date": now.date().isoformat()}
+    form = {
+        "name": "Nibbles",
+        "species": "rat",
+        "sex": "female",
+        "source": "pet_store",
+        "status": "active",
+        "arrival_date": now.date().isoformat(),
+    }
     for attempt in range(TRIES):
         barrier = threading.Barrier(2, timeout=WAIT_SECONDS)
         phones = [Client(), Client()]

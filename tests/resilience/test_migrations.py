@@ -10,7 +10,7 @@ again by then, so the rest of the run is unaffected).
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from io import StringIO
 
 import pytest
@@ -23,7 +23,7 @@ INITIAL = [(APP, "0001_initial")]
 # The first state with OpenSession, whose `draft` (0004) is the one NOT NULL column
 # later added to an existing table: its rows must get the default.
 WITH_OPEN_SESSIONS = [(APP, "0002_web_sessions_photos_invites")]
-AT = datetime(2026, 11, 20, 18, 30, tzinfo=timezone.utc)
+AT = datetime(2026, 11, 20, 18, 30, tzinfo=UTC)
 
 
 def _migrate(targets):
@@ -54,30 +54,74 @@ def test_forward_migrations_keep_the_data_of_the_first_schema(transactional_db):
         assert "neutered_on" not in {f.name for f in Animal._meta.get_fields()}, "not the 0001 schema"
 
         keeper = User.objects.create(username="early-adopter", password="!")
-        household = Household.objects.create(public_id="hhOLD0001", name="Since v0.1", time_zone="Europe/Berlin",
-                                             created_at=AT)
+        household = Household.objects.create(
+            public_id="hhOLD0001", name="Since v0.1", time_zone="Europe/Berlin", created_at=AT
+        )
         membership = Membership.objects.create(household=household, keeper=keeper, role="owner", joined_at=AT)
         animal = Animal.objects.create(
-            public_id="anOLD0001", household=household, species="rat", name="Pioneer", sex="female",
-            birth_date=date(2026, 8, 1), birth_date_estimated=True, source="breeder", arrival_date=date(2026, 10, 1),
-            status="active", extended_hold_opt_in=True, notes="Was here before the migrations.", created_at=AT)
+            public_id="anOLD0001",
+            household=household,
+            species="rat",
+            name="Pioneer",
+            sex="female",
+            birth_date=date(2026, 8, 1),
+            birth_date_estimated=True,
+            source="breeder",
+            arrival_date=date(2026, 10, 1),
+            status="active",
+            extended_hold_opt_in=True,
+            notes="Was here before the migrations.",
+            created_at=AT,
+        )
         session = Session.objects.create(
-            public_id="seOLD0001", sitting="siOLD0001", animal=animal, keeper=keeper, started_at=AT,
-            ended_at=AT.replace(minute=45), day=date(2026, 11, 20), activities=["talked", "picked_up"], holds=[5, 12],
-            observations=["took_treat"], extended_hold_seconds=None, extended_hold_end="", notes="Ünïcode ✓ 🐀",
-            alerts=[{"code": "example", "message": "kept as written"}], created_at=AT)
+            public_id="seOLD0001",
+            sitting="siOLD0001",
+            animal=animal,
+            keeper=keeper,
+            started_at=AT,
+            ended_at=AT.replace(minute=45),
+            day=date(2026, 11, 20),
+            activities=["talked", "picked_up"],
+            holds=[5, 12],
+            observations=["took_treat"],
+            extended_hold_seconds=None,
+            extended_hold_end="",
+            notes="Ünïcode ✓ 🐀",
+            alerts=[{"code": "example", "message": "kept as written"}],
+            created_at=AT,
+        )
         Session.objects.create(
-            public_id="seOLD0002", sitting="siOLD0002", animal=animal, keeper=keeper, started_at=AT.replace(hour=19),
-            ended_at=AT.replace(hour=19, minute=35), day=date(2026, 11, 20), activities=["talked"], holds=[],
-            observations=["red_tears"], extended_hold_end="", notes="", alerts=[], created_at=AT)
-        before = {name: _row(model, obj.pk) for name, model, obj in (
-            ("household", Household, household), ("membership", Membership, membership),
-            ("animal", Animal, animal), ("session", Session, session), ("keeper", User, keeper))}
+            public_id="seOLD0002",
+            sitting="siOLD0002",
+            animal=animal,
+            keeper=keeper,
+            started_at=AT.replace(hour=19),
+            ended_at=AT.replace(hour=19, minute=35),
+            day=date(2026, 11, 20),
+            activities=["talked"],
+            holds=[],
+            observations=["red_tears"],
+            extended_hold_end="",
+            notes="",
+            alerts=[],
+            created_at=AT,
+        )
+        before = {
+            name: _row(model, obj.pk)
+            for name, model, obj in (
+                ("household", Household, household),
+                ("membership", Membership, membership),
+                ("animal", Animal, animal),
+                ("session", Session, session),
+                ("keeper", User, keeper),
+            )
+        }
 
         mid = _migrate(WITH_OPEN_SESSIONS)
         OpenSession = mid.get_model(APP, "OpenSession")
-        timer = OpenSession.objects.create(public_id="osOLD0001", household_id=household.pk, keeper_id=keeper.pk,
-                                           started_at=AT)
+        timer = OpenSession.objects.create(
+            public_id="osOLD0001", household_id=household.pk, keeper_id=keeper.pk, started_at=AT
+        )
         timer.animals.set([animal.pk])
         timer_before = _row(OpenSession, timer.pk)
 
@@ -85,9 +129,13 @@ def test_forward_migrations_keep_the_data_of_the_first_schema(transactional_db):
     finally:
         _migrate(latest)  # never leave the shared test database behind on an old schema
 
-    models = {"household": new.get_model(APP, "Household"), "membership": new.get_model(APP, "Membership"),
-              "animal": new.get_model(APP, "Animal"), "session": new.get_model(APP, "Session"),
-              "keeper": new.get_model("auth", "User")}
+    models = {
+        "household": new.get_model(APP, "Household"),
+        "membership": new.get_model(APP, "Membership"),
+        "animal": new.get_model(APP, "Animal"),
+        "session": new.get_model(APP, "Session"),
+        "keeper": new.get_model("auth", "User"),
+    }
     for name, old_values in before.items():
         new_values = _row(models[name], old_values["id"])
         assert {k: new_values.get(k) for k in old_values} == old_values, f"{name} changed in the migrations"
@@ -100,7 +148,8 @@ def test_forward_migrations_keep_the_data_of_the_first_schema(transactional_db):
     assert {k: timer_now[k] for k in timer_before} == timer_before
     assert timer_now["draft"] == {}
     assert list(new.get_model(APP, "OpenSession").objects.get().animals.values_list("pk", flat=True)) == [
-        before["animal"]["id"]]
+        before["animal"]["id"]
+    ]
 
     # And the current models read them: the app's own code, not the historical models.
     from gentling.models import Animal, Session

@@ -64,11 +64,14 @@ def test_one_process_answers_others_while_idle_and_slow_clients_hold_connections
 
 
 def test_the_deploy_guides_layout_answers_others_while_idle_and_slow_clients_hold_connections(
-        household_with_token, tmp_path):
+    household_with_token, tmp_path
+):
     owner, household, token = household_with_token
     app_port, proxy_port = free_port(), free_port()
-    with running_server(server_environment(owner.username), app_port, workers=2), \
-            _nginx(tmp_path, proxy_port=proxy_port, app_port=app_port):
+    with (
+        running_server(server_environment(owner.username), app_port, workers=2),
+        _nginx(tmp_path, proxy_port=proxy_port, app_port=app_port),
+    ):
         _others_are_answered(proxy_port, household, token)
 
 
@@ -80,7 +83,7 @@ def test_the_guides_nginx_server_block_is_the_one_tested():
 def _guide_server_block() -> str:
     """The `server { ... }` block of the guide's nginx example, as written there."""
     example = re.search(r"```nginx\n(.*?)```", DEPLOY_GUIDE.read_text(), re.S).group(1)
-    return example[example.index("server {"):]
+    return example[example.index("server {") :]
 
 
 @contextmanager
@@ -111,15 +114,20 @@ http {{
     {server}
 }}
 """)
-    proc = subprocess.Popen([nginx, "-p", str(scratch), "-c", str(conf)], stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(
+        [nginx, "-p", str(scratch), "-c", str(conf)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + 30
         while True:
             assert proc.poll() is None, f"nginx exited: {proc.stdout.read().decode()}"
             try:
-                _, failures = answer_times("127.0.0.1", proxy_port, "/api/v1/openapi.json", clients=1, requests=1,
-                                           timeout=2)
+                _, failures = answer_times(
+                    "127.0.0.1", proxy_port, "/api/v1/openapi.json", clients=1, requests=1, timeout=2
+                )
                 if not failures:
                     break
             except OSError:

@@ -37,10 +37,13 @@ class OutsideWriter:
     """Another process that takes SQLite's write lock and holds it until told to let go."""
 
     def __init__(self, path: str):
-        code = ("import sqlite3, sys; c = sqlite3.connect(sys.argv[1], isolation_level=None); "
-                "c.execute('BEGIN IMMEDIATE'); print('held', flush=True); sys.stdin.readline(); c.execute('ROLLBACK')")
-        self.proc = subprocess.Popen([sys.executable, "-c", code, path], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, text=True)
+        code = (
+            "import sqlite3, sys; c = sqlite3.connect(sys.argv[1], isolation_level=None); "
+            "c.execute('BEGIN IMMEDIATE'); print('held', flush=True); sys.stdin.readline(); c.execute('ROLLBACK')"
+        )
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", code, path], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
         assert self.proc.stdout.readline().strip() == "held"
 
     def release(self) -> None:
@@ -73,8 +76,10 @@ def test_only_the_allowed_number_of_writers_wait_for_a_lock_held_outside(clover_
     started = threading.Barrier(writers)
     outside = OutsideWriter(_database_file())
     try:
-        threads = [threading.Thread(target=_rename_in_a_transaction, args=(animal.pk, f"Clover {n}", outcomes, started))
-                   for n in range(writers)]
+        threads = [
+            threading.Thread(target=_rename_in_a_transaction, args=(animal.pk, f"Clover {n}", outcomes, started))
+            for n in range(writers)
+        ]
         for thread in threads:
             thread.start()
         # The writers beyond WAITERS give up after the short wait, while the lock is still held.
@@ -110,12 +115,22 @@ def test_the_server_answers_reads_and_refuses_writes_with_a_503_while_the_lock_i
     base = f"http://127.0.0.1:{port}"
     sessions = f"{base}/api/v1/households/{household.public_id}/sessions"
     started = timezone.now() - timedelta(minutes=10)
-    body = json.dumps({"animals": [animal.public_id], "started_at": started.isoformat(), "duration_seconds": 180,
-                       "activities": ["talked"]}).encode()
+    body = json.dumps(
+        {
+            "animals": [animal.public_id],
+            "started_at": started.isoformat(),
+            "duration_seconds": 180,
+            "activities": ["talked"],
+        }
+    ).encode()
 
     def post(key: str) -> tuple[int, dict, dict]:
-        request = urllib.request.Request(sessions, data=body, method="POST", headers={
-            "Authorization": f"Bearer {token}", "Content-Type": "application/json", "Idempotency-Key": key})
+        request = urllib.request.Request(
+            sessions,
+            data=body,
+            method="POST",
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json", "Idempotency-Key": key},
+        )
         try:
             with urllib.request.urlopen(request, timeout=PATIENCE_SECONDS * 2) as answer:
                 return answer.status, dict(answer.headers), json.loads(answer.read())

@@ -4,11 +4,17 @@ clock, because the views use timezone.now()."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
-from gentling.services.households import create_household
+from gentling.models import Photo
+from gentling.services.arrivals import start_introduction
+from gentling.services.households import create_household, create_invite
+from gentling.services.sessions import open_session
 
-from .helpers import make_animal
+from .helpers import World, log, make_animal, png_bytes
 
 
 @pytest.fixture
@@ -24,3 +30,32 @@ def rat(household):
     return make_animal(household, name="Whiskerina", cage="Top Deck")
 
 
+@pytest.fixture
+def world(owner, household, other_household):
+    """Something of every kind in the household, for the permission matrix and the one-time tokens."""
+    rat = make_animal(household, name="Whiskerina", cage="Top Deck")
+    mouse = make_animal(household, name="Pipkin", species="mouse", source="breeder", cage="Mouse House")
+    Photo.objects.create(animal=rat, content_type="image/png", data=png_bytes())
+    logged = log(owner, household, [rat], ago=timedelta(days=1))
+    timer = open_session(keeper=owner, household=household, animals=[rat], now=timezone.now() - timedelta(minutes=10))
+    invite = create_invite(by=owner, household=household, role="carer")
+    w = World(
+        household.public_id,
+        rat.public_id,
+        mouse.public_id,
+        logged[0].session.public_id,
+        timer.public_id,
+        invite.token,
+        other_household.public_id,
+    )
+    veteran = make_animal(household, name="Nutmeg", days_ago=60, sex="female", cage="Old Cage")
+    w.resident_aid = veteran.public_id
+    w.iid = start_introduction(
+        keeper=owner,
+        household=household,
+        newcomers=[rat],
+        residents=[veteran],
+        cage_name="Meeting Pen",
+        day=timezone.now().date(),
+    ).public_id
+    return w

@@ -7,6 +7,7 @@ import hashlib
 import html
 import io
 import re
+from dataclasses import dataclass
 from datetime import date, timedelta
 from html.parser import HTMLParser
 
@@ -15,7 +16,15 @@ from django.utils import timezone
 
 from gentling.domain.validation import SessionInput
 from gentling.models import (
-    Animal, Cage, Household, Invite, Membership, OpenSession, Photo, ProgressSnapshot, Session,
+    Animal,
+    Cage,
+    Household,
+    Invite,
+    Membership,
+    OpenSession,
+    Photo,
+    ProgressSnapshot,
+    Session,
 )
 from gentling.services.animals import AnimalDetails, add_animal
 from gentling.services.sessions import log_session
@@ -29,20 +38,32 @@ def today() -> date:
 def make_animal(household, name="Whiskers", species="rat", source="rescue", days_ago=5, **extra) -> Animal:
     animal, _ = add_animal(
         household=household,
-        details=AnimalDetails(name=name, species=species, source=source,
-                              arrival_date=today() - timedelta(days=days_ago), **extra),
+        details=AnimalDetails(
+            name=name, species=species, source=source, arrival_date=today() - timedelta(days=days_ago), **extra
+        ),
         today=today(),
     )
     return animal
 
 
-def log(keeper, household, animals, *, ago=timedelta(hours=1), minutes=5, activities=("talked",),
-        holds=(), observations=(), notes=""):
+def log(
+    keeper,
+    household,
+    animals,
+    *,
+    ago=timedelta(hours=1),
+    minutes=5,
+    activities=("talked",),
+    holds=(),
+    observations=(),
+    notes="",
+):
     """Log one past session (through the service a keeper's save uses)."""
     now = timezone.now()
     start = now - ago
-    entry = SessionInput(start, start + timedelta(minutes=minutes), list(activities), list(holds),
-                         list(observations), notes=notes)
+    entry = SessionInput(
+        start, start + timedelta(minutes=minutes), list(activities), list(holds), list(observations), notes=notes
+    )
     return log_session(keeper=keeper, household=household, animals=list(animals), entry=entry, now=now)
 
 
@@ -73,21 +94,49 @@ def db_state() -> dict:
         "invites": sorted(Invite.objects.values_list("token", "role", "used_by_id", "used_at")),
         "cages": sorted(Cage.objects.values_list("public_id", "household_id", "name")),
         "animals": sorted(
-            tuple(str(v) for v in row) for row in Animal.objects.values_list(
-                "public_id", "household_id", "species", "name", "sex", "birth_date", "birth_date_estimated",
-                "source", "arrival_date", "cage_id", "status", "extended_hold_opt_in", "notes")
+            tuple(str(v) for v in row)
+            for row in Animal.objects.values_list(
+                "public_id",
+                "household_id",
+                "species",
+                "name",
+                "sex",
+                "birth_date",
+                "birth_date_estimated",
+                "source",
+                "arrival_date",
+                "cage_id",
+                "status",
+                "extended_hold_opt_in",
+                "notes",
+            )
         ),
         "sessions": sorted(
-            repr(row) for row in Session.objects.values_list(
-                "public_id", "animal_id", "keeper_id", "sitting", "started_at", "ended_at", "day", "activities",
-                "holds", "observations", "extended_hold_seconds", "extended_hold_end", "notes", "alerts")
+            repr(row)
+            for row in Session.objects.values_list(
+                "public_id",
+                "animal_id",
+                "keeper_id",
+                "sitting",
+                "started_at",
+                "ended_at",
+                "day",
+                "activities",
+                "holds",
+                "observations",
+                "extended_hold_seconds",
+                "extended_hold_end",
+                "notes",
+                "alerts",
+            )
         ),
         "open_sessions": sorted(
             (o.public_id, o.started_at.isoformat(), tuple(sorted(o.animals.values_list("pk", flat=True))))
             for o in OpenSession.objects.all()
         ),
-        "photos": sorted((p.animal_id, p.content_type, hashlib.sha256(bytes(p.data)).hexdigest())
-                         for p in Photo.objects.all()),
+        "photos": sorted(
+            (p.animal_id, p.content_type, hashlib.sha256(bytes(p.data)).hexdigest()) for p in Photo.objects.all()
+        ),
         # A read may move a checkpoint up; only a write bumps the revision.
         "snapshots": sorted(ProgressSnapshot.objects.values_list("animal_id", "revision")),
         **_arrivals_state(),
@@ -106,8 +155,13 @@ def _arrivals_state() -> dict:
     intro = getattr(models, "Introduction", None)
     if intro is not None:
         out["introduction_members"] = sorted(
-            (i.pk, tuple(sorted(i.newcomers.values_list("pk", flat=True))),
-             tuple(sorted(i.residents.values_list("pk", flat=True)))) for i in intro.objects.all())
+            (
+                i.pk,
+                tuple(sorted(i.newcomers.values_list("pk", flat=True))),
+                tuple(sorted(i.residents.values_list("pk", flat=True))),
+            )
+            for i in intro.objects.all()
+        )
     return out
 
 
@@ -141,3 +195,16 @@ def visible_names(body: str, names) -> list[str]:
     reader.close()
     text = "\n".join(reader.parts)
     return [n for n in names if re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", text, re.IGNORECASE)]
+
+
+@dataclass
+class World:
+    hid: str
+    aid: str
+    mouse_aid: str
+    sid: str  # a logged session
+    open_sid: str  # a session in progress
+    token: str  # an open invitation
+    other_hid: str
+    resident_aid: str = ""  # a rat home long enough to be out of quarantine
+    iid: str = ""  # an introduction between the two rats

@@ -29,9 +29,11 @@ def _logged_in_as(client):
 
 # --- sign up and households --------------------------------------------------------------------------
 
+
 def test_signup_logs_in_and_goes_to_households(client, db):
-    response = client.post(reverse("signup"), {"username": "pip", "email": "pip@example.org",
-                                               "password1": PASSWORD, "password2": PASSWORD})
+    response = client.post(
+        reverse("signup"), {"username": "pip", "email": "pip@example.org", "password1": PASSWORD, "password2": PASSWORD}
+    )
     assert response.status_code == 302
     assert response["Location"] == reverse("households")
     user = User.objects.get(username="pip")
@@ -42,12 +44,16 @@ def test_signup_logs_in_and_goes_to_households(client, db):
     assert "Welcome, pip. Create your household to begin." in messages_of(page)
 
 
-@pytest.mark.parametrize("over, words", [
-    ({"password2": "something-else-9"}, "didn’t match"),
-    ({"password1": "123", "password2": "123"}, "too short"),
-    ({"password1": "password", "password2": "password"}, "too common"),
-    ({"username": ""}, "required"),
-], ids=["mismatch", "short", "common", "no-username"])
+@pytest.mark.parametrize(
+    "over, words",
+    [
+        ({"password2": "something-else-9"}, "didn’t match"),
+        ({"password1": "123", "password2": "123"}, "too short"),
+        ({"password1": "password", "password2": "password"}, "too common"),
+        ({"username": ""}, "required"),
+    ],
+    ids=["mismatch", "short", "common", "no-username"],
+)
 def test_signup_refuses_bad_passwords(client, db, over, words):
     data = {"username": "pip", "password1": PASSWORD, "password2": PASSWORD} | over
     response = client.post(reverse("signup"), data)
@@ -58,8 +64,9 @@ def test_signup_refuses_bad_passwords(client, db, over, words):
 
 
 def test_signup_refuses_a_taken_username(client, owner):
-    response = client.post(reverse("signup"), {"username": owner.username, "password1": PASSWORD,
-                                               "password2": PASSWORD})
+    response = client.post(
+        reverse("signup"), {"username": owner.username, "password1": PASSWORD, "password2": PASSWORD}
+    )
     assert response.status_code == 200
     assert "already exists" in text(response)
 
@@ -76,8 +83,10 @@ def test_nobody_signs_up_as_a_demo_keeper(client, db, name):
 
 def test_signup_does_not_redirect_off_site(client, db):
     """?next= comes from the invitation page's link; it must not send a new keeper to another site."""
-    response = client.post(reverse("signup") + "?next=https://evil.example/phish",
-                           {"username": "pip", "password1": PASSWORD, "password2": PASSWORD})
+    response = client.post(
+        reverse("signup") + "?next=https://evil.example/phish",
+        {"username": "pip", "password1": PASSWORD, "password2": PASSWORD},
+    )
     assert response.status_code == 302
     assert not response["Location"].startswith(("http://", "https://", "//")), response["Location"]
 
@@ -85,8 +94,9 @@ def test_signup_does_not_redirect_off_site(client, db):
 def test_signup_follows_a_local_next(client, owner, household):
     invite = create_invite(by=owner, household=household, role="viewer")
     join = reverse("join", args=[invite.token])
-    response = client.post(reverse("signup") + f"?next={join}",
-                           {"username": "pip", "password1": PASSWORD, "password2": PASSWORD})
+    response = client.post(
+        reverse("signup") + f"?next={join}", {"username": "pip", "password1": PASSWORD, "password2": PASSWORD}
+    )
     assert response["Location"] == join
 
 
@@ -107,11 +117,15 @@ def test_creating_a_household_makes_you_its_owner(client, db):
     assert "You are owner" in text(client.get(reverse("households")))
 
 
-@pytest.mark.parametrize("data, words", [
-    ({"name": "", "time_zone": "UTC"}, "required"),
-    ({"name": "X" * 150, "time_zone": "UTC"}, "the limit is 100"),
-    ({"name": "Home", "time_zone": "Mars/Olympus"}, "Select a valid choice"),
-], ids=["no-name", "long-name", "bad-time-zone"])
+@pytest.mark.parametrize(
+    "data, words",
+    [
+        ({"name": "", "time_zone": "UTC"}, "required"),
+        ({"name": "X" * 150, "time_zone": "UTC"}, "the limit is 100"),
+        ({"name": "Home", "time_zone": "Mars/Olympus"}, "Select a valid choice"),
+    ],
+    ids=["no-name", "long-name", "bad-time-zone"],
+)
 def test_household_creation_is_checked(client, outsider, data, words):
     client.force_login(outsider)
     response = client.post(reverse("households"), data)
@@ -129,6 +143,7 @@ def test_the_same_household_name_twice_is_refused(client, owner, household):
 
 
 # --- invitation links ---------------------------------------------------------------------------------
+
 
 def test_an_owner_invites_a_carer_by_link(client, owner, outsider, household):
     client.force_login(owner)
@@ -216,6 +231,7 @@ def test_a_revoked_invitation_disappears_from_the_list(client, owner, household)
 
 # --- logging in, throttling, logging out -------------------------------------------------------------
 
+
 @pytest.fixture
 def lola(db):
     return User.objects.create_user("lola", email="lola@example.org", password=PASSWORD)
@@ -260,8 +276,7 @@ def test_a_lockout_is_for_that_username_only(client, lola):
 
 
 def test_failures_from_many_addresses_lock_the_username(client, lola):
-    statuses = [_login(client, "lola", f"wrong-{i}", REMOTE_ADDR=f"203.0.113.{i + 1}").status_code
-                for i in range(5)]
+    statuses = [_login(client, "lola", f"wrong-{i}", REMOTE_ADDR=f"203.0.113.{i + 1}").status_code for i in range(5)]
     assert statuses == [200] * 4 + [429]  # the fifth failure reaches the limit
     # Behind a proxy, or from a botnet: the username is locked wherever the next try comes from.
     assert _login(client, "lola", PASSWORD, REMOTE_ADDR="198.51.100.9").status_code == 429
@@ -295,11 +310,12 @@ def test_a_spoofed_forwarded_for_is_ignored_without_a_proxy_count(client, lola, 
     settings.GENTLING_TRUSTED_PROXY_COUNT = 0
     # Rotating the header does not spread the failures over many addresses...
     for i in range(20):
-        _login(client, f"keeper-{i}", "password1", REMOTE_ADDR="203.0.113.66",
-               HTTP_X_FORWARDED_FOR=f"192.0.2.{i + 1}")
+        _login(client, f"keeper-{i}", "password1", REMOTE_ADDR="203.0.113.66", HTTP_X_FORWARDED_FOR=f"192.0.2.{i + 1}")
     assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.66"}
-    assert _login(client, "lola", PASSWORD, REMOTE_ADDR="203.0.113.66",
-                  HTTP_X_FORWARDED_FOR="192.0.2.200").status_code == 429
+    assert (
+        _login(client, "lola", PASSWORD, REMOTE_ADDR="203.0.113.66", HTTP_X_FORWARDED_FOR="192.0.2.200").status_code
+        == 429
+    )
     # ...and does not pin the blame on the address it names.
     assert _login(client, "lola", PASSWORD, REMOTE_ADDR="192.0.2.1").status_code == 302
 
@@ -309,14 +325,13 @@ def test_with_a_proxy_count_the_address_the_proxy_saw_is_used(client, lola, sett
     proxy = "127.0.0.1"
     for i in range(20):
         # The client wrote the left entry itself; the proxy appended the address it was reached from.
-        _login(client, f"keeper-{i}", "password1", REMOTE_ADDR=proxy,
-               HTTP_X_FORWARDED_FOR=f"192.0.2.{i + 1}, 203.0.113.66")
+        _login(
+            client, f"keeper-{i}", "password1", REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR=f"192.0.2.{i + 1}, 203.0.113.66"
+        )
     assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.66"}
-    assert _login(client, "lola", PASSWORD, REMOTE_ADDR=proxy,
-                  HTTP_X_FORWARDED_FOR="203.0.113.66").status_code == 429
+    assert _login(client, "lola", PASSWORD, REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.66").status_code == 429
     # Another client behind the same proxy is not locked out with them.
-    assert _login(client, "lola", PASSWORD, REMOTE_ADDR=proxy,
-                  HTTP_X_FORWARDED_FOR="198.51.100.9").status_code == 302
+    assert _login(client, "lola", PASSWORD, REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.9").status_code == 302
 
 
 def test_a_successful_login_resets_the_count(client, lola):
@@ -341,6 +356,7 @@ def test_logout_is_a_post(client, lola):
 
 
 # --- password reset -----------------------------------------------------------------------------------
+
 
 def test_password_reset_sends_a_working_link(client, lola):
     response = client.post(reverse("password_reset"), {"email": "lola@example.org"})
@@ -385,14 +401,16 @@ def test_changing_the_password_needs_a_login(client, lola):
     assert client.get(reverse("password_change"))["Location"].startswith(reverse("login"))
     client.force_login(lola)
     new = "brand-new-whisker-88"
-    response = client.post(reverse("password_change"),
-                           {"old_password": PASSWORD, "new_password1": new, "new_password2": new})
+    response = client.post(
+        reverse("password_change"), {"old_password": PASSWORD, "new_password1": new, "new_password2": new}
+    )
     assert response.status_code == 302
     lola.refresh_from_db()
     assert lola.check_password(new)
 
 
 # --- no default accounts -----------------------------------------------------------------------------
+
 
 def test_there_is_no_admin_account_after_migrations(db):
     assert not User.objects.filter(username__iexact="admin").exists()

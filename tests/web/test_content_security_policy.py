@@ -58,7 +58,9 @@ class _Inline(HTMLParser):
                 self.found.append(f"<{tag} {name}={value!r}>")
             if name == "style":
                 self.found.append(f"<{tag} style={value!r}>")
-            if name in ("href", "src", "action", "formaction") and (value or "").strip().lower().startswith("javascript:"):
+            if name in ("href", "src", "action", "formaction") and (value or "").strip().lower().startswith(
+                "javascript:"
+            ):
                 self.found.append(f"<{tag} {name}={value!r}>")
         if tag == "script":
             self._script = "" if "src" not in dict(attrs) else None
@@ -88,8 +90,14 @@ def pages(client, owner, household):
     rat = make_animal(household, name="Whiskerina", cage="Top Deck")
     resident = make_animal(household, name="Rosa", sex="female", days_ago=120, cage="Big cage")
     newcomer = make_animal(household, name="Nova", sex="female", days_ago=40, cage="Nova's cage")
-    intro = start_introduction(keeper=owner, household=household, newcomers=[newcomer], residents=[resident],
-                               cage_name="Big cage", day=today() - timedelta(days=6))
+    intro = start_introduction(
+        keeper=owner,
+        household=household,
+        newcomers=[newcomer],
+        residents=[resident],
+        cage_name="Big cage",
+        day=today() - timedelta(days=6),
+    )
     [logged] = log(owner, household, [rat])
     timer = open_session(keeper=owner, household=household, animals=[rat], now=timezone.now())
     h, a, s = household.public_id, rat.public_id, logged.session.public_id
@@ -145,8 +153,11 @@ def test_the_session_screens_live_check_needs_nothing_inline(client, owner, hous
     rat = make_animal(household, name="Whiskerina")
     timer = open_session(keeper=owner, household=household, animals=[rat], now=timezone.now())
     client.force_login(owner)
-    response = client.post(reverse("session_check", args=[household.public_id, timer.public_id]),
-                           {"activities": ["picked_up"], "holds": "-3"}, HTTP_HX_REQUEST="true")
+    response = client.post(
+        reverse("session_check", args=[household.public_id, timer.public_id]),
+        {"activities": ["picked_up"], "holds": "-3"},
+        HTTP_HX_REQUEST="true",
+    )
     assert response.status_code == 200
     assert "Hold &#x27;-3&#x27;" in response.content.decode()
     assert inline_code(response.content.decode()) == []
@@ -186,7 +197,7 @@ def test_the_api_docs_need_no_inline_script(client, db):
     html = response.content.decode()
     scripts = re.findall(r"<script\b([^>]*)>(.*?)</script>", html, re.DOTALL)
     assert scripts
-    for attrs, body in scripts:
+    for attrs, _body in scripts:
         assert "src=" in attrs or 'type="application/json"' in attrs, attrs
 
 

@@ -31,32 +31,42 @@ def timer(owner, household, rat):
 
 def _check(client, household, timer, **data):
     """The session screen's live check (htmx): what saving now would say."""
-    response = client.post(reverse("session_check", args=[household.public_id, timer.public_id]),
-                           {"activities": ["talked"], **data})
+    response = client.post(
+        reverse("session_check", args=[household.public_id, timer.public_id]), {"activities": ["talked"], **data}
+    )
     assert response.status_code == 200
     return text(response)
 
 
-@pytest.mark.parametrize("data, says", [
-    ({"holds": "-3"}, "Hold '-3': a hold must be more than zero seconds."),
-    ({"holds": "3, 0"}, "Hold '0': a hold must be more than zero seconds."),
-    ({"holds": "3, x"}, "Hold 'x': write each pick-up's seconds as a whole number"),
-    ({"extended_hold_minutes": "-5"}, "Extended hold (minutes): Ensure this value is greater than or equal to 0."),
-    ({"extended_hold_minutes": "many"}, "Extended hold (minutes): Enter a whole number."),
-], ids=["negative-hold", "zero-hold", "letters-hold", "negative-extended-hold", "words-extended-hold"])
+@pytest.mark.parametrize(
+    "data, says",
+    [
+        ({"holds": "-3"}, "Hold '-3': a hold must be more than zero seconds."),
+        ({"holds": "3, 0"}, "Hold '0': a hold must be more than zero seconds."),
+        ({"holds": "3, x"}, "Hold 'x': write each pick-up's seconds as a whole number"),
+        ({"extended_hold_minutes": "-5"}, "Extended hold (minutes): Ensure this value is greater than or equal to 0."),
+        ({"extended_hold_minutes": "many"}, "Extended hold (minutes): Enter a whole number."),
+    ],
+    ids=["negative-hold", "zero-hold", "letters-hold", "negative-extended-hold", "words-extended-hold"],
+)
 def test_the_live_check_names_the_field(client, owner, household, timer, data, says):
     client.force_login(owner)
     assert says in _check(client, household, timer, **data)
 
 
-@pytest.mark.parametrize("data, says", [
-    ({"holds": "-3"}, "Hold '-3': a hold must be more than zero seconds."),
-    ({"extended_hold_minutes": "-5"}, "Extended hold (minutes): Ensure this value is greater than or equal to 0."),
-], ids=["negative-hold", "negative-extended-hold"])
+@pytest.mark.parametrize(
+    "data, says",
+    [
+        ({"holds": "-3"}, "Hold '-3': a hold must be more than zero seconds."),
+        ({"extended_hold_minutes": "-5"}, "Extended hold (minutes): Ensure this value is greater than or equal to 0."),
+    ],
+    ids=["negative-hold", "negative-extended-hold"],
+)
 def test_saving_the_session_screen_names_the_field(client, owner, household, timer, data, says):
     client.force_login(owner)
-    response = client.post(reverse("session_open", args=[household.public_id, timer.public_id]),
-                           {"activities": ["talked"], **data})
+    response = client.post(
+        reverse("session_open", args=[household.public_id, timer.public_id]), {"activities": ["talked"], **data}
+    )
     assert response.status_code == 200
     assert says in text(response)
     assert not Session.objects.exists()
@@ -67,18 +77,27 @@ def logged(owner, household, rat):
     return log(owner, household, [rat], ago=timedelta(days=1), minutes=5)[0].session
 
 
-@pytest.mark.parametrize("over, says", [
-    ({"holds": "-3"}, "Hold '-3': a hold must be more than zero seconds."),
-    ({"length_minutes": "0"}, "Length: the session ends before it starts; it must last more than zero seconds."),
-    ({"length_minutes": "-5"}, "Length: the session ends before it starts; it must last more than zero seconds."),
-    ({"length_minutes": "ten"}, "Length (minutes): Enter a whole number."),
-    ({"started_at": "2026-13-01T10:00"}, "Started at: Enter a valid date/time."),
-    ({"started_at": ""}, "Started at: This field is required."),
-], ids=["negative-hold", "zero-length", "negative-length", "words-length", "impossible-date", "no-date"])
+@pytest.mark.parametrize(
+    "over, says",
+    [
+        ({"holds": "-3"}, "Hold '-3': a hold must be more than zero seconds."),
+        ({"length_minutes": "0"}, "Length: the session ends before it starts; it must last more than zero seconds."),
+        ({"length_minutes": "-5"}, "Length: the session ends before it starts; it must last more than zero seconds."),
+        ({"length_minutes": "ten"}, "Length (minutes): Enter a whole number."),
+        ({"started_at": "2026-13-01T10:00"}, "Started at: Enter a valid date/time."),
+        ({"started_at": ""}, "Started at: This field is required."),
+    ],
+    ids=["negative-hold", "zero-length", "negative-length", "words-length", "impossible-date", "no-date"],
+)
 def test_editing_a_session_names_the_field(client, owner, household, logged, over, says):
     client.force_login(owner)
-    data = {"started_at": f"{timezone.localtime(logged.started_at):%Y-%m-%dT%H:%M}", "length_minutes": "5",
-            "activities": ["talked"], "holds": "", **over}
+    data = {
+        "started_at": f"{timezone.localtime(logged.started_at):%Y-%m-%dT%H:%M}",
+        "length_minutes": "5",
+        "activities": ["talked"],
+        "holds": "",
+        **over,
+    }
     before = db_state()
     response = client.post(reverse("session_edit", args=[household.public_id, logged.public_id]), data)
     assert response.status_code == 200
@@ -86,33 +105,58 @@ def test_editing_a_session_names_the_field(client, owner, household, logged, ove
     assert db_state() == before
 
 
-@pytest.mark.parametrize("minutes, says", [
-    ("0", "Length (minutes): Ensure this value is greater than or equal to 1."),
-    ("-5", "Length (minutes): Ensure this value is greater than or equal to 1."),
-    ("", "Length (minutes): This field is required."),
-], ids=["zero", "negative", "missing"])
+@pytest.mark.parametrize(
+    "minutes, says",
+    [
+        ("0", "Length (minutes): Ensure this value is greater than or equal to 1."),
+        ("-5", "Length (minutes): Ensure this value is greater than or equal to 1."),
+        ("", "Length (minutes): This field is required."),
+    ],
+    ids=["zero", "negative", "missing"],
+)
 def test_a_meeting_of_no_length_names_the_length(client, owner, household, minutes, says):
     resident = make_animal(household, name="Rosa", sex="female", days_ago=120, cage="Big cage")
     newcomer = make_animal(household, name="Nova", sex="female", days_ago=40, cage="Nova's cage")
-    intro = start_introduction(keeper=owner, household=household, newcomers=[newcomer], residents=[resident],
-                               cage_name="Big cage", day=today() - timedelta(days=6))
+    intro = start_introduction(
+        keeper=owner,
+        household=household,
+        newcomers=[newcomer],
+        residents=[resident],
+        cage_name="Big cage",
+        day=today() - timedelta(days=6),
+    )
     client.force_login(owner)
-    response = client.post(reverse("introduction", args=[household.public_id, intro.public_id]),
-                           {"minutes": minutes, "behaviours": ["sniffing"]})
+    response = client.post(
+        reverse("introduction", args=[household.public_id, intro.public_id]),
+        {"minutes": minutes, "behaviours": ["sniffing"]},
+    )
     assert response.status_code == 200
     assert says in text(response)
     assert not IntroductionMeeting.objects.exists()
 
 
-@pytest.mark.parametrize("over, says", [
-    ({"arrival_date": "2026-13-01"}, "Arrived home on: Enter a valid date."),
-    ({"birth_date": "soon"}, "Born on: Enter a valid date."),
-    ({"arrival_date": (today() + timedelta(days=3)).isoformat()}, "Arrival date "),
-], ids=["impossible-arrival", "words-birth", "future-arrival"])
+@pytest.mark.parametrize(
+    "over, says",
+    [
+        ({"arrival_date": "2026-13-01"}, "Arrived home on: Enter a valid date."),
+        ({"birth_date": "soon"}, "Born on: Enter a valid date."),
+        ({"arrival_date": (today() + timedelta(days=3)).isoformat()}, "Arrival date "),
+    ],
+    ids=["impossible-arrival", "words-birth", "future-arrival"],
+)
 def test_a_bad_date_on_the_animal_form_names_the_date(client, owner, household, over, says):
-    data = {"name": "Nibbles", "species": "rat", "sex": "female", "source": "pet_store",
-            "arrival_date": (today() - timedelta(days=2)).isoformat(), "birth_date": "", "cage": "",
-            "status": "active", "notes": "", **over}
+    data = {
+        "name": "Nibbles",
+        "species": "rat",
+        "sex": "female",
+        "source": "pet_store",
+        "arrival_date": (today() - timedelta(days=2)).isoformat(),
+        "birth_date": "",
+        "cage": "",
+        "status": "active",
+        "notes": "",
+        **over,
+    }
     client.force_login(owner)
     response = client.post(reverse("animal_new", args=[household.public_id]), data)
     assert response.status_code == 200

@@ -9,8 +9,10 @@ def test_a_name_in_the_text_or_a_readable_attribute_is_found():
 
 
 def test_a_name_inside_a_token_or_a_link_is_not_a_leak():
-    page = ('<form action="/h/x-Pip-y/"><input type="hidden" name="csrfmiddlewaretoken" value="aPipzz-Pip-q">'
-            '</form><a href="/h/Pip/">Home</a><p>Pipette</p>')
+    page = (
+        '<form action="/h/x-Pip-y/"><input type="hidden" name="csrfmiddlewaretoken" value="aPipzz-Pip-q">'
+        '</form><a href="/h/Pip/">Home</a><p>Pipette</p>'
+    )
     assert visible_names(page, ["Pip"]) == []
 
 

@@ -29,8 +29,8 @@ from gentling.services import idempotency
 from gentling.services.households import create_invite, local_keeper
 from gentling.web.once import TWICE
 
-from .helpers import db_state, messages_of, png_bytes, text
-from .test_permissions import CASES, World, world  # noqa: F401 (world is a fixture)
+from .helpers import World, db_state, messages_of, png_bytes, text
+from .test_permissions import CASES
 
 TEMPLATES = Path(gentling.__file__).parent / "templates"
 WRITES = [c for c in CASES if c.method == "POST" and c.changes]
@@ -45,8 +45,14 @@ def _post(client, case, w: World, once: str):
 
 
 def _animal(name="Nibbles") -> dict:
-    return {"name": name, "species": "rat", "sex": "female", "source": "pet_store", "status": "active",
-            "arrival_date": (timezone.now().date() - timedelta(days=2)).isoformat()}
+    return {
+        "name": name,
+        "species": "rat",
+        "sex": "female",
+        "source": "pet_store",
+        "status": "active",
+        "arrival_date": (timezone.now().date() - timedelta(days=2)).isoformat(),
+    }
 
 
 class _Forms(HTMLParser):
@@ -77,6 +83,7 @@ def tokens_on(response) -> list[str]:
 
 # --- the same token twice --------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("case", WRITES, ids=[c.id for c in WRITES])
 def test_a_form_sent_twice_with_its_token_writes_once(client, owner, world, case):
     client.force_login(owner)
@@ -90,11 +97,14 @@ def test_a_form_sent_twice_with_its_token_writes_once(client, owner, world, case
     assert IdempotencyKey.objects.filter(key=once).count() == 1
 
 
-@pytest.mark.parametrize("name, data", [
-    ("households", {"name": "Second home", "time_zone": "UTC"}),
-    ("calendar_new", {}),
-    ("calendar_off", {}),
-])
+@pytest.mark.parametrize(
+    "name, data",
+    [
+        ("households", {"name": "Second home", "time_zone": "UTC"}),
+        ("calendar_new", {}),
+        ("calendar_off", {}),
+    ],
+)
 def test_forms_outside_the_matrix_write_once_too(client, owner, world, name, data):
     client.force_login(owner)
     url = reverse(name) if name == "households" else reverse(name, args=[world.hid])
@@ -141,11 +151,14 @@ def test_a_double_tap_on_save_stores_the_session_once(client, owner, world):
 
 # --- a fresh token is a new write -------------------------------------------------------------------
 
+
 def test_each_fresh_token_is_a_new_write(client, owner, world):
     client.force_login(owner)
-    for url, data in [(reverse("animal_new", args=[world.hid]), _animal()),
-                      (reverse("invite_create", args=[world.hid]), {"role": "viewer"}),
-                      (reverse("session_start", args=[world.hid]), {"animals": [world.mouse_aid]})]:
+    for url, data in [
+        (reverse("animal_new", args=[world.hid]), _animal()),
+        (reverse("invite_create", args=[world.hid]), {"role": "viewer"}),
+        (reverse("session_start", args=[world.hid]), {"animals": [world.mouse_aid]}),
+    ]:
         for _ in range(2):
             assert client.post(url, {**data, "once": new_token()}).status_code == 302
     assert Animal.objects.filter(name="Nibbles").count() == 2
@@ -163,6 +176,7 @@ def test_a_form_without_a_token_goes_through_as_before(client, owner, household)
 
 
 # --- errors, other keepers, other values --------------------------------------------------------------
+
 
 def test_a_form_shown_again_with_errors_keeps_no_token_and_the_corrected_one_is_saved(client, owner, household):
     client.force_login(owner)
@@ -230,22 +244,28 @@ def test_a_second_send_still_needs_the_csrf_check(owner, household):
 
 # --- what goes through without a token ---------------------------------------------------------------
 
+
 def test_the_session_screens_live_check_keeps_no_token(client, owner, world):
     client.force_login(owner)
     once = new_token()
-    check = client.post(reverse("session_check", args=[world.hid, world.open_sid]),
-                        {"activities": ["talked"], "once": once}, HTTP_HX_REQUEST="true")
+    check = client.post(
+        reverse("session_check", args=[world.hid, world.open_sid]),
+        {"activities": ["talked"], "once": once},
+        HTTP_HX_REQUEST="true",
+    )
     assert check.status_code == 200
     assert not IdempotencyKey.objects.exists()
     assert OpenSession.objects.get(public_id=world.open_sid).draft  # the draft it saves is kept
-    saved = client.post(reverse("session_open", args=[world.hid, world.open_sid]),
-                        {"activities": ["talked"], "once": once})
+    saved = client.post(
+        reverse("session_open", args=[world.hid, world.open_sid]), {"activities": ["talked"], "once": once}
+    )
     assert saved.status_code == 302 and IdempotencyKey.objects.filter(key=once).exists()
 
 
 def _photo_body(boundary: str, once: str, image: bytes) -> bytes:
-    return encode_multipart(boundary, {"photo": SimpleUploadedFile("p.png", image, content_type="image/png"),
-                                       "once": once})
+    return encode_multipart(
+        boundary, {"photo": SimpleUploadedFile("p.png", image, content_type="image/png"), "once": once}
+    )
 
 
 def test_a_photo_sent_again_in_a_new_envelope_counts_once(client, owner, world):
@@ -253,10 +273,15 @@ def test_a_photo_sent_again_in_a_new_envelope_counts_once(client, owner, world):
     client.force_login(owner)
     url = reverse("animal_photo_upload", args=[world.hid, world.aid])
     once, image = new_token(), png_bytes(color=(1, 2, 3))
-    first = client.post(url, _photo_body("first-envelope", once, image),
-                        content_type="multipart/form-data; boundary=first-envelope")
-    again = client.post(url, _photo_body("second-envelope", once, image),
-                        content_type="multipart/form-data; boundary=second-envelope", follow=True)
+    first = client.post(
+        url, _photo_body("first-envelope", once, image), content_type="multipart/form-data; boundary=first-envelope"
+    )
+    again = client.post(
+        url,
+        _photo_body("second-envelope", once, image),
+        content_type="multipart/form-data; boundary=second-envelope",
+        follow=True,
+    )
     assert first.status_code == 302 and again.status_code == 200
     assert TWICE in messages_of(again)  # told so: the second was not run
 
@@ -272,8 +297,11 @@ def test_a_body_over_the_memory_limit_goes_through_without_its_token(client, own
     url = reverse("animal_photo_upload", args=[world.hid, world.aid])
     once = new_token()
     for _ in range(2):
-        response = client.post(url, {"photo": SimpleUploadedFile("big.png", buf.getvalue(), content_type="image/png"),
-                                     "once": once}, follow=True)
+        response = client.post(
+            url,
+            {"photo": SimpleUploadedFile("big.png", buf.getvalue(), content_type="image/png"), "once": once},
+            follow=True,
+        )
         assert "Photo saved." in messages_of(response)
     assert not IdempotencyKey.objects.exists()
 
@@ -291,6 +319,7 @@ def test_a_database_that_cannot_answer_is_the_503_page(client, owner, household,
 
 # --- the rule: an answer the caller does not keep ------------------------------------------------------
 
+
 def test_an_answer_not_kept_frees_its_key_and_keeps_what_it_wrote(db):
     def run():
         local_keeper("written-anyway")
@@ -298,8 +327,9 @@ def test_an_answer_not_kept_frees_its_key_and_keeps_what_it_wrote(db):
 
     now = timezone.now()
     for _ in range(2):  # the key is free again: the second runs too
-        answer = idempotency.answer_once(scope="web:1", key="k1", fingerprint="f", now=now, run=run,
-                                         keep=lambda a: False)
+        answer = idempotency.answer_once(
+            scope="web:1", key="k1", fingerprint="f", now=now, run=run, keep=lambda a: False
+        )
         assert not answer.replayed
     assert not IdempotencyKey.objects.exists()
     assert local_keeper("written-anyway").pk  # still there
@@ -329,13 +359,35 @@ def test_every_form_that_writes_carries_the_token():
     assert without == ["api_tokens.html", "base.html"]  # making an API token; logging out
 
 
-@pytest.mark.parametrize("page", ["today", "members", "data", "animal", "session_open", "introduction",
-                                  "animal_new", "session_edit", "session_delete", "introductions"])
+@pytest.mark.parametrize(
+    "page",
+    [
+        "today",
+        "members",
+        "data",
+        "animal",
+        "session_open",
+        "introduction",
+        "animal_new",
+        "session_edit",
+        "session_delete",
+        "introductions",
+    ],
+)
 def test_each_form_on_a_page_gets_its_own_new_token(client, owner, world, page):
     client.force_login(owner)
-    args = {"today": [], "members": [], "data": [], "animal": [world.aid], "session_open": [world.open_sid],
-            "introduction": [world.iid], "animal_new": [], "session_edit": [world.sid],
-            "session_delete": [world.sid], "introductions": []}[page]
+    args = {
+        "today": [],
+        "members": [],
+        "data": [],
+        "animal": [world.aid],
+        "session_open": [world.open_sid],
+        "introduction": [world.iid],
+        "animal_new": [],
+        "session_edit": [world.sid],
+        "session_delete": [world.sid],
+        "introductions": [],
+    }[page]
     url = reverse(page, args=[world.hid, *args])
     seen = []
     for _ in range(2):

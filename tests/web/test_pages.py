@@ -19,7 +19,7 @@ from .helpers import log, make_animal, text, today
 
 
 def _section(body: str, label: str) -> str:
-    m = re.search(r'<section class="cage-group" aria-label="%s">(.*?)</section>' % re.escape(label), body, re.S)
+    m = re.search(r'<section class="cage-group" aria-label="' + re.escape(label) + r'">(.*?)</section>', body, re.S)
     assert m, f"no cage group {label!r}"
     return m.group(1)
 
@@ -42,6 +42,7 @@ def menagerie(household):
 
 
 # --- Today ---------------------------------------------------------------------------------------
+
 
 def test_today_shows_one_card_per_active_animal_grouped_by_cage(client, owner, household, menagerie):
     client.force_login(owner)
@@ -82,8 +83,15 @@ def test_today_marks_tasks_done_after_a_session(client, owner, household, menage
     # Logged an hour ago, or at midnight when the day is younger than that: always today.
     now = timezone.now()
     ago = min(timedelta(hours=1), now - now.replace(hour=0, minute=0, second=0, microsecond=0))
-    log(owner, household, [whisk], ago=ago, minutes=1, activities=["talked", "treat_in_cage"],
-        observations=["took_treat"])
+    log(
+        owner,
+        household,
+        [whisk],
+        ago=ago,
+        minutes=1,
+        activities=["talked", "treat_in_cage"],
+        observations=["took_treat"],
+    )
     client.force_login(owner)
     body = client.get(reverse("today", args=[household.public_id])).content.decode()
     card = " ".join(_card(body, "Whiskerina").split())
@@ -157,6 +165,7 @@ def test_today_with_no_animals_invites_to_add_one(client, owner, household):
 
 # --- Overview ------------------------------------------------------------------------------------
 
+
 def test_overview_lists_animals_and_flags_quiet_ones(client, owner, household, menagerie):
     whisk, pip, nut = menagerie
     log(owner, household, [pip], ago=timedelta(days=1))  # Pipkin had a session yesterday
@@ -180,7 +189,7 @@ def test_overview_lists_animals_and_flags_quiet_ones(client, owner, household, m
 
 
 def test_overview_without_quiet_animals_has_no_flag(client, owner, household):
-    pip = make_animal(household, name="Pipkin", species="mouse", source="breeder", days_ago=2)
+    make_animal(household, name="Pipkin", species="mouse", source="breeder", days_ago=2)
     client.force_login(owner)
     body = client.get(reverse("overview", args=[household.public_id])).content.decode()
     assert "Pipkin" in body
@@ -189,11 +198,19 @@ def test_overview_without_quiet_animals_has_no_flag(client, owner, household):
 
 # --- The animal page -------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def whisk_with_history(owner, household):
     whisk = make_animal(household, name="Whiskerina", cage="Top Deck", days_ago=5)
-    log(owner, household, [whisk], ago=timedelta(days=1), activities=["talked", "treat_in_cage"],
-        observations=["took_treat"], notes="Sniffed my sleeve")
+    log(
+        owner,
+        household,
+        [whisk],
+        ago=timedelta(days=1),
+        activities=["talked", "treat_in_cage"],
+        observations=["took_treat"],
+        notes="Sniffed my sleeve",
+    )
     return whisk
 
 
@@ -231,8 +248,9 @@ def test_animal_page_shows_evidence_milestone_and_history(client, owner, househo
     assert f"{arrived.day} {arrived:%b %Y} — started at Settling in" in body
 
 
-def test_animal_page_lists_sessions_with_edit_and_delete_for_writers(client, owner, carer, viewer, household,
-                                                                     whisk_with_history):
+def test_animal_page_lists_sessions_with_edit_and_delete_for_writers(
+    client, owner, carer, viewer, household, whisk_with_history
+):
     session = whisk_with_history.sessions.get()
     url = reverse("animal", args=[household.public_id, whisk_with_history.public_id])
     edit = reverse("session_edit", args=[household.public_id, session.public_id])
@@ -266,6 +284,7 @@ def test_animal_page_for_an_unknown_id_is_404(client, owner, household):
 
 # --- Charts --------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("name", ["holds", "sessions", "signs", "steps"])
 def test_each_chart_is_svg_that_parses(client, owner, household, whisk_with_history, name):
     client.force_login(owner)
@@ -286,6 +305,7 @@ def test_the_animal_page_embeds_every_chart(client, owner, household, whisk_with
 
 
 # --- Guide ---------------------------------------------------------------------------------------
+
 
 def test_guide_index_lists_both_ladders(client):
     response = client.get(reverse("guide_index"))
@@ -321,13 +341,15 @@ def test_guide_step_page(client):
     assert steps[index - 1].title in body and steps[index + 1].title in body
 
 
-@pytest.mark.parametrize("url", ["/guide/hamster/", "/guide/hamster/petting/", "/guide/rat/flying/",
-                                 "/guide/mouse/no-such-step/"])
+@pytest.mark.parametrize(
+    "url", ["/guide/hamster/", "/guide/hamster/petting/", "/guide/rat/flying/", "/guide/mouse/no-such-step/"]
+)
 def test_guide_unknown_species_or_step_is_404(client, url):
     assert client.get(url).status_code == 404
 
 
 # --- Home, welcome, login ------------------------------------------------------------------------
+
 
 def test_home_for_anonymous_is_the_welcome_page(client):
     response = client.get(reverse("home"))

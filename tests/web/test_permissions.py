@@ -11,68 +11,47 @@ write something has (except the alerts preview, which never saves).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Callable
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from gentling.models import Invite, OpenSession, Photo
-from gentling.services.arrivals import start_introduction
-from gentling.services.households import create_invite
-from gentling.services.sessions import open_session
+from gentling.models import Invite, OpenSession
 
-from .helpers import db_state, log, make_animal, png_bytes, visible_names
+from .helpers import World, db_state, png_bytes, visible_names
 
 ROLES = ["owner", "carer", "viewer", "outsider", "anonymous"]
 HOUSEHOLD_ANIMALS = ["Whiskerina", "Pipkin", "Nutmeg"]
 OTHER_ANIMALS = ["Zanzibar"]
 
 
-@dataclass
-class World:
-    hid: str
-    aid: str
-    mouse_aid: str
-    sid: str  # a logged session
-    open_sid: str  # a session in progress
-    token: str  # an open invitation
-    other_hid: str
-    resident_aid: str = ""  # a rat home long enough to be out of quarantine
-    iid: str = ""  # an introduction between the two rats
-
-
-@pytest.fixture
-def world(owner, household, other_household):
-    rat = make_animal(household, name="Whiskerina", cage="Top Deck")
-    mouse = make_animal(household, name="Pipkin", species="mouse", source="breeder", cage="Mouse House")
-    Photo.objects.create(animal=rat, content_type="image/png", data=png_bytes())
-    logged = log(owner, household, [rat], ago=timedelta(days=1))
-    timer = open_session(keeper=owner, household=household, animals=[rat],
-                         now=timezone.now() - timedelta(minutes=10))
-    invite = create_invite(by=owner, household=household, role="carer")
-    w = World(household.public_id, rat.public_id, mouse.public_id, logged[0].session.public_id,
-              timer.public_id, invite.token, other_household.public_id)
-    veteran = make_animal(household, name="Nutmeg", days_ago=60, sex="female", cage="Old Cage")
-    w.resident_aid = veteran.public_id
-    w.iid = start_introduction(keeper=owner, household=household, newcomers=[rat], residents=[veteran],
-                               cage_name="Meeting Pen", day=timezone.now().date()).public_id
-    return w
-
-
 def _animal_form(w: World) -> dict:
-    return {"name": "Nibbles", "species": "rat", "sex": "female", "source": "pet_store",
-            "arrival_date": (timezone.now().date() - timedelta(days=2)).isoformat(), "birth_date": "",
-            "cage": "Lower Deck", "status": "active", "notes": "Likes peas"}
+    return {
+        "name": "Nibbles",
+        "species": "rat",
+        "sex": "female",
+        "source": "pet_store",
+        "arrival_date": (timezone.now().date() - timedelta(days=2)).isoformat(),
+        "birth_date": "",
+        "cage": "Lower Deck",
+        "status": "active",
+        "notes": "Likes peas",
+    }
 
 
 def _session_edit_form(w: World) -> dict:
     start = timezone.now() - timedelta(hours=3)
-    return {"started_at": start.strftime("%Y-%m-%dT%H:%M"), "length_minutes": "7",
-            "activities": ["talked", "treat_in_cage"], "observations": ["took_treat"], "holds": ""}
+    return {
+        "started_at": start.strftime("%Y-%m-%dT%H:%M"),
+        "length_minutes": "7",
+        "activities": ["talked", "treat_in_cage"],
+        "observations": ["took_treat"],
+        "holds": "",
+    }
 
 
 def _photo(w: World) -> dict:
@@ -102,8 +81,9 @@ class Case:
 
 
 def _h(name, *extra):
-    return lambda w: reverse(name, args=[w.hid, *[getattr(w, e) if e in World.__dataclass_fields__ else e
-                                                  for e in extra]])
+    return lambda w: reverse(
+        name, args=[w.hid, *[getattr(w, e) if e in World.__dataclass_fields__ else e for e in extra]]
+    )
 
 
 CHARTS = ["holds", "sessions", "signs", "steps"]
@@ -125,28 +105,62 @@ CASES = [
     Case("animal-edit-post", "POST", _h("animal_edit", "aid"), WRITE, 302, _animal_form, True),
     Case("photo", "GET", _h("animal_photo", "aid"), READ, 200, content_type="image/png"),
     Case("photo-upload", "POST", _h("animal_photo_upload", "aid"), WRITE, 302, _photo, True),
-    *[Case(f"chart-{c}", "GET", _h("animal_chart", "aid", c), READ, 200, content_type="image/svg+xml")
-      for c in CHARTS],
+    *[Case(f"chart-{c}", "GET", _h("animal_chart", "aid", c), READ, 200, content_type="image/svg+xml") for c in CHARTS],
     Case("session-start", "POST", _h("session_start"), WRITE, 302, lambda w: {"animals": [w.aid, w.mouse_aid]}, True),
     Case("session-open-get", "GET", _h("session_open", "open_sid"), WRITE, 200),
-    Case("session-open-save", "POST", _h("session_open", "open_sid"), WRITE, 302,
-         lambda w: {"activities": ["talked", "treat_in_cage"], "observations": ["took_treat"], "holds": ""}, True),
-    Case("session-check", "POST", _h("session_check", "open_sid"), WRITE, 200,
-         lambda w: {"activities": ["talked", "petted"]}, False),
+    Case(
+        "session-open-save",
+        "POST",
+        _h("session_open", "open_sid"),
+        WRITE,
+        302,
+        lambda w: {"activities": ["talked", "treat_in_cage"], "observations": ["took_treat"], "holds": ""},
+        True,
+    ),
+    Case(
+        "session-check",
+        "POST",
+        _h("session_check", "open_sid"),
+        WRITE,
+        200,
+        lambda w: {"activities": ["talked", "petted"]},
+        False,
+    ),
     Case("session-discard", "POST", _h("session_discard", "open_sid"), WRITE, 302, lambda w: {}, True),
     Case("session-edit-get", "GET", _h("session_edit", "sid"), WRITE, 200),
     Case("session-edit-post", "POST", _h("session_edit", "sid"), WRITE, 302, _session_edit_form, True),
     Case("session-delete-get", "GET", _h("session_delete", "sid"), WRITE, 200),
     Case("session-delete-post", "POST", _h("session_delete", "sid"), WRITE, 302, lambda w: {}, True),
     Case("cages", "GET", _h("cages"), READ, 200),
-    Case("health-check", "POST", _h("health_check", "aid"), WRITE, 302,
-         lambda w: {"signs": [], "notes": "Bright eyes"}, True),
+    Case(
+        "health-check",
+        "POST",
+        _h("health_check", "aid"),
+        WRITE,
+        302,
+        lambda w: {"signs": [], "notes": "Bright eyes"},
+        True,
+    ),
     Case("introductions", "GET", _h("introductions"), READ, 200),
-    Case("introductions-start", "POST", _h("introductions"), WRITE, 302,
-         lambda w: {"newcomers": [w.aid], "residents": [w.resident_aid], "cage": ""}, True),
+    Case(
+        "introductions-start",
+        "POST",
+        _h("introductions"),
+        WRITE,
+        302,
+        lambda w: {"newcomers": [w.aid], "residents": [w.resident_aid], "cage": ""},
+        True,
+    ),
     Case("introduction", "GET", _h("introduction", "iid"), READ, 200),
-    Case("introduction-meeting", "POST", _h("introduction", "iid"), WRITE, 302,
-         lambda w: {"minutes": "10", "notes": "Sniffing"}, True),
+    Case(
+        "introduction-meeting",
+        "POST",
+        _h("introduction", "iid"),
+        WRITE,
+        302,
+        lambda w: {"minutes": "10", "notes": "Sniffing"},
+        True,
+    ),
     Case("introduction-cleaned", "POST", _h("introduction_cleaned", "iid"), WRITE, 302, lambda w: {}, True),
     Case("households", "GET", lambda w: reverse("households"), PUBLIC, 200),  # login only; see below
     Case("guide-index", "GET", lambda w: reverse("guide_index"), PUBLIC, 200),
@@ -209,32 +223,51 @@ def test_permission_matrix(client, keepers, world, case, role):
 # --- an outsider mixing their own household's id with this household's records --------------
 
 MIXED = [
-    ("animal", "GET", "aid"), ("animal_edit", "GET", "aid"), ("animal_edit", "POST", "aid"),
-    ("animal_photo", "GET", "aid"), ("animal_photo_upload", "POST", "aid"),
+    ("animal", "GET", "aid"),
+    ("animal_edit", "GET", "aid"),
+    ("animal_edit", "POST", "aid"),
+    ("animal_photo", "GET", "aid"),
+    ("animal_photo_upload", "POST", "aid"),
     *[("animal_chart", "GET", "aid", c) for c in CHARTS],
-    ("session_open", "GET", "open_sid"), ("session_open", "POST", "open_sid"),
-    ("session_check", "POST", "open_sid"), ("session_discard", "POST", "open_sid"),
-    ("session_edit", "GET", "sid"), ("session_edit", "POST", "sid"),
-    ("session_delete", "GET", "sid"), ("session_delete", "POST", "sid"),
-    ("health_check", "POST", "aid"), ("introduction", "GET", "iid"), ("introduction", "POST", "iid"),
+    ("session_open", "GET", "open_sid"),
+    ("session_open", "POST", "open_sid"),
+    ("session_check", "POST", "open_sid"),
+    ("session_discard", "POST", "open_sid"),
+    ("session_edit", "GET", "sid"),
+    ("session_edit", "POST", "sid"),
+    ("session_delete", "GET", "sid"),
+    ("session_delete", "POST", "sid"),
+    ("health_check", "POST", "aid"),
+    ("introduction", "GET", "iid"),
+    ("introduction", "POST", "iid"),
     ("introduction_cleaned", "POST", "iid"),
 ]
 
 
-@pytest.mark.parametrize("name, method, attr, extra", [
-    pytest.param(m[0], m[1], m[2], list(m[3:]), id="-".join([m[0], m[1], *m[3:]])) for m in MIXED])
-def test_an_outsider_cannot_reach_records_through_their_own_household(client, outsider, world, name, method,
-                                                                        attr, extra):
+@pytest.mark.parametrize(
+    "name, method, attr, extra",
+    [pytest.param(m[0], m[1], m[2], list(m[3:]), id="-".join([m[0], m[1], *m[3:]])) for m in MIXED],
+)
+def test_an_outsider_cannot_reach_records_through_their_own_household(
+    client, outsider, world, name, method, attr, extra
+):
     client.force_login(outsider)
     url = reverse(name, args=[world.other_hid, getattr(world, attr), *extra])
     before = db_state()
-    data = {"activities": ["talked"], "minutes": "10", "name": "Stolen", "species": "rat", "source": "rescue",
-            "arrival_date": timezone.now().date().isoformat(), "status": "active", "sex": "unknown"}
+    data = {
+        "activities": ["talked"],
+        "minutes": "10",
+        "name": "Stolen",
+        "species": "rat",
+        "source": "rescue",
+        "arrival_date": timezone.now().date().isoformat(),
+        "status": "active",
+        "sex": "unknown",
+    }
     if name == "animal_photo_upload":
         data = {"photo": SimpleUploadedFile("x.png", png_bytes(), content_type="image/png")}
     if name == "session_edit" and method == "POST":
-        data |= {"started_at": (timezone.now() - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
-                 "length_minutes": "5"}
+        data |= {"started_at": (timezone.now() - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"), "length_minutes": "5"}
     response = client.get(url) if method == "GET" else client.post(url, data)
     assert response.status_code == 404
     assert visible_names(response.content.decode(errors="replace"), HOUSEHOLD_ANIMALS) == []
@@ -257,6 +290,7 @@ def test_an_outsider_cannot_start_a_session_with_another_households_animals(clie
 
 # --- the members page shows invitation links to owners only ------------------------------------
 
+
 @pytest.mark.parametrize("role, sees_links", [("owner", True), ("carer", False), ("viewer", False)])
 def test_only_an_owner_sees_the_invitation_links(client, keepers, world, role, sees_links):
     client.force_login(keepers[role])
@@ -267,10 +301,18 @@ def test_only_an_owner_sees_the_invitation_links(client, keepers, world, role, s
 
 # --- POST-only actions refuse GET ------------------------------------------------------------
 
-@pytest.mark.parametrize("name, attr", [
-    ("invite_create", None), ("invite_revoke", "token"), ("animal_photo_upload", "aid"),
-    ("session_start", None), ("session_check", "open_sid"), ("session_discard", "open_sid"),
-])
+
+@pytest.mark.parametrize(
+    "name, attr",
+    [
+        ("invite_create", None),
+        ("invite_revoke", "token"),
+        ("animal_photo_upload", "aid"),
+        ("session_start", None),
+        ("session_check", "open_sid"),
+        ("session_discard", "open_sid"),
+    ],
+)
 def test_post_only_actions_refuse_get(client, owner, world, name, attr):
     client.force_login(owner)
     args = [world.hid] + ([getattr(world, attr)] if attr else [])
@@ -287,15 +329,30 @@ def test_unknown_chart_is_404(client, owner, world):
 # --- the matrix covers every route ---------------------------------------------------------------
 
 ACCOUNT_ROUTES = {  # covered in test_accounts.py and test_pages.py
-    "home", "signup", "login", "logout", "password_change", "password_change_done", "password_reset",
-    "password_reset_done", "password_reset_confirm", "password_reset_complete", "join",
+    "home",
+    "signup",
+    "login",
+    "logout",
+    "password_change",
+    "password_change_done",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "join",
 }
 
 
 # Routes with their own permission matrix elsewhere: tests/data/test_permissions.py
 # (calendar, CSV, backups) and tests/api (the token page and the API).
 COVERED_ELSEWHERE = {
-    "data", "calendar_new", "calendar_off", "csv_download", "backup_download", "backup_restore", "calendar_feed",
+    "data",
+    "calendar_new",
+    "calendar_off",
+    "csv_download",
+    "backup_download",
+    "backup_restore",
+    "calendar_feed",
     "api_tokens",
 }
 

@@ -1,6 +1,6 @@
 """Records read as plain columns (what the charts and the engine use) are the records read from the models."""
 
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
@@ -11,13 +11,14 @@ from .helpers import make_animal, today
 
 
 def at(days_ago: int, hour: int) -> datetime:
-    return datetime.combine(today() - timedelta(days=days_ago), time(hour), tzinfo=timezone.utc)
+    return datetime.combine(today() - timedelta(days=days_ago), time(hour), tzinfo=UTC)
 
 
 def add_session(animal, days_ago, hour, **fields):
     start = at(days_ago, hour)
-    return Session.objects.create(animal=animal, started_at=start, ended_at=start + timedelta(minutes=7, seconds=5),
-                                  day=start.date(), **fields)
+    return Session.objects.create(
+        animal=animal, started_at=start, ended_at=start + timedelta(minutes=7, seconds=5), day=start.date(), **fields
+    )
 
 
 @pytest.fixture
@@ -26,8 +27,15 @@ def two_animals(household):
     add_session(pip, 9, 8, activities=["talked", "treat_in_cage"], observations=["took_treat"])
     add_session(pip, 9, 18, activities=["talked", "treat_in_cage"], observations=["took_treat"])
     add_session(pip, 5, 9, activities=["picked_up", "talked"], holds=[3, 12, 7], observations=["relaxed", "froze"])
-    add_session(pip, 2, 9, activities=["extended_hold"], extended_hold_seconds=1260, extended_hold_end="completed",
-                notes="Dozed off — très calme")
+    add_session(
+        pip,
+        2,
+        9,
+        activities=["extended_hold"],
+        extended_hold_seconds=1260,
+        extended_hold_end="completed",
+        notes="Dozed off — très calme",
+    )
     add_session(pip, 1, 9, activities=["talked"], extended_hold_end="")
     add_session(dot, 4, 10, activities=["talked"], observations=["fled"])
     HealthCheck.objects.create(animal=pip, day=today() - timedelta(days=5), signs=["sneezing"])
@@ -38,8 +46,10 @@ def two_animals(household):
 def from_models(animal, after=None, until=None):
     sessions = [record(s) for s in Session.objects.filter(animal=animal)]
     checks = [health_record(c) for c in HealthCheck.objects.filter(animal=animal)]
-    return sorted((r for r in sessions + checks if (after is None or r.day > after) and (until is None or r.day <= until)),
-                  key=lambda r: r.order)
+    return sorted(
+        (r for r in sessions + checks if (after is None or r.day > after) and (until is None or r.day <= until)),
+        key=lambda r: r.order,
+    )
 
 
 def test_every_field_of_every_record_is_the_same_as_read_from_the_models(two_animals):

@@ -11,8 +11,15 @@ def test_taps_survive_a_reload(client, owner, household, rat):
     timer = OpenSession.objects.get()
     assert start.url == reverse("session_open", args=[household.public_id, timer.public_id])
     check = reverse("session_check", args=[household.public_id, timer.public_id])
-    client.post(check, {"activities": ["talked", "treat_in_cage"], "observations": ["took_treat"],
-                        "holds": "3, 4", "notes": "calm today"})
+    client.post(
+        check,
+        {
+            "activities": ["talked", "treat_in_cage"],
+            "observations": ["took_treat"],
+            "holds": "3, 4",
+            "notes": "calm today",
+        },
+    )
     page = client.get(start.url).content.decode()
     assert 'value="treat_in_cage" checked' in page
     assert 'value="took_treat" checked' in page

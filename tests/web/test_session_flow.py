@@ -26,8 +26,9 @@ def pair(household):
 
 
 def _start(client, household, animals) -> str:
-    response = client.post(reverse("session_start", args=[household.public_id]),
-                           {"animals": [a.public_id for a in animals]})
+    response = client.post(
+        reverse("session_start", args=[household.public_id]), {"animals": [a.public_id for a in animals]}
+    )
     assert response.status_code == 302
     timer = OpenSession.objects.get()
     assert response["Location"] == reverse("session_open", args=[household.public_id, timer.public_id])
@@ -95,8 +96,9 @@ def test_the_check_warns_about_petting_a_settling_in_rescue_and_saves_nothing(cl
     _start(client, household, [newbie])
     timer = OpenSession.objects.get()
     before = db_state()
-    response = client.post(reverse("session_check", args=[household.public_id, timer.public_id]),
-                           {"activities": ["talked", "petted"]})
+    response = client.post(
+        reverse("session_check", args=[household.public_id, timer.public_id]), {"activities": ["talked", "petted"]}
+    )
     assert response.status_code == 200
     body = text(response)
     assert "Newbie" in body
@@ -112,8 +114,10 @@ def test_the_check_is_quiet_when_all_is_well(client, owner, household, pair):
     _, whisk = pair
     client.force_login(owner)
     _start(client, household, [whisk])
-    response = client.post(reverse("session_check", args=[household.public_id, OpenSession.objects.get().public_id]),
-                           {"activities": ["talked", "treat_in_cage"], "observations": ["took_treat"]})
+    response = client.post(
+        reverse("session_check", args=[household.public_id, OpenSession.objects.get().public_id]),
+        {"activities": ["talked", "treat_in_cage"], "observations": ["took_treat"]},
+    )
     assert response.status_code == 200
     assert 'role="alert"' not in response.content.decode()
 
@@ -121,8 +125,10 @@ def test_the_check_is_quiet_when_all_is_well(client, owner, household, pair):
 def test_the_check_reports_a_problem_with_the_input(client, owner, household, pair):
     client.force_login(owner)
     _start(client, household, pair)
-    response = client.post(reverse("session_check", args=[household.public_id, OpenSession.objects.get().public_id]),
-                           {"activities": ["talked"], "holds": "abc"})
+    response = client.post(
+        reverse("session_check", args=[household.public_id, OpenSession.objects.get().public_id]),
+        {"activities": ["talked"], "holds": "abc"},
+    )
     assert response.status_code == 200
     assert "Hold 'abc': write each pick-up's seconds as a whole number" in text(response)
     assert Session.objects.count() == 0
@@ -133,8 +139,15 @@ def test_saving_creates_a_session_for_each_animal_and_shows_the_alerts(client, o
     client.force_login(owner)
     url = _start(client, household, pair)
     _backdate()
-    response = client.post(url, {"activities": ["talked", "treat_in_cage"], "holds": "3, 4",
-                                 "observations": ["took_treat"], "notes": "Both curious"})
+    response = client.post(
+        url,
+        {
+            "activities": ["talked", "treat_in_cage"],
+            "holds": "3, 4",
+            "observations": ["took_treat"],
+            "notes": "Both curious",
+        },
+    )
     assert response.status_code == 302
     assert response["Location"] == reverse("today", args=[household.public_id])
     assert not OpenSession.objects.exists()
@@ -165,8 +178,15 @@ def test_saving_an_extended_hold_held_through_fear_shows_a_stop_alert(client, ow
     client.force_login(owner)
     url = _start(client, household, [pip])
     _backdate(minutes=30)
-    response = client.post(url, {"activities": ["talked"], "observations": ["froze", "squeaked"],
-                                 "extended_hold_minutes": "25", "extended_hold_end": "completed"})
+    response = client.post(
+        url,
+        {
+            "activities": ["talked"],
+            "observations": ["froze", "squeaked"],
+            "extended_hold_minutes": "25",
+            "extended_hold_end": "completed",
+        },
+    )
     assert response.status_code == 302
     saved = Session.objects.get()
     (alert,) = [a for a in saved.alerts if a["code"] == "extended_hold_not_stopped"]
@@ -175,14 +195,18 @@ def test_saving_an_extended_hold_held_through_fear_shows_a_stop_alert(client, ow
     assert f"Pip: {alert['message']}" in messages_of(client.get(response["Location"]))
 
 
-@pytest.mark.parametrize("holds, words", [
-    ("abc", "Hold 'abc': write each pick-up's seconds as a whole number"),
-    ("3, x", "Hold 'x': write each pick-up's seconds as a whole number"),
-    ("5000", "Hold '5000': 5000 s is longer than the session"),
-    ("400, 400", "Holds: they add up to 800 s, longer than the session"),
-    ("0", "Hold '0': a hold must be more than zero seconds."),
-    ("-3", "Hold '-3': a hold must be more than zero seconds."),
-], ids=["letters", "one-bad", "longer-than-session", "sum-longer-than-session", "zero", "negative"])
+@pytest.mark.parametrize(
+    "holds, words",
+    [
+        ("abc", "Hold 'abc': write each pick-up's seconds as a whole number"),
+        ("3, x", "Hold 'x': write each pick-up's seconds as a whole number"),
+        ("5000", "Hold '5000': 5000 s is longer than the session"),
+        ("400, 400", "Holds: they add up to 800 s, longer than the session"),
+        ("0", "Hold '0': a hold must be more than zero seconds."),
+        ("-3", "Hold '-3': a hold must be more than zero seconds."),
+    ],
+    ids=["letters", "one-bad", "longer-than-session", "sum-longer-than-session", "zero", "negative"],
+)
 def test_bad_holds_show_an_error_and_save_nothing(client, owner, household, pair, holds, words):
     client.force_login(owner)
     url = _start(client, household, pair)
@@ -192,7 +216,7 @@ def test_bad_holds_show_an_error_and_save_nothing(client, owner, household, pair
     assert response.status_code == 200
     body = text(response)
     assert words in body
-    assert re.search(r'<span class="errorlist">[^<]*%s' % re.escape(words.split("'")[0]), response.content.decode())
+    assert re.search(r'<span class="errorlist">[^<]*' + re.escape(words.split("'")[0]), response.content.decode())
     assert db_state() == before
     assert Session.objects.count() == 0 and OpenSession.objects.count() == 1
     assert f'value="{holds}"' in response.content.decode()  # what was typed is kept
@@ -234,11 +258,19 @@ def test_a_saved_session_cannot_be_saved_twice(client, owner, household, pair):
 
 # --- editing and deleting a saved session -------------------------------------------------------------
 
+
 @pytest.fixture
 def logged(owner, household, pair):
     _, whisk = pair
-    return log(owner, household, [whisk], ago=timedelta(days=1, hours=2), minutes=5,
-               activities=["talked", "treat_in_cage"], observations=["took_treat"])[0].session
+    return log(
+        owner,
+        household,
+        [whisk],
+        ago=timedelta(days=1, hours=2),
+        minutes=5,
+        activities=["talked", "treat_in_cage"],
+        observations=["took_treat"],
+    )[0].session
 
 
 def test_the_edit_page_is_filled_in(client, owner, household, logged):
@@ -258,9 +290,16 @@ def test_editing_a_session_changes_the_holds_and_recomputes_the_alerts(client, o
     assert logged.alerts == [] and logged.holds == []
     client.force_login(owner)
     url = reverse("session_edit", args=[household.public_id, logged.public_id])
-    response = client.post(url, {"started_at": f"{logged.started_at:%Y-%m-%dT%H:%M}", "length_minutes": "5",
-                                 "activities": ["talked", "treat_in_cage"], "observations": ["took_treat"],
-                                 "holds": "3, 4"})
+    response = client.post(
+        url,
+        {
+            "started_at": f"{logged.started_at:%Y-%m-%dT%H:%M}",
+            "length_minutes": "5",
+            "activities": ["talked", "treat_in_cage"],
+            "observations": ["took_treat"],
+            "holds": "3, 4",
+        },
+    )
     assert response.status_code == 302
     assert response["Location"] == reverse("animal", args=[household.public_id, logged.animal.public_id])
     logged.refresh_from_db()
@@ -274,27 +313,50 @@ def test_editing_a_session_changes_the_holds_and_recomputes_the_alerts(client, o
     assert any("Pick-ups are not part of" in m for m in shown)
 
     # ...and back: the alerts go away again.
-    client.post(url, {"started_at": f"{logged.started_at:%Y-%m-%dT%H:%M}", "length_minutes": "5",
-                      "activities": ["talked", "treat_in_cage"], "observations": ["took_treat"], "holds": ""})
+    client.post(
+        url,
+        {
+            "started_at": f"{logged.started_at:%Y-%m-%dT%H:%M}",
+            "length_minutes": "5",
+            "activities": ["talked", "treat_in_cage"],
+            "observations": ["took_treat"],
+            "holds": "",
+        },
+    )
     logged.refresh_from_db()
     assert logged.holds == [] and logged.alerts == []
 
 
-@pytest.mark.parametrize("over, words", [
-    ({"holds": "abc"}, "Hold 'abc': write each pick-up's seconds as a whole number"),
-    ({"holds": "999"}, "longer than the session"),
-    ({"length_minutes": "0"}, "ends before it starts"),
-    ({"length_minutes": "600"}, "is not plausible"),
-    ({"started_at": "{future}"}, "starts in the future"),
-    ({"started_at": "{before_arrival}"}, "arrived on"),
-], ids=["letters", "hold-too-long", "zero-length", "too-long", "future", "before-arrival"])
+@pytest.mark.parametrize(
+    "over, words",
+    [
+        ({"holds": "abc"}, "Hold 'abc': write each pick-up's seconds as a whole number"),
+        ({"holds": "999"}, "longer than the session"),
+        ({"length_minutes": "0"}, "ends before it starts"),
+        ({"length_minutes": "600"}, "is not plausible"),
+        ({"started_at": "{future}"}, "starts in the future"),
+        ({"started_at": "{before_arrival}"}, "arrived on"),
+    ],
+    ids=["letters", "hold-too-long", "zero-length", "too-long", "future", "before-arrival"],
+)
 def test_a_bad_edit_shows_an_error_and_changes_nothing(client, owner, household, logged, over, words):
     client.force_login(owner)
     now = timezone.now()
-    data = {"started_at": f"{logged.started_at:%Y-%m-%dT%H:%M}", "length_minutes": "5",
-            "activities": ["talked"], "holds": ""}
-    data.update({k: v.format(future=f"{now + timedelta(days=1):%Y-%m-%dT%H:%M}",
-                             before_arrival=f"{now - timedelta(days=30):%Y-%m-%dT%H:%M}") for k, v in over.items()})
+    data = {
+        "started_at": f"{logged.started_at:%Y-%m-%dT%H:%M}",
+        "length_minutes": "5",
+        "activities": ["talked"],
+        "holds": "",
+    }
+    data.update(
+        {
+            k: v.format(
+                future=f"{now + timedelta(days=1):%Y-%m-%dT%H:%M}",
+                before_arrival=f"{now - timedelta(days=30):%Y-%m-%dT%H:%M}",
+            )
+            for k, v in over.items()
+        }
+    )
     before = db_state()
     response = client.post(reverse("session_edit", args=[household.public_id, logged.public_id]), data)
     assert response.status_code == 200
@@ -315,8 +377,14 @@ def test_deleting_a_session_recomputes_the_cached_progress(client, owner, househ
     # A breeder rat needs 3 qualifying sessions on 2 days at 'treats in the cage' to move up.
     rat = make_animal(household, name="Biscuit", source="breeder", days_ago=5)
     for days in (3, 2, 1):
-        log(owner, household, [rat], ago=timedelta(days=days), activities=["talked", "treat_in_cage"],
-            observations=["took_treat"])
+        log(
+            owner,
+            household,
+            [rat],
+            ago=timedelta(days=days),
+            activities=["talked", "treat_in_cage"],
+            observations=["took_treat"],
+        )
     assert progress_of(rat, today()).step_id == "treats-from-fingers"
     last = rat.sessions.order_by("-started_at").first()
 

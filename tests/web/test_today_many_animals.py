@@ -31,7 +31,7 @@ def _today(client, household, **params):
 def test_many_animals_show_one_summary_per_cage_instead_of_every_card(client, owner, household, rescue):
     log(owner, household, [rescue[0]], observations=["red_tears"])
     client.force_login(owner)
-    body = (_today(client, household))
+    body = _today(client, household)
     assert "31 animals in 2 cages" in body
     assert "A00" not in body and "B00" not in body  # no animal cards
     barn_a = Cage.objects.get(household=household, name="Barn A")
@@ -43,7 +43,7 @@ def test_many_animals_show_one_summary_per_cage_instead_of_every_card(client, ow
 def test_a_cage_opens_with_its_animals_cards_and_a_session_start(client, owner, household, rescue):
     barn_b = Cage.objects.get(household=household, name="Barn B")
     client.force_login(owner)
-    body = (_today(client, household, cage=barn_b.public_id))
+    body = _today(client, household, cage=barn_b.public_id)
     assert body.count('<article class="card"') == 11
     assert "B00" in body and "A00" not in body
     assert "Start a session with" in body
@@ -53,7 +53,7 @@ def test_a_cage_opens_with_its_animals_cards_and_a_session_start(client, owner, 
 
 def test_an_unknown_cage_says_so_and_lists_the_cages(client, owner, household, rescue):
     client.force_login(owner)
-    body = (_today(client, household, cage="no-such-cage"))
+    body = _today(client, household, cage="no-such-cage")
     assert "No active animals in that cage" in body
     assert "31 animals in 2 cages" in body
 
@@ -62,5 +62,5 @@ def test_a_small_household_still_sees_every_card(client, owner, household):
     for n in range(CAGES_FIRST_ABOVE):
         make_animal(household, name=f"R{n:02d}", cage="Only cage", days_ago=5, sex="female")
     client.force_login(owner)
-    body = (_today(client, household))
+    body = _today(client, household)
     assert body.count('<article class="card"') == CAGES_FIRST_ABOVE

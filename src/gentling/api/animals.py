@@ -54,13 +54,25 @@ def animal_json(a: Animal, today: date, step_id: str | None = None) -> dict:
     step_id = step_id or current_step_ids([a], today)[a.pk]
     protocol = protocol_for(a)
     return {
-        "id": a.public_id, "name": a.name, "species": a.species, "species_label": vocab.SPECIES[a.species],
-        "sex": a.sex, "source": a.source, "source_label": vocab.SOURCES[a.source], "arrival_date": a.arrival_date,
-        "day_number": (today - a.arrival_date).days, "birth_date": a.birth_date,
-        "birth_date_estimated": a.birth_date_estimated, "cage": a.cage.name if a.cage else None,
-        "status": a.status, "status_label": vocab.STATUSES[a.status],
-        "extended_hold_opt_in": a.extended_hold_opt_in, "neutered_on": a.neutered_on, "notes": a.notes,
-        "step": step_id, "step_title": protocol.steps[protocol.index_of(step_id)].title,
+        "id": a.public_id,
+        "name": a.name,
+        "species": a.species,
+        "species_label": vocab.SPECIES[a.species],
+        "sex": a.sex,
+        "source": a.source,
+        "source_label": vocab.SOURCES[a.source],
+        "arrival_date": a.arrival_date,
+        "day_number": (today - a.arrival_date).days,
+        "birth_date": a.birth_date,
+        "birth_date_estimated": a.birth_date_estimated,
+        "cage": a.cage.name if a.cage else None,
+        "status": a.status,
+        "status_label": vocab.STATUSES[a.status],
+        "extended_hold_opt_in": a.extended_hold_opt_in,
+        "neutered_on": a.neutered_on,
+        "notes": a.notes,
+        "step": step_id,
+        "step_title": protocol.steps[protocol.index_of(step_id)].title,
     }
 
 
@@ -68,8 +80,11 @@ class AnimalFilter(Schema):
     status: str | None = Field(None, description=common.one_of(vocab.STATUSES) + " Without it: every animal.")
 
 
-@router.get("/households/{hid}/animals", response={200: list[AnimalOut], **errors(404)},
-            summary="The household's animals, by name")
+@router.get(
+    "/households/{hid}/animals",
+    response={200: list[AnimalOut], **errors(404)},
+    summary="The household's animals, by name",
+)
 @paginate(common.Pages)
 def list_animals(request, hid: str, q: Query[AnimalFilter]):
     h = common.household(request, hid)
@@ -96,8 +111,9 @@ class AnimalIn(Schema):
     notes: str | None = None
     extended_hold_opt_in: bool | None = None
     neutered_on: date | None = None
-    air_space: str | None = Field(None, description="Where a newcomer spends its quarantine. "
-                                                    + common.one_of(dict(Quarantine.AIR_SPACES)))
+    air_space: str | None = Field(
+        None, description="Where a newcomer spends its quarantine. " + common.one_of(dict(Quarantine.AIR_SPACES))
+    )
     override_reason: str = Field("", description=OVERRIDE)
 
 
@@ -128,8 +144,11 @@ def _details(data: AnimalIn | AnimalPatch) -> AnimalDetails:
     return details
 
 
-@router.post("/households/{hid}/animals", response={201: AnimalSaved, **errors(400, 403, 404, 409)},
-             summary="Add an animal (a newcomer starts in quarantine; its cage move is guarded)")
+@router.post(
+    "/households/{hid}/animals",
+    response={201: AnimalSaved, **errors(400, 403, 404, 409)},
+    summary="Add an animal (a newcomer starts in quarantine; its cage move is guarded)",
+)
 def create_animal(request, hid: str, data: AnimalIn):
     h = common.household(request, hid, write=True)
     today = local_today(h, clock.now())
@@ -143,8 +162,11 @@ def get_animal(request, hid: str, aid: str):
     return animal_json(common.animal(request, h, aid), local_today(h, clock.now()))
 
 
-@router.patch("/households/{hid}/animals/{aid}", response={200: AnimalSaved, **errors(400, 403, 404, 409)},
-              summary="Change an animal's details")
+@router.patch(
+    "/households/{hid}/animals/{aid}",
+    response={200: AnimalSaved, **errors(400, 403, 404, 409)},
+    summary="Change an animal's details",
+)
 def patch_animal(request, hid: str, aid: str, data: AnimalPatch):
     h = common.household(request, hid, write=True)
     a = common.animal(request, h, aid, write=True)
@@ -206,8 +228,11 @@ class DayQuery(Schema):
     date: dt.date | None = None
 
 
-@router.get("/households/{hid}/animals/{aid}/progress", response={200: ProgressOut, **errors(400, 404)},
-            summary="An animal's step, the evidence for moving, its history and next milestone")
+@router.get(
+    "/households/{hid}/animals/{aid}/progress",
+    response={200: ProgressOut, **errors(400, 404)},
+    summary="An animal's step, the evidence for moving, its history and next milestone",
+)
 def progress(request, hid: str, aid: str, q: Query[DayQuery]):
     h = common.household(request, hid)
     a = common.animal(request, h, aid)

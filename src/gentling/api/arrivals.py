@@ -29,14 +29,24 @@ class CageOut(Schema):
     animals: list[AnimalRef]
 
 
-@router.get("/households/{hid}/cages", response={200: list[CageOut], **errors(404)},
-            summary="Cages and the active animals living in each")
+@router.get(
+    "/households/{hid}/cages",
+    response={200: list[CageOut], **errors(404)},
+    summary="Cages and the active animals living in each",
+)
 @paginate(common.Pages)
 def list_cages(request, hid: str):
     h = common.household(request, hid)
-    return common.Rendered(h.cages.order_by("name", "id"), lambda c: {
-        "id": c.public_id, "name": c.name,
-        "animals": [{"id": a.public_id, "name": a.name} for a in c.animals.filter(status="active").order_by("name")]})
+    return common.Rendered(
+        h.cages.order_by("name", "id"),
+        lambda c: {
+            "id": c.public_id,
+            "name": c.name,
+            "animals": [
+                {"id": a.public_id, "name": a.name} for a in c.animals.filter(status="active").order_by("name")
+            ],
+        },
+    )
 
 
 class MoveIn(Schema):
@@ -50,16 +60,27 @@ class MovedOut(Schema):
     alerts: list[AlertOut]
 
 
-@router.post("/households/{hid}/animals/{aid}/move", response={200: MovedOut, **errors(400, 403, 404, 409)},
-             summary="Move an animal into a cage (created if new), or out with cage \"\"; "
-                     "refused with every reason (409) unless an owner overrides with a written reason")
+@router.post(
+    "/households/{hid}/animals/{aid}/move",
+    response={200: MovedOut, **errors(400, 403, 404, 409)},
+    summary='Move an animal into a cage (created if new), or out with cage ""; '
+    "refused with every reason (409) unless an owner overrides with a written reason",
+)
 def move(request, hid: str, aid: str, data: MoveIn):
     h = common.household(request, hid, write=True)
     a = common.animal(request, h, aid, write=True)
-    moved = svc.move_animal(keeper=request.auth, animal=a, cage_name=data.cage, day=local_today(h, clock.now()),
-                            override_reason=data.override_reason)
-    return {"animal": a.public_id, "cage": moved.cage.name if moved.cage else None,
-            "alerts": [x.to_dict() for x in moved.alerts]}
+    moved = svc.move_animal(
+        keeper=request.auth,
+        animal=a,
+        cage_name=data.cage,
+        day=local_today(h, clock.now()),
+        override_reason=data.override_reason,
+    )
+    return {
+        "animal": a.public_id,
+        "cage": moved.cage.name if moved.cage else None,
+        "alerts": [x.to_dict() for x in moved.alerts],
+    }
 
 
 # --- quarantine ---------------------------------------------------------------------------
@@ -76,8 +97,11 @@ class QuarantineOut(Schema):
     last_sign_on: date | None
 
 
-@router.get("/households/{hid}/quarantines", response={200: list[QuarantineOut], **errors(404)},
-            summary="Animals in quarantine today and the days left")
+@router.get(
+    "/households/{hid}/quarantines",
+    response={200: list[QuarantineOut], **errors(404)},
+    summary="Animals in quarantine today and the days left",
+)
 @paginate(common.Pages)
 def quarantines(request, hid: str):
     h = common.household(request, hid)
@@ -86,17 +110,33 @@ def quarantines(request, hid: str):
     for a in h.animals.filter(status="active").order_by("name", "id"):
         q = svc.quarantine_of(a, today)
         if q is not None and not q.done:
-            rows.append({"animal": a.public_id, "animal_name": a.name, "started_on": q.started_on,
-                         "ends_on": q.ends_on, "days_left": q.days_left, "air_space": q.air_space,
-                         "air_space_ok": q.air_space_ok, "last_sign_on": q.last_sign_on})
+            rows.append(
+                {
+                    "animal": a.public_id,
+                    "animal_name": a.name,
+                    "started_on": q.started_on,
+                    "ends_on": q.ends_on,
+                    "days_left": q.days_left,
+                    "air_space": q.air_space,
+                    "air_space_ok": q.air_space_ok,
+                    "last_sign_on": q.last_sign_on,
+                }
+            )
     return rows
 
 
 class HealthCheckIn(Schema):
     day: date | None = Field(None, description="Default: the household's today.")
-    signs: list[str] = Field([], description="Signs seen (none: all well), any of: " + ", ".join(
-        k for k, o in vocab.OBSERVATIONS.items()
-        if o.signal in (vocab.Signal.HEALTH, vocab.Signal.NEUTRAL, vocab.Signal.CLEARED)) + ".")
+    signs: list[str] = Field(
+        [],
+        description="Signs seen (none: all well), any of: "
+        + ", ".join(
+            k
+            for k, o in vocab.OBSERVATIONS.items()
+            if o.signal in (vocab.Signal.HEALTH, vocab.Signal.NEUTRAL, vocab.Signal.CLEARED)
+        )
+        + ".",
+    )
     notes: str = ""
 
 
@@ -108,19 +148,35 @@ class HealthCheckOut(Schema):
     quarantine_ends_on: date | None
 
 
-@router.post("/households/{hid}/animals/{aid}/health-checks", response={201: HealthCheckOut,
-                                                                       **errors(400, 403, 404)},
-             summary="Record a daily health check (illness signs pause handling and extend quarantine)")
+@router.post(
+    "/households/{hid}/animals/{aid}/health-checks",
+    response={201: HealthCheckOut, **errors(400, 403, 404)},
+    summary="Record a daily health check (illness signs pause handling and extend quarantine)",
+)
 def health_check(request, hid: str, aid: str, data: HealthCheckIn):
     h = common.household(request, hid, write=True)
     a = common.animal(request, h, aid, write=True)
     now = clock.now()
     today = local_today(h, now)
-    check = svc.record_health_check(keeper=request.auth, animal=a, day=common.day_of(h, data.day, "day"),
-                                    signs=data.signs, notes=data.notes, now=now)
+    check = svc.record_health_check(
+        keeper=request.auth,
+        animal=a,
+        day=common.day_of(h, data.day, "day"),
+        signs=data.signs,
+        notes=data.notes,
+        now=now,
+    )
     q = svc.quarantine_of(a, today)
-    return Status(201, {"animal": a.public_id, "day": check.day, "signs": check.signs, "notes": check.notes,
-                        "quarantine_ends_on": q.ends_on if q else None})
+    return Status(
+        201,
+        {
+            "animal": a.public_id,
+            "day": check.day,
+            "signs": check.signs,
+            "notes": check.notes,
+            "quarantine_ends_on": q.ends_on if q else None,
+        },
+    )
 
 
 # --- introductions ------------------------------------------------------------------------
@@ -170,30 +226,48 @@ def _refs(animals) -> list[dict]:
 def introduction_json(intro: Introduction, day: date, meetings: bool = False) -> dict:
     p = svc.introduction_of(intro, day)
     data = {
-        "id": intro.public_id, "newcomers": _refs(intro.newcomers), "residents": _refs(intro.residents),
-        "cage": intro.cage.name if intro.cage else None, "started_on": intro.started_on,
-        "cage_cleaned_on": intro.cage_cleaned_on, "stage": p.stage_id, "stage_title": p.stage_title,
-        "waiting_until": p.waiting_for_quarantine_until, "good_meetings": p.good_meetings,
-        "meetings_needed": p.meetings_needed, "next_meeting_seconds": p.next_meeting_seconds,
+        "id": intro.public_id,
+        "newcomers": _refs(intro.newcomers),
+        "residents": _refs(intro.residents),
+        "cage": intro.cage.name if intro.cage else None,
+        "started_on": intro.started_on,
+        "cage_cleaned_on": intro.cage_cleaned_on,
+        "stage": p.stage_id,
+        "stage_title": p.stage_title,
+        "waiting_until": p.waiting_for_quarantine_until,
+        "good_meetings": p.good_meetings,
+        "meetings_needed": p.meetings_needed,
+        "next_meeting_seconds": p.next_meeting_seconds,
         "at_move_in": p.at_move_in,
-        "history": [{"day": c.day, "stage": c.stage_id, "direction": c.direction, "reason": c.reason}
-                    for c in p.history],
+        "history": [
+            {"day": c.day, "stage": c.stage_id, "direction": c.direction, "reason": c.reason} for c in p.history
+        ],
     }
     if meetings:
-        data["meetings"] = [{"id": m.public_id, "started_at": m.started_at, "day": m.day,
-                             "duration_seconds": m.duration_seconds, "behaviours": m.behaviours, "notes": m.notes}
-                            for m in intro.meetings.order_by("started_at", "id")]
+        data["meetings"] = [
+            {
+                "id": m.public_id,
+                "started_at": m.started_at,
+                "day": m.day,
+                "duration_seconds": m.duration_seconds,
+                "behaviours": m.behaviours,
+                "notes": m.notes,
+            }
+            for m in intro.meetings.order_by("started_at", "id")
+        ]
     return data
 
 
-@router.get("/households/{hid}/introductions", response={200: list[IntroductionOut], **errors(404)},
-            summary="Introductions under way, and the stage each has reached")
+@router.get(
+    "/households/{hid}/introductions",
+    response={200: list[IntroductionOut], **errors(404)},
+    summary="Introductions under way, and the stage each has reached",
+)
 @paginate(common.Pages)
 def list_introductions(request, hid: str):
     h = common.household(request, hid)
     today = local_today(h, clock.now())
-    return common.Rendered(svc.active_introductions(h).select_related("cage"),
-                           lambda i: introduction_json(i, today))
+    return common.Rendered(svc.active_introductions(h).select_related("cage"), lambda i: introduction_json(i, today))
 
 
 class IntroductionIn(Schema):
@@ -202,15 +276,22 @@ class IntroductionIn(Schema):
     cage: str | None = Field(None, description="The cage they will share.")
 
 
-@router.post("/households/{hid}/introductions", response={201: IntroductionDetail, **errors(400, 403, 404)},
-             summary="Start a staged introduction of newcomers to residents")
+@router.post(
+    "/households/{hid}/introductions",
+    response={201: IntroductionDetail, **errors(400, 403, 404)},
+    summary="Start a staged introduction of newcomers to residents",
+)
 def start_introduction(request, hid: str, data: IntroductionIn):
     h = common.household(request, hid, write=True)
     today = local_today(h, clock.now())
-    intro = svc.start_introduction(keeper=request.auth, household=h,
-                                   newcomers=common.animals_named(h, data.newcomers, "newcomers"),
-                                   residents=common.animals_named(h, data.residents, "residents"),
-                                   cage_name=data.cage, day=today)
+    intro = svc.start_introduction(
+        keeper=request.auth,
+        household=h,
+        newcomers=common.animals_named(h, data.newcomers, "newcomers"),
+        residents=common.animals_named(h, data.residents, "residents"),
+        cage_name=data.cage,
+        day=today,
+    )
     return Status(201, introduction_json(intro, today, meetings=True))
 
 
@@ -220,8 +301,11 @@ def _introduction(request, hid: str, iid: str, write: bool = False):
     return h, svc.introduction_by_id(keeper=request.auth, household=h, public_id=iid, write=write)
 
 
-@router.get("/households/{hid}/introductions/{iid}", response={200: IntroductionDetail, **errors(404)},
-            summary="One introduction, with its meetings and stage history")
+@router.get(
+    "/households/{hid}/introductions/{iid}",
+    response={200: IntroductionDetail, **errors(404)},
+    summary="One introduction, with its meetings and stage history",
+)
 def get_introduction(request, hid: str, iid: str):
     h, intro = _introduction(request, hid, iid)
     return introduction_json(intro, local_today(h, clock.now()), meetings=True)
@@ -230,8 +314,12 @@ def get_introduction(request, hid: str, iid: str):
 class MeetingIn(Schema):
     duration_seconds: int
     started_at: datetime | None = Field(None, description="Default: it just ended (now minus its length).")
-    behaviours: list[str] = Field([], description="Behaviours seen, any of: " + ", ".join(
-        [*arrivals_protocol().behaviours.normal, *arrivals_protocol().behaviours.danger]) + ".")
+    behaviours: list[str] = Field(
+        [],
+        description="Behaviours seen, any of: "
+        + ", ".join([*arrivals_protocol().behaviours.normal, *arrivals_protocol().behaviours.danger])
+        + ".",
+    )
     notes: str = ""
 
 
@@ -242,9 +330,11 @@ class MeetingLoggedOut(Schema):
     alerts: list[AlertOut]
 
 
-@router.post("/households/{hid}/introductions/{iid}/meetings", response={201: MeetingLoggedOut,
-                                                                        **errors(400, 403, 404)},
-             summary="Log a meeting on neutral ground; danger signs send the introduction back a stage")
+@router.post(
+    "/households/{hid}/introductions/{iid}/meetings",
+    response={201: MeetingLoggedOut, **errors(400, 403, 404)},
+    summary="Log a meeting on neutral ground; danger signs send the introduction back a stage",
+)
 def log_meeting(request, hid: str, iid: str, data: MeetingIn):
     h, intro = _introduction(request, hid, iid, write=True)
     now = clock.now()
@@ -253,11 +343,24 @@ def log_meeting(request, hid: str, iid: str, data: MeetingIn):
     else:  # the service refuses lengths out of range; the bound only keeps the arithmetic safe
         start = now - timedelta(seconds=max(0, min(data.duration_seconds, 24 * 3600)))
     with common.fields_renamed({"duration": "duration_seconds"}):
-        logged = svc.log_meeting(keeper=request.auth, intro=intro, started_at=start,
-                                 duration_seconds=data.duration_seconds, behaviours=data.behaviours,
-                                 notes=data.notes, now=now)
-    return Status(201, {"id": logged.meeting.public_id, "stage": logged.progress.stage_id,
-                        "stage_title": logged.progress.stage_title, "alerts": [x.to_dict() for x in logged.alerts]})
+        logged = svc.log_meeting(
+            keeper=request.auth,
+            intro=intro,
+            started_at=start,
+            duration_seconds=data.duration_seconds,
+            behaviours=data.behaviours,
+            notes=data.notes,
+            now=now,
+        )
+    return Status(
+        201,
+        {
+            "id": logged.meeting.public_id,
+            "stage": logged.progress.stage_id,
+            "stage_title": logged.progress.stage_title,
+            "alerts": [x.to_dict() for x in logged.alerts],
+        },
+    )
 
 
 class CleanedIn(Schema):
@@ -269,8 +372,11 @@ class CleanedOut(Schema):
     cage_cleaned_on: date
 
 
-@router.post("/households/{hid}/introductions/{iid}/cleaned", response={200: CleanedOut, **errors(400, 403, 404)},
-             summary="Record that the shared cage was washed and rearranged")
+@router.post(
+    "/households/{hid}/introductions/{iid}/cleaned",
+    response={200: CleanedOut, **errors(400, 403, 404)},
+    summary="Record that the shared cage was washed and rearranged",
+)
 def cage_cleaned(request, hid: str, iid: str, data: CleanedIn | None = None):
     h, intro = _introduction(request, hid, iid, write=True)
     day = common.day_of(h, data.day if data else None, "day")

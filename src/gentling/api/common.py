@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
-from typing import Any, Callable
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
@@ -52,14 +53,16 @@ def animal(request, h: Household, aid: str, *, write: bool = False) -> Animal:
 def animals_named(h: Household, ids: list[str], field: str) -> list[Animal]:
     """The household's animals for ids given in a request body; an unknown id is the body's fault (400)."""
     if len(ids) > IDS_MAX:
-        raise InvalidInput(field, f"{len(ids)} animals at once is more than one sitting can hold; "
-                                  f"the limit is {IDS_MAX}.")
+        raise InvalidInput(
+            field, f"{len(ids)} animals at once is more than one sitting can hold; the limit is {IDS_MAX}."
+        )
     found = []
     for aid in ids:
         a = Animal.objects.filter(household=h, public_id=aid).first() if PUBLIC_ID.fullmatch(aid or "") else None
         if a is None:
-            raise InvalidInput(field, f"No animal with id '{aid[:40]}' in {h.name}. "
-                                      f"GET /households/{h.public_id}/animals lists them.")
+            raise InvalidInput(
+                field, f"No animal with id '{aid[:40]}' in {h.name}. GET /households/{h.public_id}/animals lists them."
+            )
         found.append(a)
     return found
 

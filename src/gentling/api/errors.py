@@ -7,8 +7,8 @@ ninja's own request validation to 422, naming the first field at fault.
 from __future__ import annotations
 
 from django.core.exceptions import RequestDataTooBig
-from django.http.request import RawPostDataException
 from django.http import Http404
+from django.http.request import RawPostDataException
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -42,13 +42,22 @@ class InvalidOut(ErrorOut):
 
 def errors(*codes: int) -> dict:
     """The error responses an operation documents; 401 and 422 always apply."""
-    schemas = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: RefusedOut, 413: ErrorOut,
-               422: InvalidOut}
+    schemas = {
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: RefusedOut,
+        413: ErrorOut,
+        422: InvalidOut,
+    }
     return {code: schemas[code] for code in sorted({401, 422, *codes})}
 
 
-NOT_AUTHENTICATED = ("Log in, or send a personal API token as 'Authorization: Bearer <token>'. "
-                     "Make a token on your account's API tokens page.")
+NOT_AUTHENTICATED = (
+    "Log in, or send a personal API token as 'Authorization: Bearer <token>'. "
+    "Make a token on your account's API tokens page."
+)
 
 
 def _out(api: NinjaAPI, request, status: int, detail: str, field: str | None = None, **extra):
@@ -84,8 +93,13 @@ def install(api: NinjaAPI) -> None:
         if exc.message.startswith("Cannot parse request body"):
             return _out(api, request, 400, "The request body is not valid JSON.", "body")
         if exc.message == "CSRF check Failed":
-            return _out(api, request, 403, "The CSRF check failed: a browser session must send its CSRF token "
-                                            "(X-CSRFToken header); scripts should use an API token instead.")
+            return _out(
+                api,
+                request,
+                403,
+                "The CSRF check failed: a browser session must send its CSRF token "
+                "(X-CSRFToken header); scripts should use an API token instead.",
+            )
         return _out(api, request, exc.status_code, exc.message)
 
     @api.exception_handler(Http404)
@@ -107,9 +121,14 @@ def install(api: NinjaAPI) -> None:
         if failures.is_unavailable(exc):
             return failures.unavailable_answer(request, exc)
         failures.logger.error("unexpected error: %s %s", request.method, request.path, exc_info=exc)
-        return _out(api, request, 500, "Something went wrong on our side; nothing was saved. Quote request id "
-                                       f"{failures.request_id()} when you report it.",
-                    request_id=failures.request_id())
+        return _out(
+            api,
+            request,
+            500,
+            "Something went wrong on our side; nothing was saved. Quote request id "
+            f"{failures.request_id()} when you report it.",
+            request_id=failures.request_id(),
+        )
 
 
 def _problem(error: dict) -> dict:

@@ -34,9 +34,16 @@ class HouseholdOut(Schema):
 @paginate(common.Pages)
 def list_households(request):
     keeper = request.auth
-    return common.Rendered(hs.households_of(keeper), lambda h: {
-        "id": h.public_id, "name": h.name, "time_zone": h.time_zone, "role": hs.role_of(keeper, h),
-        "active_animals": h.animals.filter(status="active").count()})
+    return common.Rendered(
+        hs.households_of(keeper),
+        lambda h: {
+            "id": h.public_id,
+            "name": h.name,
+            "time_zone": h.time_zone,
+            "role": hs.role_of(keeper, h),
+            "active_animals": h.animals.filter(status="active").count(),
+        },
+    )
 
 
 # --- today --------------------------------------------------------------------------------
@@ -111,8 +118,11 @@ class DayQuery(Schema):
     date: dt.date | None = None
 
 
-@router.get("/households/{hid}/today", response={200: TodayOut, **errors(400, 404)},
-            summary="Today's plan: each animal's tasks, quarantines, introductions and litters")
+@router.get(
+    "/households/{hid}/today",
+    response={200: TodayOut, **errors(400, 404)},
+    summary="Today's plan: each animal's tasks, quarantines, introductions and litters",
+)
 def today(request, hid: str, q: Query[DayQuery]):
     h = common.household(request, hid)
     today_ = local_today(h, clock.now())
@@ -153,16 +163,24 @@ class VocabOut(Schema):
 @router.get("/vocab", response={200: VocabOut, **errors()}, summary="The names of activities, observations and more")
 def vocabulary(request):
     b = arrivals_protocol().behaviours
-    return {**vocab.as_dict(), "introduction_behaviours": [
-        {"name": k, "label": v, "kind": kind}
-        for kind, group in (("normal", b.normal), ("danger", b.danger)) for k, v in group.items()]}
+    return {
+        **vocab.as_dict(),
+        "introduction_behaviours": [
+            {"name": k, "label": v, "kind": kind}
+            for kind, group in (("normal", b.normal), ("danger", b.danger))
+            for k, v in group.items()
+        ],
+    }
 
 
 # --- backups ------------------------------------------------------------------------------
 
 
-@router.get("/households/{hid}/export", response={200: dict, **errors(403, 404)},
-            summary="A JSON backup of the household (owners only; members by name only, never a password or email)")
+@router.get(
+    "/households/{hid}/export",
+    response={200: dict, **errors(403, 404)},
+    summary="A JSON backup of the household (owners only; members by name only, never a password or email)",
+)
 def export(request, hid: str):
     # Streamed, as the web app's download: a rescue's backup runs to hundreds of MB.
     text = backup_text_for(request.auth, [common.household(request, hid)], now=clock.now())
@@ -179,19 +197,30 @@ class ImportedOut(Schema):
 BACKUP_BODY = {
     "requestBody": {
         "required": True,
-        "content": {"application/json": {"schema": {
-            "type": "object", "required": ["format", "version"],
-            "description": "A Gentling backup, as GET /households/{hid}/export returns it.",
-            "properties": {"format": {"type": "string", "enum": ["gentling-backup"]},
-                           "version": {"type": "integer", "enum": [1, 2]}},
-        }}},
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "required": ["format", "version"],
+                    "description": "A Gentling backup, as GET /households/{hid}/export returns it.",
+                    "properties": {
+                        "format": {"type": "string", "enum": ["gentling-backup"]},
+                        "version": {"type": "integer", "enum": [1, 2]},
+                    },
+                }
+            }
+        },
     },
 }
 
 
-@router.post("/households/import", response={201: ImportedOut, **errors(400, 403, 413)}, openapi_extra=BACKUP_BODY,
-             summary="Restore a JSON backup as its owner: all of it, or nothing (replace=true restores over "
-                     "a household you own)")
+@router.post(
+    "/households/import",
+    response={201: ImportedOut, **errors(400, 403, 413)},
+    openapi_extra=BACKUP_BODY,
+    summary="Restore a JSON backup as its owner: all of it, or nothing (replace=true restores over "
+    "a household you own)",
+)
 def import_households(request, replace: bool = False):
     try:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -205,6 +234,7 @@ def import_households(request, replace: bool = False):
     try:
         summary = import_backup(raw, keeper=request.auth, now=clock.now(), replace=replace)
     except OverflowError:  # a date the engine cannot reach (e.g. arriving in 9999); the import rolled back
-        raise InvalidInput("file", "The backup holds a date out of range (such as an arrival in the year 9999). "
-                                   "Nothing was imported.") from None
+        raise InvalidInput(
+            "file", "The backup holds a date out of range (such as an arrival in the year 9999). Nothing was imported."
+        ) from None
     return Status(201, summary)

@@ -47,9 +47,13 @@ class IdempotencyMiddleware:
         except ValueError:
             declared = 0
         if declared > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
-            return _error(413, HEADER, f"{HEADER} works on bodies up to "
-                                       f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)} MB. A backup import "
-                                       "needs none: one already imported is refused whole, so it is safe to retry.")
+            return _error(
+                413,
+                HEADER,
+                f"{HEADER} works on bodies up to "
+                f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)} MB. A backup import "
+                "needs none: one already imported is refused whole, so it is safe to retry.",
+            )
         fingerprint = idempotency.fingerprint(request.method, request.get_full_path(), request.body)
         first = []
 
@@ -60,7 +64,9 @@ class IdempotencyMiddleware:
         try:
             answer = idempotency.answer_once(scope=scope, key=key, fingerprint=fingerprint, now=clock.now(), run=run)
         except idempotency.KeyReused as exc:
-            return _error(409, HEADER, exc.message, reasons=[{"code": "idempotency_key_reused", "message": exc.message}])
+            return _error(
+                409, HEADER, exc.message, reasons=[{"code": "idempotency_key_reused", "message": exc.message}]
+            )
         except InvalidInput as exc:
             return _error(400, exc.field, exc.message)
         if first and not first[0].streaming:
@@ -90,16 +96,19 @@ def _answer(response) -> idempotency.Answer:
 
 
 def _error(status: int, field: str | None, detail: str, **extra) -> HttpResponse:
-    return HttpResponse(json.dumps({"detail": detail, "field": field, **extra}), status=status,
-                        content_type="application/json")
+    return HttpResponse(
+        json.dumps({"detail": detail, "field": field, **extra}), status=status, content_type="application/json"
+    )
 
 
 PARAMETER = {
-    "name": HEADER, "in": "header", "required": False,
+    "name": HEADER,
+    "in": "header",
+    "required": False,
     "description": "Makes this write safe to send again: the same key with the same request gets the first "
-                   "answer (with `Idempotent-Replayed: true`) and stores nothing new; the same key with another "
-                   "request is refused (409). Use a new key, such as a UUID, for each write. Kept for "
-                   f"{idempotency.KEEP_DAYS} days.",
+    "answer (with `Idempotent-Replayed: true`) and stores nothing new; the same key with another "
+    "request is refused (409). Use a new key, such as a UUID, for each write. Kept for "
+    f"{idempotency.KEEP_DAYS} days.",
     "schema": {"type": "string", "minLength": 1, "maxLength": idempotency.KEY_MAX, "pattern": "^[ -~]+$"},
 }
 
@@ -113,7 +122,11 @@ def document(schema: dict) -> dict:
             operation.setdefault("parameters", []).append(PARAMETER)
             responses = operation.setdefault("responses", {})
             for status, shape in ((400, "ErrorOut"), (409, "RefusedOut")):
-                responses.setdefault(status, {"description": "Bad Request" if status == 400 else "Conflict",
-                                              "content": {"application/json": {
-                                                  "schema": {"$ref": f"#/components/schemas/{shape}"}}}})
+                responses.setdefault(
+                    status,
+                    {
+                        "description": "Bad Request" if status == 400 else "Conflict",
+                        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{shape}"}}},
+                    },
+                )
     return schema

@@ -68,5 +68,4 @@ for module in (households, animals, sessions, arrivals):
 
 def not_found(request, rest: str = ""):
     """Any other address under /api/: a JSON 404, like the API's own."""
-    return JsonResponse({"detail": "There is no such address in the API: see /api/v1/docs.", "field": None},
-                        status=404)
+    return JsonResponse({"detail": "There is no such address in the API: see /api/v1/docs.", "field": None}, status=404)

@@ -51,17 +51,32 @@ class LoggedSessions(Schema):
 
 def session_json(s: Session) -> dict:
     return {
-        "id": s.public_id, "animal": s.animal.public_id, "animal_name": s.animal.name, "sitting": s.sitting,
-        "keeper": s.keeper.username if s.keeper else None, "started_at": s.started_at, "ended_at": s.ended_at,
-        "day": s.day, "duration_seconds": s.duration_seconds, "activities": s.activities, "holds": s.holds,
-        "observations": s.observations, "extended_hold_seconds": s.extended_hold_seconds,
-        "extended_hold_end": s.extended_hold_end or None, "notes": s.notes, "alerts": s.alerts,
+        "id": s.public_id,
+        "animal": s.animal.public_id,
+        "animal_name": s.animal.name,
+        "sitting": s.sitting,
+        "keeper": s.keeper.username if s.keeper else None,
+        "started_at": s.started_at,
+        "ended_at": s.ended_at,
+        "day": s.day,
+        "duration_seconds": s.duration_seconds,
+        "activities": s.activities,
+        "holds": s.holds,
+        "observations": s.observations,
+        "extended_hold_seconds": s.extended_hold_seconds,
+        "extended_hold_end": s.extended_hold_end or None,
+        "notes": s.notes,
+        "alerts": s.alerts,
     }
 
 
 def logged_json(item: svc.Logged) -> dict:
-    return {**session_json(item.session), "step_before": item.step_before, "step_after": item.step_after,
-            "moved": item.moved}
+    return {
+        **session_json(item.session),
+        "step_before": item.step_before,
+        "step_after": item.step_after,
+        "moved": item.moved,
+    }
 
 
 class SessionFilter(Schema):
@@ -70,8 +85,11 @@ class SessionFilter(Schema):
     date_to: date | None = Field(None, description="Up to and including this day.")
 
 
-@router.get("/households/{hid}/sessions", response={200: list[SessionOut], **errors(400, 404)},
-            summary="Sessions, newest first; filter by animal and by day (date_from, date_to, inclusive)")
+@router.get(
+    "/households/{hid}/sessions",
+    response={200: list[SessionOut], **errors(400, 404)},
+    summary="Sessions, newest first; filter by animal and by day (date_from, date_to, inclusive)",
+)
 @paginate(common.Pages)
 def list_sessions(request, hid: str, q: Query[SessionFilter]):
     h = common.household(request, hid)
@@ -122,16 +140,27 @@ def _renames(duration_sent: bool) -> dict[str, str]:
     return {"ended_at": "duration_seconds"} if duration_sent else {}
 
 
-@router.post("/households/{hid}/sessions", response={201: LoggedSessions, **errors(400, 403, 404)},
-             summary="Log a session with one or more animals; returns each animal's session and its alerts")
+@router.post(
+    "/households/{hid}/sessions",
+    response={201: LoggedSessions, **errors(400, 403, 404)},
+    summary="Log a session with one or more animals; returns each animal's session and its alerts",
+)
 def log_session(request, hid: str, data: SessionIn):
     h = common.household(request, hid, write=True)
     if not data.animals:
         raise InvalidInput("animals", "Name at least one animal for the session (their ids).")
     animals = common.animals_named(h, data.animals, "animals")
     start = common.moment_of(h, data.started_at, "started_at")
-    entry = SessionInput(start, _end(h, start, data.duration_seconds, data.ended_at), data.activities, data.holds,
-                         data.observations, data.extended_hold_seconds, data.extended_hold_end, data.notes)
+    entry = SessionInput(
+        start,
+        _end(h, start, data.duration_seconds, data.ended_at),
+        data.activities,
+        data.holds,
+        data.observations,
+        data.extended_hold_seconds,
+        data.extended_hold_end,
+        data.notes,
+    )
     with common.fields_renamed(_renames(data.duration_seconds is not None)):
         logged = svc.log_session(keeper=request.auth, household=h, animals=animals, entry=entry, now=clock.now())
     return Status(201, {"sessions": [logged_json(item) for item in logged]})
@@ -172,12 +201,23 @@ def _patched(h: Household, s: Session, data: SessionPatch) -> SessionInput:
         end = _end(h, start, data.duration_seconds, data.ended_at)
     ext_seconds = data.extended_hold_seconds if "extended_hold_seconds" in sent else s.extended_hold_seconds
     ext_end = data.extended_hold_end if "extended_hold_end" in sent else (s.extended_hold_end or None)
-    return SessionInput(start, end, value("activities", s.activities), value("holds", s.holds),
-                        value("observations", s.observations), ext_seconds, ext_end, value("notes", s.notes))
+    return SessionInput(
+        start,
+        end,
+        value("activities", s.activities),
+        value("holds", s.holds),
+        value("observations", s.observations),
+        ext_seconds,
+        ext_end,
+        value("notes", s.notes),
+    )
 
 
-@router.patch("/households/{hid}/sessions/{sid}", response={200: LoggedOut, **errors(400, 403, 404)},
-              summary="Correct a session: the same checks as logging; alerts and progress recomputed")
+@router.patch(
+    "/households/{hid}/sessions/{sid}",
+    response={200: LoggedOut, **errors(400, 403, 404)},
+    summary="Correct a session: the same checks as logging; alerts and progress recomputed",
+)
 def patch_session(request, hid: str, sid: str, data: SessionPatch):
     h = common.household(request, hid, write=True)
     sid = common.checked_id(sid, "No such session.")
@@ -188,8 +228,11 @@ def patch_session(request, hid: str, sid: str, data: SessionPatch):
     return logged_json(item)
 
 
-@router.delete("/households/{hid}/sessions/{sid}", response={204: None, **errors(403, 404)},
-               summary="Delete a session; the animal's progress is recomputed")
+@router.delete(
+    "/households/{hid}/sessions/{sid}",
+    response={204: None, **errors(403, 404)},
+    summary="Delete a session; the animal's progress is recomputed",
+)
 def delete_session(request, hid: str, sid: str):
     h = common.household(request, hid, write=True)
     sid = common.checked_id(sid, "No such session.")

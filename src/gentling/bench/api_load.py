@@ -1,7 +1,8 @@
 """Benchmark item 3: logging sessions over the REST API, from a second process on loopback.
 
 `measure_session_logging` starts the real server (`gentling serve --workers 2`,
-gunicorn's processes as behind the deploy guide's proxy) on the database this process uses, loads it with `gentling.bench.load`
+gunicorn's processes as behind the deploy guide's proxy) on the database this process uses,
+loads it with `gentling.bench.load`
 (a closed loop for throughput, then an open loop at a steady rate for latency),
 stops it, and leaves the data as it found it: the token it made and the sessions
 it logged are deleted, and the progress cache of the animals it used is told,
@@ -55,8 +56,9 @@ class BenchError(Exception):
     """The measurement could not be made (no animals, a database the server cannot open, a server that died)."""
 
 
-def measure_session_logging(household: Household, *, port: int | None = None, seconds: float = 10,
-                            rate: float = 100, concurrency: int = 8) -> dict:
+def measure_session_logging(
+    household: Household, *, port: int | None = None, seconds: float = 10, rate: float = 100, concurrency: int = 8
+) -> dict:
     """Sessions/s with `concurrency` connections, and latency at a steady `rate`, with 2 server workers."""
     if connection.in_atomic_block:
         raise BenchError("Run outside a transaction: the server process must see the token and the animals.")
@@ -71,8 +73,15 @@ def measure_session_logging(household: Household, *, port: int | None = None, se
         with _serving(env, port or free_port()) as server:
             load.run(server, "throughput", WARMUP_SECONDS, "--connections", str(concurrency))
             throughput = load.run(server, "throughput", seconds, "--connections", str(concurrency))
-            steady = load.run(server, "rate", seconds, "--rate", str(rate),
-                              "--connections", str(max(8, math.ceil(rate * RATE_SLACK_SECONDS))))
+            steady = load.run(
+                server,
+                "rate",
+                seconds,
+                "--rate",
+                str(rate),
+                "--connections",
+                str(max(8, math.ceil(rate * RATE_SLACK_SECONDS))),
+            )
     finally:
         stored = _forget_bench_sessions(household, animals, note=note, since=since)
         ApiToken.objects.filter(pk=token.pk).delete()
@@ -90,8 +99,12 @@ def measure_session_logging(household: Household, *, port: int | None = None, se
 
 
 def owner_of(household: Household):
-    membership = (Membership.objects.filter(household=household, role=Membership.OWNER)
-                  .select_related("keeper").order_by("joined_at", "pk").first())
+    membership = (
+        Membership.objects.filter(household=household, role=Membership.OWNER)
+        .select_related("keeper")
+        .order_by("joined_at", "pk")
+        .first()
+    )
     if membership is None:
         raise BenchError(f"{household.name} has no owner to make an API token for.")
     return membership.keeper
@@ -99,8 +112,11 @@ def owner_of(household: Household):
 
 def _animals(household: Household) -> list[Animal]:
     # Arrived before today: a session begun ten minutes ago may fall on yesterday in the household's zone.
-    animals = list(Animal.objects.filter(household=household, status="active",
-                                         arrival_date__lt=local_today(household, clock.now())).order_by("pk")[:MAX_ANIMALS])
+    animals = list(
+        Animal.objects.filter(
+            household=household, status="active", arrival_date__lt=local_today(household, clock.now())
+        ).order_by("pk")[:MAX_ANIMALS]
+    )
     if not animals:
         raise BenchError(f"{household.name} has no active animal that arrived before today.")
     return animals
@@ -157,11 +173,22 @@ def running_server(env: dict[str, str], port: int, *, workers: int = WORKERS):
 @contextmanager
 def _serving(env: dict[str, str], port: int, *, workers: int = WORKERS):
     """`gentling serve --workers N` in its own process group, stopped with SIGTERM (then SIGKILL) on the way out."""
-    command = [sys.executable, "-c", "from gentling.cli.main import run; run()",
-               "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
+    command = [
+        sys.executable,
+        "-c",
+        "from gentling.cli.main import run; run()",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+    ]
     with tempfile.TemporaryFile() as log:  # a file, not a pipe: the access log must never block the server
-        proc = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            command, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
+        )
         try:
             base = f"http://127.0.0.1:{port}"
             _wait_ready(proc, base, log)
@@ -213,9 +240,23 @@ class _Load:
         self.acknowledged = 0
 
     def run(self, server: _Server, mode: str, seconds: float, *options: str) -> dict:
-        command = [sys.executable, "-m", "gentling.bench.load", mode, "--url", server.base,
-                   "--household", self.household.public_id, "--animals", ",".join(a.public_id for a in self.animals),
-                   "--seconds", str(seconds), "--note", self.note, *options]
+        command = [
+            sys.executable,
+            "-m",
+            "gentling.bench.load",
+            mode,
+            "--url",
+            server.base,
+            "--household",
+            self.household.public_id,
+            "--animals",
+            ",".join(a.public_id for a in self.animals),
+            "--seconds",
+            str(seconds),
+            "--note",
+            self.note,
+            *options,
+        ]
         env = {**os.environ, TOKEN_ENV: self.token}
         cpu_before = _worker_cpu_seconds(server.pid)
         done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=seconds + 120)

@@ -60,23 +60,32 @@ import random
 import string
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Callable
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 
+from .. import clock
 from ..domain import engine, vocab
 from ..domain.arrivals import Meeting, arrivals_protocol, introduction_progress, quarantine_status
 from ..domain.guardrails import check_session
 from ..domain.protocol import Protocol, Step, StepKind, shipped_protocol
 from ..domain.records import AnimalFacts, SessionRecord
-from .. import clock
 from ..models import (
-    Animal, Cage, CageStay, HealthCheck, Household, Introduction, IntroductionMeeting, Membership, Quarantine, Session,
+    Animal,
+    Cage,
+    CageStay,
+    HealthCheck,
+    Household,
+    Introduction,
+    IntroductionMeeting,
+    Membership,
+    Quarantine,
+    Session,
 )
 
 ONE_DAY = timedelta(days=1)
@@ -94,13 +103,22 @@ class Profile:
     time_zones: tuple[str, ...]
 
 
-PROFILES = {p.name: p for p in [
-    Profile("home", 1, (4, 4), (365, 365), 2.0, ("Europe/London",)),
-    Profile("rescue", 1, (500, 500), (1095, 1095), 2.0, ("America/Chicago",)),
-    Profile("rescue-1pct", 1, (500, 500), (11, 11), 2.0, ("America/Chicago",)),
-    Profile("network", 10_000, (1, 10), (3, 28), 1.5,
-            ("Europe/London", "Europe/Berlin", "America/New_York", "America/Los_Angeles", "Australia/Sydney")),
-]}
+PROFILES = {
+    p.name: p
+    for p in [
+        Profile("home", 1, (4, 4), (365, 365), 2.0, ("Europe/London",)),
+        Profile("rescue", 1, (500, 500), (1095, 1095), 2.0, ("America/Chicago",)),
+        Profile("rescue-1pct", 1, (500, 500), (11, 11), 2.0, ("America/Chicago",)),
+        Profile(
+            "network",
+            10_000,
+            (1, 10),
+            (3, 28),
+            1.5,
+            ("Europe/London", "Europe/Berlin", "America/New_York", "America/Los_Angeles", "Australia/Sydney"),
+        ),
+    ]
+}
 
 
 @dataclass
@@ -121,8 +139,15 @@ def household_name(profile: str) -> str:
     return f"Bench {profile}"
 
 
-def generate(profile: str, *, seed: int = 1, today: date | None = None, progress: Callable[[str], None] | None = None,
-             animals: int | None = None, days: int | None = None) -> GenerateSummary:
+def generate(
+    profile: str,
+    *,
+    seed: int = 1,
+    today: date | None = None,
+    progress: Callable[[str], None] | None = None,
+    animals: int | None = None,
+    days: int | None = None,
+) -> GenerateSummary:
     """Replace the profile's households with freshly generated ones. `today` (default: each
     household's local today) is the day after the last session. `animals` and `days` shrink a
     profile for tests. `progress` hears a line now and then."""
@@ -156,8 +181,20 @@ def fingerprint(profile: str) -> str:
     """A hash of every session of the profile, independent of row order and database."""
     total = 0
     rows = Session.objects.filter(animal__household__name=household_name(profile)).values_list(
-        "public_id", "animal__public_id", "keeper__username", "sitting", "started_at", "ended_at", "day",
-        "activities", "holds", "observations", "extended_hold_seconds", "extended_hold_end", "alerts")
+        "public_id",
+        "animal__public_id",
+        "keeper__username",
+        "sitting",
+        "started_at",
+        "ended_at",
+        "day",
+        "activities",
+        "holds",
+        "observations",
+        "extended_hold_seconds",
+        "extended_hold_end",
+        "alerts",
+    )
     for row in rows.iterator(chunk_size=10_000):
         text = json.dumps([v.isoformat() if isinstance(v, (date, datetime)) else v for v in row])
         total = (total + int.from_bytes(hashlib.sha256(text.encode()).digest(), "big")) % 2**256
@@ -222,9 +259,42 @@ class _Writer:
 
 # --- households, groups and cages ---------------------------------------------------
 
-NAMES = ("Biscuit", "Pepper", "Salt", "Nutmeg", "Ghost", "Clover", "Maple", "Juniper", "Pip", "Hazel", "Ziggy",
-         "Olive", "Mochi", "Peanut", "Willow", "Basil", "Pumpkin", "Fig", "Sesame", "Cocoa", "Dot", "Pebble", "Rosie",
-         "Sprout", "Toffee", "Bramble", "Cinnamon", "Dumpling", "Acorn", "Wren", "Marble", "Poppy", "Sage", "Truffle")
+NAMES = (
+    "Biscuit",
+    "Pepper",
+    "Salt",
+    "Nutmeg",
+    "Ghost",
+    "Clover",
+    "Maple",
+    "Juniper",
+    "Pip",
+    "Hazel",
+    "Ziggy",
+    "Olive",
+    "Mochi",
+    "Peanut",
+    "Willow",
+    "Basil",
+    "Pumpkin",
+    "Fig",
+    "Sesame",
+    "Cocoa",
+    "Dot",
+    "Pebble",
+    "Rosie",
+    "Sprout",
+    "Toffee",
+    "Bramble",
+    "Cinnamon",
+    "Dumpling",
+    "Acorn",
+    "Wren",
+    "Marble",
+    "Poppy",
+    "Sage",
+    "Truffle",
+)
 SOURCES = {"breeder": 2, "pet_store": 3.5, "rescue": 3.5, "unknown": 1}
 GROUP_SIZES = {1: 2, 2: 4, 3: 2, 4: 1, 5: 0.5, 6: 0.5}
 FEAR = {"breeder": 0.03, "pet_store": 0.06, "unknown": 0.07, "rescue": 0.11}  # chance of a fear sign, early on
@@ -290,10 +360,12 @@ class _Household:
 
     def build(self) -> Counter[str]:
         joined = self.at(self.start, 9 * 60)
-        self.owner = get_user_model().objects.create(username=self.owner_name, password=make_password(None),
-                                                     date_joined=joined)
-        self.model = Household.objects.create(public_id=self.ids(), name=household_name(self.spec.name),
-                                              time_zone=str(self.tz), created_at=joined)
+        self.owner = get_user_model().objects.create(
+            username=self.owner_name, password=make_password(None), date_joined=joined
+        )
+        self.model = Household.objects.create(
+            public_id=self.ids(), name=household_name(self.spec.name), time_zone=str(self.tz), created_at=joined
+        )
         Membership.objects.create(household=self.model, keeper=self.owner, role=Membership.OWNER, joined_at=joined)
         self.out.summary.households += 1
         steps: Counter[str] = Counter()
@@ -308,22 +380,41 @@ class _Household:
         """Arrival groups: about 80% of the animals in the first days, the rest spread out."""
         rng, days = self.rng, (self.last - self.start).days
         groups, placed = [], 0
-        names = rng.sample(NAMES, self.count) if self.count <= len(NAMES) else [
-            f"{NAMES[i % len(NAMES)]} {i // len(NAMES) + 1}" for i in range(self.count)]
+        names = (
+            rng.sample(NAMES, self.count)
+            if self.count <= len(NAMES)
+            else [f"{NAMES[i % len(NAMES)]} {i // len(NAMES) + 1}" for i in range(self.count)]
+        )
         while placed < self.count:
             size = min(self.count - placed, _pick(rng, GROUP_SIZES), max(2, self.count // 2))  # 4 at home: 2 + 2
             share = rng.random() * 0.02 if placed < 0.8 * self.count else rng.random()
             species = "rat" if rng.random() < 0.75 else "mouse"
-            groups.append(_Group(len(groups), self.n * 1000 + placed, species, rng.choice(("female", "male")),
-                                 _pick(rng, SOURCES), self.start + timedelta(days=round(share * days)),
-                                 names[placed:placed + size]))
+            groups.append(
+                _Group(
+                    len(groups),
+                    self.n * 1000 + placed,
+                    species,
+                    rng.choice(("female", "male")),
+                    _pick(rng, SOURCES),
+                    self.start + timedelta(days=round(share * days)),
+                    names[placed : placed + size],
+                )
+            )
             placed += size
         return sorted(groups, key=lambda g: (g.arrival, g.index))
 
     def _add_group(self, g: _Group) -> list[_Animal]:
         kind = "Rat" if g.species == "rat" else "Mouse"
-        cage = _Cage(Cage.objects.create(public_id=self.ids(), household=self.model, name=f"{kind} cage {g.index + 1}",
-                                         created_at=self.at(g.arrival, 12 * 60)), g.species, g.sex)
+        cage = _Cage(
+            Cage.objects.create(
+                public_id=self.ids(),
+                household=self.model,
+                name=f"{kind} cage {g.index + 1}",
+                created_at=self.at(g.arrival, 12 * 60),
+            ),
+            g.species,
+            g.sex,
+        )
         newcomer = any(c.species == g.species and c.residents(g.arrival) for c in self.cages)
         self.cages.append(cage)
         animals = [self._new_animal(g, i) for i in range(len(g.names))]
@@ -332,8 +423,13 @@ class _Household:
             air = _pick(self.rng, AIR_SPACES)
             for a in animals:
                 a.quarantine_ends = quarantine_status(
-                    arrivals_protocol(), started_on=g.arrival, source=g.source, air_space=air,
-                    sign_days=[first for first, _, _ in a.illnesses], day=self.last).ends_on
+                    arrivals_protocol(),
+                    started_on=g.arrival,
+                    source=g.source,
+                    air_space=air,
+                    sign_days=[first for first, _, _ in a.illnesses],
+                    day=self.last,
+                ).ends_on
             intro = _IntroPlan.make(self, g, cage, animals, random.Random(f"{self.seed}:intro:{g.first}"))
         home = intro.target if intro and intro.finished else cage
         for a in animals:
@@ -343,8 +439,11 @@ class _Household:
         stays = []
         for a in animals:
             cage.stays.append((a.model, g.arrival, moved))
-            stays.append(CageStay(animal=a.model, cage=cage.model, moved_in_on=g.arrival, moved_out_on=moved,
-                                  moved_by=self.owner))
+            stays.append(
+                CageStay(
+                    animal=a.model, cage=cage.model, moved_in_on=g.arrival, moved_out_on=moved, moved_by=self.owner
+                )
+            )
             if moved:
                 intro.target.stays.append((a.model, moved, None))
                 stays.append(CageStay(animal=a.model, cage=intro.target.model, moved_in_on=moved, moved_by=self.owner))
@@ -352,8 +451,9 @@ class _Household:
                 self.quarantine_ends[a.model.pk] = a.quarantine_ends
         CageStay.objects.bulk_create(stays)
         if newcomer:
-            Quarantine.objects.bulk_create([Quarantine(animal=a.model, started_on=g.arrival, air_space=air)
-                                            for a in animals])
+            Quarantine.objects.bulk_create(
+                [Quarantine(animal=a.model, started_on=g.arrival, air_space=air) for a in animals]
+            )
             self.out.summary.quarantines += len(animals)
         if intro:
             intro.save(self, [a.model for a in animals])
@@ -364,13 +464,29 @@ class _Household:
         rng = random.Random(f"{self.seed}:animal:{g.first + position}")
         weeks = {"breeder": (7, 10), "pet_store": (5, 8)}.get(g.source, (8, 60))
         opt_in = rng.random() < (0.1 if g.species == "rat" else 0.03)
-        model = Animal(public_id=self.ids(), household=self.model, species=g.species, name=g.names[position], sex=g.sex,
-                       birth_date=g.arrival - timedelta(weeks=rng.randint(*weeks)),
-                       birth_date_estimated=g.source in ("rescue", "unknown"), source=g.source, arrival_date=g.arrival,
-                       extended_hold_opt_in=opt_in, created_at=self.at(g.arrival, 12 * 60))
+        model = Animal(
+            public_id=self.ids(),
+            household=self.model,
+            species=g.species,
+            name=g.names[position],
+            sex=g.sex,
+            birth_date=g.arrival - timedelta(weeks=rng.randint(*weeks)),
+            birth_date_estimated=g.source in ("rescue", "unknown"),
+            source=g.source,
+            arrival_date=g.arrival,
+            extended_hold_opt_in=opt_in,
+            created_at=self.at(g.arrival, 12 * 60),
+        )
         facts = AnimalFacts(g.species, g.source, g.arrival, opt_in)
-        return _Animal(model, shipped_protocol(g.species), facts, rng, FEAR[g.source] * rng.uniform(0.5, 1.6), position,
-                       _illnesses(rng, g.arrival, self.last))
+        return _Animal(
+            model,
+            shipped_protocol(g.species),
+            facts,
+            rng,
+            FEAR[g.source] * rng.uniform(0.5, 1.6),
+            position,
+            _illnesses(rng, g.arrival, self.last),
+        )
 
     def _visits(self, rng: random.Random, first: date) -> dict[date, list[tuple[int, datetime, str]]]:
         """The group's visits by day: (slot, start, sitting). Now and then the keeper skips one."""
@@ -389,8 +505,16 @@ class _Household:
 
 # --- introductions ----------------------------------------------------------------
 
-NORMAL_MEETING = ("sniffing", "pinning", "rough_grooming", "chasing", "boxing", "squeaking", "ignoring",
-                  "sleeping_together")
+NORMAL_MEETING = (
+    "sniffing",
+    "pinning",
+    "rough_grooming",
+    "chasing",
+    "boxing",
+    "squeaking",
+    "ignoring",
+    "sleeping_together",
+)
 DANGER_MEETING = ("puffed_sideways", "lunging", "bites_flank_belly")
 
 
@@ -407,13 +531,21 @@ class _IntroPlan:
     finished: date | None
 
     @classmethod
-    def make(cls, hh: _Household, g: _Group, own: _Cage, animals: list[_Animal],
-             rng: random.Random) -> _IntroPlan | None:
+    def make(
+        cls, hh: _Household, g: _Group, own: _Cage, animals: list[_Animal], rng: random.Random
+    ) -> _IntroPlan | None:
         started = g.arrival + timedelta(days=rng.randint(2, 10))
         if started > hh.last or (g.species == "mouse" and g.sex == "male"):  # adult male mice fight
             return None
-        options = [c for c in hh.cages if c is not own and c.species == g.species and c.sex == g.sex
-                   and c.busy_until < started and c.residents(started)]
+        options = [
+            c
+            for c in hh.cages
+            if c is not own
+            and c.species == g.species
+            and c.sex == g.sex
+            and c.busy_until < started
+            and c.residents(started)
+        ]
         if not options or rng.random() < 0.5:
             return None
         target = rng.choice(options)
@@ -440,36 +572,66 @@ class _IntroPlan:
                 danger = rng.random() < 0.08
                 seen = rng.sample(NORMAL_MEETING, rng.randint(1, 3)) + ([rng.choice(DANGER_MEETING)] if danger else [])
                 at = hh.at(day, rng.randint(540, 660))  # mornings, when rats are sleepy
-                self.meetings.append(Meeting(hh.ids(), at, day, now.next_meeting_seconds + rng.randint(0, 300),
-                                             frozenset(seen)))
+                self.meetings.append(
+                    Meeting(hh.ids(), at, day, now.next_meeting_seconds + rng.randint(0, 300), frozenset(seen))
+                )
             day += ONE_DAY
 
     def _progress(self, quarantine_done: date, day: date):
-        return introduction_progress(arrivals_protocol(), started_on=self.started, quarantine_done_on=quarantine_done,
-                                     cage_cleaned_on=self.cleaned, meetings=self.meetings, day=day)
+        return introduction_progress(
+            arrivals_protocol(),
+            started_on=self.started,
+            quarantine_done_on=quarantine_done,
+            cage_cleaned_on=self.cleaned,
+            meetings=self.meetings,
+            day=day,
+        )
 
     def save(self, hh: _Household, newcomers: list[Animal]) -> None:
-        intro = Introduction.objects.create(public_id=hh.ids(), household=hh.model, cage=self.target.model,
-                                            started_on=self.started, cage_cleaned_on=self.cleaned,
-                                            finished_on=self.finished, created_by=hh.owner)
+        intro = Introduction.objects.create(
+            public_id=hh.ids(),
+            household=hh.model,
+            cage=self.target.model,
+            started_on=self.started,
+            cage_cleaned_on=self.cleaned,
+            finished_on=self.finished,
+            created_by=hh.owner,
+        )
         intro.newcomers.set(newcomers)
         intro.residents.set(self.residents)
         order = {**dict.fromkeys(NORMAL_MEETING), **dict.fromkeys(DANGER_MEETING)}
-        IntroductionMeeting.objects.bulk_create([
-            IntroductionMeeting(public_id=m.id, introduction=intro, keeper=hh.owner, started_at=m.at, day=m.day,
-                                duration_seconds=m.duration_seconds, behaviours=[b for b in order if b in m.behaviours])
-            for m in self.meetings])
+        IntroductionMeeting.objects.bulk_create(
+            [
+                IntroductionMeeting(
+                    public_id=m.id,
+                    introduction=intro,
+                    keeper=hh.owner,
+                    started_at=m.at,
+                    day=m.day,
+                    duration_seconds=m.duration_seconds,
+                    behaviours=[b for b in order if b in m.behaviours],
+                )
+                for m in self.meetings
+            ]
+        )
         hh.out.summary.introductions += 1
 
 
 # --- one animal, day by day -----------------------------------------------------------
 
-ILLNESSES = {("red_tears",): 4, ("scabs",): 2, ("laboured_breathing",): 1, ("squinting",): 1,
-             ("hunched", "lethargic"): 1, ("head_tilt",): 0.5}
+ILLNESSES = {
+    ("red_tears",): 4,
+    ("scabs",): 2,
+    ("laboured_breathing",): 1,
+    ("squinting",): 1,
+    ("hunched", "lethargic"): 1,
+    ("head_tilt",): 0.5,
+}
 FEAR_SIGNS = {"froze": 3, "hid": 3, "fled": 3, "squeaked": 1, "chattered": 1, "nipped": 1, "tail_rattled": 1}
-COMFORT = {"rat": ("relaxed", "approached", "climbed_on", "bruxed", "boggled", "groomed_hand", "explored_person",
-                   "popcorned"),
-           "mouse": ("relaxed", "approached", "climbed_on", "groomed_hand", "explored_person")}
+COMFORT = {
+    "rat": ("relaxed", "approached", "climbed_on", "bruxed", "boggled", "groomed_hand", "explored_person", "popcorned"),
+    "mouse": ("relaxed", "approached", "climbed_on", "groomed_hand", "explored_person"),
+}
 HOLD_STOPS = tuple(k for k in vocab.EXTENDED_HOLD_ENDINGS if k != "completed")
 
 
@@ -509,8 +671,9 @@ def _simulate(a: _Animal, visits: dict, today: date, keeper, out: _Writer) -> st
     while day < today:
         if day in checks:  # at 06:00, before the day's first visit
             at = datetime(day.year, day.month, day.day, 6, a.rng.randint(0, 9), tzinfo=tz)
-            rec = SessionRecord(f"health-{len(records)}", day, at, 0, observations=frozenset(checks[day]),
-                                kind="health_check")
+            rec = SessionRecord(
+                f"health-{len(records)}", day, at, 0, observations=frozenset(checks[day]), kind="health_check"
+            )
             records.append(rec)
             notebook.add(rec)
             out.add(HealthCheck(animal=a.model, keeper=keeper, day=day, signs=checks[day], created_at=at))
@@ -521,16 +684,39 @@ def _simulate(a: _Animal, visits: dict, today: date, keeper, out: _Writer) -> st
                 continue
             start = visit + timedelta(seconds=a.position * 600 + a.rng.randint(0, 90))
             ext_seconds, ext_end = c.extended or (None, None)
-            rec = SessionRecord(out.ids(), day, start, c.seconds, frozenset(c.activities), tuple(c.holds),
-                                frozenset(c.observations), ext_seconds, ext_end)
+            rec = SessionRecord(
+                out.ids(),
+                day,
+                start,
+                c.seconds,
+                frozenset(c.activities),
+                tuple(c.holds),
+                frozenset(c.observations),
+                ext_seconds,
+                ext_end,
+            )
             alerts = check_session(a.protocol, a.facts, notebook.progress(), rec)
             records.append(rec)
             notebook.add(rec)
             end = start + timedelta(seconds=c.seconds)
-            out.add(Session(public_id=rec.id, animal=a.model, keeper=keeper, sitting=sitting, started_at=start,
-                            ended_at=end, day=day, activities=c.activities, holds=c.holds, observations=c.observations,
-                            extended_hold_seconds=ext_seconds, extended_hold_end=ext_end or "",
-                            alerts=[x.to_dict() for x in alerts], created_at=end))
+            out.add(
+                Session(
+                    public_id=rec.id,
+                    animal=a.model,
+                    keeper=keeper,
+                    sitting=sitting,
+                    started_at=start,
+                    ended_at=end,
+                    day=day,
+                    activities=c.activities,
+                    holds=c.holds,
+                    observations=c.observations,
+                    extended_hold_seconds=ext_seconds,
+                    extended_hold_end=ext_end or "",
+                    alerts=[x.to_dict() for x in alerts],
+                    created_at=end,
+                )
+            )
         day += ONE_DAY
     notebook.roll_to(today)
     _check_against_engine(a, notebook, records, today)
@@ -541,8 +727,10 @@ def _check_against_engine(a: _Animal, notebook: engine.Ladder, records: list[Ses
     """The records as stored must replay to what the keeper saw while making them (no ties in order)."""
     truth = engine.progress(a.protocol, a.facts, records, today)
     if truth.history != notebook.history or truth.hold_target_seconds != notebook.hold_target:
-        raise RuntimeError(f"The generated records of {a.model.name} ({a.model.public_id}) replay differently "
-                           "from the order they were made in.")
+        raise RuntimeError(
+            f"The generated records of {a.model.name} ({a.model.public_id}) replay differently "
+            "from the order they were made in."
+        )
 
 
 @dataclass(frozen=True)
@@ -579,8 +767,12 @@ def _content(a: _Animal, nb: engine.Ladder, slot: int) -> _Content | None:
     observations = _observations(rng, a, step, fear)
     if "petted" in activities and not fear and rng.random() < 0.04:
         observations.add("tail_quivered")
-    return _Content(_in_vocab_order(activities, vocab.ACTIVITIES), holds,
-                    _in_vocab_order(observations, vocab.OBSERVATIONS), sum(holds) + rng.randint(150, 480))
+    return _Content(
+        _in_vocab_order(activities, vocab.ACTIVITIES),
+        holds,
+        _in_vocab_order(observations, vocab.OBSERVATIONS),
+        sum(holds) + rng.randint(150, 480),
+    )
 
 
 def _lifting_aids(rng: random.Random, species: str, step: Step) -> set[str]:
@@ -627,5 +819,10 @@ def _extended_hold(rng: random.Random, step: Step, daily: set[str]) -> _Content:
     else:
         seconds, end, seen = rng.randint(120, 1100), rng.choice(HOLD_STOPS), set()
     activities = daily | ({"extended_hold", "secure_area"} & set(step.allows))
-    return _Content(_in_vocab_order(activities, vocab.ACTIVITIES), [], _in_vocab_order(seen, vocab.OBSERVATIONS),
-                    seconds + rng.randint(60, 300), (seconds, end))
+    return _Content(
+        _in_vocab_order(activities, vocab.ACTIVITIES),
+        [],
+        _in_vocab_order(seen, vocab.OBSERVATIONS),
+        seconds + rng.randint(60, 300),
+        (seconds, end),
+    )

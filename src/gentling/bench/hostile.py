@@ -33,14 +33,16 @@ ANSWER_TIMEOUT = 30.0
 @dataclass
 class Held:
     """What the hostile clients hold; `refused` counts connections the server would not take."""
+
     idle: list[socket.socket]
     slow: list[threading.Thread]
     refused: int = 0
 
 
 @contextmanager
-def hostile_clients(host: str, port: int, *, path: str, token: str = "", idle: int = IDLE,
-                    slow: int = SLOW) -> Iterator[Held]:
+def hostile_clients(
+    host: str, port: int, *, path: str, token: str = "", idle: int = IDLE, slow: int = SLOW
+) -> Iterator[Held]:
     """Hold `idle` idle connections and `slow` slow-body requests to `path` open while the block runs."""
     stop = threading.Event()
     held = Held([], [])
@@ -54,8 +56,10 @@ def hostile_clients(host: str, port: int, *, path: str, token: str = "", idle: i
             held.idle.append(sock)
             if n % 2:
                 sock.sendall(f"GET {path} HTTP/1.1\r\nHost: {host}\r\n".encode())  # and never the blank line
-        header = (f"POST {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\n"
-                  f"Content-Type: application/json\r\nContent-Length: {SLOW_BODY_BYTES}\r\n\r\n").encode()
+        header = (
+            f"POST {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {SLOW_BODY_BYTES}\r\n\r\n"
+        ).encode()
         for _ in range(slow):
             thread = threading.Thread(target=_send_slowly, args=(host, port, header, stop), daemon=True)
             thread.start()
@@ -77,15 +81,23 @@ def _send_slowly(host: str, port: int, header: bytes, stop: threading.Event) -> 
             sock.sendall(header)
             sent = 0
             while not stop.is_set() and sent < SLOW_BODY_BYTES:
-                sock.sendall(body[sent:sent + SLOW_BYTES_PER_SECOND])
+                sock.sendall(body[sent : sent + SLOW_BYTES_PER_SECOND])
                 sent += SLOW_BYTES_PER_SECOND
                 stop.wait(1.0)
     except OSError:
         return  # the server closed it: that is its right
 
 
-def answer_times(host: str, port: int, path: str, *, token: str = "", clients: int = 4, requests: int = 50,
-                 timeout: float = ANSWER_TIMEOUT) -> tuple[list[float], list[str]]:
+def answer_times(
+    host: str,
+    port: int,
+    path: str,
+    *,
+    token: str = "",
+    clients: int = 4,
+    requests: int = 50,
+    timeout: float = ANSWER_TIMEOUT,
+) -> tuple[list[float], list[str]]:
     """Seconds each GET of `path` took, from `clients` connections at once, and what failed."""
     times: list[float] = []
     failures: list[str] = []

@@ -42,7 +42,7 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 TOKEN_ENV = "GENTLING_LOAD_TOKEN"
@@ -77,7 +77,7 @@ class Bodies:
     def next(self) -> bytes:
         with self._lock:
             n = next(self._numbers)
-        return json.dumps(session_body(self.target, n, datetime.now(timezone.utc))).encode()
+        return json.dumps(session_body(self.target, n, datetime.now(UTC))).encode()
 
 
 def session_body(target: Target, n: int, now: datetime) -> dict:
@@ -110,8 +110,11 @@ class Client:
 
     def __init__(self, target: Target):
         self.target = target
-        self.headers = {"Authorization": f"Bearer {target.token}", "Content-Type": "application/json",
-                        "Accept": "application/json"}
+        self.headers = {
+            "Authorization": f"Bearer {target.token}",
+            "Content-Type": "application/json",
+            "Accept": "application/json",
+        }
         self.reconnects = 0
         self.conn = _Connection(target.host, target.port, timeout=target.timeout)
 
@@ -177,7 +180,7 @@ def _run_threads(target: Target, count: int, loop) -> tuple[list[Worker], float]
             worker.reconnects = client.reconnects
             client.close()
 
-    threads = [threading.Thread(target=run, args=pair, daemon=True) for pair in zip(clients, workers)]
+    threads = [threading.Thread(target=run, args=pair, daemon=True) for pair in zip(clients, workers, strict=False)]
     for t in threads:
         t.start()
     start_box.append(time.perf_counter() + 0.01)
@@ -224,8 +227,9 @@ def open_loop(target: Target, *, rate: float, connections: int, seconds: float) 
 
     cpu = time.process_time()
     workers, start = _run_threads(target, connections, loop)
-    return report("rate", workers, start, time.process_time() - cpu, seconds=seconds, connections=connections,
-                  target_rps=rate)
+    return report(
+        "rate", workers, start, time.process_time() - cpu, seconds=seconds, connections=connections, target_rps=rate
+    )
 
 
 def percentile(ordered: list[float], q: float) -> float:
@@ -240,13 +244,25 @@ def summary(values_seconds: list[float]) -> dict:
     ordered = sorted(v * 1000 for v in values_seconds)
     if not ordered:
         return {"median": None, "p95": None, "p99": None, "max": None, "mean": None}
-    return {"median": round(percentile(ordered, 50), 3), "p95": round(percentile(ordered, 95), 3),
-            "p99": round(percentile(ordered, 99), 3), "max": round(ordered[-1], 3),
-            "mean": round(sum(ordered) / len(ordered), 3)}
+    return {
+        "median": round(percentile(ordered, 50), 3),
+        "p95": round(percentile(ordered, 95), 3),
+        "p99": round(percentile(ordered, 99), 3),
+        "max": round(ordered[-1], 3),
+        "mean": round(sum(ordered) / len(ordered), 3),
+    }
 
 
-def report(mode: str, workers: list[Worker], start: float, cpu_seconds: float, *, seconds: float,
-           connections: int, target_rps: float | None = None) -> dict:
+def report(
+    mode: str,
+    workers: list[Worker],
+    start: float,
+    cpu_seconds: float,
+    *,
+    seconds: float,
+    connections: int,
+    target_rps: float | None = None,
+) -> dict:
     samples = [s for w in workers for s in w.samples]
     ok = sum(1 for s in samples if s.outcome.isdigit() and 200 <= int(s.outcome) < 300)
     errors = Counter(s.outcome for s in samples if not (s.outcome.isdigit() and 200 <= int(s.outcome) < 300))
@@ -279,8 +295,9 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--household", required=True, help="the household's id")
     common.add_argument("--animals", required=True, help="animal ids, comma-separated; the requests cycle through them")
     common.add_argument("--seconds", type=float, default=10.0, help="how long to send (default 10)")
-    common.add_argument("--token-env", default=TOKEN_ENV,
-                        help=f"the variable holding the API token (default {TOKEN_ENV})")
+    common.add_argument(
+        "--token-env", default=TOKEN_ENV, help=f"the variable holding the API token (default {TOKEN_ENV})"
+    )
     common.add_argument("--note", default="", help="the notes of every session (to find them afterwards)")
     common.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for one answer (default 10)")
     parser = argparse.ArgumentParser(prog="python -m gentling.bench.load", description=__doc__.split("\n\n")[0])
@@ -289,8 +306,12 @@ def build_parser() -> argparse.ArgumentParser:
     closed.add_argument("--connections", type=int, default=8, help="concurrent keep-alive connections (default 8)")
     opened = sub.add_parser("rate", parents=[common], help="open loop: a fixed rate on a fixed timetable")
     opened.add_argument("--rate", type=float, required=True, help="requests per second")
-    opened.add_argument("--connections", type=int, default=32,
-                        help="keep-alive connections to send on (default 32; enough for rate x worst latency)")
+    opened.add_argument(
+        "--connections",
+        type=int,
+        default=32,
+        help="keep-alive connections to send on (default 32; enough for rate x worst latency)",
+    )
     return parser
 
 

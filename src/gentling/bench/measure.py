@@ -52,12 +52,19 @@ def plan_raw_sql(household: Household, runs: int) -> Figures:
     day = local_today(household, clock.now())
     a, s, h, p = (m._meta.db_table for m in (Animal, Session, HealthCheck, ProgressSnapshot))
     queries = [
-        (f"SELECT {a}.*, {p}.checkpoint_day, {p}.checkpoint FROM {a} LEFT JOIN {p} ON {p}.animal_id = {a}.id "
-         f"WHERE {a}.household_id = %s AND {a}.status = 'active' AND {a}.arrival_date <= %s", [household.pk, day]),
-        (f"SELECT {s}.* FROM {s} JOIN {a} ON {a}.id = {s}.animal_id WHERE {a}.household_id = %s AND {s}.day = %s",
-         [household.pk, day]),
-        (f"SELECT {h}.* FROM {h} JOIN {a} ON {a}.id = {h}.animal_id WHERE {a}.household_id = %s AND {h}.day = %s",
-         [household.pk, day]),
+        (
+            f"SELECT {a}.*, {p}.checkpoint_day, {p}.checkpoint FROM {a} LEFT JOIN {p} ON {p}.animal_id = {a}.id "
+            f"WHERE {a}.household_id = %s AND {a}.status = 'active' AND {a}.arrival_date <= %s",
+            [household.pk, day],
+        ),
+        (
+            f"SELECT {s}.* FROM {s} JOIN {a} ON {a}.id = {s}.animal_id WHERE {a}.household_id = %s AND {s}.day = %s",
+            [household.pk, day],
+        ),
+        (
+            f"SELECT {h}.* FROM {h} JOIN {a} ON {a}.id = {h}.animal_id WHERE {a}.household_id = %s AND {h}.day = %s",
+            [household.pk, day],
+        ),
     ]
     return time_calls(lambda: _fetch_all(queries), runs=runs)
 
@@ -72,8 +79,12 @@ def plan_rebuild(household: Household) -> float:
 
 
 def longest_history(household: Household) -> Animal:
-    return (Animal.objects.filter(household=household).annotate(n=Count("sessions"))
-            .order_by("arrival_date", "-n", "pk").first())
+    return (
+        Animal.objects.filter(household=household)
+        .annotate(n=Count("sessions"))
+        .order_by("arrival_date", "-n", "pk")
+        .first()
+    )
 
 
 def animal_raw_sql(animal: Animal, runs: int) -> Figures:
@@ -146,11 +157,14 @@ def http_figures(household: Household, animal: Animal, small: Household, runs: i
                 "plan_http": time_calls(lambda: browser.get(today_page), runs=runs).to_dict(),
                 "plan_api_http": time_calls(lambda: browser.get(today_api), runs=runs).to_dict(),
                 "plan_small_http": time_calls(
-                    lambda: small_browser.get(reverse("today", args=[small.public_id])), runs=runs).to_dict(),
+                    lambda: small_browser.get(reverse("today", args=[small.public_id])), runs=runs
+                ).to_dict(),
                 "animal_page_http": time_calls(lambda: browser.get(animal_page), runs=runs).to_dict(),
                 "animal_page_with_charts_http": time_calls(page_with_charts, runs=runs).to_dict(),
-                "chart_http": {c: time_calls(lambda u=u: browser.get(u), runs=runs).to_dict()
-                               for c, u in zip(CHARTS, charts)},
+                "chart_http": {
+                    c: time_calls(lambda u=u: browser.get(u), runs=runs).to_dict()
+                    for c, u in zip(CHARTS, charts, strict=False)
+                },
             }
         finally:
             browser.close()
@@ -233,16 +247,33 @@ def _gentling() -> str:
     return str(found) if found.exists() else "gentling"
 
 
-def measure(*, runs: int, seconds: float, scratch: Path, import_env: dict[str, str], only: set[str] | None = None) -> dict:
+def measure(
+    *, runs: int, seconds: float, scratch: Path, import_env: dict[str, str], only: set[str] | None = None
+) -> dict:
     """Every figure for this database, as plain values (see `gentling bench run`)."""
     rescue, small = bench_household("rescue"), bench_household("rescue-1pct")
     animal = longest_history(rescue)
-    want = (lambda item: only is None or item in only)
-    out: dict = {"database": connection.vendor, "measured_at": clock.now().isoformat(timespec="seconds"),
-                 "rescue": {"animals": rescue.animals.count(), "sessions": Session.objects.filter(animal__household=rescue).count()},
-                 "rescue_1pct": {"animals": small.animals.count(), "sessions": Session.objects.filter(animal__household=small).count()},
-                 "animal": {"name": animal.name, "sessions": animal.sessions.count(),
-                            "days": (local_today(rescue, clock.now()) - animal.arrival_date).days}}
+
+    def want(item: str) -> bool:
+        return only is None or item in only
+
+    out: dict = {
+        "database": connection.vendor,
+        "measured_at": clock.now().isoformat(timespec="seconds"),
+        "rescue": {
+            "animals": rescue.animals.count(),
+            "sessions": Session.objects.filter(animal__household=rescue).count(),
+        },
+        "rescue_1pct": {
+            "animals": small.animals.count(),
+            "sessions": Session.objects.filter(animal__household=small).count(),
+        },
+        "animal": {
+            "name": animal.name,
+            "sessions": animal.sessions.count(),
+            "days": (local_today(rescue, clock.now()) - animal.arrival_date).days,
+        },
+    }
     if want("plan"):
         out["plan_rebuild_seconds"] = round(plan_rebuild(rescue), 2)
         out["plan_service"] = plan_service(rescue, runs).to_dict()

@@ -24,7 +24,10 @@ TARGETS = {
     "api_throughput": (">= 300 sessions/s", lambda r: r["api"]["sessions_per_second"] >= 300),
     "api_p99": ("< 50 ms at 100/s", lambda r: r["api"]["p99_ms_at_rate"] < 50),
     "animal_page": ("< 300 ms", lambda r: r["animal_page_with_charts_http"]["median_ms"] < 300),
-    "slow_clients": ("p99 <= 2x quiet", lambda r: r["slow_clients"]["p99_ratio"] <= 2 and not r["slow_clients"]["failed"]),
+    "slow_clients": (
+        "p99 <= 2x quiet",
+        lambda r: r["slow_clients"]["p99_ratio"] <= 2 and not r["slow_clients"]["failed"],
+    ),
     "cli_today": ("< 1 s", lambda r: r["cli_today"]["median_ms"] < 1000),
     "import_memory": ("< 500 MB", lambda r: r["backup"]["import"]["peak_mb"] < 500),
 }
@@ -43,11 +46,21 @@ def history_ratio(result: dict) -> float:
 
 def targets(data_dir: Path, postgres_url: str | None) -> list[Target]:
     base = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "GENTLING_HOME")}
-    found = [Target("SQLite", {**base, "GENTLING_HOME": str(data_dir / "sqlite")},
-                    {"GENTLING_HOME": str(data_dir / "sqlite-import")})]
+    found = [
+        Target(
+            "SQLite",
+            {**base, "GENTLING_HOME": str(data_dir / "sqlite")},
+            {"GENTLING_HOME": str(data_dir / "sqlite-import")},
+        )
+    ]
     if postgres_url:
-        found.append(Target("PostgreSQL", {**base, "DATABASE_URL": postgres_url},
-                            {"DATABASE_URL": _sibling_database(postgres_url, "_import")}))
+        found.append(
+            Target(
+                "PostgreSQL",
+                {**base, "DATABASE_URL": postgres_url},
+                {"DATABASE_URL": _sibling_database(postgres_url, "_import")},
+            )
+        )
     return found
 
 
@@ -63,8 +76,16 @@ def ensure_postgres_database(url: str) -> str | None:
     import psycopg
 
     db = dj_database_url.parse(url)
-    login = {k: v for k, v in {"host": db.get("HOST"), "port": db.get("PORT"), "user": db.get("USER"),
-                               "password": db.get("PASSWORD")}.items() if v}
+    login = {
+        k: v
+        for k, v in {
+            "host": db.get("HOST"),
+            "port": db.get("PORT"),
+            "user": db.get("USER"),
+            "password": db.get("PASSWORD"),
+        }.items()
+        if v
+    }
     try:
         with psycopg.connect(dbname="postgres", autocommit=True, connect_timeout=5, **login) as conn:
             if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]]).fetchone():
@@ -75,8 +96,17 @@ def ensure_postgres_database(url: str) -> str | None:
 
 
 def run_child(target: Target, options: list[str]) -> dict:
-    command = [sys.executable, "-c", "from gentling.cli.main import run; run()", "bench", "measure", "--json",
-               "--import-env", json.dumps(target.import_env), *options]
+    command = [
+        sys.executable,
+        "-c",
+        "from gentling.cli.main import run; run()",
+        "bench",
+        "measure",
+        "--json",
+        "--import-env",
+        json.dumps(target.import_env),
+        *options,
+    ]
     done = subprocess.run(command, env=target.env, stdout=subprocess.PIPE, text=True)
     if done.returncode != 0:
         return {"error": f"measuring on {target.name} failed (exit {done.returncode}); see the messages above"}
@@ -103,25 +133,45 @@ def rows(results: dict[str, dict]) -> list[tuple[str, list[str], str]]:
         ("1 plan, HTTP page", ms("plan_http"), TARGETS["plan_http"][0]),
         ("1 plan, HTTP API JSON", ms("plan_api_http"), ""),
         ("1 raw SQL, same data", ms("plan_raw_sql"), ""),
-        ("1 service / raw SQL", lambda r: f"{r['plan_service']['median_ms'] / r['plan_raw_sql']['median_ms']:.1f}x", ""),
+        (
+            "1 service / raw SQL",
+            lambda r: f"{r['plan_service']['median_ms'] / r['plan_raw_sql']['median_ms']:.1f}x",
+            "",
+        ),
         ("1 rebuild, no checkpoints", lambda r: f"{r['plan_rebuild_seconds']:.1f} s (1 run)", ""),
         ("2 plan 1% history, service", ms("plan_small_service"), ""),
         ("2 plan 1% history, HTTP", ms("plan_small_http"), ""),
         ("2 full / 1% history", lambda r: f"{history_ratio(r):.2f}", TARGETS["history_ratio"][0]),
-        ("3 API logging, 2 workers", lambda r: f"{r['api']['sessions_per_second']:.0f} sessions/s",
-         TARGETS["api_throughput"][0]),
+        (
+            "3 API logging, 2 workers",
+            lambda r: f"{r['api']['sessions_per_second']:.0f} sessions/s",
+            TARGETS["api_throughput"][0],
+        ),
         ("3 p99 at 100 req/s", lambda r: f"{r['api']['p99_ms_at_rate']:.1f} ms", TARGETS["api_p99"][0]),
-        ("7 p99, 50 idle + 10 slow held", lambda r: f"{n(r['slow_clients']['held']['p99_ms'])} ms, "
-         f"{r['slow_clients']['p99_ratio']:.2f}x quiet", TARGETS["slow_clients"][0]),
+        (
+            "7 p99, 50 idle + 10 slow held",
+            lambda r: f"{n(r['slow_clients']['held']['p99_ms'])} ms, {r['slow_clients']['p99_ratio']:.2f}x quiet",
+            TARGETS["slow_clients"][0],
+        ),
         ("4 animal page HTML", ms("animal_page_http"), ""),
         ("4 page + 4 charts", ms("animal_page_with_charts_http"), TARGETS["animal_page"][0]),
         ("4 raw SQL, same data", ms("animal_raw_sql"), ""),
-        ("4 page+charts / raw SQL",
-         lambda r: f"{r['animal_page_with_charts_http']['median_ms'] / r['animal_raw_sql']['median_ms']:.0f}x", ""),
+        (
+            "4 page+charts / raw SQL",
+            lambda r: f"{r['animal_page_with_charts_http']['median_ms'] / r['animal_raw_sql']['median_ms']:.0f}x",
+            "",
+        ),
         ("5 gentling today", ms("cli_today"), TARGETS["cli_today"][0]),
-        ("6 export", lambda r: f"{r['backup']['export']['seconds']:.0f} s, {r['backup']['export']['peak_mb']:.0f} MB", ""),
-        ("6 import", lambda r: f"{r['backup']['import']['seconds']:.0f} s, {r['backup']['import']['peak_mb']:.0f} MB",
-         TARGETS["import_memory"][0]),
+        (
+            "6 export",
+            lambda r: f"{r['backup']['export']['seconds']:.0f} s, {r['backup']['export']['peak_mb']:.0f} MB",
+            "",
+        ),
+        (
+            "6 import",
+            lambda r: f"{r['backup']['import']['seconds']:.0f} s, {r['backup']['import']['peak_mb']:.0f} MB",
+            TARGETS["import_memory"][0],
+        ),
     ]
     return [(name, [cell(r, read) for r in results.values()], target) for name, read, target in lines]
 

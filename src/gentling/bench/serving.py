@@ -34,7 +34,12 @@ def measure_slow_clients(household: Household, *, requests: int = 100) -> dict:
     finally:
         ApiToken.objects.filter(pk=token.pk).delete()
     quiet_figures, busy_figures = Figures.of(quiet), Figures.of(busy)
-    return {"quiet": quiet_figures.to_dict(), "held": busy_figures.to_dict(),
-            "idle": len(held.idle), "slow": len(held.slow), "refused": held.refused,
-            "failed": len(quiet_failed) + len(busy_failed),
-            "p99_ratio": round(busy_figures.p99_ms / quiet_figures.p99_ms, 2)}
+    return {
+        "quiet": quiet_figures.to_dict(),
+        "held": busy_figures.to_dict(),
+        "idle": len(held.idle),
+        "slow": len(held.slow),
+        "refused": held.refused,
+        "failed": len(quiet_failed) + len(busy_failed),
+        "p99_ratio": round(busy_figures.p99_ms / quiet_figures.p99_ms, 2),
+    }

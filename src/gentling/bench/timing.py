@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import statistics
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 
 @dataclass(frozen=True)
@@ -22,13 +22,17 @@ class Figures:
     p99_ms: float
 
     @classmethod
-    def of(cls, seconds: list[float]) -> "Figures":
+    def of(cls, seconds: list[float]) -> Figures:
         ms = sorted(s * 1000 for s in seconds)
         return cls(len(ms), statistics.median(ms), percentile(ms, 95), percentile(ms, 99))
 
     def to_dict(self) -> dict:
-        return {"runs": self.runs, "median_ms": round(self.median_ms, 2), "p95_ms": round(self.p95_ms, 2),
-                "p99_ms": round(self.p99_ms, 2)}
+        return {
+            "runs": self.runs,
+            "median_ms": round(self.median_ms, 2),
+            "p95_ms": round(self.p95_ms, 2),
+            "p99_ms": round(self.p99_ms, 2),
+        }
 
 
 def percentile(sorted_values: list[float], pct: float) -> float:

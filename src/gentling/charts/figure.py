@@ -114,7 +114,9 @@ def count_axis(ax: Axes) -> None:
     ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=5))
 
 
-def daily_bars(ax: Axes, days: Sequence[date], values: np.ndarray, *, color: str, label: str, weekly: str = "mean") -> Artist:
+def daily_bars(
+    ax: Axes, days: Sequence[date], values: np.ndarray, *, color: str, label: str, weekly: str = "mean"
+) -> Artist:
     """One bar per day; for long spans, one filled step area of weekly values.
 
     `values` is a float array, one per day (NaN for no value). Over more than
@@ -133,8 +135,16 @@ def daily_bars(ax: Axes, days: Sequence[date], values: np.ndarray, *, color: str
     return stairs(ax, _per_week(values, weekly), week_edges, fill=True, color=color, label=label)
 
 
-def stairs(ax: Axes, values: np.ndarray, edges: np.ndarray, *, color: str, fill: bool = False,
-           baseline: float | None = 0, **style) -> StepPatch:
+def stairs(
+    ax: Axes,
+    values: np.ndarray,
+    edges: np.ndarray,
+    *,
+    color: str,
+    fill: bool = False,
+    baseline: float | None = 0,
+    **style,
+) -> StepPatch:
     """`ax.stairs`, with the data limits taken from the values.
 
     `Axes.stairs` finds the limits by walking the outline segment by segment,
@@ -205,7 +215,8 @@ def text_widths(texts: Sequence[Text]) -> list[float]:
 
 
 def _measuring_renderer() -> RendererSVG:
-    """A renderer kept for measuring, one per thread: matplotlib caches text sizes per renderer, and chart texts repeat."""
+    """A renderer kept for measuring, one per thread: matplotlib caches text sizes per renderer,
+    and chart texts repeat."""
     if not hasattr(_MEASURING, "renderer"):
         _MEASURING.renderer = RendererSVG(WIDTH, HEIGHT, io.StringIO())
     return _MEASURING.renderer

@@ -32,7 +32,7 @@ def time_at_steps(protocol: Protocol, history: Iterable[StepChange], as_of: date
     """
     changes = sorted((c for c in history if c.day <= as_of), key=lambda c: c.day)
     days = {step.id: 0 for step in protocol.steps}
-    for change, following in zip(changes, changes[1:] + [None]):
+    for change, following in zip(changes, changes[1:] + [None], strict=False):
         left_on = following.day if following else as_of
         if change.to_step in days:
             days[change.to_step] += (left_on - change.day).days
@@ -48,8 +48,9 @@ def steps_chart(times: Sequence[StepTime]) -> str:
     ax = new_axes(fig, TITLE)
     positions = range(len(times))
     bars = ax.barh(positions, [t.days for t in times], height=0.7, color=BLUE)
-    labels = ax.bar_label(bars, labels=[_days_label(t.days) for t in times], padding=LABEL_PAD,
-                          fontsize=FONT_SIZE, color=TEXT)
+    labels = ax.bar_label(
+        bars, labels=[_days_label(t.days) for t in times], padding=LABEL_PAD, fontsize=FONT_SIZE, color=TEXT
+    )
     ax.set_yticks(positions, [t.step_title for t in times])
     ax.invert_yaxis()  # the ladder reads from the top
     ax.tick_params(axis="y", length=0)
@@ -66,7 +67,9 @@ def steps_chart(times: Sequence[StepTime]) -> str:
 
 def _room_for_labels(width: float, days: Sequence[int], label_widths: Sequence[float]) -> float:
     """The x limit that leaves room after each bar for its label, and at least 15% after the longest bar."""
-    return max(max(days) * 1.15, *(d * width / (width - LABEL_PAD - w) for d, w in zip(days, label_widths)))
+    return max(
+        max(days) * 1.15, *(d * width / (width - LABEL_PAD - w) for d, w in zip(days, label_widths, strict=False))
+    )
 
 
 def _days_label(days: int) -> str:

@@ -12,12 +12,19 @@ def add_commands(sub, common) -> None:
     animal = sub.add_parser("animal", help="add, list, show or edit animals")
     asub = animal.add_subparsers(dest="action", required=True, metavar="ACTION")
 
-    add = asub.add_parser("add", parents=[common], help="add an animal",
-                          description="Add a rat or mouse. Example: gentling animal add Whiskers --species rat --source rescue")
+    add = asub.add_parser(
+        "add",
+        parents=[common],
+        help="add an animal",
+        description="Add a rat or mouse. Example: gentling animal add Whiskers --species rat --source rescue",
+    )
     add.add_argument("name")
     _detail_options(add, adding=True)
-    add.add_argument("--air-space", choices=["separate_building", "another_room", "same_room"],
-                     help="where a newcomer spends its quarantine (default another_room)")
+    add.add_argument(
+        "--air-space",
+        choices=["separate_building", "another_room", "same_room"],
+        help="where a newcomer spends its quarantine (default another_room)",
+    )
     add.set_defaults(handler=cmd_add)
 
     lst = asub.add_parser("list", parents=[common], help="list the household's animals")
@@ -39,23 +46,38 @@ def add_commands(sub, common) -> None:
 
 def _detail_options(p, adding: bool) -> None:
     p.add_argument("--species", required=adding, choices=list(vocab.SPECIES), help="rat or mouse")
-    p.add_argument("--source", required=adding, metavar="SOURCE",
-                   help=f"where it came from: {', '.join(vocab.SOURCES)}")
+    p.add_argument(
+        "--source", required=adding, metavar="SOURCE", help=f"where it came from: {', '.join(vocab.SOURCES)}"
+    )
     p.add_argument("--sex", metavar="SEX", help="female, male or unknown")
     p.add_argument("--arrived", metavar="DATE", help="arrival date, YYYY-MM-DD (default: today)")
     born = p.add_mutually_exclusive_group()
     born.add_argument("--born", metavar="DATE", help="birth date, YYYY-MM-DD")
     born.add_argument("--age", metavar="AGE", help="estimated age today, e.g. 10w, 4m, 1y")
     p.add_argument("--cage", metavar="NAME", help="the cage it lives in (moves into an occupied cage are guarded)")
-    p.add_argument("--override-reason", metavar="TEXT", default="",
-                   help="owners only: why a refused cage move should happen anyway (recorded)")
+    p.add_argument(
+        "--override-reason",
+        metavar="TEXT",
+        default="",
+        help="owners only: why a refused cage move should happen anyway (recorded)",
+    )
     p.add_argument("--neutered-on", metavar="DATE", help="males: the date of neutering")
     p.add_argument("--notes", help="anything worth remembering (favourite treats, ...)")
     opt = p.add_mutually_exclusive_group()
-    opt.add_argument("--extended-hold-opt-in", dest="opt_in", action="store_const", const=True,
-                     help="offer the optional, contested 20-minute extended hold after basic trust")
-    opt.add_argument("--no-extended-hold", dest="opt_in", action="store_const", const=False,
-                     help="do not offer the extended hold (the default)")
+    opt.add_argument(
+        "--extended-hold-opt-in",
+        dest="opt_in",
+        action="store_const",
+        const=True,
+        help="offer the optional, contested 20-minute extended hold after basic trust",
+    )
+    opt.add_argument(
+        "--no-extended-hold",
+        dest="opt_in",
+        action="store_const",
+        const=False,
+        help="do not offer the extended hold (the default)",
+    )
 
 
 def _details(args, today: date):
@@ -128,13 +150,26 @@ def cmd_list(args, ctx) -> int:
         ctx.out.json({"household": household.name, "animals": rows})
         return 0
     if not rows:
-        ctx.out.say(f"No animals in {household.name} yet. Add one: gentling animal add NAME --species rat --source pet_store")
+        ctx.out.say(
+            f"No animals in {household.name} yet. Add one: gentling animal add NAME --species rat --source pet_store"
+        )
         return 0
     ctx.out.table(
         f"{household.name}: {len(rows)} animal(s)",
         ["Name", "Species", "Source", "Day", "Step", "Cage", "Status", "Id"],
-        [[r["name"], r["species_label"], r["source_label"], r["day_number"], r["step_title"],
-          r["cage"] or "-", r["status_label"], r["id"]] for r in rows],
+        [
+            [
+                r["name"],
+                r["species_label"],
+                r["source_label"],
+                r["day_number"],
+                r["step_title"],
+                r["cage"] or "-",
+                r["status_label"],
+                r["id"],
+            ]
+            for r in rows
+        ],
     )
     return 0
 
@@ -193,19 +228,23 @@ def _show(ctx, animal, today: date, alerts: list[dict] | None = None, heading: s
     if heading:
         out.say(heading, style="bold green")
     est = " (estimated)" if data["birth_date_estimated"] else ""
-    out.table(None, ["", animal.name], [
-        ["Species", data["species_label"]],
-        ["Sex", vocab.SEXES[animal.sex]],
-        ["Age", f"{data['age']}{est}" if data["age"] else "not known"],
-        ["Came from", data["source_label"]],
-        ["Arrived", f"{data['arrival_date']} (day {data['day_number']})"],
-        ["Cage", data["cage"] or "-"],
-        ["Status", data["status_label"]],
-        ["Step", prog.step_title],
-        ["Extended hold", "offered (opted in)" if animal.extended_hold_opt_in else "not offered"],
-        ["Notes", animal.notes or "-"],
-        ["Id", animal.public_id],
-    ])
+    out.table(
+        None,
+        ["", animal.name],
+        [
+            ["Species", data["species_label"]],
+            ["Sex", vocab.SEXES[animal.sex]],
+            ["Age", f"{data['age']}{est}" if data["age"] else "not known"],
+            ["Came from", data["source_label"]],
+            ["Arrived", f"{data['arrival_date']} (day {data['day_number']})"],
+            ["Cage", data["cage"] or "-"],
+            ["Status", data["status_label"]],
+            ["Step", prog.step_title],
+            ["Extended hold", "offered (opted in)" if animal.extended_hold_opt_in else "not offered"],
+            ["Notes", animal.notes or "-"],
+            ["Id", animal.public_id],
+        ],
+    )
     out.alerts(alerts or [])
     out.say(f"Today's plan: gentling today    Progress: gentling progress {animal.name}", style="dim")
     return 0

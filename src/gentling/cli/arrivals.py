@@ -18,8 +18,12 @@ def add_commands(sub, common) -> None:
     p.add_argument("animal")
     p.add_argument("cage", nargs="?", default="")
     p.add_argument("--out", action="store_true", help="take the animal out of its cage")
-    p.add_argument("--override-reason", default="", metavar="TEXT",
-                   help="owners only: why a refused move should happen anyway (recorded)")
+    p.add_argument(
+        "--override-reason",
+        default="",
+        metavar="TEXT",
+        help="owners only: why a refused move should happen anyway (recorded)",
+    )
     p.set_defaults(handler=cmd_cage_move)
 
     q = sub.add_parser("quarantine", help="quarantine of new arrivals and daily health checks")
@@ -28,8 +32,12 @@ def add_commands(sub, common) -> None:
     p.set_defaults(handler=cmd_quarantine_list)
     p = qsub.add_parser("check", parents=[common], help="record a daily health check")
     p.add_argument("animal")
-    p.add_argument("--signs", action="append", metavar="SIGNS",
-                   help="signs seen, comma-separated (sneezing, red_tears, ...); none means all well")
+    p.add_argument(
+        "--signs",
+        action="append",
+        metavar="SIGNS",
+        help="signs seen, comma-separated (sneezing, red_tears, ...); none means all well",
+    )
     p.add_argument("--date", metavar="DATE", help="the day of the check (default today)")
     p.add_argument("--notes", default="")
     p.set_defaults(handler=cmd_quarantine_check)
@@ -47,8 +55,12 @@ def add_commands(sub, common) -> None:
     p.add_argument("intro", help="the introduction's id")
     p.add_argument("--at", default="now", metavar="WHEN")
     p.add_argument("--length", required=True, metavar="DURATION", help="e.g. 20m")
-    p.add_argument("--saw", action="append", metavar="BEHAVIOURS",
-                   help="behaviours seen, comma-separated (sniffing, pinning, ..., blood); see `gentling vocab`")
+    p.add_argument(
+        "--saw",
+        action="append",
+        metavar="BEHAVIOURS",
+        help="behaviours seen, comma-separated (sniffing, pinning, ..., blood); see `gentling vocab`",
+    )
     p.add_argument("--notes", default="")
     p.set_defaults(handler=cmd_intro_meet)
     p = isub.add_parser("cleaned", parents=[common], help="record that the shared cage was washed and rearranged")
@@ -83,14 +95,22 @@ def _household(ctx, args, write=False):
 
 def cmd_cage_list(args, ctx) -> int:
     household, _ = _household(ctx, args)
-    rows = [{"id": c.public_id, "name": c.name,
-             "animals": [a.name for a in c.animals.filter(status="active").order_by("name")]}
-            for c in household.cages.order_by("name")]
+    rows = [
+        {
+            "id": c.public_id,
+            "name": c.name,
+            "animals": [a.name for a in c.animals.filter(status="active").order_by("name")],
+        }
+        for c in household.cages.order_by("name")
+    ]
     if ctx.out.json_mode:
         ctx.out.json({"cages": rows})
     else:
-        ctx.out.table(f"Cages of {household.name}", ["Cage", "Animals"],
-                      [[r["name"], ", ".join(r["animals"]) or "(empty)"] for r in rows])
+        ctx.out.table(
+            f"Cages of {household.name}",
+            ["Cage", "Animals"],
+            [[r["name"], ", ".join(r["animals"]) or "(empty)"] for r in rows],
+        )
     return 0
 
 
@@ -102,15 +122,24 @@ def cmd_cage_show(args, ctx) -> int:
     if cage is None:
         raise NotFound(f"No cage '{args.cage}' in {household.name}. `gentling cage list` shows them.")
     stays = cage.stays.select_related("animal").order_by("moved_in_on", "id")
-    rows = [{"animal": s.animal.name, "moved_in_on": s.moved_in_on.isoformat(),
-             "moved_out_on": s.moved_out_on.isoformat() if s.moved_out_on else None,
-             "override_reason": s.override_reason, "overridden": s.overridden} for s in stays]
+    rows = [
+        {
+            "animal": s.animal.name,
+            "moved_in_on": s.moved_in_on.isoformat(),
+            "moved_out_on": s.moved_out_on.isoformat() if s.moved_out_on else None,
+            "override_reason": s.override_reason,
+            "overridden": s.overridden,
+        }
+        for s in stays
+    ]
     if ctx.out.json_mode:
         ctx.out.json({"cage": cage.name, "stays": rows})
     else:
-        ctx.out.table(f"Who lived in {cage.name}", ["Animal", "Moved in", "Moved out", "Override"],
-                      [[r["animal"], r["moved_in_on"], r["moved_out_on"] or "-", r["override_reason"] or "-"]
-                       for r in rows])
+        ctx.out.table(
+            f"Who lived in {cage.name}",
+            ["Animal", "Moved in", "Moved out", "Override"],
+            [[r["animal"], r["moved_in_on"], r["moved_out_on"] or "-", r["override_reason"] or "-"] for r in rows],
+        )
     return 0
 
 
@@ -123,8 +152,13 @@ def cmd_cage_move(args, ctx) -> int:
     animal = animal_for(ctx.keeper, household, args.animal, write=True)
     if not args.out and not args.cage:
         raise InvalidInput("cage", "Name the cage to move into, or use --out.")
-    move = move_animal(keeper=ctx.keeper, animal=animal, cage_name="" if args.out else args.cage, day=today,
-                       override_reason=args.override_reason)
+    move = move_animal(
+        keeper=ctx.keeper,
+        animal=animal,
+        cage_name="" if args.out else args.cage,
+        day=today,
+        override_reason=args.override_reason,
+    )
     alerts = [a.to_dict() for a in move.alerts]
     if ctx.out.json_mode:
         ctx.out.json({"animal": animal.name, "cage": move.cage.name if move.cage else None, "alerts": alerts})
@@ -143,17 +177,30 @@ def cmd_quarantine_list(args, ctx) -> int:
     for animal in household.animals.filter(status="active").order_by("name"):
         q = quarantine_of(animal, today)
         if q is not None and not q.done:
-            rows.append({"animal": animal.name, "id": animal.public_id, "started_on": q.started_on.isoformat(),
-                         "ends_on": q.ends_on.isoformat(), "days_left": q.days_left, "air_space": q.air_space,
-                         "last_sign_on": q.last_sign_on.isoformat() if q.last_sign_on else None})
+            rows.append(
+                {
+                    "animal": animal.name,
+                    "id": animal.public_id,
+                    "started_on": q.started_on.isoformat(),
+                    "ends_on": q.ends_on.isoformat(),
+                    "days_left": q.days_left,
+                    "air_space": q.air_space,
+                    "last_sign_on": q.last_sign_on.isoformat() if q.last_sign_on else None,
+                }
+            )
     if ctx.out.json_mode:
         ctx.out.json({"quarantines": rows})
     elif not rows:
         ctx.out.say("Nobody is in quarantine.")
     else:
-        ctx.out.table("In quarantine", ["Animal", "Since", "Until", "Days left", "Air space", "Last illness sign"],
-                      [[r["animal"], r["started_on"], r["ends_on"], r["days_left"], r["air_space"],
-                        r["last_sign_on"] or "-"] for r in rows])
+        ctx.out.table(
+            "In quarantine",
+            ["Animal", "Since", "Until", "Days left", "Air space", "Last illness sign"],
+            [
+                [r["animal"], r["started_on"], r["ends_on"], r["days_left"], r["air_space"], r["last_sign_on"] or "-"]
+                for r in rows
+            ],
+        )
     return 0
 
 
@@ -165,12 +212,19 @@ def cmd_quarantine_check(args, ctx) -> int:
     household, today = _household(ctx, args, write=True)
     animal = animal_for(ctx.keeper, household, args.animal, write=True)
     day = parse_date(args.date, "date", today) if args.date else today
-    check = record_health_check(keeper=ctx.keeper, animal=animal, day=day, signs=_csv(args.signs),
-                                notes=args.notes, now=ctx.now)
+    check = record_health_check(
+        keeper=ctx.keeper, animal=animal, day=day, signs=_csv(args.signs), notes=args.notes, now=ctx.now
+    )
     q = quarantine_of(animal, today)
     if ctx.out.json_mode:
-        ctx.out.json({"animal": animal.name, "day": check.day.isoformat(), "signs": check.signs,
-                      "quarantine_ends_on": q.ends_on.isoformat() if q else None})
+        ctx.out.json(
+            {
+                "animal": animal.name,
+                "day": check.day.isoformat(),
+                "signs": check.signs,
+                "quarantine_ends_on": q.ends_on.isoformat() if q else None,
+            }
+        )
         return 0
     ctx.out.say(f"Health check saved for {animal.name}: {', '.join(check.signs) or 'all well'}.", style="bold green")
     if check.signs:
@@ -190,8 +244,14 @@ def cmd_intro_start(args, ctx) -> int:
     from ..services.arrivals import start_introduction
 
     household, today = _household(ctx, args, write=True)
-    intro = start_introduction(keeper=ctx.keeper, household=household, newcomers=_animals(ctx, household, args.newcomers),
-                               residents=_animals(ctx, household, args.residents), cage_name=args.cage, day=today)
+    intro = start_introduction(
+        keeper=ctx.keeper,
+        household=household,
+        newcomers=_animals(ctx, household, args.newcomers),
+        residents=_animals(ctx, household, args.residents),
+        cage_name=args.cage,
+        day=today,
+    )
     if ctx.out.json_mode:
         ctx.out.json({"id": intro.public_id})
     else:
@@ -203,18 +263,30 @@ def cmd_intro_list(args, ctx) -> int:
     from ..services.today import today_for_household
 
     household, today = _household(ctx, args)
-    rows = [{"id": it.introduction.public_id, "newcomers": list(it.newcomers), "residents": list(it.residents),
-             "stage": it.progress.stage_id, "stage_title": it.progress.stage_title,
-             "history": [{"day": h.day.isoformat(), "stage": h.stage_id, "direction": h.direction, "reason": h.reason}
-                         for h in it.progress.history]}
-            for it in today_for_household(household, today).introductions]
+    rows = [
+        {
+            "id": it.introduction.public_id,
+            "newcomers": list(it.newcomers),
+            "residents": list(it.residents),
+            "stage": it.progress.stage_id,
+            "stage_title": it.progress.stage_title,
+            "history": [
+                {"day": h.day.isoformat(), "stage": h.stage_id, "direction": h.direction, "reason": h.reason}
+                for h in it.progress.history
+            ],
+        }
+        for it in today_for_household(household, today).introductions
+    ]
     if ctx.out.json_mode:
         ctx.out.json({"introductions": rows})
     elif not rows:
         ctx.out.say("No introductions under way. Start one: gentling intro start --newcomers A --residents B")
     else:
-        ctx.out.table("Introductions", ["Id", "Newcomers", "Residents", "Stage"],
-                      [[r["id"], ", ".join(r["newcomers"]), ", ".join(r["residents"]), r["stage_title"]] for r in rows])
+        ctx.out.table(
+            "Introductions",
+            ["Id", "Newcomers", "Residents", "Stage"],
+            [[r["id"], ", ".join(r["newcomers"]), ", ".join(r["residents"]), r["stage_title"]] for r in rows],
+        )
     return 0
 
 
@@ -226,8 +298,15 @@ def cmd_intro_meet(args, ctx) -> int:
     intro = introduction_by_id(keeper=ctx.keeper, household=household, public_id=args.intro, write=True)
     start = parse_moment(args.at, "started_at", local_time(household, ctx.now))
     length = parse_duration(args.length, "duration", "Length", default_unit="m")
-    logged = log_meeting(keeper=ctx.keeper, intro=intro, started_at=start, duration_seconds=length,
-                         behaviours=_csv(args.saw), notes=args.notes, now=ctx.now)
+    logged = log_meeting(
+        keeper=ctx.keeper,
+        intro=intro,
+        started_at=start,
+        duration_seconds=length,
+        behaviours=_csv(args.saw),
+        notes=args.notes,
+        now=ctx.now,
+    )
     alerts = [a.to_dict() for a in logged.alerts]
     if ctx.out.json_mode:
         ctx.out.json({"id": logged.meeting.public_id, "stage": logged.progress.stage_id, "alerts": alerts})
@@ -257,9 +336,16 @@ def cmd_litter_add(args, ctx) -> int:
 
     household, today = _household(ctx, args, write=True)
     mother = animal_for(ctx.keeper, household, args.mother) if args.mother else None
-    litter = add_litter(keeper=ctx.keeper, household=household, name=args.name, species=args.species,
-                        birth_date=parse_date(args.born, "birth_date", today, "Birth date"), today=today, mother=mother,
-                        notes=args.notes)
+    litter = add_litter(
+        keeper=ctx.keeper,
+        household=household,
+        name=args.name,
+        species=args.species,
+        birth_date=parse_date(args.born, "birth_date", today, "Birth date"),
+        today=today,
+        mother=mother,
+        notes=args.notes,
+    )
     if ctx.out.json_mode:
         ctx.out.json({"id": litter.public_id, "name": litter.name})
     else:
@@ -274,15 +360,29 @@ def cmd_litter_list(args, ctx) -> int:
     rows = []
     for lt in household.litters.order_by("-birth_date"):
         advice = litter_advice(lt.species, lt.birth_date, today, lt.separated_on)
-        rows.append({"id": lt.public_id, "name": lt.name, "species": lt.species, "born": lt.birth_date.isoformat(),
-                     "age_days": advice.age_days, "separate_by": advice.separate_by.isoformat(),
-                     "separated_on": lt.separated_on.isoformat() if lt.separated_on else None, "alert": advice.alert})
+        rows.append(
+            {
+                "id": lt.public_id,
+                "name": lt.name,
+                "species": lt.species,
+                "born": lt.birth_date.isoformat(),
+                "age_days": advice.age_days,
+                "separate_by": advice.separate_by.isoformat(),
+                "separated_on": lt.separated_on.isoformat() if lt.separated_on else None,
+                "alert": advice.alert,
+            }
+        )
     if ctx.out.json_mode:
         ctx.out.json({"litters": rows})
     else:
-        ctx.out.table("Litters", ["Name", "Species", "Born", "Age (days)", "Separate by", "Separated"],
-                      [[r["name"], r["species"], r["born"], r["age_days"], r["separate_by"], r["separated_on"] or "-"]
-                       for r in rows])
+        ctx.out.table(
+            "Litters",
+            ["Name", "Species", "Born", "Age (days)", "Separate by", "Separated"],
+            [
+                [r["name"], r["species"], r["born"], r["age_days"], r["separate_by"], r["separated_on"] or "-"]
+                for r in rows
+            ],
+        )
     return 0
 
 
@@ -298,4 +398,3 @@ def cmd_litter_separated(args, ctx) -> int:
     else:
         ctx.out.say(f"Recorded: {litter.name}'s sexes separated on {day.isoformat()}.", style="bold green")
     return 0
-

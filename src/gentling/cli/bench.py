@@ -28,29 +28,46 @@ def add_commands(sub, common) -> None:
     bench = sub.add_parser("bench", help="benchmark data and measurements")
     bsub = bench.add_subparsers(dest="action", required=True, metavar="ACTION")
 
-    gen = bsub.add_parser("generate", parents=[common], description=GENERATE_HELP,
-                          help="replace a profile's benchmark households with fresh realistic data")
+    gen = bsub.add_parser(
+        "generate",
+        parents=[common],
+        description=GENERATE_HELP,
+        help="replace a profile's benchmark households with fresh realistic data",
+    )
     gen.add_argument("profile", choices=PROFILE_NAMES, metavar="PROFILE", help=", ".join(PROFILE_NAMES))
     gen.add_argument("--seed", type=int, default=1, help="the same seed gives the same data (default 1)")
-    gen.add_argument("--today", metavar="YYYY-MM-DD",
-                     help="the day after the last session (default: each household's local today)")
+    gen.add_argument(
+        "--today", metavar="YYYY-MM-DD", help="the day after the last session (default: each household's local today)"
+    )
     gen.set_defaults(handler=cmd_generate)
 
-    run = bsub.add_parser("run", parents=[common], description=RUN_HELP,
-                          help="measure every benchmark figure on SQLite and on PostgreSQL")
+    run = bsub.add_parser(
+        "run", parents=[common], description=RUN_HELP, help="measure every benchmark figure on SQLite and on PostgreSQL"
+    )
     _measure_options(run)
-    run.add_argument("--postgres-url", metavar="URL", default=os.environ.get("GENTLING_BENCH_POSTGRES_URL"),
-                     help="a PostgreSQL database the benchmark may fill (default: $GENTLING_BENCH_POSTGRES_URL; "
-                          "without one, PostgreSQL is skipped and the output says so)")
-    run.add_argument("--data-dir", type=Path, metavar="DIR", default=Path("bench-data"),
-                     help="where the SQLite benchmark databases live (default ./bench-data)")
+    run.add_argument(
+        "--postgres-url",
+        metavar="URL",
+        default=os.environ.get("GENTLING_BENCH_POSTGRES_URL"),
+        help="a PostgreSQL database the benchmark may fill (default: $GENTLING_BENCH_POSTGRES_URL; "
+        "without one, PostgreSQL is skipped and the output says so)",
+    )
+    run.add_argument(
+        "--data-dir",
+        type=Path,
+        metavar="DIR",
+        default=Path("bench-data"),
+        help="where the SQLite benchmark databases live (default ./bench-data)",
+    )
     run.set_defaults(handler=cmd_run)
 
-    measure = bsub.add_parser("measure", parents=[common],
-                              help="measure on the database this environment uses (what `run` does per database)")
+    measure = bsub.add_parser(
+        "measure", parents=[common], help="measure on the database this environment uses (what `run` does per database)"
+    )
     _measure_options(measure)
-    measure.add_argument("--import-env", default="{}", metavar="JSON",
-                         help="environment of the empty database the import goes into")
+    measure.add_argument(
+        "--import-env", default="{}", metavar="JSON", help="environment of the empty database the import goes into"
+    )
     measure.set_defaults(handler=cmd_measure)
 
 
@@ -67,9 +84,12 @@ def _measure_options(p) -> None:
     p.add_argument("--runs", type=int, default=30, help="timed runs per figure (default 30)")
     p.add_argument("--seconds", type=float, default=10, help="seconds per API load phase (default 10)")
     p.add_argument("--only", nargs="+", choices=PARTS, metavar="PART", help=f"measure only some of: {', '.join(PARTS)}")
-    p.add_argument("--small", action="store_true",
-                   help=f"a {SMALL[0]}-animal, {SMALL[1]}-day stand-in for the rescue data: to try the command out in "
-                        "a minute (its figures say nothing about scale)")
+    p.add_argument(
+        "--small",
+        action="store_true",
+        help=f"a {SMALL[0]}-animal, {SMALL[1]}-day stand-in for the rescue data: to try the command out in "
+        "a minute (its figures say nothing about scale)",
+    )
 
 
 SMALL = (12, 60)  # animals, days of history of the `--small` stand-in for `rescue`
@@ -84,14 +104,17 @@ def cmd_generate(args, ctx) -> int:
     def progress(line: str) -> None:
         print(f"  {line}", file=sys.stderr, flush=True)
 
-    print(f"Generating '{args.profile}' (seed {args.seed}); this replaces its households...", file=sys.stderr,
-          flush=True)
+    print(
+        f"Generating '{args.profile}' (seed {args.seed}); this replaces its households...", file=sys.stderr, flush=True
+    )
     summary = generate(args.profile, seed=args.seed, today=today, progress=progress)
     if ctx.out.json_mode:
         ctx.out.json(asdict(summary))
         return 0
-    rows = [[name, f"{getattr(summary, name):,}"] for name in
-            ("households", "animals", "sessions", "health_checks", "quarantines", "introductions")]
+    rows = [
+        [name, f"{getattr(summary, name):,}"]
+        for name in ("households", "animals", "sessions", "health_checks", "quarantines", "introductions")
+    ]
     rows += [["seconds", f"{summary.seconds:,.1f}"]]
     rows += [[f"step today: {step}", f"{count:,}"] for step, count in summary.steps.items()]
     ctx.out.table(f"Bench {summary.profile}, seed {summary.seed}", ["", "count"], rows)
@@ -110,12 +133,20 @@ def cmd_measure(args, ctx) -> int:
         wanted = SMALL[0] if args.small else PROFILES[profile].animals[0]
         here = Household.objects.filter(name=household_name(profile)).first()
         if here is None or here.animals.count() != wanted:
-            print(f"Generating the '{profile}' data in this database (seed 1; reused by later runs)...",
-                  file=sys.stderr, flush=True)
+            print(
+                f"Generating the '{profile}' data in this database (seed 1; reused by later runs)...",
+                file=sys.stderr,
+                flush=True,
+            )
             generate(profile, seed=1, **size)
     with tempfile.TemporaryDirectory(prefix="gentling-bench-") as scratch:
-        result = measure(runs=args.runs, seconds=args.seconds, scratch=Path(scratch),
-                         import_env=json.loads(args.import_env), only=set(args.only) if args.only else None)
+        result = measure(
+            runs=args.runs,
+            seconds=args.seconds,
+            scratch=Path(scratch),
+            import_env=json.loads(args.import_env),
+            only=set(args.only) if args.only else None,
+        )
     if ctx.out.json_mode:
         ctx.out.json(result)
     else:
@@ -126,8 +157,14 @@ def cmd_measure(args, ctx) -> int:
 def cmd_run(args, ctx) -> int:
     from ..bench import run
 
-    options = ["--runs", str(args.runs), "--seconds", str(args.seconds), *(["--only", *args.only] if args.only else []),
-               *(["--small"] if args.small else [])]
+    options = [
+        "--runs",
+        str(args.runs),
+        "--seconds",
+        str(args.seconds),
+        *(["--only", *args.only] if args.only else []),
+        *(["--small"] if args.small else []),
+    ]
     results = {}
     for target in run.targets(args.data_dir.resolve(), args.postgres_url):
         problem = run.ensure_postgres_database(args.postgres_url) if target.name == "PostgreSQL" else None
@@ -136,12 +173,20 @@ def cmd_run(args, ctx) -> int:
     if not args.postgres_url:
         results["PostgreSQL"] = {"error": "skipped: give --postgres-url (or set GENTLING_BENCH_POSTGRES_URL)"}
     if ctx.out.json_mode:
-        ctx.out.json({"results": results, "targets": {k: v[0] for k, v in run.TARGETS.items()},
-                      "met": {db: run.verdicts(r) for db, r in results.items() if "error" not in r}})
+        ctx.out.json(
+            {
+                "results": results,
+                "targets": {k: v[0] for k, v in run.TARGETS.items()},
+                "met": {db: run.verdicts(r) for db, r in results.items() if "error" not in r},
+            }
+        )
         return 0
     names = list(results)
-    ctx.out.table("Gentling benchmark: median / p95 (docs/performance.md)", ["figure", *names, "target"],
-                  [[name, *cells, target] for name, cells, target in run.rows(results)])
+    ctx.out.table(
+        "Gentling benchmark: median / p95 (docs/performance.md)",
+        ["figure", *names, "target"],
+        [[name, *cells, target] for name, cells, target in run.rows(results)],
+    )
     for db, r in results.items():
         if "error" in r:
             ctx.out.say(f"{db}: {r['error']}", style="yellow")

@@ -11,9 +11,12 @@ from ..domain.errors import InvalidInput
 
 
 def add_commands(sub, common) -> None:
-    start = sub.add_parser("start", parents=[common],
-                           help="set up, load the demo household, show today's plan and serve the web app")
-    start.add_argument("--no-serve", action="store_true", help="set up and print the plan, but do not start the web app")
+    start = sub.add_parser(
+        "start", parents=[common], help="set up, load the demo household, show today's plan and serve the web app"
+    )
+    start.add_argument(
+        "--no-serve", action="store_true", help="set up and print the plan, but do not start the web app"
+    )
     _serve_options(start)
     start.set_defaults(handler=cmd_start)
 
@@ -21,7 +24,9 @@ def add_commands(sub, common) -> None:
     _serve_options(serve)
     serve.set_defaults(handler=cmd_serve)
 
-    demo = sub.add_parser("demo", parents=[common], help="create a realistic demo household with a few weeks of history")
+    demo = sub.add_parser(
+        "demo", parents=[common], help="create a realistic demo household with a few weeks of history"
+    )
     demo.add_argument("--reset", action="store_true", help="delete the demo household first and make it again")
     demo.set_defaults(handler=cmd_demo)
 
@@ -48,17 +53,27 @@ def add_commands(sub, common) -> None:
 
     exp = sub.add_parser("export", parents=[common], help="write a JSON backup of the households you own")
     exp.add_argument("file", nargs="?", type=Path, help="where to write it (default: print it)")
-    exp.add_argument("--full", action="store_true",
-                     help="the whole server: every household and every account with its password hash, for "
-                          "disaster recovery (a FILE is required; keep it as secret as the database)")
+    exp.add_argument(
+        "--full",
+        action="store_true",
+        help="the whole server: every household and every account with its password hash, for "
+        "disaster recovery (a FILE is required; keep it as secret as the database)",
+    )
     exp.set_defaults(handler=cmd_export)
-    imp = sub.add_parser("import", parents=[common],
-                         help="restore a JSON backup: its households become yours (other members are invited again)")
+    imp = sub.add_parser(
+        "import",
+        parents=[common],
+        help="restore a JSON backup: its households become yours (other members are invited again)",
+    )
     imp.add_argument("file", type=Path)
-    imp.add_argument("--replace", action="store_true",
-                     help="restore over a household of yours that is already here (owners only)")
-    imp.add_argument("--full", action="store_true",
-                     help="restore an instance backup (export --full) onto an empty server, accounts and all")
+    imp.add_argument(
+        "--replace", action="store_true", help="restore over a household of yours that is already here (owners only)"
+    )
+    imp.add_argument(
+        "--full",
+        action="store_true",
+        help="restore an instance backup (export --full) onto an empty server, accounts and all",
+    )
     imp.set_defaults(handler=cmd_import)
 
     verify = sub.add_parser("verify", parents=[common], help="check that cached progress matches a full recompute")
@@ -68,11 +83,19 @@ def add_commands(sub, common) -> None:
 def _serve_options(p) -> None:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
-    p.add_argument("--workers", type=_positive, default=1, metavar="N",
-                   help="server processes (default 1, which serves phones directly; more listen on 127.0.0.1 "
-                        "only, behind a proxy such as nginx: docs/deploy.md)")
-    p.add_argument("--behind-proxy", action="store_true",
-                   help="with --workers: the only client on --host is a proxy on another machine")
+    p.add_argument(
+        "--workers",
+        type=_positive,
+        default=1,
+        metavar="N",
+        help="server processes (default 1, which serves phones directly; more listen on 127.0.0.1 "
+        "only, behind a proxy such as nginx: docs/deploy.md)",
+    )
+    p.add_argument(
+        "--behind-proxy",
+        action="store_true",
+        help="with --workers: the only client on --host is a proxy on another machine",
+    )
 
 
 def _positive(text: str) -> int:
@@ -134,23 +157,37 @@ def cmd_household_add(args, ctx) -> int:
     if ctx.out.json_mode:
         ctx.out.json({"id": household.public_id, "name": household.name, "time_zone": household.time_zone})
     else:
-        ctx.out.say(f"Created household '{household.name}' ({household.time_zone}). "
-                    f"Add an animal: gentling animal add NAME --species rat --source pet_store", style="bold green")
+        ctx.out.say(
+            f"Created household '{household.name}' ({household.time_zone}). "
+            f"Add an animal: gentling animal add NAME --species rat --source pet_store",
+            style="bold green",
+        )
     return 0
 
 
 def cmd_household_list(args, ctx) -> int:
     from ..services.households import households_of, role_of
 
-    rows = [{"id": h.public_id, "name": h.name, "time_zone": h.time_zone, "role": role_of(ctx.keeper, h),
-             "animals": h.animals.filter(status="active").count()} for h in households_of(ctx.keeper)]
+    rows = [
+        {
+            "id": h.public_id,
+            "name": h.name,
+            "time_zone": h.time_zone,
+            "role": role_of(ctx.keeper, h),
+            "animals": h.animals.filter(status="active").count(),
+        }
+        for h in households_of(ctx.keeper)
+    ]
     if ctx.out.json_mode:
         ctx.out.json({"households": rows})
     elif not rows:
         ctx.out.say('No households yet. Create one: gentling household add "My rats"')
     else:
-        ctx.out.table("Your households", ["Name", "Your role", "Active animals", "Time zone", "Id"],
-                      [[r["name"], r["role"], r["animals"], r["time_zone"], r["id"]] for r in rows])
+        ctx.out.table(
+            "Your households",
+            ["Name", "Your role", "Active animals", "Time zone", "Id"],
+            [[r["name"], r["role"], r["animals"], r["time_zone"], r["id"]] for r in rows],
+        )
     return 0
 
 
@@ -158,21 +195,37 @@ def cmd_vocab(args, ctx) -> int:
     from ..domain.arrivals import arrivals_protocol
 
     behaviours = arrivals_protocol().behaviours
-    data = {**vocab.as_dict(), "introduction_behaviours": [
-        {"name": k, "label": v, "kind": kind} for kind, group in (("normal", behaviours.normal),
-                                                                  ("danger", behaviours.danger))
-        for k, v in group.items()]}
+    data = {
+        **vocab.as_dict(),
+        "introduction_behaviours": [
+            {"name": k, "label": v, "kind": kind}
+            for kind, group in (("normal", behaviours.normal), ("danger", behaviours.danger))
+            for k, v in group.items()
+        ],
+    }
     if ctx.out.json_mode:
         ctx.out.json(data)
         return 0
-    ctx.out.table("Activities (gentling log --did ...)", ["Name", "Meaning"],
-                  [[a["name"], a["meaning"]] for a in data["activities"]])
-    ctx.out.table("Observations (gentling log --saw ...)", ["Name", "Reads as", "Meaning"],
-                  [[o["name"], o["signal"], o["meaning"]] for o in data["observations"]])
-    ctx.out.table("Extended hold endings (--extended-hold-end)", ["Name", "Meaning"],
-                  [[e["name"], e["label"]] for e in data["extended_hold_endings"]])
-    ctx.out.table("Introduction behaviours (gentling intro meet --saw ...)", ["Name", "Kind", "Meaning"],
-                  [[b["name"], b["kind"], b["label"]] for b in data["introduction_behaviours"]])
+    ctx.out.table(
+        "Activities (gentling log --did ...)",
+        ["Name", "Meaning"],
+        [[a["name"], a["meaning"]] for a in data["activities"]],
+    )
+    ctx.out.table(
+        "Observations (gentling log --saw ...)",
+        ["Name", "Reads as", "Meaning"],
+        [[o["name"], o["signal"], o["meaning"]] for o in data["observations"]],
+    )
+    ctx.out.table(
+        "Extended hold endings (--extended-hold-end)",
+        ["Name", "Meaning"],
+        [[e["name"], e["label"]] for e in data["extended_hold_endings"]],
+    )
+    ctx.out.table(
+        "Introduction behaviours (gentling intro meet --saw ...)",
+        ["Name", "Kind", "Meaning"],
+        [[b["name"], b["kind"], b["label"]] for b in data["introduction_behaviours"]],
+    )
     ctx.out.say("Sources: " + ", ".join(vocab.SOURCES) + ".   Species: " + ", ".join(vocab.SPECIES) + ".")
     return 0
 
@@ -191,8 +244,11 @@ def cmd_protocol_check(args, ctx) -> int:
     if ctx.out.json_mode:
         ctx.out.json({"valid": True, "id": protocol.id, "steps": [s.id for s in protocol.steps]})
     else:
-        ctx.out.say(f"{args.file}: valid. '{protocol.title}', {len(protocol.steps)} steps: "
-                    + " > ".join(s.id for s in protocol.steps), style="bold green")
+        ctx.out.say(
+            f"{args.file}: valid. '{protocol.title}', {len(protocol.steps)} steps: "
+            + " > ".join(s.id for s in protocol.steps),
+            style="bold green",
+        )
     return 0
 
 
@@ -219,11 +275,15 @@ def cmd_export(args, ctx) -> int:
 
     if args.full:
         if not args.file:
-            raise InvalidInput("file", "An instance backup holds password hashes: give a FILE to write it to, "
-                                       "it is not printed.")
+            raise InvalidInput(
+                "file", "An instance backup holds password hashes: give a FILE to write it to, it is not printed."
+            )
         written = export_instance_file(args.file, now=ctx.now)
-        ctx.out.say(f"Wrote {args.file}: every account and {written['households']} household(s), "
-                    f"{written['sessions']} session(s). It holds password hashes: keep it secret.", style="bold green")
+        ctx.out.say(
+            f"Wrote {args.file}: every account and {written['households']} household(s), "
+            f"{written['sessions']} session(s). It holds password hashes: keep it secret.",
+            style="bold green",
+        )
         return 0
     if args.household:
         households = [household_for(ctx.keeper, args.household)]
@@ -236,8 +296,10 @@ def cmd_export(args, ctx) -> int:
     if ctx.out.json_mode:
         ctx.out.json({"file": str(args.file), "households": written["households"]})
     else:
-        ctx.out.say(f"Wrote {args.file}: {written['households']} household(s), {written['sessions']} session(s).",
-                    style="bold green")
+        ctx.out.say(
+            f"Wrote {args.file}: {written['households']} household(s), {written['sessions']} session(s).",
+            style="bold green",
+        )
     return 0
 
 
@@ -251,8 +313,11 @@ def cmd_import(args, ctx) -> int:
     if ctx.out.json_mode:
         ctx.out.json(summary)
         return 0
-    ctx.out.say(f"Imported {summary['households']} household(s), {summary['animals']} animal(s), "
-                f"{summary['sessions']} session(s) from {args.file}.", style="bold green")
+    ctx.out.say(
+        f"Imported {summary['households']} household(s), {summary['animals']} animal(s), "
+        f"{summary['sessions']} session(s) from {args.file}.",
+        style="bold green",
+    )
     if summary.get("note"):
         ctx.out.say(summary["note"])
     return 0
@@ -263,12 +328,21 @@ def cmd_verify(args, ctx) -> int:
 
     checked, bad = verify_snapshots()
     if ctx.out.json_mode:
-        ctx.out.json({"checked": checked, "mismatches": [
-            {"animal": m.animal.public_id, "cached_step": m.cached_step, "computed_step": m.computed_step} for m in bad]})
+        ctx.out.json(
+            {
+                "checked": checked,
+                "mismatches": [
+                    {"animal": m.animal.public_id, "cached_step": m.cached_step, "computed_step": m.computed_step}
+                    for m in bad
+                ],
+            }
+        )
     elif bad:
         for m in bad:
             ctx.out.say(f"{m.animal.name}: cached '{m.cached_step}', recomputed '{m.computed_step}'", style="red")
         ctx.out.say(f"{len(bad)} of {checked} cached progress records differ from a full recompute.", style="bold red")
     else:
-        ctx.out.say(f"All {checked} cached progress records match a full recompute from the sessions.", style="bold green")
+        ctx.out.say(
+            f"All {checked} cached progress records match a full recompute from the sessions.", style="bold green"
+        )
     return 1 if bad else 0

@@ -22,8 +22,10 @@ def cmd_csv(args, ctx) -> int:
     from ..services.households import household_for
 
     if ctx.out.json_mode and args.file is None:
-        raise InvalidInput("file", "--json prints a summary of the file written: name a FILE, "
-                                   "or leave out --json to print the CSV itself.")
+        raise InvalidInput(
+            "file",
+            "--json prints a summary of the file written: name a FILE, or leave out --json to print the CSV itself.",
+        )
     household = household_for(ctx.keeper, args.household)
     rows = EXPORTS[args.what](household)
     if args.file is None:
@@ -37,6 +39,8 @@ def cmd_csv(args, ctx) -> int:
     if ctx.out.json_mode:
         ctx.out.json({"file": str(args.file), "rows": count})
     else:
-        ctx.out.say(f"Wrote {args.file}: {count} {args.what[:-1] if count == 1 else args.what} "
-                    f"from {household.name}.", style="bold green")
+        ctx.out.say(
+            f"Wrote {args.file}: {count} {args.what[:-1] if count == 1 else args.what} from {household.name}.",
+            style="bold green",
+        )
     return 0

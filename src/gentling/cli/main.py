@@ -15,10 +15,7 @@ import sys
 from dataclasses import dataclass
 from datetime import datetime
 
-from . import animals, arrivals, data, sessions
-from . import reports
-from . import exports
-from . import bench
+from . import animals, arrivals, bench, data, exports, reports, sessions
 from .render import Out
 
 
@@ -36,7 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="gentling",
         description="Gentling: a daily coach for taming pet rats and mice.",
-        epilog="Start with `gentling start` (demo data), or `gentling household add \"My rats\"` then `gentling animal add`.",
+        epilog='Start with `gentling start` (demo data), or `gentling household add "My rats"` '
+        "then `gentling animal add`.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     data.add_commands(sub, common)
@@ -105,8 +103,11 @@ def main(argv: list[str] | None = None, *, now: datetime | None = None, stdout=N
         if not failures.is_unavailable(exc):
             raise
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        out.error(f"The database is unavailable ({first}), so nothing was done. Check that it is running and "
-                  "that DATABASE_URL (or GENTLING_HOME for SQLite) points at it, then try again.", "database")
+        out.error(
+            f"The database is unavailable ({first}), so nothing was done. Check that it is running and "
+            "that DATABASE_URL (or GENTLING_HOME for SQLite) points at it, then try again.",
+            "database",
+        )
         return EXIT_DATABASE_UNAVAILABLE
 
 

@@ -7,9 +7,12 @@ from pathlib import Path
 
 def add_commands(sub, common) -> None:
     p = sub.add_parser(
-        "report", parents=[common], help="an animal's handover report (HTML, or PDF with --pdf)",
+        "report",
+        parents=[common],
+        help="an animal's handover report (HTML, or PDF with --pdf)",
         description="The adoption / handover report of one animal: profile, ladder, likes, charts, quarantine, "
-                    "introductions and first-days advice. Example: gentling report Ghost --pdf ghost.pdf")
+        "introductions and first-days advice. Example: gentling report Ghost --pdf ghost.pdf",
+    )
     p.add_argument("animal", help="name or id")
     p.add_argument("--pdf", type=Path, metavar="FILE", help="write a PDF here")
     p.add_argument("--html", type=Path, metavar="FILE", help="write the HTML here (default: print it, unless --pdf)")
@@ -42,7 +45,9 @@ def cmd_report(args, ctx) -> int:
     if ctx.out.json_mode:
         ctx.out.json(result)
     else:
-        written = [f"{args.pdf} ({pdf.pages} page{'s' if pdf.pages != 1 else ''}, {PAPERS[args.paper]})"] if args.pdf else []
+        written = (
+            [f"{args.pdf} ({pdf.pages} page{'s' if pdf.pages != 1 else ''}, {PAPERS[args.paper]})"] if args.pdf else []
+        )
         written += [str(args.html)] if args.html else []
         ctx.out.say(f"{animal.name}'s handover report: {', '.join(written)}", style="bold green")
     return 0

@@ -14,18 +14,28 @@ def _csv(values: list[str] | None) -> list[str]:
 
 def add_commands(sub, common) -> None:
     log = sub.add_parser(
-        "log", parents=[common], help="record a session, now or backdated",
+        "log",
+        parents=[common],
+        help="record a session, now or backdated",
         description="Record a session. Example: gentling log Whiskers --did talked,treat_in_cage --saw took_treat "
-                    "--length 10m. Names of activities and observations: gentling vocab.",
+        "--length 10m. Names of activities and observations: gentling vocab.",
     )
     log.add_argument("animals", nargs="+", metavar="ANIMAL", help="one or more animals handled together")
     log.add_argument("--at", default="now", metavar="WHEN", help="start: now (default), 18:30, or 2026-11-20 18:30")
     log.add_argument("--length", default="10m", metavar="DURATION", help="how long: 90s, 10m, 1h5m (default 10m)")
-    log.add_argument("--did", action="append", metavar="ACTIVITIES", help="activities, comma-separated: talked,treat_in_cage,...")
-    log.add_argument("--holds", action="append", metavar="SECONDS", help="seconds of each pick-up, comma-separated: 2,3,2")
-    log.add_argument("--saw", action="append", metavar="OBSERVATIONS", help="what you saw, comma-separated: took_treat,fled,...")
+    log.add_argument(
+        "--did", action="append", metavar="ACTIVITIES", help="activities, comma-separated: talked,treat_in_cage,..."
+    )
+    log.add_argument(
+        "--holds", action="append", metavar="SECONDS", help="seconds of each pick-up, comma-separated: 2,3,2"
+    )
+    log.add_argument(
+        "--saw", action="append", metavar="OBSERVATIONS", help="what you saw, comma-separated: took_treat,fled,..."
+    )
     log.add_argument("--extended-hold", metavar="DURATION", help="length of an extended hold, e.g. 25m")
-    log.add_argument("--extended-hold-end", metavar="ENDING", help=f"how it ended: {', '.join(vocab.EXTENDED_HOLD_ENDINGS)}")
+    log.add_argument(
+        "--extended-hold-end", metavar="ENDING", help=f"how it ended: {', '.join(vocab.EXTENDED_HOLD_ENDINGS)}"
+    )
     log.add_argument("--notes", help="notes, up to 2000 characters")
     log.set_defaults(handler=cmd_log)
 
@@ -68,18 +78,35 @@ def cmd_log(args, ctx) -> int:
     entry = _entry(args, local_time(household, ctx.now))
     logged = log_session(keeper=ctx.keeper, household=household, animals=animals, entry=entry, now=ctx.now)
     if ctx.out.json_mode:
-        ctx.out.json({"sessions": [{
-            "id": item.session.public_id, "animal": item.animal.name, "animal_id": item.animal.public_id,
-            "day": item.session.day.isoformat(), "started_at": item.session.started_at.isoformat(),
-            "duration_seconds": item.session.duration_seconds, "activities": item.session.activities,
-            "holds": item.session.holds, "observations": item.session.observations,
-            "alerts": item.session.alerts, "step_before": item.step_before, "step_after": item.step_after,
-        } for item in logged]})
+        ctx.out.json(
+            {
+                "sessions": [
+                    {
+                        "id": item.session.public_id,
+                        "animal": item.animal.name,
+                        "animal_id": item.animal.public_id,
+                        "day": item.session.day.isoformat(),
+                        "started_at": item.session.started_at.isoformat(),
+                        "duration_seconds": item.session.duration_seconds,
+                        "activities": item.session.activities,
+                        "holds": item.session.holds,
+                        "observations": item.session.observations,
+                        "alerts": item.session.alerts,
+                        "step_before": item.step_before,
+                        "step_after": item.step_after,
+                    }
+                    for item in logged
+                ]
+            }
+        )
         return 0
     for item in logged:
         s = item.session
-        ctx.out.say(f"Saved: {item.animal.name}, {s.day.isoformat()}, {s.duration_seconds // 60} min "
-                    f"{s.duration_seconds % 60} s.", style="bold green")
+        ctx.out.say(
+            f"Saved: {item.animal.name}, {s.day.isoformat()}, {s.duration_seconds // 60} min "
+            f"{s.duration_seconds % 60} s.",
+            style="bold green",
+        )
         ctx.out.alerts(s.alerts)
         if item.moved:
             step = protocol_for(item.animal).steps[protocol_for(item.animal).index_of(item.step_after)]
@@ -109,15 +136,19 @@ def cmd_today(args, ctx) -> int:
         _say_animal(out, p, t.quarantines.get(p.animal.pk))
     for it in t.introductions:
         out.say("")
-        out.say(f"Introduction: {', '.join(it.newcomers)} to {', '.join(it.residents)}: {it.progress.stage_title}",
-                style="bold magenta")
+        out.say(
+            f"Introduction: {', '.join(it.newcomers)} to {', '.join(it.residents)}: {it.progress.stage_title}",
+            style="bold magenta",
+        )
         if it.progress.waiting_for_quarantine_until:
             out.say(f"  Waits for the end of quarantine on {it.progress.waiting_for_quarantine_until.isoformat()}.")
         else:
             out.say(f"  {it.summary}")
             if it.progress.meetings_needed:
-                out.say(f"  Good meetings: {it.progress.good_meetings} of {it.progress.meetings_needed}; "
-                        f"next meeting about {it.progress.next_meeting_seconds // 60} min.")
+                out.say(
+                    f"  Good meetings: {it.progress.good_meetings} of {it.progress.meetings_needed}; "
+                    f"next meeting about {it.progress.next_meeting_seconds // 60} min."
+                )
     for lt in t.litters:
         out.say("")
         out.say(f"Litter {lt.litter.name}, {lt.advice.age_days} days old", style="bold")
@@ -132,8 +163,10 @@ def _say_animal(out, p, quarantine) -> None:
     plan = p.plan
     cage = f", {p.animal.cage.name}" if p.animal.cage else ""
     out.say("")
-    out.say(f"{p.animal.name} ({vocab.SPECIES[p.animal.species].lower()}{cage}), day {plan.day_number}: "
-            f"{plan.step_title}", style="bold cyan")
+    out.say(
+        f"{p.animal.name} ({vocab.SPECIES[p.animal.species].lower()}{cage}), day {plan.day_number}: {plan.step_title}",
+        style="bold cyan",
+    )
     out.say(f"  {plan.step_summary}")
     for notice in plan.notices:
         out.say(f"  ! {notice}", style="yellow")
@@ -165,11 +198,16 @@ def cmd_progress(args, ctx) -> int:
         ctx.out.json({"animal": animal.name, "animal_id": animal.public_id, **prog.to_dict()})
         return 0
     out = ctx.out
-    out.say(f"{animal.name}: {prog.step_title} (since {prog.entered_on.isoformat()}, day {prog.day_number} at home)",
-            style="bold")
+    out.say(
+        f"{animal.name}: {prog.step_title} (since {prog.entered_on.isoformat()}, day {prog.day_number} at home)",
+        style="bold",
+    )
     if prog.paused_since:
-        out.say(f"  Paused for health since {prog.paused_since.isoformat()}. Gentling is a coach, not a vet: "
-                "see an exotics vet; record 'health cleared' when well.", style="bold red")
+        out.say(
+            f"  Paused for health since {prog.paused_since.isoformat()}. Gentling is a coach, not a vet: "
+            "see an exotics vet; record 'health cleared' when well.",
+            style="bold red",
+        )
     if prog.hold_target_seconds:
         out.say(f"  Today's hold target: {prog.hold_target_seconds} s")
     if prog.evidence:
@@ -182,10 +220,19 @@ def cmd_progress(args, ctx) -> int:
         out.say(f"  Next: {m.title}, {when} (needs {m.needs})")
     else:
         out.say("  Top of the ladder: keep up the daily handling.")
-    out.table("History", ["Date", "Change", "Step", "Why"], [
-        [h.day.isoformat(), {"start": "start", "up": "up", "back": "back"}[h.direction],
-         _title(animal, h.to_step), h.reason] for h in prog.history
-    ])
+    out.table(
+        "History",
+        ["Date", "Change", "Step", "Why"],
+        [
+            [
+                h.day.isoformat(),
+                {"start": "start", "up": "up", "back": "back"}[h.direction],
+                _title(animal, h.to_step),
+                h.reason,
+            ]
+            for h in prog.history
+        ],
+    )
     out.say(f"  {prog.sessions_counted} session(s) logged up to {day.isoformat()}.", style="dim")
     return 0
 

@@ -108,8 +108,9 @@ class QuarantineStatus:
     air_space_ok: bool
 
 
-def quarantine_status(p: ArrivalsProtocol, *, started_on: date, source: str, air_space: str,
-                      sign_days: list[date], day: date) -> QuarantineStatus:
+def quarantine_status(
+    p: ArrivalsProtocol, *, started_on: date, source: str, air_space: str, sign_days: list[date], day: date
+) -> QuarantineStatus:
     rules = p.quarantine
     base = rules.breeder_days if source == "breeder" else rules.days
     ends_on = started_on + timedelta(days=base)
@@ -121,8 +122,13 @@ def quarantine_status(p: ArrivalsProtocol, *, started_on: date, source: str, air
         after = sign + timedelta(days=rules.after_sign_days)
         ends_on = max(ends_on, after) if rules.after_sign_rule == "extend" else sign + timedelta(days=rules.days)
     return QuarantineStatus(
-        started_on=started_on, ends_on=ends_on, days_left=max(0, (ends_on - day).days), done=day >= ends_on,
-        last_sign_on=last_sign, air_space=air_space, air_space_note=rules.air_space[air_space],
+        started_on=started_on,
+        ends_on=ends_on,
+        days_left=max(0, (ends_on - day).days),
+        done=day >= ends_on,
+        last_sign_on=last_sign,
+        air_space=air_space,
+        air_space_note=rules.air_space[air_space],
         air_space_ok=air_space == "separate_building",
     )
 
@@ -177,8 +183,15 @@ def danger_signs(p: ArrivalsProtocol, behaviours) -> list[str]:
     return [b for b in behaviours if b in p.behaviours.danger]
 
 
-def introduction_progress(p: ArrivalsProtocol, *, started_on: date, quarantine_done_on: date | None,
-                          cage_cleaned_on: date | None, meetings: list[Meeting], day: date) -> IntroductionProgress:
+def introduction_progress(
+    p: ArrivalsProtocol,
+    *,
+    started_on: date,
+    quarantine_done_on: date | None,
+    cage_cleaned_on: date | None,
+    meetings: list[Meeting],
+    day: date,
+) -> IntroductionProgress:
     """Replay an introduction's meetings. `quarantine_done_on` is the day every animal
     involved is out of quarantine (None: not yet known to end by `day`)."""
     stages = p.introduction.stages
@@ -199,9 +212,16 @@ def introduction_progress(p: ArrivalsProtocol, *, started_on: date, quarantine_d
     step = MEETING_STEP_SECONDS
     next_len = min(MEETING_MAX_SECONDS, max(p.introduction.first_meeting_seconds, state.longest_good + step))
     return IntroductionProgress(
-        stage_index=state.index, stage_id=stage.id, stage_title=stage.title, entered_on=state.entered_on,
-        waiting_for_quarantine_until=waiting, good_meetings=state.good, meetings_needed=stage.meetings,
-        next_meeting_seconds=next_len, last_danger=state.last_danger, history=tuple(state.history),
+        stage_index=state.index,
+        stage_id=stage.id,
+        stage_title=stage.title,
+        entered_on=state.entered_on,
+        waiting_for_quarantine_until=waiting,
+        good_meetings=state.good,
+        meetings_needed=stage.meetings,
+        next_meeting_seconds=next_len,
+        last_danger=state.last_danger,
+        history=tuple(state.history),
         at_move_in=state.index == len(stages) - 1,
     )
 
@@ -282,7 +302,9 @@ def _fertile_male(a: Resident, day: date) -> bool:
     return a.neutered_on is None or (day - a.neutered_on).days < NEUTER_FERTILE_DAYS
 
 
-def housing_problems(animal: Resident, residents: list[Resident], *, introduced: bool, day: date) -> list[HousingProblem]:
+def housing_problems(
+    animal: Resident, residents: list[Resident], *, introduced: bool, day: date
+) -> list[HousingProblem]:
     """Why `animal` should not move in with `residents` on `day` (empty list: it may)."""
     others = [r for r in residents if r.id != animal.id]
     if not others:
@@ -291,41 +313,73 @@ def housing_problems(animal: Resident, residents: list[Resident], *, introduced:
     strangers = [r for r in others if animal.cohort is None or r.cohort != animal.cohort]
     for a in [animal, *strangers] if strangers else []:
         if a.in_quarantine_until and a.in_quarantine_until > day:
-            problems.append(HousingProblem(
-                "quarantine_not_finished", True,
-                f"{a.name} is in quarantine until {a.in_quarantine_until.isoformat()}: quarantine first, then a staged introduction."))
+            problems.append(
+                HousingProblem(
+                    "quarantine_not_finished",
+                    True,
+                    f"{a.name} is in quarantine until {a.in_quarantine_until.isoformat()}: "
+                    "quarantine first, then a staged introduction.",
+                )
+            )
     if strangers and not introduced:
         names = ", ".join(r.name for r in strangers)
-        problems.append(HousingProblem(
-            "introduction_not_done", True,
-            f"{animal.name} has not been introduced to {names} up to the move-in step. Strangers put straight into a "
-            "resident cage can be severely injured or killed."))
+        problems.append(
+            HousingProblem(
+                "introduction_not_done",
+                True,
+                f"{animal.name} has not been introduced to {names} up to the move-in "
+                "step. Strangers put straight into a "
+                "resident cage can be severely injured or killed.",
+            )
+        )
     group = [animal, *others]
     males = [a for a in group if _fertile_male(a, day)]
     females = [a for a in group if a.sex == "female" and _breeding(a, day)]
     unknown = [a for a in group if a.sex == "unknown" and _breeding(a, day)]
     if males and females:
-        problems.append(HousingProblem(
-            "sexes_mixed", True,
-            f"This would house {males[0].name} (an intact male, or neutered under 6 weeks ago) with {females[0].name} "
-            f"(female): rats and mice can breed from {BREEDING_AGE_DAYS // 7} weeks old."))
+        problems.append(
+            HousingProblem(
+                "sexes_mixed",
+                True,
+                f"This would house {males[0].name} (an intact male, or neutered under 6 "
+                f"weeks ago) with {females[0].name} "
+                f"(female): rats and mice can breed from {BREEDING_AGE_DAYS // 7} weeks old.",
+            )
+        )
     elif unknown and (males or females or len(unknown) > 1):
-        problems.append(HousingProblem(
-            "sex_unknown", True,
-            f"The sex of {unknown[0].name} is not recorded and they are old enough to breed: sex them first."))
+        problems.append(
+            HousingProblem(
+                "sex_unknown",
+                True,
+                f"The sex of {unknown[0].name} is not recorded and they are old enough to breed: sex them first.",
+            )
+        )
     adults = [a for a in group if a.birth_date and (day - a.birth_date).days >= ADULT_DAYS]
     babies = [a for a in group if a.birth_date and (day - a.birth_date).days < 70]
     if adults and babies:
-        problems.append(HousingProblem(
-            "baby_with_adults", False,
-            f"{babies[0].name} is under 10 weeks: an adult can kill an unfamiliar baby with one bite. "
-            "Introduce babies in pairs, with great care."))
-    adult_males = [a for a in group if a.sex == "male" and a.neutered_on is None
-                   and a.birth_date and (day - a.birth_date).days >= ADULT_DAYS]
+        problems.append(
+            HousingProblem(
+                "baby_with_adults",
+                False,
+                f"{babies[0].name} is under 10 weeks: an adult can kill an unfamiliar baby with one bite. "
+                "Introduce babies in pairs, with great care.",
+            )
+        )
+    adult_males = [
+        a
+        for a in group
+        if a.sex == "male" and a.neutered_on is None and a.birth_date and (day - a.birth_date).days >= ADULT_DAYS
+    ]
     if len(adult_males) >= 2:
         mice = animal.species == "mouse"
-        problems.append(HousingProblem(
-            "adult_males", mice,
-            "Adult male mice usually fight: housing them together is refused unless an owner overrides it."
-            if mice else "Adult intact males are the riskiest pairing: watch closely; neutering reduces, not removes, aggression."))
+        problems.append(
+            HousingProblem(
+                "adult_males",
+                mice,
+                "Adult male mice usually fight: housing them together is refused unless an owner overrides it."
+                if mice
+                else "Adult intact males are the riskiest pairing: watch closely; neutering "
+                "reduces, not removes, aggression.",
+            )
+        )
     return problems

@@ -37,9 +37,9 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
-from typing import Iterable
 
 from . import vocab
 from .protocol import Protocol, Step, StepKind
@@ -131,7 +131,10 @@ def checkpoint_key(protocol: Protocol, animal: AnimalFacts) -> str:
     """Changes whenever the protocol file, the animal's facts or the checkpoint format change."""
     known = _fingerprints.get(id(protocol))
     if known is None or known[0] is not protocol:
-        known = _fingerprints[id(protocol)] = (protocol, hashlib.sha256(protocol.model_dump_json().encode()).hexdigest())
+        known = _fingerprints[id(protocol)] = (
+            protocol,
+            hashlib.sha256(protocol.model_dump_json().encode()).hexdigest(),
+        )
     facts = f"{animal.species}|{animal.source}|{animal.arrival_date.isoformat()}|{animal.extended_hold_opt_in}"
     return hashlib.sha256(f"{CHECKPOINT_FORMAT}|{known[1]}|{facts}".encode()).hexdigest()[:32]
 
@@ -150,7 +153,7 @@ class _State:
     paused_since: date | None = None
     history: list[StepChange] = field(default_factory=list)
     sessions_counted: int = 0
-    days: list["DayState"] = field(default_factory=list)
+    days: list[DayState] = field(default_factory=list)
 
     @property
     def step(self) -> Step:
@@ -173,17 +176,23 @@ class _State:
         }
 
     @classmethod
-    def load(cls, protocol: Protocol, animal: AnimalFacts, data: dict) -> "_State":
+    def load(cls, protocol: Protocol, animal: AnimalFacts, data: dict) -> _State:
         day = date.fromisoformat
         return cls(
-            protocol, animal, data["index"], day(data["entered_on"]), day(data["day"]),
+            protocol,
+            animal,
+            data["index"],
+            day(data["entered_on"]),
+            day(data["day"]),
             qualifying_days=[day(d) for d in data["qualifying_days"]],
             recent_observations=[frozenset(obs) for obs in data["recent_observations"]],
             hold_target=data["hold_target"],
             reached_target_today=data["reached_target_today"],
             paused_since=day(data["paused_since"]) if data["paused_since"] else None,
-            history=[StepChange(day(on), from_step, to_step, direction, reason)
-                     for on, from_step, to_step, direction, reason in data["history"]],
+            history=[
+                StepChange(day(on), from_step, to_step, direction, reason)
+                for on, from_step, to_step, direction, reason in data["history"]
+            ],
             sessions_counted=data["sessions_counted"],
         )
 
@@ -377,7 +386,7 @@ def _apply(state: _State, s: SessionRecord) -> None:
         state.reached_target_today = True
     state.recent_observations.append(s.observations)
     window = step.setback.repeated_window if step.setback.on_repeated else 0
-    del state.recent_observations[:-window or None]  # only the window is ever read
+    del state.recent_observations[: -window or None]  # only the window is ever read
     if not paused and _qualifies(state, s):
         state.qualifying_days.append(s.day)
     reason = _setback_reason(state, s)
@@ -414,7 +423,7 @@ def _setback_reason(state: _State, s: SessionRecord) -> str | None:
         if seen:
             return f"extended hold held through {_labels(seen)} on {s.day.isoformat()}"
     if rule.on_repeated:
-        window = state.recent_observations[-rule.repeated_window:]
+        window = state.recent_observations[-rule.repeated_window :]
         fearful = [obs for obs in window if obs & set(rule.on_repeated)]
         if len(fearful) >= rule.repeated_in:
             signs = sorted(set().union(*fearful) & set(rule.on_repeated))
@@ -529,7 +538,7 @@ def _evidence(state: _State) -> Evidence | None:
         con.append(f"paused for health since {state.paused_since.isoformat()}")
     rule = step.setback
     if rule.on_repeated:
-        window = state.recent_observations[-rule.repeated_window:]
+        window = state.recent_observations[-rule.repeated_window :]
         fearful = sum(1 for obs in window if obs & set(rule.on_repeated))
         if fearful:
             con.append(

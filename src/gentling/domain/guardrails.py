@@ -39,22 +39,42 @@ def check_session(protocol: Protocol, animal: AnimalFacts, before: Progress, s: 
     add = alerts.append
 
     if step.kind is StepKind.SETTLING and handling:
-        add(Alert("handled_while_settling", "warning",
-                  f"Still settling in until {before.settled_on.isoformat()}: the guide says to wait a couple of days "
-                  "before handling. Talk to them, nothing more, until then."))
+        add(
+            Alert(
+                "handled_while_settling",
+                "warning",
+                f"Still settling in until {before.settled_on.isoformat()}: the guide says to wait a couple of days "
+                "before handling. Talk to them, nothing more, until then.",
+            )
+        )
     elif before.paused_since and handling:
-        add(Alert("handled_while_unwell", "warning",
-                  f"The program is paused for health since {before.paused_since.isoformat()}: "
-                  "keep handling to what care needs until the health is cleared."))
+        add(
+            Alert(
+                "handled_while_unwell",
+                "warning",
+                f"The program is paused for health since {before.paused_since.isoformat()}: "
+                "keep handling to what care needs until the health is cleared.",
+            )
+        )
     if "petted" in s.activities and "petted" not in step.allows:
-        add(Alert("petting_too_early", "warning",
-                  "Petting comes after they eat calmly from your fingers (treat association). "
-                  f"At '{step.title}' the guide says: don't pet yet."))
+        add(
+            Alert(
+                "petting_too_early",
+                "warning",
+                "Petting comes after they eat calmly from your fingers (treat association). "
+                f"At '{step.title}' the guide says: don't pet yet.",
+            )
+        )
     _check_holds(before, step, s, add)
     if "tail_lift" in s.activities:
-        add(Alert("tail_lift", "warning",
-                  "Never lift by the tail: it makes mice lastingly afraid and can strip a rat's tail skin. "
-                  "Scoop them up, or use a tunnel or cupped hands."))
+        add(
+            Alert(
+                "tail_lift",
+                "warning",
+                "Never lift by the tail: it makes mice lastingly afraid and can strip a rat's tail skin. "
+                "Scoop them up, or use a tunnel or cupped hands.",
+            )
+        )
     if s.is_extended_hold:
         _check_extended_hold(protocol, animal, before, s, add)
     _check_fear_while_held(protocol, s, add)
@@ -71,36 +91,73 @@ def _check_holds(before: Progress, step, s: SessionRecord, add) -> None:
         return
     allowed = before.hold_allowed_seconds
     if allowed == 0:
-        add(Alert("pickup_too_early", "warning",
-                  f"Pick-ups are not part of '{step.title}' yet: build trust with treats and touch first."))
+        add(
+            Alert(
+                "pickup_too_early",
+                "warning",
+                f"Pick-ups are not part of '{step.title}' yet: build trust with treats and touch first.",
+            )
+        )
     elif allowed is not None and s.longest_hold > allowed:
-        add(Alert("hold_too_long", "warning",
-                  f"Held for {s.longest_hold} s; at '{step.title}' hold at most {allowed} s "
-                  f"(today's target is {before.hold_target_seconds} s). Short, rewarded holds build trust."))
+        add(
+            Alert(
+                "hold_too_long",
+                "warning",
+                f"Held for {s.longest_hold} s; at '{step.title}' hold at most {allowed} s "
+                f"(today's target is {before.hold_target_seconds} s). Short, rewarded holds build trust.",
+            )
+        )
     if "rewarded" not in s.activities:
-        add(Alert("pickup_without_reward", "caution",
-                  "No reward noted after the pick-up: a treat they love, straight after, is what makes lifting good news."))
+        add(
+            Alert(
+                "pickup_without_reward",
+                "caution",
+                "No reward noted after the pick-up: a treat they love, straight after, "
+                "is what makes lifting good news.",
+            )
+        )
 
 
 def _check_extended_hold(protocol: Protocol, animal: AnimalFacts, before: Progress, s: SessionRecord, add) -> None:
     hold_index = next((i for i, st in enumerate(protocol.steps) if st.kind is StepKind.EXTENDED_HOLD), None)
     trusted = hold_index is not None and before.step_index >= hold_index
     if not trusted:
-        add(Alert("extended_hold_before_trust", "warning",
-                  "An extended hold comes only after basic trust (the end of the longer-holds step). "
-                  "Before that it is flooding: fear without a way out."))
+        add(
+            Alert(
+                "extended_hold_before_trust",
+                "warning",
+                "An extended hold comes only after basic trust (the end of the longer-holds step). "
+                "Before that it is flooding: fear without a way out.",
+            )
+        )
     if not animal.extended_hold_opt_in:
-        add(Alert("extended_hold_not_opted_in", "warning",
-                  "The extended hold is optional and contested; it is offered only to keepers who opt in for this animal."))
+        add(
+            Alert(
+                "extended_hold_not_opted_in",
+                "warning",
+                "The extended hold is optional and contested; it is offered only to "
+                "keepers who opt in for this animal.",
+            )
+        )
     seconds = s.extended_hold_seconds or 0
     if seconds < EXTENDED_HOLD_MIN_SECONDS:
-        add(Alert("extended_hold_too_short", "caution",
-                  f"Recorded as an extended hold but lasted {seconds // 60} min {seconds % 60} s; "
-                  "an extended hold is 20 minutes or more, so it does not count as one."))
+        add(
+            Alert(
+                "extended_hold_too_short",
+                "caution",
+                f"Recorded as an extended hold but lasted {seconds // 60} min {seconds % 60} s; "
+                "an extended hold is 20 minutes or more, so it does not count as one.",
+            )
+        )
     if s.extended_hold_stopped:
         reason = vocab.EXTENDED_HOLD_ENDINGS[s.extended_hold_end]
-        add(Alert("extended_hold_stopped", "stop",
-                  f"{reason}. That was right: return them to the cage, and go back a step with short, rewarded holds."))
+        add(
+            Alert(
+                "extended_hold_stopped",
+                "stop",
+                f"{reason}. That was right: return them to the cage, and go back a step with short, rewarded holds.",
+            )
+        )
 
 
 def _check_fear_while_held(protocol: Protocol, s: SessionRecord, add) -> None:
@@ -115,17 +172,27 @@ def _check_fear_while_held(protocol: Protocol, s: SessionRecord, add) -> None:
         if seen and not s.extended_hold_stopped:  # a stopped hold has its own alert: stopping was right
             ending = vocab.EXTENDED_HOLD_ENDINGS.get(s.extended_hold_end or "")
             recorded = f", though it is recorded as '{ending.lower()}'" if ending else ""
-            add(Alert("extended_hold_not_stopped", "stop",
-                      f"Seen during the extended hold: {_labels(seen)}. These are stop signs: the hold should have "
-                      f"ended at the first one{recorded}. Next time, end the hold at the first stop sign and put them "
-                      "back in their cage, then go back a step to short, rewarded holds. Holding on through fear is "
-                      "flooding, which veterinary behaviourists advise against."))
+            add(
+                Alert(
+                    "extended_hold_not_stopped",
+                    "stop",
+                    f"Seen during the extended hold: {_labels(seen)}. These are stop signs: the hold should have "
+                    f"ended at the first one{recorded}. Next time, end the hold at the first stop sign and put them "
+                    "back in their cage, then go back a step to short, rewarded holds. Holding on through fear is "
+                    "flooding, which veterinary behaviourists advise against.",
+                )
+            )
     elif s.holds or "picked_up" in s.activities:
         seen = [name for name in vocab.OBSERVATIONS if name in s.observations and name in protocol.fear_signs]
         if seen:
-            add(Alert("fear_during_hold", "warning",
-                      f"Seen in a session with pick-ups: {_labels(seen)}. Don't hold on through fear: next time, "
-                      "put them down calmly at the first sign of it, keep holds shorter, and reward straight after."))
+            add(
+                Alert(
+                    "fear_during_hold",
+                    "warning",
+                    f"Seen in a session with pick-ups: {_labels(seen)}. Don't hold on through fear: next time, "
+                    "put them down calmly at the first sign of it, keep holds shorter, and reward straight after.",
+                )
+            )
 
 
 def _labels(names) -> str:
@@ -136,16 +203,37 @@ def _check_observations(s: SessionRecord, add) -> None:
     health = sorted(s.observations & vocab.HEALTH_SIGNS)
     if health:
         signs = _labels(health)
-        add(Alert("illness_sign", "stop",
-                  f"Illness sign noted ({signs}). The program is paused. {VET_ADVICE} "
-                  "Record 'health cleared' when they are well again."))
+        add(
+            Alert(
+                "illness_sign",
+                "stop",
+                f"Illness sign noted ({signs}). The program is paused. {VET_ADVICE} "
+                "Record 'health cleared' when they are well again.",
+            )
+        )
     if "puffed_fur" in s.observations:
-        add(Alert("stop_session", "stop",
-                  "Puffed-up fur means fear or defence: end the session calmly and give them space."))
+        add(
+            Alert(
+                "stop_session",
+                "stop",
+                "Puffed-up fur means fear or defence: end the session calmly and give them space.",
+            )
+        )
     if s.observations & {"bit", "nipped"}:
-        add(Alert("fear_bite", "caution",
-                  "A bite is usually fear, not a reason to give up: go back a step and slow down. "
-                  "Soft food from a spoon lets a biter learn to take food gently."))
+        add(
+            Alert(
+                "fear_bite",
+                "caution",
+                "A bite is usually fear, not a reason to give up: go back a step and slow down. "
+                "Soft food from a spoon lets a biter learn to take food gently.",
+            )
+        )
     if "sneezing" in s.observations:
-        add(Alert("watch_sneezing", "caution",
-                  f"Mild sneezing at new smells is common in the first days. If it goes on, or with red tears: {VET_ADVICE}"))
+        add(
+            Alert(
+                "watch_sneezing",
+                "caution",
+                "Mild sneezing at new smells is common in the first days. If it goes "
+                f"on, or with red tears: {VET_ADVICE}",
+            )
+        )

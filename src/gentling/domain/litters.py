@@ -32,8 +32,10 @@ def litter_advice(species: str, birth_date: date, day: date, separated_on: date 
     separate_by = birth_date + timedelta(days=sep_days)
     items: list[str] = []
     if age < 21:
-        items.append("Handle each pup briefly, a minute or two, once a day, and put them straight back with mum: "
-                     "brief daily handling in the first 3 weeks reduces fear for months.")
+        items.append(
+            "Handle each pup briefly, a minute or two, once a day, and put them straight back with mum: "
+            "brief daily handling in the first 3 weeks reduces fear for months."
+        )
     elif age < LITTER_ITEMS_UNTIL_DAYS:
         items.append("Gentling: stroke, hand-feed and talk to the pups, about 10 minutes per cage, twice a day.")
         if species == "mouse":
@@ -46,8 +48,10 @@ def litter_advice(species: str, birth_date: date, day: date, separated_on: date 
     if separated_on is None and age >= sep_days - WARN_BEFORE_DAYS:
         if age >= sep_days:
             level = "stop"
-            message = (f"Separate the males from the females now: they can breed from about 5 weeks "
-                       f"(due by {separate_by.isoformat()}).")
+            message = (
+                f"Separate the males from the females now: they can breed from about 5 weeks "
+                f"(due by {separate_by.isoformat()})."
+            )
         else:
             level = "warning"
             message = f"Sex the pups and separate males from females by {separate_by.isoformat()}."

@@ -39,7 +39,7 @@ class AnimalPlan:
 
     def to_dict(self) -> dict:
         data = to_plain(asdict(self))
-        for task, raw in zip(self.tasks, data["tasks"]):
+        for task, raw in zip(self.tasks, data["tasks"], strict=False):
             raw["is_done"] = task.is_done
         return data
 

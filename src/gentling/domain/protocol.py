@@ -135,7 +135,7 @@ class Protocol(_Strict):
     steps: list[Step] = Field(min_length=2)
 
     @model_validator(mode="after")
-    def _names_are_known(self) -> "Protocol":
+    def _names_are_known(self) -> Protocol:
         # Cross-field checks raise _StepProblem so the caller can name the step.
         _check_protocol(self)
         return self
@@ -221,9 +221,21 @@ def _check_protocol(p: Protocol) -> None:
         if step.advance is not None:
             if step.kind is StepKind.MAINTENANCE:
                 raise _StepProblem("the maintenance step has nowhere to advance to", sid, "advance")
-            _check_names(step.advance.requires_activities, vocab.ACTIVITIES, "activity", sid, "advance.requires_activities")
-            _check_names(step.advance.requires_any_observation, vocab.OBSERVATIONS, "observation", sid, "advance.requires_any_observation")
-            if step.kind is not StepKind.SETTLING and step.advance.sessions == 0 and not step.advance.requires_completed_extended_hold:
+            _check_names(
+                step.advance.requires_activities, vocab.ACTIVITIES, "activity", sid, "advance.requires_activities"
+            )
+            _check_names(
+                step.advance.requires_any_observation,
+                vocab.OBSERVATIONS,
+                "observation",
+                sid,
+                "advance.requires_any_observation",
+            )
+            if (
+                step.kind is not StepKind.SETTLING
+                and step.advance.sessions == 0
+                and not step.advance.requires_completed_extended_hold
+            ):
                 raise _StepProblem("a handling step needs evidence: set sessions to 1 or more", sid, "advance.sessions")
         _check_names(step.setback.on_any, vocab.OBSERVATIONS, "observation", sid, "setback.on_any")
         _check_names(step.setback.on_repeated, vocab.OBSERVATIONS, "observation", sid, "setback.on_repeated")
@@ -236,7 +248,9 @@ def _check_protocol(p: Protocol) -> None:
             if h.max_seconds is not None and h.max_seconds < h.start_seconds:
                 raise _StepProblem("max_seconds is below start_seconds", sid, "holds.max_seconds")
             if h.grows and h.trust_seconds is None:
-                raise _StepProblem("a growing hold needs trust_seconds, where it stops growing", sid, "holds.trust_seconds")
+                raise _StepProblem(
+                    "a growing hold needs trust_seconds, where it stops growing", sid, "holds.trust_seconds"
+                )
             if h.trust_seconds is not None and h.trust_seconds < h.start_seconds:
                 raise _StepProblem("trust_seconds is below start_seconds", sid, "holds.trust_seconds")
         if step.kind is StepKind.EXTENDED_HOLD:

@@ -49,10 +49,7 @@ class SessionRecord:
 
     @property
     def extended_hold_completed(self) -> bool:
-        return (
-            self.extended_hold_end == "completed"
-            and (self.extended_hold_seconds or 0) >= EXTENDED_HOLD_MIN_SECONDS
-        )
+        return self.extended_hold_end == "completed" and (self.extended_hold_seconds or 0) >= EXTENDED_HOLD_MIN_SECONDS
 
     @property
     def extended_hold_stopped(self) -> bool:

@@ -131,9 +131,14 @@ def parse_duration(text: str, field_name: str, what: str, default_unit: str = "s
 
 def check_arrival(arrival: date, today: date) -> date:
     if arrival > today:
-        raise InvalidInput("arrival_date", f"Arrival date {arrival.isoformat()} is in the future; add the animal on the day it comes home.")
+        raise InvalidInput(
+            "arrival_date",
+            f"Arrival date {arrival.isoformat()} is in the future; add the animal on the day it comes home.",
+        )
     if (today - arrival).days > OLDEST_AGE_DAYS:
-        raise InvalidInput("arrival_date", f"Arrival date {arrival.isoformat()} is more than 6 years ago; check the year.")
+        raise InvalidInput(
+            "arrival_date", f"Arrival date {arrival.isoformat()} is more than 6 years ago; check the year."
+        )
     return arrival
 
 
@@ -143,9 +148,13 @@ def check_birth(birth: date | None, arrival: date, today: date) -> date | None:
     if birth > today:
         raise InvalidInput("birth_date", f"Birth date {birth.isoformat()} is in the future.")
     if birth > arrival:
-        raise InvalidInput("birth_date", f"Birth date {birth.isoformat()} is after the arrival date {arrival.isoformat()}.")
+        raise InvalidInput(
+            "birth_date", f"Birth date {birth.isoformat()} is after the arrival date {arrival.isoformat()}."
+        )
     if (today - birth).days > OLDEST_AGE_DAYS:
-        raise InvalidInput("birth_date", f"Birth date {birth.isoformat()} would make them over 6 years old; check the year.")
+        raise InvalidInput(
+            "birth_date", f"Birth date {birth.isoformat()} would make them over 6 years old; check the year."
+        )
     return birth
 
 
@@ -178,16 +187,24 @@ class SessionInput:
 def check_session(s: SessionInput, now: datetime) -> SessionInput:
     """The checked, normalised session: known names, plausible times and holds."""
     if s.started_at > now + FUTURE_TOLERANCE:
-        raise InvalidInput("started_at", f"Start: the session starts in the future ({s.started_at:%Y-%m-%d %H:%M}); "
-                                         "log sessions that happened.")
+        raise InvalidInput(
+            "started_at",
+            f"Start: the session starts in the future ({s.started_at:%Y-%m-%d %H:%M}); log sessions that happened.",
+        )
     # The end is the start plus the length everywhere but the API, which may send the end itself.
     if s.ended_at <= s.started_at:
-        raise InvalidInput("ended_at", "Length: the session ends before it starts; it must last more than zero "
-                                       "seconds. Check the start time and the length.")
+        raise InvalidInput(
+            "ended_at",
+            "Length: the session ends before it starts; it must last more than zero "
+            "seconds. Check the start time and the length.",
+        )
     length = s.ended_at - s.started_at
     if length > SESSION_MAX:
-        raise InvalidInput("ended_at", f"Length: a session of {length} is not plausible: sessions last minutes, "
-                                       f"at most {SESSION_MAX.seconds // 3600} hours.")
+        raise InvalidInput(
+            "ended_at",
+            f"Length: a session of {length} is not plausible: sessions last minutes, "
+            f"at most {SESSION_MAX.seconds // 3600} hours.",
+        )
     activities = check_names(s.activities, vocab.ACTIVITIES, "activities", "activity")
     observations = check_names(s.observations, vocab.OBSERVATIONS, "observations", "observation")
     holds = _check_holds(s.holds, int(length.total_seconds()))
@@ -200,24 +217,31 @@ def check_session(s: SessionInput, now: datetime) -> SessionInput:
         raise InvalidInput("extended_hold_seconds", "An extended hold needs its length (e.g. 25m) and how it ended.")
     if not activities and not observations:
         raise InvalidInput("activities", "Nothing to record: name at least one activity (e.g. talked) or observation.")
-    return SessionInput(s.started_at, s.ended_at, activities, holds, observations, ext_seconds, ext_end, check_notes(s.notes))
+    return SessionInput(
+        s.started_at, s.ended_at, activities, holds, observations, ext_seconds, ext_end, check_notes(s.notes)
+    )
 
 
 def _check_holds(holds: list[int], session_seconds: int) -> list[int]:
     if len(holds) > HOLDS_MAX:
-        raise InvalidInput("holds", f"Holds: {len(holds)} pick-ups in one session is too many to be real; "
-                                    f"the limit is {HOLDS_MAX}.")
+        raise InvalidInput(
+            "holds", f"Holds: {len(holds)} pick-ups in one session is too many to be real; the limit is {HOLDS_MAX}."
+        )
     for h in holds:
         if not isinstance(h, int) or isinstance(h, bool):
             raise InvalidInput("holds", f"Hold '{h}': each hold is a whole number of seconds.")
         if h <= 0:
             raise InvalidInput("holds", f"Hold '{h}': a hold must be more than zero seconds.")
         if h > HOLD_MAX_SECONDS or h > session_seconds:
-            raise InvalidInput("holds", f"Hold '{h}': {h} s is longer than the session ({session_seconds} s) "
-                                        "or than 2 hours; check the number.")
+            raise InvalidInput(
+                "holds",
+                f"Hold '{h}': {h} s is longer than the session ({session_seconds} s) "
+                "or than 2 hours; check the number.",
+            )
     if sum(holds) > session_seconds:
-        raise InvalidInput("holds", f"Holds: they add up to {sum(holds)} s, longer than the session "
-                                    f"({session_seconds} s).")
+        raise InvalidInput(
+            "holds", f"Holds: they add up to {sum(holds)} s, longer than the session ({session_seconds} s)."
+        )
     return list(holds)
 
 
@@ -228,11 +252,16 @@ def _check_extended_hold(s: SessionInput, session_seconds: int) -> tuple[int | N
         return None, None
     secs = s.extended_hold_seconds
     if not isinstance(secs, int) or isinstance(secs, bool) or secs <= 0:
-        raise InvalidInput("extended_hold_seconds",
-                           f"Extended hold '{secs}': an extended hold must be more than zero seconds.")
+        raise InvalidInput(
+            "extended_hold_seconds", f"Extended hold '{secs}': an extended hold must be more than zero seconds."
+        )
     if secs > session_seconds:
-        raise InvalidInput("extended_hold_seconds", f"The extended hold ({secs} s) is longer than the session ({session_seconds} s).")
+        raise InvalidInput(
+            "extended_hold_seconds", f"The extended hold ({secs} s) is longer than the session ({session_seconds} s)."
+        )
     if not s.extended_hold_end:
-        raise InvalidInput("extended_hold_end", f"Say how the extended hold ended: {', '.join(vocab.EXTENDED_HOLD_ENDINGS)}.")
+        raise InvalidInput(
+            "extended_hold_end", f"Say how the extended hold ended: {', '.join(vocab.EXTENDED_HOLD_ENDINGS)}."
+        )
     end = check_choice(s.extended_hold_end, vocab.EXTENDED_HOLD_ENDINGS, "extended_hold_end", "extended hold ending")
     return secs, end

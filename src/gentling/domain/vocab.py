@@ -37,8 +37,16 @@ ACTIVITIES: dict[str, Term] = {
     t.name: t
     for t in [
         Term("talked", "Talked to them", "Voice: a calm chat by the cage, every day."),
-        Term("treat_in_cage", "Treats in the cage, hand inside", "Treats near them, hand resting in the cage, no petting."),
-        Term("treat_from_fingers", "Treats from the fingers", "Treats offered closer and closer, then from the fingertips."),
+        Term(
+            "treat_in_cage",
+            "Treats in the cage, hand inside",
+            "Treats near them, hand resting in the cage, no petting.",
+        ),
+        Term(
+            "treat_from_fingers",
+            "Treats from the fingers",
+            "Treats offered closer and closer, then from the fingertips.",
+        ),
         Term("petted", "Petted", "Gentle strokes on the back or head."),
         Term("picked_up", "Picked up", "Lifted and held; record each hold's seconds."),
         Term("rewarded", "Rewarded after pick-up", "A treat they love straight after being put down."),
@@ -46,7 +54,11 @@ ACTIVITIES: dict[str, Term] = {
         Term("secure_area", "Worked in a secure area", "Low down, in a room where a bolting animal is safe."),
         Term("tunnel_used", "Lifted with a tunnel", "Mice: let the mouse walk into a tunnel."),
         Term("cupped_hands", "Lifted in cupped hands", "Mice: scoop in open, cupped hands."),
-        Term("tail_lift", "Lifted by the tail", "Never for pets: causes lasting fear in mice, can strip a rat's tail skin."),
+        Term(
+            "tail_lift",
+            "Lifted by the tail",
+            "Never for pets: causes lasting fear in mice, can strip a rat's tail skin.",
+        ),
         Term("extended_hold", "Extended hold", "Optional: 20 minutes or more, free to move in loose clothing."),
     ]
 }
@@ -73,7 +85,12 @@ OBSERVATIONS: dict[str, Observation] = {
         Observation("nipped", "Nipped", "Usually fear; through the bars, often a finger taken for food.", Signal.DOWN),
         Observation("bit", "Bit", "Usually fear: go back a step and slow down.", Signal.DOWN),
         Observation("tail_rattled", "Tail rattling (mice)", "Threat or agitation.", Signal.DOWN),
-        Observation("tail_quivered", "Tail quivering while stroked", "Mixed feelings, often misread as pleasure.", Signal.NEUTRAL),
+        Observation(
+            "tail_quivered",
+            "Tail quivering while stroked",
+            "Mixed feelings, often misread as pleasure.",
+            Signal.NEUTRAL,
+        ),
         Observation("sneezing", "Sneezing", "Mild sneezing at new smells is common; watch it.", Signal.NEUTRAL),
         Observation("red_tears", "Red tears (porphyrin) at eyes or nose", "Stress or illness.", Signal.HEALTH),
         Observation("laboured_breathing", "Rattling or laboured breathing", "Illness sign.", Signal.HEALTH),
@@ -82,7 +99,12 @@ OBSERVATIONS: dict[str, Observation] = {
         Observation("squinting", "Squinting, eye rubbing or swollen neck", "Illness sign (SDA).", Signal.HEALTH),
         Observation("head_tilt", "Head tilt", "Illness sign.", Signal.HEALTH),
         Observation("scabs", "Scabs, sores or crusted ears", "Mites or skin trouble.", Signal.HEALTH),
-        Observation("health_cleared", "Health cleared", "A vet checked them, or the signs are gone: the program resumes.", Signal.CLEARED),
+        Observation(
+            "health_cleared",
+            "Health cleared",
+            "A vet checked them, or the signs are gone: the program resumes.",
+            Signal.CLEARED,
+        ),
     ]
 }
 

@@ -17,6 +17,7 @@ from .arrivals import follow_arrival_date, move_animal, needs_quarantine, quaran
 from .households import check_member
 from .progress import records_changed
 
+
 @dataclass
 class AnimalDetails:
     """What a keeper can set on an animal; every field optional on edit."""
@@ -93,11 +94,17 @@ def add_animal(*, keeper=None, household: Household, details: AnimalDetails, tod
     if quarantined:
         start_quarantine(animal=animal, air_space=details.air_space or "another_room", started_on=animal.arrival_date)
         status = quarantine_of(animal, today)
-        alerts.append(Alert("quarantine_started", "caution",
-                            f"{animal.name} starts in quarantine until {status.ends_on.isoformat()}. {status.air_space_note}"))
+        alerts.append(
+            Alert(
+                "quarantine_started",
+                "caution",
+                f"{animal.name} starts in quarantine until {status.ends_on.isoformat()}. {status.air_space_note}",
+            )
+        )
     if details.cage:
-        alerts += move_animal(keeper=keeper, animal=animal, cage_name=details.cage, day=today,
-                              override_reason=details.override_reason).alerts
+        alerts += move_animal(
+            keeper=keeper, animal=animal, cage_name=details.cage, day=today, override_reason=details.override_reason
+        ).alerts
     records_changed(animal, animal.arrival_date)
     return animal, alerts
 
@@ -119,8 +126,9 @@ def edit_animal(*, keeper=None, animal: Animal, details: AnimalDetails, today: d
         follow_arrival_date(animal, old_arrival)
     alerts: list[Alert] = []
     if details.cage is not None:
-        alerts = move_animal(keeper=keeper, animal=animal, cage_name=details.cage, day=today,
-                             override_reason=details.override_reason).alerts
+        alerts = move_animal(
+            keeper=keeper, animal=animal, cage_name=details.cage, day=today, override_reason=details.override_reason
+        ).alerts
     records_changed(animal, min(animal.arrival_date, old_arrival))  # facts may have changed: replay from the start
     return animal, alerts
 

@@ -41,8 +41,9 @@ def create_token(*, keeper, name: str, now: datetime) -> tuple[ApiToken, str]:
     if ApiToken.objects.filter(keeper=keeper, revoked_at__isnull=True).count() >= ACTIVE_TOKENS_MAX:
         raise InvalidInput("name", f"You already have {ACTIVE_TOKENS_MAX} tokens: revoke one you no longer use first.")
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(keeper=keeper, name=name, prefix=raw[:PREFIX_LENGTH], key_hash=hash_token(raw),
-                                    created_at=now)
+    token = ApiToken.objects.create(
+        keeper=keeper, name=name, prefix=raw[:PREFIX_LENGTH], key_hash=hash_token(raw), created_at=now
+    )
     return token, raw
 
 
@@ -61,8 +62,7 @@ def keeper_for_token(raw: str, *, now: datetime):
     """The active keeper a live token belongs to, or None (unknown, revoked, or the keeper is disabled)."""
     if not raw or len(raw) > TOKEN_MAX_LENGTH or not raw.startswith(TOKEN_PREFIX):
         return None
-    token = (ApiToken.objects.select_related("keeper")
-             .filter(key_hash=hash_token(raw), revoked_at__isnull=True).first())
+    token = ApiToken.objects.select_related("keeper").filter(key_hash=hash_token(raw), revoked_at__isnull=True).first()
     if token is None or not token.keeper.is_active:
         return None
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:

@@ -15,14 +15,30 @@ from django.db import transaction
 
 from ..domain import vocab
 from ..domain.arrivals import (
-    HousingProblem, IntroductionProgress, Meeting, QuarantineStatus, Resident, arrivals_protocol,
-    danger_signs, housing_problems, introduction_progress, quarantine_status,
+    HousingProblem,
+    IntroductionProgress,
+    Meeting,
+    QuarantineStatus,
+    Resident,
+    arrivals_protocol,
+    danger_signs,
+    housing_problems,
+    introduction_progress,
+    quarantine_status,
 )
 from ..domain.errors import GentlingError, InvalidInput, NotAllowed, NotFound
 from ..domain.guardrails import Alert
 from ..domain.validation import check_choice, check_name, check_names, check_notes
 from ..models import (
-    Animal, Cage, CageStay, HealthCheck, Household, Introduction, IntroductionMeeting, Membership, Quarantine,
+    Animal,
+    Cage,
+    CageStay,
+    HealthCheck,
+    Household,
+    Introduction,
+    IntroductionMeeting,
+    Membership,
+    Quarantine,
     Session,
 )
 from .households import check_member, role_of
@@ -34,7 +50,9 @@ AIR_SPACES = dict(Quarantine.AIR_SPACES)
 class HousingRefused(GentlingError):
     def __init__(self, problems: list[HousingProblem]):
         self.problems = problems
-        super().__init__(" ".join(p.message for p in problems) + " An owner can override with a written reason.", "cage")
+        super().__init__(
+            " ".join(p.message for p in problems) + " An owner can override with a written reason.", "cage"
+        )
 
 
 # --- quarantine ----------------------------------------------------------------
@@ -76,26 +94,43 @@ def quarantines_of(animals: list[Animal], day: date) -> dict[int, QuarantineStat
         ill = model.objects.filter(animal__in=list(latest), illness=True, day__lte=day).order_by()
         for animal_id, on in ill.values_list("animal_id", "day"):
             signs[animal_id].add(on)
-    return {a.pk: quarantine_status(arrivals_protocol(), started_on=latest[a.pk].started_on, source=a.source,
-                                    air_space=latest[a.pk].air_space, sign_days=sorted(signs[a.pk]), day=day)
-            for a in animals if a.pk in latest}
+    return {
+        a.pk: quarantine_status(
+            arrivals_protocol(),
+            started_on=latest[a.pk].started_on,
+            source=a.source,
+            air_space=latest[a.pk].air_space,
+            sign_days=sorted(signs[a.pk]),
+            day=day,
+        )
+        for a in animals
+        if a.pk in latest
+    }
 
 
 @transaction.atomic
-def record_health_check(*, keeper, animal: Animal, day: date, signs: list[str], notes: str = "",
-                        now: datetime) -> HealthCheck:
+def record_health_check(
+    *, keeper, animal: Animal, day: date, signs: list[str], notes: str = "", now: datetime
+) -> HealthCheck:
     check_member(keeper, animal.household, write=True)
     today = local_today(animal.household, now)
     if day > today:
         raise InvalidInput("day", f"Date {day.isoformat()}: a health check cannot be in the future.")
     if day < animal.arrival_date:
-        raise InvalidInput("day", f"Date {day.isoformat()}: {animal.name} arrived on {animal.arrival_date.isoformat()}; "
-                                  "a health check cannot be before that.")
-    allowed = {k: v for k, v in vocab.OBSERVATIONS.items()
-               if v.signal in (vocab.Signal.HEALTH, vocab.Signal.NEUTRAL, vocab.Signal.CLEARED)}
+        raise InvalidInput(
+            "day",
+            f"Date {day.isoformat()}: {animal.name} arrived on {animal.arrival_date.isoformat()}; "
+            "a health check cannot be before that.",
+        )
+    allowed = {
+        k: v
+        for k, v in vocab.OBSERVATIONS.items()
+        if v.signal in (vocab.Signal.HEALTH, vocab.Signal.NEUTRAL, vocab.Signal.CLEARED)
+    }
     checked = check_names(signs, allowed, "signs", "health sign")
-    check = HealthCheck.objects.create(animal=animal, keeper=keeper, day=day, signs=checked, notes=check_notes(notes),
-                                       created_at=now)
+    check = HealthCheck.objects.create(
+        animal=animal, keeper=keeper, day=day, signs=checked, notes=check_notes(notes), created_at=now
+    )
     records_changed(animal, day)  # an illness sign pauses the handling program
     return check
 
@@ -105,9 +140,16 @@ def record_health_check(*, keeper, animal: Animal, day: date, signs: list[str], 
 
 def resident(animal: Animal, day: date) -> Resident:
     q = quarantine_of(animal, day)
-    return Resident(animal.public_id, animal.name, animal.species, animal.sex, animal.birth_date,
-                    animal.neutered_on, None if q is None or q.done else q.ends_on,
-                    cohort=f"{animal.arrival_date.isoformat()}/{animal.source}")
+    return Resident(
+        animal.public_id,
+        animal.name,
+        animal.species,
+        animal.sex,
+        animal.birth_date,
+        animal.neutered_on,
+        None if q is None or q.done else q.ends_on,
+        cohort=f"{animal.arrival_date.isoformat()}/{animal.source}",
+    )
 
 
 def _introduced(animal: Animal, others: list[Animal], day: date) -> bool:
@@ -126,8 +168,9 @@ def check_move(animal: Animal, cage: Cage, day: date) -> list[HousingProblem]:
         return []
     me = resident(animal, day)
     strangers = [o for o in others if resident(o, day).cohort != me.cohort]
-    return housing_problems(me, [resident(o, day) for o in others],
-                            introduced=_introduced(animal, strangers, day), day=day)
+    return housing_problems(
+        me, [resident(o, day) for o in others], introduced=_introduced(animal, strangers, day), day=day
+    )
 
 
 @dataclass(frozen=True)
@@ -169,9 +212,14 @@ def move_animal(*, keeper, animal: Animal, cage_name: str | None, day: date, ove
     if current:
         current.moved_out_on = day
         current.save(update_fields=["moved_out_on"])
-    CageStay.objects.create(animal=animal, cage=cage, moved_in_on=day, moved_by=keeper,
-                            override_reason=reason if blocking else "",
-                            overridden=[p.code for p in blocking])
+    CageStay.objects.create(
+        animal=animal,
+        cage=cage,
+        moved_in_on=day,
+        moved_by=keeper,
+        override_reason=reason if blocking else "",
+        overridden=[p.code for p in blocking],
+    )
     animal.cage = cage
     animal.save(update_fields=["cage"])
     return Move(animal, cage, problems)
@@ -197,14 +245,20 @@ def introductions_of(intros: list[Introduction], day: date) -> dict[int, Introdu
     for intro in intros:
         ends = [quarantines[a.pk].ends_on for a in members[intro.pk] if a.pk in quarantines]
         found[intro.pk] = introduction_progress(
-            arrivals_protocol(), started_on=intro.started_on, quarantine_done_on=max(ends, default=intro.started_on),
-            cage_cleaned_on=intro.cage_cleaned_on, meetings=[_meeting(m) for m in intro.meetings.all()], day=day)
+            arrivals_protocol(),
+            started_on=intro.started_on,
+            quarantine_done_on=max(ends, default=intro.started_on),
+            cage_cleaned_on=intro.cage_cleaned_on,
+            meetings=[_meeting(m) for m in intro.meetings.all()],
+            day=day,
+        )
     return found
 
 
 @transaction.atomic
-def start_introduction(*, keeper, household: Household, newcomers: list[Animal], residents: list[Animal],
-                       cage_name: str | None, day: date) -> Introduction:
+def start_introduction(
+    *, keeper, household: Household, newcomers: list[Animal], residents: list[Animal], cage_name: str | None, day: date
+) -> Introduction:
     check_member(keeper, household, write=True)
     if not newcomers or not residents:
         raise InvalidInput("animals", "An introduction needs at least one newcomer and one resident.")
@@ -241,8 +295,16 @@ class MeetingLogged:
 
 
 @transaction.atomic
-def log_meeting(*, keeper, intro: Introduction, started_at: datetime, duration_seconds: int,
-                behaviours: list[str], notes: str, now: datetime) -> MeetingLogged:
+def log_meeting(
+    *,
+    keeper,
+    intro: Introduction,
+    started_at: datetime,
+    duration_seconds: int,
+    behaviours: list[str],
+    notes: str,
+    now: datetime,
+) -> MeetingLogged:
     household = intro.household
     check_member(keeper, household, write=True)
     p = arrivals_protocol()
@@ -254,22 +316,38 @@ def log_meeting(*, keeper, intro: Introduction, started_at: datetime, duration_s
         raise InvalidInput("duration", "Length: a meeting must last more than zero seconds and at most 12 hours.")
     day = local_time(household, started_at).date()
     if day < intro.started_on:
-        raise InvalidInput("started_at", f"Start: the introduction started on {intro.started_on.isoformat()}; "
-                                         "this meeting is before that.")
+        raise InvalidInput(
+            "started_at",
+            f"Start: the introduction started on {intro.started_on.isoformat()}; this meeting is before that.",
+        )
     before = introduction_of(intro, day)
     if before.waiting_for_quarantine_until:
-        raise InvalidInput("started_at", f"Start: quarantine runs until {before.waiting_for_quarantine_until.isoformat()}: "
-                                         "no meetings before then.")
+        raise InvalidInput(
+            "started_at",
+            f"Start: quarantine runs until {before.waiting_for_quarantine_until.isoformat()}: no meetings before then.",
+        )
     meeting = IntroductionMeeting.objects.create(
-        introduction=intro, keeper=keeper, started_at=started_at, day=day, duration_seconds=duration_seconds,
-        behaviours=chosen, notes=check_notes(notes))
+        introduction=intro,
+        keeper=keeper,
+        started_at=started_at,
+        day=day,
+        duration_seconds=duration_seconds,
+        behaviours=chosen,
+        notes=check_notes(notes),
+    )
     after = introduction_of(intro, local_today(household, now))
     alerts = []
     danger = danger_signs(p, chosen)
     if danger:
         labels = ", ".join(p.behaviours.danger[d].lower() for d in danger)
-        alerts.append(Alert("separate_now", "stop", f"Danger: {labels}. {p.introduction.separate_advice} "
-                                                    f"The introduction goes back to '{after.stage_title}'."))
+        alerts.append(
+            Alert(
+                "separate_now",
+                "stop",
+                f"Danger: {labels}. {p.introduction.separate_advice} "
+                f"The introduction goes back to '{after.stage_title}'.",
+            )
+        )
     return MeetingLogged(meeting, after, alerts)
 
 
@@ -279,8 +357,11 @@ def mark_cage_cleaned(*, keeper, intro: Introduction, day: date, today: date) ->
     if day > today:
         raise InvalidInput("date", f"Date {day.isoformat()}: the cage cannot have been cleaned in the future.")
     if day < intro.started_on:
-        raise InvalidInput("date", f"Date {day.isoformat()}: the introduction started on {intro.started_on.isoformat()}; "
-                                   "clean the cage after that.")
+        raise InvalidInput(
+            "date",
+            f"Date {day.isoformat()}: the introduction started on {intro.started_on.isoformat()}; "
+            "clean the cage after that.",
+        )
     intro.cage_cleaned_on = day
     intro.save(update_fields=["cage_cleaned_on"])
     return intro
@@ -288,4 +369,5 @@ def mark_cage_cleaned(*, keeper, intro: Introduction, day: date, today: date) ->
 
 def active_introductions(household: Household):
     return Introduction.objects.filter(household=household, finished_on__isnull=True).prefetch_related(
-        "newcomers", "residents", "meetings")
+        "newcomers", "residents", "meetings"
+    )

@@ -26,7 +26,7 @@ from __future__ import annotations
 import base64
 import os
 from collections.abc import Iterator
-from datetime import date, datetime, timezone as dt_timezone
+from datetime import UTC, date, datetime
 from itertools import chain
 from pathlib import Path
 from typing import TextIO
@@ -46,10 +46,11 @@ _BLOCK = 64 * 1024  # characters handed to a file or a response at a time
 
 
 def _iso(moment: datetime) -> str:
-    return moment.astimezone(dt_timezone.utc).isoformat()
+    return moment.astimezone(UTC).isoformat()
 
 
 # --- export -------------------------------------------------------------------
+
 
 def backup_text_for(keeper, households: list[Household], *, now: datetime) -> Iterator[str]:
     """The households' backup as JSON text in blocks, for a streamed download. The
@@ -151,14 +152,26 @@ def _document(households: list[Household], scope: str, *, now: datetime, tally: 
         keepers = {k.username: _account(k) for k in get_user_model().objects.all()}
     else:
         keepers = {m.keeper.username: {"username": m.keeper.username} for ms in members.values() for m in ms}
-    return {"format": FORMAT, "version": VERSION, "scope": scope, "exported_at": _iso(now),
-            "keepers": [keepers[name] for name in sorted(keepers)],
-            "households": (_household(h, members[h.pk], tally) for h in households)}
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "scope": scope,
+        "exported_at": _iso(now),
+        "keepers": [keepers[name] for name in sorted(keepers)],
+        "households": (_household(h, members[h.pk], tally) for h in households),
+    }
 
 
 def _account(k) -> dict:
-    return {"username": k.username, "first_name": k.first_name, "last_name": k.last_name, "email": k.email,
-            "password": k.password, "is_active": k.is_active, "date_joined": _iso(k.date_joined)}
+    return {
+        "username": k.username,
+        "first_name": k.first_name,
+        "last_name": k.last_name,
+        "email": k.email,
+        "password": k.password,
+        "is_active": k.is_active,
+        "date_joined": _iso(k.date_joined),
+    }
 
 
 def _household(h: Household, members: list[Membership], tally: dict) -> dict:
@@ -168,10 +181,14 @@ def _household(h: Household, members: list[Membership], tally: dict) -> dict:
     animals = h.animals.select_related("cage", "litter").order_by("public_id")
     introductions = h.introductions.select_related("cage", "created_by").order_by("public_id")
     return {
-        "id": h.public_id, "name": h.name, "time_zone": h.time_zone, "created_at": _iso(h.created_at),
+        "id": h.public_id,
+        "name": h.name,
+        "time_zone": h.time_zone,
+        "created_at": _iso(h.created_at),
         "members": [{"keeper": m.keeper.username, "role": m.role, "joined_at": _iso(m.joined_at)} for m in members],
-        "cages": [{"id": c.public_id, "name": c.name, "created_at": _iso(c.created_at)}
-                  for c in h.cages.order_by("public_id")],
+        "cages": [
+            {"id": c.public_id, "name": c.name, "created_at": _iso(c.created_at)} for c in h.cages.order_by("public_id")
+        ],
         "litters": [_litter(lt) for lt in h.litters.select_related("mother").order_by("public_id")],
         "animals": (_animal(a) for a in animals),
         "sessions": _sessions(h, tally),
@@ -181,19 +198,34 @@ def _household(h: Household, members: list[Membership], tally: dict) -> dict:
 
 # A session's keys in the file, and the columns they come from.
 _SESSION_COLUMNS = {
-    "id": "public_id", "animal": "animal__public_id", "keeper": "keeper__username", "sitting": "sitting",
-    "started_at": "started_at", "ended_at": "ended_at", "day": "day", "activities": "activities", "holds": "holds",
-    "observations": "observations", "extended_hold_seconds": "extended_hold_seconds",
-    "extended_hold_end": "extended_hold_end", "notes": "notes", "alerts": "alerts", "created_at": "created_at",
+    "id": "public_id",
+    "animal": "animal__public_id",
+    "keeper": "keeper__username",
+    "sitting": "sitting",
+    "started_at": "started_at",
+    "ended_at": "ended_at",
+    "day": "day",
+    "activities": "activities",
+    "holds": "holds",
+    "observations": "observations",
+    "extended_hold_seconds": "extended_hold_seconds",
+    "extended_hold_end": "extended_hold_end",
+    "notes": "notes",
+    "alerts": "alerts",
+    "created_at": "created_at",
 }
 
 
 def _sessions(h: Household, tally: dict) -> Iterator[dict]:
     """The household's sessions, read from the database a batch at a time."""
-    rows = (Session.objects.filter(animal__household=h).order_by("public_id")
-            .values_list(*_SESSION_COLUMNS.values()).iterator(chunk_size=BATCH))
+    rows = (
+        Session.objects.filter(animal__household=h)
+        .order_by("public_id")
+        .values_list(*_SESSION_COLUMNS.values())
+        .iterator(chunk_size=BATCH)
+    )
     for row in rows:
-        s = dict(zip(_SESSION_COLUMNS, row))
+        s = dict(zip(_SESSION_COLUMNS, row, strict=False))
         for moment in ("started_at", "ended_at", "created_at"):
             s[moment] = _iso(s[moment])
         s["day"] = s["day"].isoformat()
@@ -202,22 +234,49 @@ def _sessions(h: Household, tally: dict) -> Iterator[dict]:
 
 
 def _animal(a: Animal) -> dict:
-    return {"id": a.public_id, "name": a.name, "species": a.species, "sex": a.sex,
-            "birth_date": a.birth_date.isoformat() if a.birth_date else None,
-            "birth_date_estimated": a.birth_date_estimated, "source": a.source,
-            "arrival_date": a.arrival_date.isoformat(), "cage": a.cage.public_id if a.cage else None,
-            "status": a.status, "extended_hold_opt_in": a.extended_hold_opt_in, "notes": a.notes,
-            "created_at": _iso(a.created_at), "photo": _photo(a),
-            "neutered_on": _day(a.neutered_on), "litter": a.litter.public_id if a.litter else None,
-            "quarantines": [{"started_on": q.started_on.isoformat(), "air_space": q.air_space,
-                             "created_at": _iso(q.created_at)} for q in a.quarantines.order_by("started_on", "id")],
-            "health_checks": [{"day": c.day.isoformat(), "signs": c.signs, "notes": c.notes, "keeper": _who(c.keeper),
-                               "created_at": _iso(c.created_at)}
-                              for c in a.health_checks.select_related("keeper").order_by("day", "id")],
-            "cage_stays": [{"cage": st.cage.public_id, "moved_in_on": st.moved_in_on.isoformat(),
-                            "moved_out_on": _day(st.moved_out_on), "moved_by": _who(st.moved_by),
-                            "override_reason": st.override_reason, "overridden": st.overridden}
-                           for st in a.cage_stays.select_related("cage", "moved_by").order_by("moved_in_on", "id")]}
+    return {
+        "id": a.public_id,
+        "name": a.name,
+        "species": a.species,
+        "sex": a.sex,
+        "birth_date": a.birth_date.isoformat() if a.birth_date else None,
+        "birth_date_estimated": a.birth_date_estimated,
+        "source": a.source,
+        "arrival_date": a.arrival_date.isoformat(),
+        "cage": a.cage.public_id if a.cage else None,
+        "status": a.status,
+        "extended_hold_opt_in": a.extended_hold_opt_in,
+        "notes": a.notes,
+        "created_at": _iso(a.created_at),
+        "photo": _photo(a),
+        "neutered_on": _day(a.neutered_on),
+        "litter": a.litter.public_id if a.litter else None,
+        "quarantines": [
+            {"started_on": q.started_on.isoformat(), "air_space": q.air_space, "created_at": _iso(q.created_at)}
+            for q in a.quarantines.order_by("started_on", "id")
+        ],
+        "health_checks": [
+            {
+                "day": c.day.isoformat(),
+                "signs": c.signs,
+                "notes": c.notes,
+                "keeper": _who(c.keeper),
+                "created_at": _iso(c.created_at),
+            }
+            for c in a.health_checks.select_related("keeper").order_by("day", "id")
+        ],
+        "cage_stays": [
+            {
+                "cage": st.cage.public_id,
+                "moved_in_on": st.moved_in_on.isoformat(),
+                "moved_out_on": _day(st.moved_out_on),
+                "moved_by": _who(st.moved_by),
+                "override_reason": st.override_reason,
+                "overridden": st.overridden,
+            }
+            for st in a.cage_stays.select_related("cage", "moved_by").order_by("moved_in_on", "id")
+        ],
+    }
 
 
 def _day(d: date | None) -> str | None:
@@ -229,28 +288,48 @@ def _who(user) -> str | None:
 
 
 def _litter(lt: Litter) -> dict:
-    return {"id": lt.public_id, "name": lt.name, "species": lt.species, "birth_date": lt.birth_date.isoformat(),
-            "mother": lt.mother.public_id if lt.mother else None, "separated_on": _day(lt.separated_on),
-            "notes": lt.notes}
+    return {
+        "id": lt.public_id,
+        "name": lt.name,
+        "species": lt.species,
+        "birth_date": lt.birth_date.isoformat(),
+        "mother": lt.mother.public_id if lt.mother else None,
+        "separated_on": _day(lt.separated_on),
+        "notes": lt.notes,
+    }
 
 
 def _introduction(i: Introduction) -> dict:
-    return {"id": i.public_id, "newcomers": sorted(a.public_id for a in i.newcomers.all()),
-            "residents": sorted(a.public_id for a in i.residents.all()),
-            "cage": i.cage.public_id if i.cage else None, "started_on": i.started_on.isoformat(),
-            "cage_cleaned_on": _day(i.cage_cleaned_on), "finished_on": _day(i.finished_on),
-            "created_by": _who(i.created_by),
-            "meetings": [{"id": m.public_id, "keeper": _who(m.keeper), "started_at": _iso(m.started_at),
-                          "day": m.day.isoformat(), "duration_seconds": m.duration_seconds,
-                          "behaviours": m.behaviours, "notes": m.notes}
-                         for m in i.meetings.select_related("keeper").order_by("started_at", "public_id")]}
+    return {
+        "id": i.public_id,
+        "newcomers": sorted(a.public_id for a in i.newcomers.all()),
+        "residents": sorted(a.public_id for a in i.residents.all()),
+        "cage": i.cage.public_id if i.cage else None,
+        "started_on": i.started_on.isoformat(),
+        "cage_cleaned_on": _day(i.cage_cleaned_on),
+        "finished_on": _day(i.finished_on),
+        "created_by": _who(i.created_by),
+        "meetings": [
+            {
+                "id": m.public_id,
+                "keeper": _who(m.keeper),
+                "started_at": _iso(m.started_at),
+                "day": m.day.isoformat(),
+                "duration_seconds": m.duration_seconds,
+                "behaviours": m.behaviours,
+                "notes": m.notes,
+            }
+            for m in i.meetings.select_related("keeper").order_by("started_at", "public_id")
+        ],
+    }
 
 
 def _photo(a: Animal) -> dict | None:
     photo = Photo.objects.filter(animal=a).first()
     if photo is None:
         return None
-    return {"content_type": photo.content_type, "data": base64.b64encode(bytes(photo.data)).decode("ascii"),
-            "uploaded_at": _iso(photo.uploaded_at)}
-
-
+    return {
+        "content_type": photo.content_type,
+        "data": base64.b64encode(bytes(photo.data)).decode("ascii"),
+        "uploaded_at": _iso(photo.uploaded_at),
+    }

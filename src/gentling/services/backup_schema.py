@@ -270,8 +270,9 @@ def read_frame(stream: BinaryIO) -> tuple[object, list[int]]:
             if event in _OPENS:
                 depth += 1
                 if depth > MAX_DEPTH:  # before the parser's prefixes grow with it
-                    raise UnreadableBackup(f"it nests lists or objects more than {MAX_DEPTH} deep, "
-                                           "which a Gentling backup never does")
+                    raise UnreadableBackup(
+                        f"it nests lists or objects more than {MAX_DEPTH} deep, which a Gentling backup never does"
+                    )
             elif event in _CLOSES:
                 depth -= 1
             if prefix.startswith(_INSIDE_SESSIONS):

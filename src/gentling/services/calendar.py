@@ -45,6 +45,7 @@ NOT_FOUND = "This calendar link is not valid: it was turned off or replaced, or 
 
 # --- feed links ----------------------------------------------------------------------------------
 
+
 def active_feed(keeper, household: Household) -> CalendarFeed | None:
     return CalendarFeed.objects.filter(keeper=keeper, household=household, revoked_at__isnull=True).first()
 
@@ -60,7 +61,8 @@ def new_feed(*, keeper, household: Household, now: datetime) -> CalendarFeed:
 def turn_off_feed(*, keeper, household: Household, now: datetime) -> int:
     _check_member(keeper, household)
     return CalendarFeed.objects.filter(keeper=keeper, household=household, revoked_at__isnull=True).update(
-        revoked_at=now)
+        revoked_at=now
+    )
 
 
 def _check_member(keeper, household: Household) -> None:
@@ -70,8 +72,9 @@ def _check_member(keeper, household: Household) -> None:
 
 
 def feed_by_token(token: str) -> CalendarFeed:
-    feed = (CalendarFeed.objects.select_related("household", "keeper")
-            .filter(token=token, revoked_at__isnull=True).first())
+    feed = (
+        CalendarFeed.objects.select_related("household", "keeper").filter(token=token, revoked_at__isnull=True).first()
+    )
     if feed is None or not feed.keeper.is_active:
         raise NotFound(NOT_FOUND)
     membership = Membership.objects.filter(keeper=feed.keeper, household=feed.household).first()
@@ -82,6 +85,7 @@ def feed_by_token(token: str) -> CalendarFeed:
 
 
 # --- the calendar --------------------------------------------------------------------------------
+
 
 def feed_calendar(feed: CalendarFeed, *, now: datetime) -> bytes:
     household = feed.household
@@ -110,7 +114,8 @@ def _animals_in(intro: IntroductionToday, cache: dict[int, frozenset[int]]) -> f
     if key not in cache:
         i = intro.introduction
         cache[key] = frozenset(i.newcomers.values_list("pk", flat=True)) | frozenset(
-            i.residents.values_list("pk", flat=True))
+            i.residents.values_list("pk", flat=True)
+        )
     return cache[key]
 
 
@@ -118,8 +123,9 @@ def event_uid(animal_public_id: str, day: date) -> str:
     return f"{animal_public_id}-{day:%Y%m%d}@gentling"
 
 
-def animal_day_event(item: AnimalToday, quarantine: QuarantineToday | None, intros: list[IntroductionToday],
-                     *, stamp: datetime) -> Event:
+def animal_day_event(
+    item: AnimalToday, quarantine: QuarantineToday | None, intros: list[IntroductionToday], *, stamp: datetime
+) -> Event:
     animal, plan = item.animal, item.plan
     event = Event()
     event.add("uid", event_uid(animal.public_id, plan.day))
@@ -137,8 +143,9 @@ def animal_day_event(item: AnimalToday, quarantine: QuarantineToday | None, intr
     return event
 
 
-def describe_day(name: str, plan: AnimalPlan, quarantine: QuarantineToday | None,
-                 intros: list[IntroductionToday]) -> str:
+def describe_day(
+    name: str, plan: AnimalPlan, quarantine: QuarantineToday | None, intros: list[IntroductionToday]
+) -> str:
     """The day's items as plain text: no database, so it is tested on plain values."""
     lines = [f"{plan.step_title} (day {plan.day_number} at home)", plan.step_summary]
     lines += ["", *plan.notices] if plan.notices else []

@@ -65,13 +65,37 @@ from ..models import Household, IntroductionMeeting, Session
 from .progress import local_time
 
 SESSION_COLUMNS = (
-    "session_id", "animal_id", "animal_name", "species", "keeper", "day", "started_at", "duration_seconds",
-    "activities", "pickups", "hold_seconds", "longest_hold_seconds", "observations", "comfort_signs",
-    "fear_signs", "extended_hold_seconds", "extended_hold_end", "alerts", "notes",
+    "session_id",
+    "animal_id",
+    "animal_name",
+    "species",
+    "keeper",
+    "day",
+    "started_at",
+    "duration_seconds",
+    "activities",
+    "pickups",
+    "hold_seconds",
+    "longest_hold_seconds",
+    "observations",
+    "comfort_signs",
+    "fear_signs",
+    "extended_hold_seconds",
+    "extended_hold_end",
+    "alerts",
+    "notes",
 )
 MEETING_COLUMNS = (
-    "meeting_id", "introduction_id", "newcomers", "residents", "day", "started_at", "duration_seconds",
-    "behaviours", "danger", "notes",
+    "meeting_id",
+    "introduction_id",
+    "newcomers",
+    "residents",
+    "day",
+    "started_at",
+    "duration_seconds",
+    "behaviours",
+    "danger",
+    "notes",
 )
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CHUNK = 500
@@ -97,18 +121,33 @@ def _blank(value: object) -> object:
 def session_rows(household: Household) -> Iterator[Row]:
     """The header, then one row per session, oldest first."""
     yield SESSION_COLUMNS
-    sessions = (Session.objects.filter(animal__household=household).select_related("animal", "keeper")
-                .order_by("started_at", "public_id"))
+    sessions = (
+        Session.objects.filter(animal__household=household)
+        .select_related("animal", "keeper")
+        .order_by("started_at", "public_id")
+    )
     for s in sessions.iterator(chunk_size=CHUNK):
         observations = set(s.observations)
         yield (
-            s.public_id, s.animal.public_id, s.animal.name, s.animal.species,
-            s.keeper.username if s.keeper else "", s.day.isoformat(),
-            local_time(household, s.started_at).isoformat(timespec="seconds"), s.duration_seconds,
-            _joined(s.activities), len(s.holds), _joined(s.holds), max(s.holds, default=""),
-            _joined(s.observations), len(observations & COMFORT_SIGNS), len(observations & FEAR_SIGNS),
-            _blank(s.extended_hold_seconds), s.extended_hold_end,
-            _joined(a.get("code", "") for a in s.alerts if isinstance(a, dict)), s.notes,
+            s.public_id,
+            s.animal.public_id,
+            s.animal.name,
+            s.animal.species,
+            s.keeper.username if s.keeper else "",
+            s.day.isoformat(),
+            local_time(household, s.started_at).isoformat(timespec="seconds"),
+            s.duration_seconds,
+            _joined(s.activities),
+            len(s.holds),
+            _joined(s.holds),
+            max(s.holds, default=""),
+            _joined(s.observations),
+            len(observations & COMFORT_SIGNS),
+            len(observations & FEAR_SIGNS),
+            _blank(s.extended_hold_seconds),
+            s.extended_hold_end,
+            _joined(a.get("code", "") for a in s.alerts if isinstance(a, dict)),
+            s.notes,
         )
 
 
@@ -116,17 +155,25 @@ def meeting_rows(household: Household) -> Iterator[Row]:
     """The header, then one row per introduction meeting, oldest first."""
     yield MEETING_COLUMNS
     danger = set(arrivals_protocol().behaviours.danger)
-    meetings = (IntroductionMeeting.objects.filter(introduction__household=household)
-                .select_related("introduction")
-                .prefetch_related("introduction__newcomers", "introduction__residents")
-                .order_by("started_at", "public_id"))
+    meetings = (
+        IntroductionMeeting.objects.filter(introduction__household=household)
+        .select_related("introduction")
+        .prefetch_related("introduction__newcomers", "introduction__residents")
+        .order_by("started_at", "public_id")
+    )
     for m in meetings.iterator(chunk_size=CHUNK):
         intro = m.introduction
         yield (
-            m.public_id, intro.public_id, _joined(sorted(a.name for a in intro.newcomers.all())),
-            _joined(sorted(a.name for a in intro.residents.all())), m.day.isoformat(),
-            local_time(household, m.started_at).isoformat(timespec="seconds"), m.duration_seconds,
-            _joined(m.behaviours), "yes" if danger & set(m.behaviours) else "no", m.notes,
+            m.public_id,
+            intro.public_id,
+            _joined(sorted(a.name for a in intro.newcomers.all())),
+            _joined(sorted(a.name for a in intro.residents.all())),
+            m.day.isoformat(),
+            local_time(household, m.started_at).isoformat(timespec="seconds"),
+            m.duration_seconds,
+            _joined(m.behaviours),
+            "yes" if danger & set(m.behaviours) else "no",
+            m.notes,
         )
 
 
@@ -146,10 +193,11 @@ def csv_lines(rows: Iterable[Row]) -> Iterator[str]:
 
 def write_csv(rows: Iterable[Row], stream: TextIO) -> int:
     """Write rows to an open text stream; returns the number of data rows (the header excluded)."""
-    count = -1
-    for count, text in enumerate(csv_lines(rows)):
+    written = 0
+    for text in csv_lines(rows):
         stream.write(text)
-    return max(count, 0)
+        written += 1
+    return max(written - 1, 0)
 
 
 class _Line:

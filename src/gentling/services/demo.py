@@ -40,16 +40,52 @@ class DemoAnimal:
 
 
 DEMO_ANIMALS = [
-    DemoAnimal("Biscuit", "rat", "female", "breeder", 38, 8, "Girls' cage",
-               "Loves peas and a dab of yoghurt from a spoon.", 0.05),
-    DemoAnimal("Pepper", "rat", "male", "pet_store", 24, 7, "Boys' cage",
-               "Bolder of the two brothers. Favourite: blueberries.", 0.10),
-    DemoAnimal("Salt", "rat", "male", "pet_store", 24, 7, "Boys' cage",
-               "Shy; comes out for banana.", 0.2),
-    DemoAnimal("Ghost", "rat", "male", "rescue", 17, 26, "Ghost's cage",
-               "Surrendered from a hoarding case. Takes soft food from a spoon.", 0.3, bite_on_day=11),
-    DemoAnimal("Nutmeg", "mouse", "female", "pet_store", 19, 6, "Mouse house",
-               "Walks into the cardboard tunnel on her own now.", 0.1),
+    DemoAnimal(
+        "Biscuit",
+        "rat",
+        "female",
+        "breeder",
+        38,
+        8,
+        "Girls' cage",
+        "Loves peas and a dab of yoghurt from a spoon.",
+        0.05,
+    ),
+    DemoAnimal(
+        "Pepper",
+        "rat",
+        "male",
+        "pet_store",
+        24,
+        7,
+        "Boys' cage",
+        "Bolder of the two brothers. Favourite: blueberries.",
+        0.10,
+    ),
+    DemoAnimal("Salt", "rat", "male", "pet_store", 24, 7, "Boys' cage", "Shy; comes out for banana.", 0.2),
+    DemoAnimal(
+        "Ghost",
+        "rat",
+        "male",
+        "rescue",
+        17,
+        26,
+        "Ghost's cage",
+        "Surrendered from a hoarding case. Takes soft food from a spoon.",
+        0.3,
+        bite_on_day=11,
+    ),
+    DemoAnimal(
+        "Nutmeg",
+        "mouse",
+        "female",
+        "pet_store",
+        19,
+        6,
+        "Mouse house",
+        "Walks into the cardboard tunnel on her own now.",
+        0.1,
+    ),
 ]
 
 
@@ -97,11 +133,22 @@ def _build(keeper, now: datetime) -> Household:
     animals = {}
     for spec in DEMO_ANIMALS:
         arrival = today - timedelta(days=spec.days_ago)
-        animal, _ = add_animal(keeper=keeper, household=household, today=today, details=AnimalDetails(
-            name=spec.name, species=spec.species, sex=spec.sex, source=spec.source, arrival_date=arrival,
-            birth_date=arrival - timedelta(weeks=spec.weeks_old_on_arrival),
-            birth_date_estimated=spec.source == "rescue", cage=spec.cage, notes=spec.notes,
-        ))
+        animal, _ = add_animal(
+            keeper=keeper,
+            household=household,
+            today=today,
+            details=AnimalDetails(
+                name=spec.name,
+                species=spec.species,
+                sex=spec.sex,
+                source=spec.source,
+                arrival_date=arrival,
+                birth_date=arrival - timedelta(weeks=spec.weeks_old_on_arrival),
+                birth_date_estimated=spec.source == "rescue",
+                cage=spec.cage,
+                notes=spec.notes,
+            ),
+        )
         animals[animal.pk] = (animal, spec)
     start = min(a.arrival_date for a, _ in animals.values())
     tz = ZoneInfo(household.time_zone)
@@ -118,8 +165,14 @@ def _build(keeper, now: datetime) -> Household:
                 _log_one(rng, who, household, animal, spec, item, moment, now)
     by_name = {a.name: a for a, _ in animals.values()}
     # Ghost, the rescue, will join the brothers once his quarantine is over.
-    start_introduction(keeper=keeper, household=household, newcomers=[by_name["Ghost"]],
-                       residents=[by_name["Pepper"], by_name["Salt"]], cage_name="Boys' cage", day=today)
+    start_introduction(
+        keeper=keeper,
+        household=household,
+        newcomers=[by_name["Ghost"]],
+        residents=[by_name["Pepper"], by_name["Salt"]],
+        cage_name="Boys' cage",
+        day=today,
+    )
     return household
 
 
@@ -142,6 +195,7 @@ def _log_one(rng, keeper, household, animal: Animal, spec: DemoAnimal, item, mom
     elif rng.random() < spec.shyness:
         observations = {rng.choice(["froze", "hid", "fled"])}
     minutes = rng.choice((5, 8, 10, 12, 15))
-    entry = SessionInput(moment, moment + timedelta(minutes=minutes), sorted(activities), holds, sorted(observations),
-                         notes="")
+    entry = SessionInput(
+        moment, moment + timedelta(minutes=minutes), sorted(activities), holds, sorted(observations), notes=""
+    )
     log_session(keeper=keeper, household=household, animals=[animal], entry=entry, now=now)

@@ -35,7 +35,9 @@ def check_time_zone(name: str) -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise InvalidInput("time_zone", f"Time zone '{name}': not a time zone; use a name such as Europe/London.") from None
+        raise InvalidInput(
+            "time_zone", f"Time zone '{name}': not a time zone; use a name such as Europe/London."
+        ) from None
     return name
 
 
@@ -91,8 +93,12 @@ def check_member(keeper, household: Household, *, write: bool = False) -> None:
 
 def household_by_id(keeper, public_id: str, *, write: bool = False) -> Household:
     """The household with this id, if the keeper is a member (one query: the membership with its household)."""
-    membership = (Membership.objects.select_related("household")
-                  .filter(keeper=keeper, household__public_id=public_id).only("role", "household").first())
+    membership = (
+        Membership.objects.select_related("household")
+        .filter(keeper=keeper, household__public_id=public_id)
+        .only("role", "household")
+        .first()
+    )
     if membership is None:  # no such household, or not theirs: the same answer, so ids cannot be probed
         raise NotFound("No such household.")
     _check_role(keeper, membership.household, write, "No such household.", membership.role)
@@ -110,7 +116,7 @@ def household_for(keeper, ref: str | None = None, *, write: bool = False) -> Hou
     else:
         count = mine.count()
         if count == 0:
-            raise NotFound("You have no household yet. Create one: gentling household add \"My rats\"")
+            raise NotFound('You have no household yet. Create one: gentling household add "My rats"')
         if count > 1:
             names = ", ".join(h.name for h in mine)
             raise NotFound(f"You have several households ({names}); say which with --household.")
@@ -158,7 +164,9 @@ def create_invite(*, by, household: Household, role: str) -> Invite:
 def open_invite(token: str, now: datetime) -> Invite:
     invite = Invite.objects.select_related("household").filter(token=token, used_at__isnull=True).first()
     if invite is None or invite.created_at < now - timedelta(days=INVITE_DAYS):
-        raise NotFound("This invitation link is not valid: it was used, revoked or is over 14 days old. Ask for a new one.")
+        raise NotFound(
+            "This invitation link is not valid: it was used, revoked or is over 14 days old. Ask for a new one."
+        )
     return invite
 
 

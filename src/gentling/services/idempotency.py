@@ -52,8 +52,10 @@ def fingerprint(method: str, path: str, body: bytes) -> str:
 
 def check_key(key: str) -> str:
     if not 1 <= len(key) <= KEY_MAX or not key.isascii() or not key.isprintable():
-        raise InvalidInput("Idempotency-Key", f"Idempotency-Key: use 1 to {KEY_MAX} printable ASCII characters, "
-                                              "such as a UUID, new for each write.")
+        raise InvalidInput(
+            "Idempotency-Key",
+            f"Idempotency-Key: use 1 to {KEY_MAX} printable ASCII characters, such as a UUID, new for each write.",
+        )
     return key
 
 
@@ -61,8 +63,15 @@ def _always(answer: Answer) -> bool:
     return True
 
 
-def answer_once(*, scope: str, key: str, fingerprint: str, now: datetime, run: Callable[[], Answer],
-                keep: Callable[[Answer], bool] = _always) -> Answer:
+def answer_once(
+    *,
+    scope: str,
+    key: str,
+    fingerprint: str,
+    now: datetime,
+    run: Callable[[], Answer],
+    keep: Callable[[Answer], bool] = _always,
+) -> Answer:
     """`run()`'s answer, the first time this scope sends this key; the stored answer after that.
 
     An answer below 500 that `keep` turns down frees the key, and what `run` wrote stays: the
@@ -71,11 +80,14 @@ def answer_once(*, scope: str, key: str, fingerprint: str, now: datetime, run: C
     check_key(key)
     with transaction.atomic():
         row, created = IdempotencyKey.objects.get_or_create(
-            scope=scope, key=key, defaults={"fingerprint": fingerprint, "created_at": now})
+            scope=scope, key=key, defaults={"fingerprint": fingerprint, "created_at": now}
+        )
         if not created:
             if row.fingerprint != fingerprint:
-                raise KeyReused(f"Idempotency-Key '{key[:40]}' was used for a different request: send a new key "
-                                "for each write, and the same key only to retry that same write.")
+                raise KeyReused(
+                    f"Idempotency-Key '{key[:40]}' was used for a different request: send a new key "
+                    "for each write, and the same key only to retry that same write."
+                )
             return Answer(row.status, row.content_type, bytes(row.body), replayed=True, location=row.location)
         answer = run()
         if answer.status >= 500:
@@ -85,6 +97,7 @@ def answer_once(*, scope: str, key: str, fingerprint: str, now: datetime, run: C
             row.delete()
             return answer
         IdempotencyKey.objects.filter(pk=row.pk).update(
-            status=answer.status, content_type=answer.content_type, body=answer.body, location=answer.location)
+            status=answer.status, content_type=answer.content_type, body=answer.body, location=answer.location
+        )
         IdempotencyKey.objects.filter(created_at__lt=now - timedelta(days=KEEP_DAYS)).delete()
     return answer

@@ -14,8 +14,17 @@ from .households import check_member
 
 
 @transaction.atomic
-def add_litter(*, keeper, household: Household, name: str, species: str, birth_date: date, today: date,
-               mother: Animal | None = None, notes: str = "") -> Litter:
+def add_litter(
+    *,
+    keeper,
+    household: Household,
+    name: str,
+    species: str,
+    birth_date: date,
+    today: date,
+    mother: Animal | None = None,
+    notes: str = "",
+) -> Litter:
     check_member(keeper, household, write=True)
     if birth_date > today:
         raise InvalidInput("birth_date", "The litter's birth date is in the future.")
@@ -23,15 +32,22 @@ def add_litter(*, keeper, household: Household, name: str, species: str, birth_d
         raise InvalidInput("birth_date", "A litter over a year old is grown up: add its animals one by one instead.")
     if mother is not None and mother.household_id != household.pk:
         raise NotFound(f"No animal '{mother.name}' in {household.name}.")
-    return Litter.objects.create(household=household, name=check_name(name, "name", "Litter name"),
-                                 species=check_choice(species, vocab.SPECIES, "species", "species"),
-                                 birth_date=birth_date, mother=mother, notes=check_notes(notes))
+    return Litter.objects.create(
+        household=household,
+        name=check_name(name, "name", "Litter name"),
+        species=check_choice(species, vocab.SPECIES, "species", "species"),
+        birth_date=birth_date,
+        mother=mother,
+        notes=check_notes(notes),
+    )
 
 
 def litter_for(*, keeper, household: Household, ref: str, write: bool = False) -> Litter:
     check_member(keeper, household, write=write)
-    litter = (Litter.objects.filter(household=household, public_id=ref).first()
-              or Litter.objects.filter(household=household, name__iexact=(ref or "").strip()).first())
+    litter = (
+        Litter.objects.filter(household=household, public_id=ref).first()
+        or Litter.objects.filter(household=household, name__iexact=(ref or "").strip()).first()
+    )
     if litter is None:
         raise NotFound(f"No litter '{ref}' in {household.name}. `gentling litter list` shows them.")
     return litter

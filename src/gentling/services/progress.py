@@ -43,16 +43,26 @@ def facts(animal: Animal) -> AnimalFacts:
 
 
 def record(s: Session) -> SessionRecord:
-    return _session_record(s.public_id, s.day, s.started_at, s.ended_at, s.activities, s.holds, s.observations,
-                           s.extended_hold_seconds, s.extended_hold_end)
+    return _session_record(
+        s.public_id,
+        s.day,
+        s.started_at,
+        s.ended_at,
+        s.activities,
+        s.holds,
+        s.observations,
+        s.extended_hold_seconds,
+        s.extended_hold_end,
+    )
 
 
 def health_record(c: HealthCheck) -> SessionRecord:
     return _health_record(c.pk, c.day, c.created_at, c.signs)
 
 
-def _session_record(public_id, day, started_at, ended_at, activities, holds, observations,
-                    extended_hold_seconds, extended_hold_end) -> SessionRecord:
+def _session_record(
+    public_id, day, started_at, ended_at, activities, holds, observations, extended_hold_seconds, extended_hold_end
+) -> SessionRecord:
     return SessionRecord(
         id=public_id,
         day=day,
@@ -67,8 +77,14 @@ def _session_record(public_id, day, started_at, ended_at, activities, holds, obs
 
 
 def _health_record(pk, day, created_at, signs) -> SessionRecord:
-    return SessionRecord(id=f"health-{pk}", day=day, at=created_at, duration_seconds=0,
-                         observations=frozenset(signs), kind="health_check")
+    return SessionRecord(
+        id=f"health-{pk}",
+        day=day,
+        at=created_at,
+        duration_seconds=0,
+        observations=frozenset(signs),
+        kind="health_check",
+    )
 
 
 def records(animal: Animal, until: date | None = None) -> list[SessionRecord]:
@@ -76,7 +92,9 @@ def records(animal: Animal, until: date | None = None) -> list[SessionRecord]:
     return records_of([animal], until)[animal.pk]
 
 
-def records_of(animals: list[Animal], until: date | None = None, after: date | None = None) -> dict[int, list[SessionRecord]]:
+def records_of(
+    animals: list[Animal], until: date | None = None, after: date | None = None
+) -> dict[int, list[SessionRecord]]:
     """Sessions and health checks of several animals in two queries, by animal pk
     (only those after `after` and up to `until`, where given).
 
@@ -95,11 +113,22 @@ def records_of(animals: list[Animal], until: date | None = None, after: date | N
     names = functools.cache(lambda text: frozenset(json.loads(text)))
     seconds = functools.cache(lambda text: tuple(json.loads(text)))
     as_text = [Cast(name, TextField()) for name in ("activities", "holds", "observations")]
-    rows = sessions.values_list("animal_id", "public_id", "day", "started_at", "ended_at", *as_text,
-                                "extended_hold_seconds", "extended_hold_end")
+    rows = sessions.values_list(
+        "animal_id",
+        "public_id",
+        "day",
+        "started_at",
+        "ended_at",
+        *as_text,
+        "extended_hold_seconds",
+        "extended_hold_end",
+    )
     for animal_id, public_id, day, started_at, ended_at, activities, holds, observations, held, end in rows:
-        found[animal_id].append(_session_record(public_id, day, started_at, ended_at, names(activities), seconds(holds),
-                                                names(observations), held, end))
+        found[animal_id].append(
+            _session_record(
+                public_id, day, started_at, ended_at, names(activities), seconds(holds), names(observations), held, end
+            )
+        )
     for animal_id, pk, day, created_at, signs in checks.values_list("animal_id", "pk", "day", "created_at", "signs"):
         found[animal_id].append(_health_record(pk, day, created_at, signs))
     return {pk: sorted(recs, key=lambda r: r.order) for pk, recs in found.items()}
@@ -147,8 +176,12 @@ def standings(animals: list[Animal], day: date, *, today: date | None = None) ->
     today = min(day, today or day)
     if connection.in_atomic_block:
         return _resumed(animals, day, today)[1]
-    revisions = {a_id: (pk, rev) for pk, a_id, rev in
-                 ProgressSnapshot.objects.filter(animal__in=animals).values_list("pk", "animal_id", "revision")}
+    revisions = {
+        a_id: (pk, rev)
+        for pk, a_id, rev in ProgressSnapshot.objects.filter(animal__in=animals).values_list(
+            "pk", "animal_id", "revision"
+        )
+    }
     keys = {a.pk: (a.public_id, *revisions[a.pk], day) for a in animals if a.pk in revisions}
     known = {a.pk: _remembered.get(keys.get(a.pk)) for a in animals}
     hits = [a for a in animals if known.get(a.pk) is not None]
@@ -184,7 +217,7 @@ def _resumed(animals: list[Animal], day: date, today: date) -> tuple[dict[int, P
         # Without a checkpoint every record is read: a few animals at a time, so memory stays bounded.
         size = len(group) if after is not None else FULL_REPLAYS_AT_ONCE
         for start in range(0, len(group), size):
-            chunk = group[start:start + size]
+            chunk = group[start : start + size]
             recs = records_of(chunk, until=day, after=after)
             for a in chunk:
                 cp = since[a.pk]
@@ -224,7 +257,9 @@ def around_session(animal: Animal, new: SessionRecord, today: date) -> AroundSes
     recs = [r for r in recs if r.id != new.id]
     p, f = protocol_for(animal), facts(animal)
     keep = _keep_day(today, today)
-    keeping = keep if (cp.day if cp else animal.arrival_date) <= keep and _newer_than_stored(snap, animal, keep) else None
+    keeping = (
+        keep if (cp.day if cp else animal.arrival_date) <= keep and _newer_than_stored(snap, animal, keep) else None
+    )
     before_now, kept = engine.replay(p, f, recs, today, since=cp, keep=keeping)
     if kept is not None:
         _store(snap, kept)
@@ -246,8 +281,11 @@ def records_changed(animal: Animal, day: date, *, revision: int | None = None) -
         snapshot = snapshot.filter(revision=revision)
     changed = snapshot.update(
         revision=models.F("revision") + 1,
-        checkpoint_day=models.Case(models.When(checkpoint_day__gte=day, then=models.Value(None)),
-                                   default=models.F("checkpoint_day"), output_field=models.DateField()),
+        checkpoint_day=models.Case(
+            models.When(checkpoint_day__gte=day, then=models.Value(None)),
+            default=models.F("checkpoint_day"),
+            output_field=models.DateField(),
+        ),
     )
     if not changed and revision is None:
         ProgressSnapshot.objects.bulk_create([ProgressSnapshot(animal=animal)], ignore_conflicts=True)
@@ -256,6 +294,7 @@ def records_changed(animal: Animal, day: date, *, revision: int | None = None) -
 
 def _snapshots(animals: list[Animal]) -> dict[int, ProgressSnapshot]:
     """Each animal's snapshot (made here when missing)."""
+
     def read(of):
         return {s.animal_id: s for s in ProgressSnapshot.objects.filter(animal__in=of)}
 
@@ -285,8 +324,12 @@ def _usable(snap: ProgressSnapshot, animal: Animal, day: date) -> engine.Checkpo
 
 def _newer_than_stored(snap: ProgressSnapshot, animal: Animal, day: date) -> bool:
     """A read of an earlier day must not move the checkpoint back."""
-    return (snap.checkpoint is None or snap.checkpoint_day is None or day > snap.checkpoint_day
-            or snap.checkpoint_key != engine.checkpoint_key(protocol_for(animal), facts(animal)))
+    return (
+        snap.checkpoint is None
+        or snap.checkpoint_day is None
+        or day > snap.checkpoint_day
+        or snap.checkpoint_key != engine.checkpoint_key(protocol_for(animal), facts(animal))
+    )
 
 
 def _store(snap: ProgressSnapshot, kept: engine.Checkpoint) -> None:
@@ -296,7 +339,8 @@ def _store(snap: ProgressSnapshot, kept: engine.Checkpoint) -> None:
     process holds it) answers without storing it, rather than wait or fail."""
     with unless_write_lock_taken():
         ProgressSnapshot.objects.filter(pk=snap.pk, revision=snap.revision).update(
-            checkpoint_day=kept.day, checkpoint_key=kept.key, checkpoint=kept.state)
+            checkpoint_day=kept.day, checkpoint_key=kept.key, checkpoint=kept.state
+        )
 
 
 @dataclass(frozen=True)
@@ -341,5 +385,7 @@ def plan_for_household(household: Household, day: date, *, today: date | None = 
     )
     animals = list(animals)
     found = standings(animals, day, today=today)
-    return [AnimalToday(a, found[a.pk].progress, plan_for_day(protocol_for(a), found[a.pk].progress, found[a.pk].todays))
-            for a in animals]
+    return [
+        AnimalToday(a, found[a.pk].progress, plan_for_day(protocol_for(a), found[a.pk].progress, found[a.pk].todays))
+        for a in animals
+    ]

@@ -45,18 +45,28 @@ TREATS: dict[str, tuple[str, ...]] = {
     "pasta": ("pasta",),
     "egg": ("egg", "eggs"),
 }
-_TREAT_WORDS = {name: re.compile(r"\b(?:" + "|".join(sorted(words, key=len, reverse=True)) + r")\b", re.I)
-                for name, words in TREATS.items()}
+_TREAT_WORDS = {
+    name: re.compile(r"\b(?:" + "|".join(sorted(words, key=len, reverse=True)) + r")\b", re.I)
+    for name, words in TREATS.items()
+}
 # A clause that says the animal turned a food down is not a favourite.
-_DISLIKE = re.compile(r"\b(?:not|never|refuses?|refused|hates?|dislikes?|ignores?|ignored|spat|won't|doesn't|didn't|"
-                      r"don't|isn't)\b|n't\b", re.I)
+_DISLIKE = re.compile(
+    r"\b(?:not|never|refuses?|refused|hates?|dislikes?|ignores?|ignored|spat|won't|doesn't|didn't|"
+    r"don't|isn't)\b|n't\b",
+    re.I,
+)
 _SENTENCES = re.compile(r"(?<=[.!?])\s+|\n+")
 _CLAUSES = re.compile(r"[,;:]|\bbut\b", re.I)
 # Never offered to a new keeper as something the animal "responds to": a tail lift is never for pets,
 # and the extended hold is contested and opt-in only.
 _NOT_RECOMMENDED = {"tail_lift", "extended_hold"}
-SOURCE_WORDS = {"breeder": "from a breeder", "pet_store": "from a pet store", "rescue": "a rescue",
-                "born_at_home": "born at home", "unknown": ""}
+SOURCE_WORDS = {
+    "breeder": "from a breeder",
+    "pet_store": "from a pet store",
+    "rescue": "a rescue",
+    "born_at_home": "born at home",
+    "unknown": "",
+}
 ACTIVITIES_SHOWN = 4
 TREATS_SHOWN = 6
 QUOTES_SHOWN = 4
@@ -67,7 +77,9 @@ class PdfUnavailable(GentlingError):
         super().__init__(
             "Making a PDF needs WeasyPrint's system libraries (Pango, HarfBuzz), which this machine lacks "
             f"({detail}). Install them (Debian/Ubuntu: apt-get install libpango-1.0-0 libpangoft2-1.0-0), "
-            "or open the HTML report and use your browser's Print command to save it as a PDF.", "pdf")
+            "or open the HTML report and use your browser's Print command to save it as a PDF.",
+            "pdf",
+        )
 
 
 # --- what the report holds -------------------------------------------------------
@@ -199,11 +211,17 @@ def handover_report(animal: Animal, now: datetime) -> Report:
     q = quarantine_of(animal, today)
     age = age_text(animal.birth_date, today, animal.birth_date_estimated) if animal.birth_date else None
     return Report(
-        animal=animal, made_on=today, age=age, subtitle=subtitle(animal.sex, animal.species, age, animal.source),
+        animal=animal,
+        made_on=today,
+        age=age,
+        subtitle=subtitle(animal.sex, animal.species, age, animal.source),
         photo_uri=_photo_uri(animal),
-        progress=prog, ladder=tuple(_ladder(animal, protocol.steps, prog.step_index)),
-        history=tuple((h, titles[h.to_step], _setback(h)) for h in prog.history), sessions=len(sessions),
-        treats=favourite_treats(notes), activities=activities_liked((s.activities, s.observations) for s in sessions),
+        progress=prog,
+        ladder=tuple(_ladder(animal, protocol.steps, prog.step_index)),
+        history=tuple((h, titles[h.to_step], _setback(h)) for h in prog.history),
+        sessions=len(sessions),
+        treats=favourite_treats(notes),
+        activities=activities_liked((s.activities, s.observations) for s in sessions),
         charts=tuple(_charts(animal, recs, prog, today)),
         quarantine=_quarantine(animal, q, today),
         introductions=tuple(_introductions(animal, today)),
@@ -247,8 +265,11 @@ def favourite_treats(notes: Iterable[Quote]) -> Treats:
     quotes: list[Quote] = []
     for note in notes:
         for sentence in (s.strip() for s in _SENTENCES.split(note.text or "") if s.strip()):
-            liked = [name for name, pattern in _TREAT_WORDS.items()
-                     if any(pattern.search(c) and not _DISLIKE.search(c) for c in _CLAUSES.split(sentence))]
+            liked = [
+                name
+                for name, pattern in _TREAT_WORDS.items()
+                if any(pattern.search(c) and not _DISLIKE.search(c) for c in _CLAUSES.split(sentence))
+            ]
             mentions.update(liked)
             if liked:
                 quotes.append(Quote(sentence, note.day))
@@ -277,10 +298,16 @@ def activities_liked(sessions: Iterable[tuple[list[str], list[str]]]) -> tuple[A
         if len(found) < 2 or not comfort:
             continue
         signs = Counter(o for h in happy for o in h).most_common(2)
-        rows.append(ActivityResponse(
-            names[0], " · ".join(vocab.ACTIVITIES[a].label if a in vocab.ACTIVITIES else a for a in names),
-            len(found), comfort, sum(1 for i in found if observed[i] & vocab.FEAR_SIGNS),
-            tuple(vocab.OBSERVATIONS[o].label for o, _ in signs)))
+        rows.append(
+            ActivityResponse(
+                names[0],
+                " · ".join(vocab.ACTIVITIES[a].label if a in vocab.ACTIVITIES else a for a in names),
+                len(found),
+                comfort,
+                sum(1 for i in found if observed[i] & vocab.FEAR_SIGNS),
+                tuple(vocab.OBSERVATIONS[o].label for o, _ in signs),
+            )
+        )
     rows.sort(key=lambda r: (-r.comfort_sessions / r.sessions, -r.comfort_sessions, r.label))
     return tuple(rows[:ACTIVITIES_SHOWN])
 
@@ -334,29 +361,50 @@ def _quarantine(animal: Animal, status: QuarantineStatus | None, today: date) ->
     if status is None:
         return None
     checks = list(animal.health_checks.filter(day__gte=status.started_on, day__lte=today))
-    noted = tuple(CheckLine(c.day, _labels(c.signs), bool(set(c.signs) & vocab.HEALTH_SIGNS), c.notes)
-                  for c in checks if c.signs or c.notes.strip())
-    return QuarantineRecord(status, dict(Quarantine.AIR_SPACES)[status.air_space], len(checks),
-                            sum(1 for c in checks if not c.signs), noted)
+    noted = tuple(
+        CheckLine(c.day, _labels(c.signs), bool(set(c.signs) & vocab.HEALTH_SIGNS), c.notes)
+        for c in checks
+        if c.signs or c.notes.strip()
+    )
+    return QuarantineRecord(
+        status, dict(Quarantine.AIR_SPACES)[status.air_space], len(checks), sum(1 for c in checks if not c.signs), noted
+    )
 
 
 def _introductions(animal: Animal, today: date) -> Iterable[IntroductionRecord]:
     p = arrivals_protocol()
     behaviours = {**p.behaviours.normal, **p.behaviours.danger}
-    intros = (Introduction.objects.filter(newcomers=animal) | Introduction.objects.filter(residents=animal))
+    intros = Introduction.objects.filter(newcomers=animal) | Introduction.objects.filter(residents=animal)
     for intro in intros.distinct().select_related("cage").prefetch_related("newcomers", "residents", "meetings"):
         newcomers, residents = list(intro.newcomers.all()), list(intro.residents.all())
         role = "newcomer" if any(a.pk == animal.pk for a in newcomers) else "resident"
         others = tuple(a.name for a in newcomers + residents if a.pk != animal.pk)
         prog = introduction_of(intro, today)
-        stages = tuple((s.title, "current" if i == prog.stage_index else ("passed" if i < prog.stage_index else "ahead"))
-                       for i, s in enumerate(p.introduction.stages))
+        stages = tuple(
+            (s.title, "current" if i == prog.stage_index else ("passed" if i < prog.stage_index else "ahead"))
+            for i, s in enumerate(p.introduction.stages)
+        )
         meetings = tuple(
-            MeetingLine(m.day, round(m.duration_seconds / 60), ", ".join(behaviours.get(b, b) for b in m.behaviours),
-                        bool(set(m.behaviours) & set(p.behaviours.danger)), m.notes)
-            for m in intro.meetings.all() if m.day <= today)
-        yield IntroductionRecord(role, others, intro.started_on, intro.cage.name if intro.cage else None, prog,
-                                 stages, meetings, _outcome(intro, prog, animal))
+            MeetingLine(
+                m.day,
+                round(m.duration_seconds / 60),
+                ", ".join(behaviours.get(b, b) for b in m.behaviours),
+                bool(set(m.behaviours) & set(p.behaviours.danger)),
+                m.notes,
+            )
+            for m in intro.meetings.all()
+            if m.day <= today
+        )
+        yield IntroductionRecord(
+            role,
+            others,
+            intro.started_on,
+            intro.cage.name if intro.cage else None,
+            prog,
+            stages,
+            meetings,
+            _outcome(intro, prog, animal),
+        )
 
 
 def _outcome(intro: Introduction, prog: IntroductionProgress, animal: Animal) -> str:
@@ -386,15 +434,23 @@ def check_paper(paper: str | None) -> str:
     return key
 
 
-def report_html(report: Report, *, paper: str = "a4", links: dict[str, str] | None = None,
-                notice: str | None = None) -> str:
+def report_html(
+    report: Report, *, paper: str = "a4", links: dict[str, str] | None = None, notice: str | None = None
+) -> str:
     """The report as one standalone HTML page (inline CSS, charts and photo), ready to print.
 
     `links` are the screen-only "Print / Save as PDF" links (left out of the PDF itself).
     """
-    return render_to_string("gentling/report.html", {
-        "r": report, "a": report.animal, "paper": PAPERS[check_paper(paper)], "links": links or {}, "notice": notice,
-    })
+    return render_to_string(
+        "gentling/report.html",
+        {
+            "r": report,
+            "a": report.animal,
+            "paper": PAPERS[check_paper(paper)],
+            "links": links or {},
+            "notice": notice,
+        },
+    )
 
 
 @dataclass(frozen=True)

@@ -47,19 +47,35 @@ from pydantic import ValidationError
 
 from ..domain.errors import InvalidInput, NotAllowed
 from ..models import (
-    Animal, Cage, CageStay, HealthCheck, Household, Introduction, IntroductionMeeting, Litter, Membership, Photo,
-    Quarantine, Session,
+    Animal,
+    Cage,
+    CageStay,
+    HealthCheck,
+    Household,
+    Introduction,
+    IntroductionMeeting,
+    Litter,
+    Membership,
+    Photo,
+    Quarantine,
+    Session,
 )
 from .backup import BATCH, INSTANCE, MAX_BYTES
 from .backup_schema import AnimalIn, BackupIn, HouseholdIn, SessionIn, UnreadableBackup, read_sessions
 from .households import role_of
 from .progress import records_changed
 from .restore_checks import (
-    check_ids_are_free, check_session, checked_frame, invalid, latest_day, nothing_imported, unreadable,
+    check_ids_are_free,
+    check_session,
+    checked_frame,
+    invalid,
+    latest_day,
+    nothing_imported,
+    unreadable,
 )
 
-
 # --- entry points ---------------------------------------------------------------------------------
+
 
 def import_backup(raw: bytes | str, *, keeper, now: datetime, replace: bool = False) -> dict:
     """Restore an uploaded backup (the web app, the API), which is in memory already: at most MAX_BYTES."""
@@ -69,8 +85,9 @@ def import_backup(raw: bytes | str, *, keeper, now: datetime, replace: bool = Fa
         try:
             raw = raw.encode("utf-8")
         except UnicodeEncodeError:
-            raise InvalidInput("file", "The backup is not valid at the file: it is not UTF-8 text. "
-                                       "Nothing was imported.") from None
+            raise InvalidInput(
+                "file", "The backup is not valid at the file: it is not UTF-8 text. Nothing was imported."
+            ) from None
     return read_backup(io.BytesIO(raw), keeper=keeper, now=now, replace=replace)
 
 
@@ -114,6 +131,7 @@ def _restore(stream: BinaryIO, how: _HouseholdsRestore | _InstanceRestore, now: 
 
 # --- whose accounts ---------------------------------------------------------------------------------
 
+
 @dataclass
 class _HouseholdsRestore:
     """A keeper restores households as their owner (the module's docstring has the rule)."""
@@ -130,15 +148,21 @@ class _HouseholdsRestore:
                 continue
             role = role_of(self.keeper, existing)
             if role is None:
-                raise NotAllowed(f"The household '{h.id}' in this backup is already in this database, and it is "
-                                 "not yours. Nothing was imported.")
+                raise NotAllowed(
+                    f"The household '{h.id}' in this backup is already in this database, and it is "
+                    "not yours. Nothing was imported."
+                )
             if role != Membership.OWNER:
-                raise NotAllowed(f"You are a {role} of '{existing.name}': only an owner can restore over it. "
-                                 "Nothing was imported.")
+                raise NotAllowed(
+                    f"You are a {role} of '{existing.name}': only an owner can restore over it. Nothing was imported."
+                )
             if not self.replace:
-                raise InvalidInput("file", f"'{existing.name}' is already in this database. Restoring over it "
-                                           "replaces its animals and sessions with the backup's: ask for that "
-                                           "(replace) to go on. Nothing was imported.")
+                raise InvalidInput(
+                    "file",
+                    f"'{existing.name}' is already in this database. Restoring over it "
+                    "replaces its animals and sessions with the backup's: ask for that "
+                    "(replace) to go on. Nothing was imported.",
+                )
 
     def prepare(self, b: BackupIn) -> None:
         """Inside the transaction: clear the households the keeper chose to replace, keeping their members."""
@@ -158,10 +182,17 @@ class _HouseholdsRestore:
     def add_members(self, household: Household, h: HouseholdIn, now: datetime) -> None:
         mine = next((m for m in h.members if m.keeper == self.keeper.username), None)
         kept = [m for m in self.members.get(h.id, []) if m.keeper != self.keeper]
-        Membership.objects.bulk_create([
-            Membership(household=household, keeper=self.keeper, role=Membership.OWNER,
-                       joined_at=mine.joined_at if mine else now),
-            *(Membership(household=household, keeper=m.keeper, role=m.role, joined_at=m.joined_at) for m in kept)])
+        Membership.objects.bulk_create(
+            [
+                Membership(
+                    household=household,
+                    keeper=self.keeper,
+                    role=Membership.OWNER,
+                    joined_at=mine.joined_at if mine else now,
+                ),
+                *(Membership(household=household, keeper=m.keeper, role=m.role, joined_at=m.joined_at) for m in kept),
+            ]
+        )
         members = {self.keeper.username} | {m.keeper.username for m in kept}
         self.left_out.update({m.keeper: m.role for m in h.members if m.keeper not in members})
 
@@ -169,8 +200,10 @@ class _HouseholdsRestore:
         if not self.left_out:
             return None
         names = ", ".join(f"{name} ({role})" for name, role in sorted(self.left_out.items()))
-        return (f"Not restored as members: {names}. A backup never gives anyone access: invite them again "
-                "from People. The sessions they logged are kept, without their name.")
+        return (
+            f"Not restored as members: {names}. A backup never gives anyone access: invite them again "
+            "from People. The sessions they logged are kept, without their name."
+        )
 
 
 @dataclass
@@ -182,20 +215,31 @@ class _InstanceRestore:
 
     def check(self, b: BackupIn) -> None:
         if b.version != 1 and b.scope != INSTANCE:
-            raise InvalidInput("file", "This is a households backup, not an instance backup: restore it with "
-                                       "'gentling import FILE' (without --full).")
+            raise InvalidInput(
+                "file",
+                "This is a households backup, not an instance backup: restore it with "
+                "'gentling import FILE' (without --full).",
+            )
         taken = get_user_model().objects.filter(username__in=[k.username for k in b.keepers])
         for user in taken:
             if not (user == self.keeper and _is_empty(user)):
-                raise InvalidInput("file", f"The account '{user.username}' already exists: an instance backup "
-                                           "restores onto an empty server only. Nothing was imported.")
+                raise InvalidInput(
+                    "file",
+                    f"The account '{user.username}' already exists: an instance backup "
+                    "restores onto an empty server only. Nothing was imported.",
+                )
 
     def prepare(self, b: BackupIn) -> None:
         self.check(b)
         User = get_user_model()
         for k in b.keepers:
-            fields = {"first_name": k.first_name, "last_name": k.last_name, "email": k.email,
-                      "password": k.password or "!", "is_active": k.is_active}
+            fields = {
+                "first_name": k.first_name,
+                "last_name": k.last_name,
+                "email": k.email,
+                "password": k.password or "!",
+                "is_active": k.is_active,
+            }
             if k.date_joined is not None:
                 fields["date_joined"] = k.date_joined
             self.accounts[k.username], _ = User.objects.update_or_create(username=k.username, defaults=fields)
@@ -204,9 +248,12 @@ class _InstanceRestore:
         return self.accounts
 
     def add_members(self, household: Household, h: HouseholdIn, now: datetime) -> None:
-        Membership.objects.bulk_create([
-            Membership(household=household, keeper=self.accounts[m.keeper], role=m.role, joined_at=m.joined_at)
-            for m in h.members])
+        Membership.objects.bulk_create(
+            [
+                Membership(household=household, keeper=self.accounts[m.keeper], role=m.role, joined_at=m.joined_at)
+                for m in h.members
+            ]
+        )
 
     def note(self) -> str | None:
         return None
@@ -223,6 +270,7 @@ def _pk(user) -> int | None:
 
 # --- writing ---------------------------------------------------------------------------------------
 
+
 @transaction.atomic
 def _write(b: BackupIn, session_counts: list[int], sessions: Iterator, how, now: datetime) -> dict:
     """The second pass: the checked frame, then each household's sessions as they are read."""
@@ -231,7 +279,7 @@ def _write(b: BackupIn, session_counts: list[int], sessions: Iterator, how, now:
     counts: dict = {"households": 0, "animals": 0, "sessions": 0}
     ours: set[int] = set()  # the households this import made: a session id found in one is a duplicate
     today, known = latest_day(now), {k.username for k in b.keepers}
-    for index, (h, expected) in enumerate(zip(b.households, session_counts)):
+    for index, (h, expected) in enumerate(zip(b.households, session_counts, strict=False)):
         users = how.users(h)
         household, animals = _write_household(h, users)
         how.add_members(household, h, now)
@@ -257,48 +305,107 @@ _END = object()
 
 def _write_animal_records(animal: Animal, a: AnimalIn, cages: dict, users: dict) -> None:
     for q in a.quarantines:
-        Quarantine.objects.create(animal=animal, started_on=q.started_on, air_space=q.air_space, created_at=q.created_at)
+        Quarantine.objects.create(
+            animal=animal, started_on=q.started_on, air_space=q.air_space, created_at=q.created_at
+        )
     HealthCheck.objects.bulk_create(  # a rescue animal can have hundreds
-        [HealthCheck(animal=animal, day=c.day, signs=c.signs, notes=c.notes, keeper=users.get(c.keeper),
-                     created_at=c.created_at) for c in a.health_checks], batch_size=BATCH)
+        [
+            HealthCheck(
+                animal=animal,
+                day=c.day,
+                signs=c.signs,
+                notes=c.notes,
+                keeper=users.get(c.keeper),
+                created_at=c.created_at,
+            )
+            for c in a.health_checks
+        ],
+        batch_size=BATCH,
+    )
     for st in a.cage_stays:
-        CageStay.objects.create(animal=animal, cage=cages[st.cage], moved_in_on=st.moved_in_on,
-                                moved_out_on=st.moved_out_on, moved_by=users.get(st.moved_by),
-                                override_reason=st.override_reason, overridden=st.overridden)
+        CageStay.objects.create(
+            animal=animal,
+            cage=cages[st.cage],
+            moved_in_on=st.moved_in_on,
+            moved_out_on=st.moved_out_on,
+            moved_by=users.get(st.moved_by),
+            override_reason=st.override_reason,
+            overridden=st.overridden,
+        )
 
 
 def _write_introductions(household: Household, h: HouseholdIn, animals: dict, cages: dict, users: dict) -> None:
     for i in h.introductions:
         intro = Introduction.objects.create(
-            public_id=i.id, household=household, cage=cages.get(i.cage), started_on=i.started_on,
-            cage_cleaned_on=i.cage_cleaned_on, finished_on=i.finished_on, created_by=users.get(i.created_by))
+            public_id=i.id,
+            household=household,
+            cage=cages.get(i.cage),
+            started_on=i.started_on,
+            cage_cleaned_on=i.cage_cleaned_on,
+            finished_on=i.finished_on,
+            created_by=users.get(i.created_by),
+        )
         intro.newcomers.set([animals[x] for x in i.newcomers])
         intro.residents.set([animals[x] for x in i.residents])
         for m in i.meetings:
             IntroductionMeeting.objects.create(
-                public_id=m.id, introduction=intro, keeper=users.get(m.keeper), started_at=m.started_at, day=m.day,
-                duration_seconds=m.duration_seconds, behaviours=m.behaviours, notes=m.notes)
+                public_id=m.id,
+                introduction=intro,
+                keeper=users.get(m.keeper),
+                started_at=m.started_at,
+                day=m.day,
+                duration_seconds=m.duration_seconds,
+                behaviours=m.behaviours,
+                notes=m.notes,
+            )
 
 
 def _write_household(h: HouseholdIn, users: dict[str, object]) -> tuple[Household, dict[str, Animal]]:
     """Everything of the household but its sessions."""
     household = Household.objects.create(public_id=h.id, name=h.name, time_zone=h.time_zone, created_at=h.created_at)
-    cages = {c.id: Cage.objects.create(public_id=c.id, household=household, name=c.name, created_at=c.created_at)
-             for c in h.cages}
-    litters = {lt.id: Litter.objects.create(public_id=lt.id, household=household, name=lt.name, species=lt.species,
-                                            birth_date=lt.birth_date, separated_on=lt.separated_on, notes=lt.notes)
-               for lt in h.litters}
+    cages = {
+        c.id: Cage.objects.create(public_id=c.id, household=household, name=c.name, created_at=c.created_at)
+        for c in h.cages
+    }
+    litters = {
+        lt.id: Litter.objects.create(
+            public_id=lt.id,
+            household=household,
+            name=lt.name,
+            species=lt.species,
+            birth_date=lt.birth_date,
+            separated_on=lt.separated_on,
+            notes=lt.notes,
+        )
+        for lt in h.litters
+    }
     animals = {}
     for a in h.animals:
         animals[a.id] = animal = Animal.objects.create(
-            public_id=a.id, household=household, species=a.species, name=a.name, sex=a.sex,
-            birth_date=a.birth_date, birth_date_estimated=a.birth_date_estimated, source=a.source,
-            arrival_date=a.arrival_date, cage=cages.get(a.cage), status=a.status,
-            extended_hold_opt_in=a.extended_hold_opt_in, notes=a.notes, created_at=a.created_at,
-            neutered_on=a.neutered_on, litter=litters.get(a.litter))
+            public_id=a.id,
+            household=household,
+            species=a.species,
+            name=a.name,
+            sex=a.sex,
+            birth_date=a.birth_date,
+            birth_date_estimated=a.birth_date_estimated,
+            source=a.source,
+            arrival_date=a.arrival_date,
+            cage=cages.get(a.cage),
+            status=a.status,
+            extended_hold_opt_in=a.extended_hold_opt_in,
+            notes=a.notes,
+            created_at=a.created_at,
+            neutered_on=a.neutered_on,
+            litter=litters.get(a.litter),
+        )
         if a.photo is not None:
-            Photo.objects.create(animal=animal, content_type=a.photo.content_type,
-                                 data=base64.b64decode(a.photo.data), uploaded_at=a.photo.uploaded_at)
+            Photo.objects.create(
+                animal=animal,
+                content_type=a.photo.content_type,
+                data=base64.b64decode(a.photo.data),
+                uploaded_at=a.photo.uploaded_at,
+            )
         _write_animal_records(animal, a, cages, users)
     for lt in h.litters:
         if lt.mother:
@@ -307,8 +414,16 @@ def _write_household(h: HouseholdIn, users: dict[str, object]) -> tuple[Househol
     return household, animals
 
 
-def _write_sessions(items: Iterator, at: tuple, h: HouseholdIn, animals: dict[str, Animal], users: dict,
-                    known: set[str], ours: set[int], today: date) -> int:
+def _write_sessions(
+    items: Iterator,
+    at: tuple,
+    h: HouseholdIn,
+    animals: dict[str, Animal],
+    users: dict,
+    known: set[str],
+    ours: set[int],
+    today: date,
+) -> int:
     """Check each session and insert them in batches; returns how many were read."""
     arrivals = {a.id: a.arrival_date for a in h.animals}
     batch: list[Session] = []
@@ -319,13 +434,25 @@ def _write_sessions(items: Iterator, at: tuple, h: HouseholdIn, animals: dict[st
         except ValidationError as exc:
             raise invalid(exc, at=(*at, read - 1)) from None
         check_session(s, arrivals, known, today)
-        batch.append(Session(
-            public_id=s.id, animal_id=animals[s.animal].pk, sitting=s.sitting,  # ids: cheaper than objects
-            keeper_id=_pk(users.get(s.keeper)),
-            started_at=s.started_at, ended_at=s.ended_at, day=s.day, activities=s.activities, holds=s.holds,
-            observations=s.observations, extended_hold_seconds=s.extended_hold_seconds,
-            extended_hold_end=s.extended_hold_end, notes=s.notes, alerts=[a.model_dump() for a in s.alerts],
-            created_at=s.created_at))
+        batch.append(
+            Session(
+                public_id=s.id,
+                animal_id=animals[s.animal].pk,
+                sitting=s.sitting,  # ids: cheaper than objects
+                keeper_id=_pk(users.get(s.keeper)),
+                started_at=s.started_at,
+                ended_at=s.ended_at,
+                day=s.day,
+                activities=s.activities,
+                holds=s.holds,
+                observations=s.observations,
+                extended_hold_seconds=s.extended_hold_seconds,
+                extended_hold_end=s.extended_hold_end,
+                notes=s.notes,
+                alerts=[a.model_dump() for a in s.alerts],
+                created_at=s.created_at,
+            )
+        )
         if len(batch) == BATCH:
             _insert_sessions(batch, ours)
             batch = []
@@ -346,6 +473,9 @@ def _insert_sessions(batch: list[Session], ours: set[int]) -> None:
     if twice is not None:
         raise InvalidInput("file", f"Duplicate session id '{twice}' in the backup. Nothing was imported.")
     if clash is not None:
-        raise InvalidInput("file", f"The session '{clash[0]}' is already in this database: this backup was "
-                                   "imported before, or overlaps it. Nothing was imported.")
+        raise InvalidInput(
+            "file",
+            f"The session '{clash[0]}' is already in this database: this backup was "
+            "imported before, or overlaps it. Nothing was imported.",
+        )
     Session.objects.bulk_create(batch)

@@ -31,8 +31,11 @@ def checked_frame(stream: BinaryIO, now: datetime) -> tuple[BackupIn, list[int]]
     except ValidationError as exc:
         raise invalid(exc) from None
     if backup.version not in VERSIONS:
-        raise InvalidInput("file", f"Backup version {backup.version} is not supported "
-                                   f"(this Gentling reads versions {', '.join(map(str, VERSIONS))}).")
+        raise InvalidInput(
+            "file",
+            f"Backup version {backup.version} is not supported "
+            f"(this Gentling reads versions {', '.join(map(str, VERSIONS))}).",
+        )
     if len(session_counts) != len(backup.households):  # read_frame counts per household: cannot differ
         raise InvalidInput("file", "The backup's households could not be told apart. Nothing was imported.")
     try:
@@ -100,8 +103,12 @@ def _check_records(b: BackupIn, today: date) -> None:
             check_notes(a.notes, "file")
             check_arrival(a.arrival_date, today)
             check_birth(a.birth_date, a.arrival_date, today)
-            for value, choices, what in ((a.species, vocab.SPECIES, "species"), (a.sex, vocab.SEXES, "sex"),
-                                         (a.source, vocab.SOURCES, "source"), (a.status, vocab.STATUSES, "status")):
+            for value, choices, what in (
+                (a.species, vocab.SPECIES, "species"),
+                (a.sex, vocab.SEXES, "sex"),
+                (a.source, vocab.SOURCES, "source"),
+                (a.status, vocab.STATUSES, "status"),
+            ):
                 if value not in choices:
                     raise InvalidInput("file", f"Animal '{a.name}' has an unknown {what} '{value}'.")
             if a.photo is not None:
@@ -112,10 +119,14 @@ def _check_records(b: BackupIn, today: date) -> None:
             if a.cage is not None and a.cage not in cages:
                 raise InvalidInput("file", f"Animal '{a.name}' lives in cage '{a.cage}', which is not in the backup.")
             if a.litter is not None and a.litter not in {lt.id for lt in h.litters}:
-                raise InvalidInput("file", f"Animal '{a.name}' belongs to litter '{a.litter}', which is not in the backup.")
+                raise InvalidInput(
+                    "file", f"Animal '{a.name}' belongs to litter '{a.litter}', which is not in the backup."
+                )
             for st in a.cage_stays:
                 if st.cage not in cages:
-                    raise InvalidInput("file", f"Animal '{a.name}' stayed in cage '{st.cage}', which is not in the backup.")
+                    raise InvalidInput(
+                        "file", f"Animal '{a.name}' stayed in cage '{st.cage}', which is not in the backup."
+                    )
                 known_keeper(st.moved_by)
             for c in a.health_checks:
                 check_names(c.signs, vocab.OBSERVATIONS, "file", f"health sign of '{a.name}'")
@@ -162,8 +173,6 @@ def check_session(s: SessionIn, arrivals: dict[str, date], keepers: set[str], to
     check_notes(s.notes, "file")
 
 
-
-
 def check_ids_are_free(b: BackupIn) -> None:
     """Refuse a backup whose ids are already in this database (run inside the restore's
     transaction, after any household it replaces is gone). Sessions are checked as they are written."""
@@ -179,5 +188,8 @@ def check_ids_are_free(b: BackupIn) -> None:
     for model, kind, ids in wanted:
         clash = model.objects.filter(public_id__in=ids).values_list("public_id", flat=True).first()
         if clash:
-            raise InvalidInput("file", f"The {kind} '{clash}' is already in this database: this backup was "
-                                       "imported before, or overlaps it. Nothing was imported.")
+            raise InvalidInput(
+                "file",
+                f"The {kind} '{clash}' is already in this database: this backup was "
+                "imported before, or overlaps it. Nothing was imported.",
+            )

@@ -13,12 +13,21 @@ from datetime import datetime, timedelta
 from django.db import transaction
 
 from ..domain.errors import GentlingError, InvalidInput, NotFound
-from ..domain.guardrails import Alert, check_session as guardrails_for
+from ..domain.guardrails import Alert
+from ..domain.guardrails import check_session as guardrails_for
 from ..domain.validation import SessionInput, check_session
 from ..models import Animal, Household, OpenSession, Session, new_public_id
 from .households import check_member
 from .progress import (
-    AroundSession, around_session, facts, local_time, local_today, progress_before, progress_of, protocol_for, record,
+    AroundSession,
+    around_session,
+    facts,
+    local_time,
+    local_today,
+    progress_before,
+    progress_of,
+    protocol_for,
+    record,
     records_changed,
 )
 
@@ -59,8 +68,15 @@ def _checked(keeper, household: Household, animals: list[Animal], entry: Session
     return unique, entry, day
 
 
-def log_session(*, keeper, household: Household, animals: list[Animal], entry: SessionInput, now: datetime,
-                sitting: str | None = None) -> list[Logged]:
+def log_session(
+    *,
+    keeper,
+    household: Household,
+    animals: list[Animal],
+    entry: SessionInput,
+    now: datetime,
+    sitting: str | None = None,
+) -> list[Logged]:
     """Record one sitting with one or more animals of the household (`sitting`: its id, new if not given).
 
     Where each animal stands is read before the write transaction and checked
@@ -78,12 +94,16 @@ def log_session(*, keeper, household: Household, animals: list[Animal], entry: S
         # Each animal's progress row is locked as its session is logged: always in the same order
         # (by animal), so two sittings with the same animals named in other orders never wait on
         # each other in a circle (a deadlock, which PostgreSQL ends by refusing one of them).
-        logged = {animal.pk: _log_one(animal, session, around, today)
-                  for animal, session, around in sorted(drafts, key=lambda draft: draft[0].pk)}
+        logged = {
+            animal.pk: _log_one(animal, session, around, today)
+            for animal, session, around in sorted(drafts, key=lambda draft: draft[0].pk)
+        }
     return [logged[animal.pk] for animal, _, _ in drafts]
 
 
-def preview_alerts(*, keeper, household: Household, animals: list[Animal], entry: SessionInput, now: datetime) -> dict[Animal, list[Alert]]:
+def preview_alerts(
+    *, keeper, household: Household, animals: list[Animal], entry: SessionInput, now: datetime
+) -> dict[Animal, list[Alert]]:
     """The alerts saving this session would show, without saving anything."""
     unique, entry, day = _checked(keeper, household, animals, entry, now)
     return {animal: _alerts(animal, _session(keeper, animal, entry, day, "", now)) for animal in unique}
@@ -139,7 +159,11 @@ def delete_session(*, keeper, household: Household, public_id: str, now: datetim
 
 def session_by_id(*, keeper, household: Household, public_id: str, write: bool = False) -> Session:
     check_member(keeper, household, write=write)
-    session = Session.objects.select_related("animal", "keeper").filter(animal__household=household, public_id=public_id).first()
+    session = (
+        Session.objects.select_related("animal", "keeper")
+        .filter(animal__household=household, public_id=public_id)
+        .first()
+    )
     if session is None:
         raise NotFound(f"No session '{public_id}' in {household.name}.")
     return session
@@ -202,8 +226,9 @@ def draft_initial(timer: OpenSession) -> dict:
 
 
 @transaction.atomic
-def finish_open_session(*, keeper, household: Household, public_id: str, entry: SessionInput,
-                        now: datetime) -> list[Logged]:
+def finish_open_session(
+    *, keeper, household: Household, public_id: str, entry: SessionInput, now: datetime
+) -> list[Logged]:
     """Save a timed session: it ran from the stored start until now. Once: the timer is read and
     locked in this transaction, and its sessions take its id as their sitting's, so a second
     finish (a double tap, a retry after a lost answer) finds them and raises AlreadySaved."""
@@ -214,11 +239,24 @@ def finish_open_session(*, keeper, household: Household, public_id: str, entry: 
         if saved:
             raise AlreadySaved(saved)
         raise NotFound("That session was already saved or discarded.")
-    entry = SessionInput(timer.started_at, max(now, timer.started_at + timedelta(seconds=1)), entry.activities,
-                         entry.holds, entry.observations, entry.extended_hold_seconds, entry.extended_hold_end,
-                         entry.notes)
-    logged = log_session(keeper=keeper, household=household, animals=list(timer.animals.all()),
-                         entry=entry, now=now, sitting=timer.public_id)
+    entry = SessionInput(
+        timer.started_at,
+        max(now, timer.started_at + timedelta(seconds=1)),
+        entry.activities,
+        entry.holds,
+        entry.observations,
+        entry.extended_hold_seconds,
+        entry.extended_hold_end,
+        entry.notes,
+    )
+    logged = log_session(
+        keeper=keeper,
+        household=household,
+        animals=list(timer.animals.all()),
+        entry=entry,
+        now=now,
+        sitting=timer.public_id,
+    )
     timer.delete()
     return logged
 

@@ -22,9 +22,14 @@ from ..models import Membership
 from ..services.demo import is_demo_keeper_name
 
 SESSION_FIELDS = {
-    "started_at": "started_at", "ended_at": "length_minutes", "holds": "holds",
-    "activities": "activities", "observations": "observations", "notes": "notes",
-    "extended_hold_seconds": "extended_hold_minutes", "extended_hold_end": "extended_hold_end",
+    "started_at": "started_at",
+    "ended_at": "length_minutes",
+    "holds": "holds",
+    "activities": "activities",
+    "observations": "observations",
+    "notes": "notes",
+    "extended_hold_seconds": "extended_hold_minutes",
+    "extended_hold_end": "extended_hold_end",
 }
 
 
@@ -34,8 +39,22 @@ def apply_error(form: forms.Form, exc: GentlingError, aliases: dict[str, str] | 
 
 
 # The codes of Django's own field checks, whose messages ("Enter a whole number.") do not say where.
-DJANGO_CHECKS = frozenset({"required", "invalid", "invalid_choice", "invalid_list", "min_value", "max_value",
-                           "max_length", "min_length", "step_size", "invalid_image", "missing", "empty"})
+DJANGO_CHECKS = frozenset(
+    {
+        "required",
+        "invalid",
+        "invalid_choice",
+        "invalid_list",
+        "min_value",
+        "max_value",
+        "max_length",
+        "min_length",
+        "step_size",
+        "invalid_image",
+        "missing",
+        "empty",
+    }
+)
 
 
 class KeeperForm(forms.Form):
@@ -73,14 +92,17 @@ class SignupForm(UserCreationForm):
 class HouseholdForm(KeeperForm):
     name = forms.CharField(max_length=200, help_text="A home, a rescue, a breeder or a lab.")
     time_zone = forms.ChoiceField(
-        choices=[(z, z) for z in sorted(available_timezones()) if "/" in z and not z.startswith("Etc/")] + [("UTC", "UTC")],
-        initial="UTC", help_text="Days start at midnight here.",
+        choices=[(z, z) for z in sorted(available_timezones()) if "/" in z and not z.startswith("Etc/")]
+        + [("UTC", "UTC")],
+        initial="UTC",
+        help_text="Days start at midnight here.",
     )
 
 
 class InviteForm(KeeperForm):
-    role = forms.ChoiceField(choices=Membership.ROLES, initial=Membership.CARER,
-                             help_text="Carers log sessions; viewers can only look.")
+    role = forms.ChoiceField(
+        choices=Membership.ROLES, initial=Membership.CARER, help_text="Carers log sessions; viewers can only look."
+    )
 
 
 class AnimalForm(KeeperForm):
@@ -88,28 +110,43 @@ class AnimalForm(KeeperForm):
     species = forms.ChoiceField(choices=list(vocab.SPECIES.items()))
     sex = forms.ChoiceField(choices=list(vocab.SEXES.items()), initial="unknown")
     source = forms.ChoiceField(
-        choices=list(vocab.SOURCES.items()), label="Came from",
+        choices=list(vocab.SOURCES.items()),
+        label="Came from",
         help_text="Sets the pace: breeder animals are quicker, rescues get extra time.",
     )
     arrival_date = forms.DateField(label="Arrived home on", widget=forms.DateInput(attrs={"type": "date"}))
     birth_date = forms.DateField(required=False, label="Born on", widget=forms.DateInput(attrs={"type": "date"}))
     birth_date_estimated = forms.BooleanField(required=False, label="The birth date is an estimate")
     cage = forms.CharField(required=False, max_length=200, help_text="The cage they live in (optional).")
-    neutered_on = forms.DateField(required=False, label="Neutered on (males)", widget=forms.DateInput(attrs={"type": "date"}),
-                                  help_text="A male counts as fertile for 6 weeks after neutering.")
+    neutered_on = forms.DateField(
+        required=False,
+        label="Neutered on (males)",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="A male counts as fertile for 6 weeks after neutering.",
+    )
     status = forms.ChoiceField(choices=list(vocab.STATUSES.items()), initial="active")
     air_space = forms.ChoiceField(
-        required=False, label="Where will a newcomer spend its quarantine?",
-        choices=[("another_room", "Another room in this home"), ("separate_building", "A different building"),
-                 ("same_room", "The same room as the others")],
-        help_text="Only asked when you already keep this species: newcomers start in quarantine.")
+        required=False,
+        label="Where will a newcomer spend its quarantine?",
+        choices=[
+            ("another_room", "Another room in this home"),
+            ("separate_building", "A different building"),
+            ("same_room", "The same room as the others"),
+        ],
+        help_text="Only asked when you already keep this species: newcomers start in quarantine.",
+    )
     override_reason = forms.CharField(
-        required=False, max_length=2000, label="Owner's reason to override a refused cage move",
-        help_text="Leave empty. Only if Gentling refused the move and you, an owner, are sure: it is recorded.")
-    notes = forms.CharField(required=False, widget=forms.Textarea, max_length=5000,
-                            help_text="Favourite treats, quirks, history.")
+        required=False,
+        max_length=2000,
+        label="Owner's reason to override a refused cage move",
+        help_text="Leave empty. Only if Gentling refused the move and you, an owner, are sure: it is recorded.",
+    )
+    notes = forms.CharField(
+        required=False, widget=forms.Textarea, max_length=5000, help_text="Favourite treats, quirks, history."
+    )
     extended_hold_opt_in = forms.BooleanField(
-        required=False, label="Offer the optional extended hold (20 minutes or more) after basic trust",
+        required=False,
+        label="Offer the optional extended hold (20 minutes or more) after basic trust",
         help_text="Contested practice; off by default. See the guide before choosing it.",
     )
 
@@ -122,11 +159,18 @@ class SessionForm(KeeperForm):
     """What a keeper taps on the session screen (and edits afterwards)."""
 
     activities = forms.MultipleChoiceField(required=False, choices=[(k, t.label) for k, t in vocab.ACTIVITIES.items()])
-    observations = forms.MultipleChoiceField(required=False, choices=[(k, o.label) for k, o in vocab.OBSERVATIONS.items()])
+    observations = forms.MultipleChoiceField(
+        required=False, choices=[(k, o.label) for k, o in vocab.OBSERVATIONS.items()]
+    )
     holds = forms.CharField(required=False, max_length=500, help_text="Seconds of each pick-up, e.g. 3, 4, 2")
-    extended_hold_minutes = forms.IntegerField(required=False, min_value=0, max_value=360, label="Extended hold (minutes)")
-    extended_hold_end = forms.ChoiceField(required=False, label="How the extended hold ended",
-                                          choices=[("", "—")] + list(vocab.EXTENDED_HOLD_ENDINGS.items()))
+    extended_hold_minutes = forms.IntegerField(
+        required=False, min_value=0, max_value=360, label="Extended hold (minutes)"
+    )
+    extended_hold_end = forms.ChoiceField(
+        required=False,
+        label="How the extended hold ended",
+        choices=[("", "—")] + list(vocab.EXTENDED_HOLD_ENDINGS.items()),
+    )
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
 
     def clean_holds(self) -> list[int]:
@@ -137,11 +181,14 @@ class SessionForm(KeeperForm):
             try:
                 holds.append(int(text))
             except ValueError:
-                raise forms.ValidationError(f"Hold '{text.strip()[:20]}': write each pick-up's seconds as a whole "
-                                            "number, e.g. 3, 4, 2.") from None
+                raise forms.ValidationError(
+                    f"Hold '{text.strip()[:20]}': write each pick-up's seconds as a whole number, e.g. 3, 4, 2."
+                ) from None
         return holds
 
 
 class SessionEditForm(SessionForm):
-    started_at = forms.DateTimeField(label="Started at", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+    started_at = forms.DateTimeField(
+        label="Started at", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
     length_minutes = forms.IntegerField(label="Length (minutes)", min_value=-100000, max_value=100000)

@@ -43,8 +43,12 @@ class OnceMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view, args, kwargs):
-        if (request.method != "POST" or request.path.startswith("/api/") or not request.user.is_authenticated
-                or _declared_length(request) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE):
+        if (
+            request.method != "POST"
+            or request.path.startswith("/api/")
+            or not request.user.is_authenticated
+            or _declared_length(request) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        ):
             return None
         token = request.POST.get(FIELD)
         if not token:
@@ -62,12 +66,19 @@ def _once(request, token: str, view):
 
     def run() -> idempotency.Answer:
         first.append(view())
-        return idempotency.Answer(first[0].status_code, first[0].get("Content-Type", ""), b"",
-                                  location=first[0].get("Location", ""))
+        return idempotency.Answer(
+            first[0].status_code, first[0].get("Content-Type", ""), b"", location=first[0].get("Location", "")
+        )
 
     try:
-        answer = idempotency.answer_once(scope=f"web:{request.user.pk}", key=token, fingerprint=_fingerprint(request),
-                                         now=clock.now(), run=run, keep=_is_redirect)
+        answer = idempotency.answer_once(
+            scope=f"web:{request.user.pk}",
+            key=token,
+            fingerprint=_fingerprint(request),
+            now=clock.now(),
+            run=run,
+            keep=_is_redirect,
+        )
     except idempotency.KeyReused:
         return render(request, "409.html", status=409)
     except InvalidInput:

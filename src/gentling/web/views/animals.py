@@ -10,8 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from ... import clock
-from ... import charts
+from ... import charts, clock
 from ...domain import engine
 from ...domain.errors import InvalidInput, NotAllowed
 from ...domain.protocol import StepKind
@@ -33,12 +32,21 @@ CHARTS = {
 
 def _details(data: dict) -> AnimalDetails:
     return AnimalDetails(
-        name=data["name"], species=data["species"], sex=data["sex"], source=data["source"],
-        arrival_date=data["arrival_date"], birth_date=data["birth_date"],
-        birth_date_estimated=data["birth_date_estimated"], cage=data["cage"], status=data["status"],
-        notes=data["notes"], extended_hold_opt_in=data["extended_hold_opt_in"],
-        clear_birth_date=data["birth_date"] is None, neutered_on=data["neutered_on"],
-        clear_neutered_on=data["neutered_on"] is None, air_space=data["air_space"] or None,
+        name=data["name"],
+        species=data["species"],
+        sex=data["sex"],
+        source=data["source"],
+        arrival_date=data["arrival_date"],
+        birth_date=data["birth_date"],
+        birth_date_estimated=data["birth_date_estimated"],
+        cage=data["cage"],
+        status=data["status"],
+        notes=data["notes"],
+        extended_hold_opt_in=data["extended_hold_opt_in"],
+        clear_birth_date=data["birth_date"] is None,
+        neutered_on=data["neutered_on"],
+        clear_neutered_on=data["neutered_on"] is None,
+        air_space=data["air_space"] or None,
         override_reason=data["override_reason"],
     )
 
@@ -49,7 +57,9 @@ def animal_new(request, household):
     form = AnimalForm(request.POST or None, initial={"arrival_date": today, "species": "rat", "source": "pet_store"})
     if request.method == "POST" and form.is_valid():
         try:
-            animal, alerts = add_animal(keeper=request.user, household=household, details=_details(form.cleaned_data), today=today)
+            animal, alerts = add_animal(
+                keeper=request.user, household=household, details=_details(form.cleaned_data), today=today
+            )
         except (InvalidInput, HousingRefused, NotAllowed) as exc:
             apply_error(form, exc)
         else:
@@ -57,22 +67,40 @@ def animal_new(request, household):
             for alert in alerts:
                 messages.warning(request, alert.message)
             return redirect("today", household.public_id)
-    return render(request, "gentling/animal_form.html",
-                  {"household": household, "form": form, "nav": "overview", "is_owner": request.role == "owner"})
+    return render(
+        request,
+        "gentling/animal_form.html",
+        {"household": household, "form": form, "nav": "overview", "is_owner": request.role == "owner"},
+    )
 
 
 @household_view(write=True)
 def animal_edit(request, household, aid):
     animal = animal_for_request(request, household, aid, write=True)
     today = local_today(household, clock.now())
-    initial = {f: getattr(animal, f) for f in ("name", "species", "sex", "source", "arrival_date", "birth_date",
-                                               "birth_date_estimated", "status", "notes", "extended_hold_opt_in",
-                                               "neutered_on")}
+    initial = {
+        f: getattr(animal, f)
+        for f in (
+            "name",
+            "species",
+            "sex",
+            "source",
+            "arrival_date",
+            "birth_date",
+            "birth_date_estimated",
+            "status",
+            "notes",
+            "extended_hold_opt_in",
+            "neutered_on",
+        )
+    }
     initial["cage"] = animal.cage.name if animal.cage else ""
     form = AnimalForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            animal, alerts = edit_animal(keeper=request.user, animal=animal, details=_details(form.cleaned_data), today=today)
+            animal, alerts = edit_animal(
+                keeper=request.user, animal=animal, details=_details(form.cleaned_data), today=today
+            )
         except (InvalidInput, HousingRefused, NotAllowed) as exc:
             apply_error(form, exc)
         else:
@@ -80,8 +108,17 @@ def animal_edit(request, household, aid):
             for alert in alerts:
                 messages.warning(request, alert.message)
             return redirect("animal", household.public_id, animal.public_id)
-    return render(request, "gentling/animal_form.html", {"household": household, "form": form, "animal": animal,
-                                                         "nav": "overview", "is_owner": request.role == "owner"})
+    return render(
+        request,
+        "gentling/animal_form.html",
+        {
+            "household": household,
+            "form": form,
+            "animal": animal,
+            "nav": "overview",
+            "is_owner": request.role == "owner",
+        },
+    )
 
 
 @household_view()
@@ -99,15 +136,29 @@ def animal_detail(request, household, aid):
             state = "skipped"
         ladder.append({"step": step, "state": state, "optional_skipped": skipped})
     quarantine = quarantine_of(animal, today)
-    sessions = list(animal.sessions.select_related("keeper").order_by("-started_at")[:SESSIONS_SHOWN + 1])
-    return render(request, "gentling/animal.html", {
-        "household": household, "animal": animal, "progress": prog, "ladder": ladder, "nav": "overview",
-        "history": [(h, titles[h.to_step]) for h in reversed(prog.history)], "sessions": sessions[:SESSIONS_SHOWN],
-        "charts": CHARTS, "more_sessions": len(sessions) > SESSIONS_SHOWN, "sessions_shown": SESSIONS_SHOWN, "age_days": (today - animal.birth_date).days if animal.birth_date else None,
-        "can_write": request.role in ("owner", "carer"), "photo_form": PhotoForm(),
-        "quarantine": quarantine if quarantine and not quarantine.done else None,
-        "health_form": HealthCheckForm(), "stays": animal.cage_stays.select_related("cage").order_by("-moved_in_on"),
-    })
+    sessions = list(animal.sessions.select_related("keeper").order_by("-started_at")[: SESSIONS_SHOWN + 1])
+    return render(
+        request,
+        "gentling/animal.html",
+        {
+            "household": household,
+            "animal": animal,
+            "progress": prog,
+            "ladder": ladder,
+            "nav": "overview",
+            "history": [(h, titles[h.to_step]) for h in reversed(prog.history)],
+            "sessions": sessions[:SESSIONS_SHOWN],
+            "charts": CHARTS,
+            "more_sessions": len(sessions) > SESSIONS_SHOWN,
+            "sessions_shown": SESSIONS_SHOWN,
+            "age_days": (today - animal.birth_date).days if animal.birth_date else None,
+            "can_write": request.role in ("owner", "carer"),
+            "photo_form": PhotoForm(),
+            "quarantine": quarantine if quarantine and not quarantine.done else None,
+            "health_form": HealthCheckForm(),
+            "stays": animal.cage_stays.select_related("cage").order_by("-moved_in_on"),
+        },
+    )
 
 
 # matplotlib's SVG styles itself with a <style> element and style attributes. Shown in an <img> it

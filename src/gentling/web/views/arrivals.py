@@ -20,8 +20,11 @@ from ...services.today import today_for_household
 from ..access import animal_for_request, household_view, raise_for
 from ..forms import KeeperForm
 
-HEALTH_CHOICES = [(k, o.label) for k, o in vocab.OBSERVATIONS.items()
-                  if o.signal in (vocab.Signal.HEALTH, vocab.Signal.NEUTRAL, vocab.Signal.CLEARED)]
+HEALTH_CHOICES = [
+    (k, o.label)
+    for k, o in vocab.OBSERVATIONS.items()
+    if o.signal in (vocab.Signal.HEALTH, vocab.Signal.NEUTRAL, vocab.Signal.CLEARED)
+]
 
 
 class HealthCheckForm(KeeperForm):
@@ -42,9 +45,14 @@ class MeetingForm(KeeperForm):
 
 @household_view()
 def cages(request, household):
-    rows = [(c, list(c.animals.filter(status="active").order_by("name")),
-             list(c.stays.select_related("animal").order_by("-moved_in_on", "-id")[:20]))
-            for c in household.cages.order_by("name")]
+    rows = [
+        (
+            c,
+            list(c.animals.filter(status="active").order_by("name")),
+            list(c.stays.select_related("animal").order_by("-moved_in_on", "-id")[:20]),
+        )
+        for c in household.cages.order_by("name")
+    ]
     return render(request, "gentling/cages.html", {"household": household, "rows": rows, "nav": "cages"})
 
 
@@ -57,15 +65,23 @@ def health_check(request, household, aid):
         now = clock.now()
         today = local_today(household, now)
         try:
-            check = svc.record_health_check(keeper=request.user, animal=animal, day=today,
-                                            signs=form.cleaned_data["signs"], notes=form.cleaned_data["notes"],
-                                            now=now)
+            check = svc.record_health_check(
+                keeper=request.user,
+                animal=animal,
+                day=today,
+                signs=form.cleaned_data["signs"],
+                notes=form.cleaned_data["notes"],
+                now=now,
+            )
         except InvalidInput as exc:
             messages.error(request, exc.message)
         else:
             if set(check.signs) & vocab.HEALTH_SIGNS:
-                messages.error(request, f"Illness signs noted for {animal.name}: handling is paused and the quarantine "
-                                        "is extended. Gentling is a coach, not a vet: an exotics vet should see them.")
+                messages.error(
+                    request,
+                    f"Illness signs noted for {animal.name}: handling is paused and the quarantine "
+                    "is extended. Gentling is a coach, not a vet: an exotics vet should see them.",
+                )
             else:
                 messages.success(request, f"Health check saved for {animal.name}.")
     return redirect("animal", household.public_id, animal.public_id)
@@ -81,16 +97,30 @@ def introductions(request, household):
         residents = [a for a in animals if a.public_id in request.POST.getlist("residents")]
         try:
             with raise_for():
-                intro = svc.start_introduction(keeper=request.user, household=household, newcomers=newcomers,
-                                               residents=residents, cage_name=request.POST.get("cage", ""), day=today)
+                intro = svc.start_introduction(
+                    keeper=request.user,
+                    household=household,
+                    newcomers=newcomers,
+                    residents=residents,
+                    cage_name=request.POST.get("cage", ""),
+                    day=today,
+                )
         except InvalidInput as exc:
             messages.error(request, exc.message)
         else:
             messages.success(request, "Introduction started.")
             return redirect("introduction", household.public_id, intro.public_id)
-    return render(request, "gentling/introductions.html", {
-        "household": household, "board": board, "animals": animals, "nav": "introductions",
-        "can_write": request.role in ("owner", "carer")})
+    return render(
+        request,
+        "gentling/introductions.html",
+        {
+            "household": household,
+            "board": board,
+            "animals": animals,
+            "nav": "introductions",
+            "can_write": request.role in ("owner", "carer"),
+        },
+    )
 
 
 @household_view()
@@ -105,10 +135,15 @@ def introduction(request, household, iid):
         now = clock.now()
         try:
             with raise_for():
-                logged = svc.log_meeting(keeper=request.user, intro=intro,
-                                         started_at=now - timedelta(minutes=data["minutes"]),
-                                         duration_seconds=data["minutes"] * 60, behaviours=data["behaviours"],
-                                         notes=data["notes"], now=now)
+                logged = svc.log_meeting(
+                    keeper=request.user,
+                    intro=intro,
+                    started_at=now - timedelta(minutes=data["minutes"]),
+                    duration_seconds=data["minutes"] * 60,
+                    behaviours=data["behaviours"],
+                    notes=data["notes"],
+                    now=now,
+                )
         except InvalidInput as exc:
             form.add_error(None, exc.message)
         else:
@@ -118,12 +153,26 @@ def introduction(request, household, iid):
                 messages.success(request, f"Meeting saved. Stage: {logged.progress.stage_title}.")
             return redirect("introduction", household.public_id, intro.public_id)
     prog = svc.introduction_of(intro, today)
-    return render(request, "gentling/introduction.html", {
-        "household": household, "intro": intro, "progress": prog, "protocol": p, "form": form,
-        "stages": list(enumerate(p.introduction.stages)), "normal": p.behaviours.normal.items(),
-        "danger": p.behaviours.danger.items(), "meetings": intro.meetings.order_by("-started_at"),
-        "newcomers": intro.newcomers.all(), "residents": intro.residents.all(), "nav": "introductions",
-        "can_write": request.role in ("owner", "carer"), "next_minutes": prog.next_meeting_seconds // 60})
+    return render(
+        request,
+        "gentling/introduction.html",
+        {
+            "household": household,
+            "intro": intro,
+            "progress": prog,
+            "protocol": p,
+            "form": form,
+            "stages": list(enumerate(p.introduction.stages)),
+            "normal": p.behaviours.normal.items(),
+            "danger": p.behaviours.danger.items(),
+            "meetings": intro.meetings.order_by("-started_at"),
+            "newcomers": intro.newcomers.all(),
+            "residents": intro.residents.all(),
+            "nav": "introductions",
+            "can_write": request.role in ("owner", "carer"),
+            "next_minutes": prog.next_meeting_seconds // 60,
+        },
+    )
 
 
 @require_POST

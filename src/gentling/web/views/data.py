@@ -23,15 +23,16 @@ from django.views.decorators.http import require_POST, require_safe
 from ... import clock
 from ...domain.errors import InvalidInput, NotAllowed, NotFound
 from ...models import Membership
-from ...services import backup
+from ...services import backup, restore
 from ...services import calendar as feeds
-from ...services import restore
 from ...services.csv_export import EXPORTS, csv_lines
 from ...services.progress import local_today
 from ..access import household_for_request, household_view, raise_for
 
-OWNER_ONLY = ("Only an owner can download or restore a backup: it holds the household's whole record, "
-              "so it stays with the people who manage the household.")
+OWNER_ONLY = (
+    "Only an owner can download or restore a backup: it holds the household's whole record, "
+    "so it stays with the people who manage the household."
+)
 
 
 @household_view()
@@ -42,15 +43,24 @@ def data(request, household):
 def _page(request, household, restore_error: str | None = None):
     feed = feeds.active_feed(request.user, household)
     feed_url = request.build_absolute_uri(reverse("calendar_feed", args=[feed.token])) if feed else None
-    return render(request, "gentling/data.html", {
-        "household": household, "nav": "members", "feed_url": feed_url,
-        "webcal_url": "webcal://" + feed_url.split("://", 1)[1] if feed_url else None,
-        "is_owner": request.role == Membership.OWNER, "owner_only": OWNER_ONLY,
-        "restore_error": restore_error, "max_mb": backup.MAX_BYTES // (1024 * 1024),
-    })
+    return render(
+        request,
+        "gentling/data.html",
+        {
+            "household": household,
+            "nav": "members",
+            "feed_url": feed_url,
+            "webcal_url": "webcal://" + feed_url.split("://", 1)[1] if feed_url else None,
+            "is_owner": request.role == Membership.OWNER,
+            "owner_only": OWNER_ONLY,
+            "restore_error": restore_error,
+            "max_mb": backup.MAX_BYTES // (1024 * 1024),
+        },
+    )
 
 
 # --- the calendar feed ---------------------------------------------------------------------------
+
 
 @require_safe  # GET, and HEAD for calendar apps that check first
 def calendar_feed(request, token):
@@ -90,6 +100,7 @@ def calendar_off(request, hid):
 
 # --- CSV -----------------------------------------------------------------------------------------
 
+
 @household_view()
 def csv_download(request, household, kind):
     rows = EXPORTS.get(kind)
@@ -106,6 +117,7 @@ def _file_name(household, what: str, ext: str) -> str:
 
 
 # --- backups -------------------------------------------------------------------------------------
+
 
 @household_view()
 def backup_download(request, household):
@@ -128,8 +140,11 @@ def backup_restore(request, household):
         summary = _restore(upload, request.user, replace=request.POST.get("replace") == "on")
     except (InvalidInput, NotAllowed) as exc:
         return _page(request, household, restore_error=exc.message)
-    messages.success(request, f"Restored {summary['households']} household(s), {summary['animals']} animal(s) and "
-                              f"{summary['sessions']} session(s).")
+    messages.success(
+        request,
+        f"Restored {summary['households']} household(s), {summary['animals']} animal(s) and "
+        f"{summary['sessions']} session(s).",
+    )
     if summary.get("note"):
         messages.info(request, summary["note"])
     return redirect("households")
@@ -141,6 +156,9 @@ def _restore(upload, keeper, *, replace: bool) -> dict:
     # upload.size is known from the request before the file is read, so a huge
     # file is refused without loading it into memory.
     if upload.size > backup.MAX_BYTES:
-        raise InvalidInput("backup", f"That file is {upload.size // (1024 * 1024)} MB; a backup larger than "
-                                     f"{backup.MAX_BYTES // (1024 * 1024)} MB is refused. Nothing was imported.")
+        raise InvalidInput(
+            "backup",
+            f"That file is {upload.size // (1024 * 1024)} MB; a backup larger than "
+            f"{backup.MAX_BYTES // (1024 * 1024)} MB is refused. Nothing was imported.",
+        )
     return restore.import_backup(upload.read(), keeper=keeper, now=clock.now(), replace=replace)

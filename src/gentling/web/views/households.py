@@ -30,8 +30,9 @@ def households(request):
     form = HouseholdForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            household = hs.create_household(keeper=request.user, name=form.cleaned_data["name"],
-                                            time_zone=form.cleaned_data["time_zone"])
+            household = hs.create_household(
+                keeper=request.user, name=form.cleaned_data["name"], time_zone=form.cleaned_data["time_zone"]
+            )
         except InvalidInput as exc:
             apply_error(form, exc)
         else:
@@ -46,11 +47,18 @@ def members(request, household):
     is_owner = request.role == Membership.OWNER
     form = InviteForm(request.POST or None)
     invites = household.invites.filter(used_at__isnull=True).order_by("-created_at") if is_owner else []
-    return render(request, "gentling/members.html", {
-        "household": household, "nav": "members", "form": form, "is_owner": is_owner,
-        "memberships": household.memberships.select_related("keeper").order_by("keeper__username"),
-        "invites": [(i, request.build_absolute_uri(reverse("join", args=[i.token]))) for i in invites],
-    })
+    return render(
+        request,
+        "gentling/members.html",
+        {
+            "household": household,
+            "nav": "members",
+            "form": form,
+            "is_owner": is_owner,
+            "memberships": household.memberships.select_related("keeper").order_by("keeper__username"),
+            "invites": [(i, request.build_absolute_uri(reverse("join", args=[i.token]))) for i in invites],
+        },
+    )
 
 
 @require_POST

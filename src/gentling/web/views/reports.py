@@ -37,9 +37,11 @@ def report_page(request, household, aid):
     except InvalidInput as exc:
         return HttpResponseBadRequest(exc.message, content_type="text/plain; charset=utf-8")
     pdf = reverse("animal_report_pdf", args=[household.public_id, animal.public_id])
-    links = {"pdf": pdf + ("?paper=letter" if paper == "letter" else ""),
-             "pdf_letter": None if paper == "letter" else pdf + "?paper=letter",
-             "back": reverse("animal", args=[household.public_id, animal.public_id])}
+    links = {
+        "pdf": pdf + ("?paper=letter" if paper == "letter" else ""),
+        "pdf_letter": None if paper == "letter" else pdf + "?paper=letter",
+        "back": reverse("animal", args=[household.public_id, animal.public_id]),
+    }
     html = report_html(handover_report(animal, clock.now()), paper=paper, links=links)
     return HttpResponse(html)
 

@@ -23,9 +23,14 @@ from ..forms import SESSION_FIELDS, SessionEditForm, SessionForm, apply_error
 def _entry(data: dict, start=None, end=None) -> SessionInput:
     minutes = data.get("extended_hold_minutes")
     return SessionInput(
-        started_at=start, ended_at=end, activities=data["activities"], holds=data["holds"],
-        observations=data["observations"], extended_hold_seconds=minutes * 60 if minutes else None,
-        extended_hold_end=data["extended_hold_end"] or None, notes=data["notes"],
+        started_at=start,
+        ended_at=end,
+        activities=data["activities"],
+        holds=data["holds"],
+        observations=data["observations"],
+        extended_hold_seconds=minutes * 60 if minutes else None,
+        extended_hold_end=data["extended_hold_end"] or None,
+        notes=data["notes"],
     )
 
 
@@ -56,19 +61,34 @@ def _screen(household, timer) -> dict:
         allowed |= set(step.allows) | {d.activity for d in protocol.daily}
         extended |= step.kind is StepKind.EXTENDED_HOLD
         steps.append((animal, step, prog))
-    activities = [t for name, t in vocab.ACTIVITIES.items()
-                  if name in allowed and name not in ("extended_hold", "picked_up", "tail_lift")]
+    activities = [
+        t
+        for name, t in vocab.ACTIVITIES.items()
+        if name in allowed and name not in ("extended_hold", "picked_up", "tail_lift")
+    ]
     groups = [
         ("Comfort", "comfort", [o for o in vocab.OBSERVATIONS.values() if o.signal is vocab.Signal.UP]),
-        ("Fear or stress", "fear", [o for o in vocab.OBSERVATIONS.values()
-                                    if o.signal in (vocab.Signal.DOWN, vocab.Signal.NEUTRAL)]),
-        ("Health", "health", [o for o in vocab.OBSERVATIONS.values()
-                              if o.signal in (vocab.Signal.HEALTH, vocab.Signal.CLEARED)]),
+        (
+            "Fear or stress",
+            "fear",
+            [o for o in vocab.OBSERVATIONS.values() if o.signal in (vocab.Signal.DOWN, vocab.Signal.NEUTRAL)],
+        ),
+        (
+            "Health",
+            "health",
+            [o for o in vocab.OBSERVATIONS.values() if o.signal in (vocab.Signal.HEALTH, vocab.Signal.CLEARED)],
+        ),
     ]
     stop_rules = next((s.stop_rules for _, s, _ in steps if s.kind is StepKind.EXTENDED_HOLD), [])
-    return {"animals": animals, "steps": steps, "activities": activities, "groups": groups,
-            "extended": extended, "stop_rules": stop_rules,
-            "endings": [(k, v) for k, v in vocab.EXTENDED_HOLD_ENDINGS.items() if k != "completed"]}
+    return {
+        "animals": animals,
+        "steps": steps,
+        "activities": activities,
+        "groups": groups,
+        "extended": extended,
+        "stop_rules": stop_rules,
+        "endings": [(k, v) for k, v in vocab.EXTENDED_HOLD_ENDINGS.items() if k != "completed"],
+    }
 
 
 @household_view(write=True)
@@ -79,8 +99,13 @@ def session_open(request, household, sid):
         # double tap saves once and the second tap is told so.
         try:
             with raise_for():
-                logged = svc.finish_open_session(keeper=request.user, household=household, public_id=sid,
-                                                 entry=_entry(form.cleaned_data), now=clock.now())
+                logged = svc.finish_open_session(
+                    keeper=request.user,
+                    household=household,
+                    public_id=sid,
+                    entry=_entry(form.cleaned_data),
+                    now=clock.now(),
+                )
         except svc.AlreadySaved as exc:
             messages.info(request, exc.message)
             return redirect("animal", household.public_id, exc.sessions[0].animal.public_id)
@@ -93,8 +118,11 @@ def session_open(request, household, sid):
         timer = svc.open_session_by_id(keeper=request.user, household=household, public_id=sid)
     if request.method != "POST":
         form = SessionForm(initial=svc.draft_initial(timer))
-    return render(request, "gentling/session.html", {
-        "household": household, "timer": timer, "form": form, "nav": "today", **_screen(household, timer)})
+    return render(
+        request,
+        "gentling/session.html",
+        {"household": household, "timer": timer, "form": form, "nav": "today", **_screen(household, timer)},
+    )
 
 
 @require_POST
@@ -110,8 +138,9 @@ def session_check(request, household, sid):
         now = clock.now()
         entry = _entry(form.cleaned_data, timer.started_at, max(now, timer.started_at + timedelta(seconds=1)))
         try:
-            alerts = svc.preview_alerts(keeper=request.user, household=household,
-                                        animals=list(timer.animals.all()), entry=entry, now=now)
+            alerts = svc.preview_alerts(
+                keeper=request.user, household=household, animals=list(timer.animals.all()), entry=entry, now=now
+            )
         except InvalidInput as exc:
             problem = exc.message
     else:
@@ -144,26 +173,38 @@ def _report(request, logged) -> None:
 def session_edit(request, household, sid):
     with raise_for():
         session = svc.session_by_id(keeper=request.user, household=household, public_id=sid, write=True)
-    initial = {"activities": session.activities, "observations": session.observations,
-               "holds": ", ".join(str(h) for h in session.holds), "notes": session.notes,
-               "extended_hold_minutes": (session.extended_hold_seconds or 0) // 60 or None,
-               "extended_hold_end": session.extended_hold_end, "started_at": session.started_at,
-               "length_minutes": max(1, round(session.duration_seconds / 60))}
+    initial = {
+        "activities": session.activities,
+        "observations": session.observations,
+        "holds": ", ".join(str(h) for h in session.holds),
+        "notes": session.notes,
+        "extended_hold_minutes": (session.extended_hold_seconds or 0) // 60 or None,
+        "extended_hold_end": session.extended_hold_end,
+        "started_at": session.started_at,
+        "length_minutes": max(1, round(session.duration_seconds / 60)),
+    }
     form = SessionEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         start = data["started_at"]  # aware, in the household's time zone (see household_view)
         try:
-            item = svc.edit_session(keeper=request.user, household=household, public_id=sid,
-                                    entry=_entry(data, start, start + timedelta(minutes=data["length_minutes"])),
-                                    now=clock.now())
+            item = svc.edit_session(
+                keeper=request.user,
+                household=household,
+                public_id=sid,
+                entry=_entry(data, start, start + timedelta(minutes=data["length_minutes"])),
+                now=clock.now(),
+            )
         except InvalidInput as exc:
             apply_error(form, exc, SESSION_FIELDS)
         else:
             _report(request, [item])
             return redirect("animal", household.public_id, item.animal.public_id)
-    return render(request, "gentling/session_edit.html",
-                  {"household": household, "session": session, "form": form, "nav": "overview"})
+    return render(
+        request,
+        "gentling/session_edit.html",
+        {"household": household, "session": session, "form": form, "nav": "overview"},
+    )
 
 
 @household_view(write=True)
@@ -175,6 +216,6 @@ def session_delete(request, household, sid):
             svc.delete_session(keeper=request.user, household=household, public_id=sid, now=clock.now())
         messages.success(request, f"Deleted the session of {local_time(household, session.started_at):%d %b %H:%M}.")
         return redirect("animal", household.public_id, session.animal.public_id)
-    return render(request, "gentling/session_delete.html",
-                  {"household": household, "session": session, "nav": "overview"})
-
+    return render(
+        request, "gentling/session_delete.html", {"household": household, "session": session, "nav": "overview"}
+    )

@@ -26,10 +26,15 @@ NO_CAGE = "none"
 
 def _cage_summary(key: str, name: str, items: list) -> dict:
     tasks = [t for item, _ in items for t in item.plan.tasks]
-    return {"key": key, "name": name, "animals": len(items), "tasks": len(tasks),
-            "done": sum(1 for t in tasks if t.is_done),
-            "quarantined": sum(1 for _, q in items if q),
-            "paused": sum(1 for item, _ in items if item.progress.paused_since)}
+    return {
+        "key": key,
+        "name": name,
+        "animals": len(items),
+        "tasks": len(tasks),
+        "done": sum(1 for t in tasks if t.is_done),
+        "quarantined": sum(1 for _, q in items if q),
+        "paused": sum(1 for item, _ in items if item.progress.paused_since),
+    }
 
 
 @household_view()
@@ -43,22 +48,41 @@ def today(request, household):
             date_error = exc.message
     t = today_for_household(household, day, today=real_today)
     cards = [(p, t.quarantines.get(p.animal.pk)) for p in t.animals]
-    groups = [(cage, list(items)) for cage, items in groupby(
-        cards, key=lambda c: (c[0].animal.cage.public_id, c[0].animal.cage.name) if c[0].animal.cage else (NO_CAGE, "No cage set"))]
+    groups = [
+        (cage, list(items))
+        for cage, items in groupby(
+            cards,
+            key=lambda c: (
+                (c[0].animal.cage.public_id, c[0].animal.cage.name) if c[0].animal.cage else (NO_CAGE, "No cage set")
+            ),
+        )
+    ]
     cage = request.GET.get("cage")
     chosen = [g for g in groups if g[0][0] == cage]
     if cage and not chosen:
         date_error = (date_error or "") + f" No active animals in that cage on {day:%d %B %Y}; showing every cage."
     cages_first = len(cards) > CAGES_FIRST_ABOVE and not chosen
-    return render(request, "gentling/today.html", {
-        "household": household, "nav": "today", "day": day, "real_today": real_today,
-        "is_today": day == real_today, "previous": day - timedelta(days=1), "next": day + timedelta(days=1),
-        "groups": [] if cages_first else [(name, items) for (_, name), items in (chosen or groups)],
-        "cages": [_cage_summary(key, name, items) for (key, name), items in groups] if cages_first else [],
-        "cage": chosen[0][0][0] if chosen else None, "animal_count": len(cards),
-        "introductions": t.introductions, "litters": t.litters, "date_error": date_error.strip() if date_error else None,
-        "can_write": request.role in ("owner", "carer"),
-    })
+    return render(
+        request,
+        "gentling/today.html",
+        {
+            "household": household,
+            "nav": "today",
+            "day": day,
+            "real_today": real_today,
+            "is_today": day == real_today,
+            "previous": day - timedelta(days=1),
+            "next": day + timedelta(days=1),
+            "groups": [] if cages_first else [(name, items) for (_, name), items in (chosen or groups)],
+            "cages": [_cage_summary(key, name, items) for (key, name), items in groups] if cages_first else [],
+            "cage": chosen[0][0][0] if chosen else None,
+            "animal_count": len(cards),
+            "introductions": t.introductions,
+            "litters": t.litters,
+            "date_error": date_error.strip() if date_error else None,
+            "can_write": request.role in ("owner", "carer"),
+        },
+    )
 
 
 @household_view()
@@ -68,19 +92,36 @@ def overview(request, household):
     week_ago = today_ - timedelta(days=6)
     # Counted by the database: a rescue logs thousands of sessions a week.
     by_keeper: dict[str, int] = {}
-    for name, count in (Session.objects.filter(animal__household=household, day__gte=week_ago).order_by()
-                        .values_list("keeper__username").annotate(n=Count("id"))):
+    for name, count in (
+        Session.objects.filter(animal__household=household, day__gte=week_ago)
+        .order_by()
+        .values_list("keeper__username")
+        .annotate(n=Count("id"))
+    ):
         name = name or "(removed keeper)"
         by_keeper[name] = by_keeper.get(name, 0) + count
-    last_day = dict(Session.objects.filter(animal__household=household)
-                    .values("animal_id").annotate(last=Max("day")).values_list("animal_id", "last"))
+    last_day = dict(
+        Session.objects.filter(animal__household=household)
+        .values("animal_id")
+        .annotate(last=Max("day"))
+        .values_list("animal_id", "last")
+    )
     rows = []
     for p in plans:
         last = last_day.get(p.animal.pk)
         quiet = (today_ - last).days if last else (today_ - p.animal.arrival_date).days
         rows.append({"item": p, "last": last, "quiet_days": quiet, "is_quiet": quiet >= QUIET_DAYS})
-    return render(request, "gentling/overview.html", {
-        "household": household, "nav": "overview", "rows": rows, "by_keeper": sorted(by_keeper.items()),
-        "quiet": [r for r in rows if r["is_quiet"]], "quiet_days": QUIET_DAYS, "week_ago": week_ago,
-        "can_write": request.role in ("owner", "carer"),
-    })
+    return render(
+        request,
+        "gentling/overview.html",
+        {
+            "household": household,
+            "nav": "overview",
+            "rows": rows,
+            "by_keeper": sorted(by_keeper.items()),
+            "quiet": [r for r in rows if r["is_quiet"]],
+            "quiet_days": QUIET_DAYS,
+            "week_ago": week_ago,
+            "can_write": request.role in ("owner", "carer"),
+        },
+    )

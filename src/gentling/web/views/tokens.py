@@ -39,7 +39,14 @@ def api_tokens(request):
                 apply_error(form, exc)
             else:
                 created, form = (token, raw), TokenForm()
-    return render(request, "gentling/api_tokens.html", {
-        "form": form, "created": created, "tokens": svc.tokens_of(request.user), "nav": "tokens",
-        "api_root": request.build_absolute_uri("/api/v1/"),
-    })
+    return render(
+        request,
+        "gentling/api_tokens.html",
+        {
+            "form": form,
+            "created": created,
+            "tokens": svc.tokens_of(request.user),
+            "nav": "tokens",
+            "api_root": request.build_absolute_uri("/api/v1/"),
+        },
+    )
