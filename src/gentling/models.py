@@ -46,12 +46,14 @@ class Household(models.Model):
 
 
 class Membership(models.Model):
-    OWNER, CARER, VIEWER = "owner", "carer", "viewer"
-    ROLES = [(OWNER, "Owner"), (CARER, "Carer"), (VIEWER, "Viewer")]
+    class Role(models.TextChoices):
+        OWNER = "owner", "Owner"
+        CARER = "carer", "Carer"
+        VIEWER = "viewer", "Viewer"
 
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="memberships")
     keeper = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(max_length=10, choices=ROLES)
+    role = models.CharField(max_length=10, choices=Role.choices)
     joined_at = models.DateTimeField(default=clock.now)
 
     class Meta:
@@ -59,7 +61,8 @@ class Membership(models.Model):
 
     @property
     def can_write(self) -> bool:
-        return self.role in (self.OWNER, self.CARER)
+        """Owners and carers change the household's records; viewers only look. Decided here only."""
+        return self.role in (self.Role.OWNER, self.Role.CARER)
 
 
 class Cage(models.Model):
@@ -75,7 +78,20 @@ class Cage(models.Model):
         return self.name
 
 
+class AnimalQuerySet(models.QuerySet):
+    def active(self):
+        """The animals still in the household: not adopted, not passed away."""
+        return self.filter(status=Animal.Status.ACTIVE)
+
+
 class Animal(models.Model):
+    class Status(models.TextChoices):
+        """As `vocab.STATUSES` names them (a test keeps the two equal)."""
+
+        ACTIVE = "active", "Active"
+        ADOPTED = "adopted", "Adopted"
+        PASSED_AWAY = "passed_away", "Passed away"
+
     public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="animals")
     species = models.CharField(max_length=10, choices=_choices(vocab.SPECIES))
@@ -86,12 +102,14 @@ class Animal(models.Model):
     source = models.CharField(max_length=16, choices=_choices(vocab.SOURCES))
     arrival_date = models.DateField()
     cage = models.ForeignKey(Cage, null=True, blank=True, on_delete=models.SET_NULL, related_name="animals")
-    status = models.CharField(max_length=16, choices=_choices(vocab.STATUSES), default="active")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     extended_hold_opt_in = models.BooleanField(default=False)
     neutered_on = models.DateField(null=True, blank=True)
     litter = models.ForeignKey("Litter", null=True, blank=True, on_delete=models.SET_NULL, related_name="pups")
     notes = models.TextField(blank=True, max_length=NOTES_MAX)
     created_at = models.DateTimeField(default=clock.now)
+
+    objects = AnimalQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "id"]
@@ -99,6 +117,11 @@ class Animal(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def has_left(self) -> bool:
+        """Adopted or passed away: in no new session (its past ones stay its history)."""
+        return self.status != self.Status.ACTIVE
 
 
 def has_illness_sign(names) -> bool:
@@ -218,7 +241,7 @@ class Invite(models.Model):
 
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="invites")
     token = models.CharField(max_length=48, unique=True, default=new_invite_token, editable=False)
-    role = models.CharField(max_length=10, choices=Membership.ROLES)
+    role = models.CharField(max_length=10, choices=Membership.Role.choices)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(default=clock.now)
     used_by = models.ForeignKey(

@@ -9,13 +9,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from gentling.domain.validation import SessionInput
 from gentling.models import Animal, Household, Introduction, Session
-from gentling.services.animals import AnimalDetails, add_animal
-from gentling.services.api_tokens import create_token
 from gentling.services.arrivals import start_introduction
 from gentling.services.households import add_member, create_household, local_keeper
-from gentling.services.sessions import log_session
+from tests.factories import log, make_animal, make_token
 
 from .helpers import Api, today
 
@@ -39,28 +36,6 @@ class Side:
         return self.household.public_id
 
 
-def make_animal(household, name, *, days_ago, species="rat", source="rescue", **extra) -> Animal:
-    animal, _ = add_animal(
-        household=household,
-        today=today(),
-        details=AnimalDetails(
-            name=name, species=species, source=source, arrival_date=today() - timedelta(days=days_ago), **extra
-        ),
-    )
-    return animal
-
-
-def log(keeper, household, animals, *, ago=timedelta(days=1), minutes=5, activities=("talked",)) -> list:
-    now = timezone.now()
-    start = now - ago
-    entry = SessionInput(start, start + timedelta(minutes=minutes), list(activities))
-    return log_session(keeper=keeper, household=household, animals=list(animals), entry=entry, now=now)
-
-
-def token_for(keeper, name="script") -> str:
-    return create_token(keeper=keeper, name=name, now=timezone.now())[1]
-
-
 def make_side(letter: str, household_name: str, rat_name: str, newcomer_name: str) -> Side:
     owner = local_keeper(f"{letter}-owner")
     carer = local_keeper(f"{letter}-carer")
@@ -68,15 +43,15 @@ def make_side(letter: str, household_name: str, rat_name: str, newcomer_name: st
     h = create_household(keeper=owner, name=household_name, time_zone="UTC")
     add_member(by=owner, household=h, keeper=carer, role="carer")
     add_member(by=owner, household=h, keeper=viewer, role="viewer")
-    rat = make_animal(h, rat_name, days_ago=60, sex="female", cage=f"{rat_name}'s cage")
-    newcomer = make_animal(h, newcomer_name, days_ago=3, sex="female")
-    session = log(owner, h, [rat])[0].session
+    now = timezone.now()
+    rat = make_animal(h, today=today(), name=rat_name, days_ago=60, sex="female", cage=f"{rat_name}'s cage")
+    newcomer = make_animal(h, today=today(), name=newcomer_name, days_ago=3, sex="female")
+    session = log(owner, h, [rat], now=now, ago=timedelta(days=1))[0].session
     intro = start_introduction(
         keeper=owner, household=h, newcomers=[newcomer], residents=[rat], cage_name="Big Cage", day=today()
     )
-    return Side(
-        h, owner, carer, viewer, token_for(owner), token_for(carer), token_for(viewer), rat, newcomer, session, intro
-    )
+    tokens = [make_token(keeper, now=now) for keeper in (owner, carer, viewer)]
+    return Side(h, owner, carer, viewer, *tokens, rat, newcomer, session, intro)
 
 
 @pytest.fixture

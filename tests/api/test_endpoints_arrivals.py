@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 
 from gentling.models import CageStay, HealthCheck, Household, Introduction, IntroductionMeeting
+from tests.factories import make_animal
 
-from .conftest import make_animal
 from .helpers import ago, db_state, detail, today
 from .test_endpoints import refused
 
@@ -164,7 +164,7 @@ def test_starting_an_introduction(a, api):
     ],
 )
 def test_starting_an_introduction_with_bad_input_stores_nothing(a, api, make, status, name, words):
-    mouse = make_animal(a.household, "Squeak", days_ago=30, species="mouse", source="breeder")
+    mouse = make_animal(a.household, today=today(), name="Squeak", days_ago=30, species="mouse", source="breeder")
     before = db_state()
     response = api.post(f"/households/{a.hid}/introductions", make(a, mouse), token=a.owner_token)
     refused(response, status, name, before, words=words)
@@ -173,7 +173,7 @@ def test_starting_an_introduction_with_bad_input_stores_nothing(a, api, make, st
 @pytest.fixture
 def ready(a, api):
     """An introduction between two rats long out of quarantine: meetings may start."""
-    nutmeg = make_animal(a.household, "Nutmeg", days_ago=60, sex="female")
+    nutmeg = make_animal(a.household, today=today(), name="Nutmeg", days_ago=60, sex="female")
     body = {"newcomers": [nutmeg.public_id], "residents": [a.rat.public_id]}
     return api.post(f"/households/{a.hid}/introductions", body, token=a.owner_token).json()["id"]
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.utils import timezone
 
 from gentling.models import Household, Membership
 from tests.backups import deeply_nested, probe_backup
+from tests.factories import make_token
 
-from .conftest import token_for
 from .helpers import db_state
 
 
@@ -26,7 +27,7 @@ def test_the_probe_never_reaches_the_victims_account(a, b, api, mallory):
     victim.set_password("victim's own long password")
     victim.email = "victim@example.org"
     victim.save()
-    token = token_for(mallory)
+    token = make_token(mallory, now=timezone.now())
     response = api.post("/households/import", probe_backup(members={victim.username: "owner"}), token=token)
     assert response.status_code == 201, response.content
     assert f"{victim.username} (owner)" in response.json()["note"]

@@ -25,8 +25,9 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 from gentling.domain import vocab
 from gentling.domain.arrivals import arrivals_protocol
 from gentling.services.arrivals import start_introduction
+from tests.factories import make_animal
 
-from .conftest import make_animal, make_side
+from .conftest import make_side
 from .helpers import today
 
 pytestmark = [pytest.mark.slow]
@@ -54,7 +55,7 @@ NAMES = {
 @pytest.fixture
 def seeded(transactional_db):
     side = make_side("s", "Schemathesis Street", "Whiskerina", "Pipkin")
-    nutmeg = make_animal(side.household, "Nutmeg", days_ago=60, sex="female")
+    nutmeg = make_animal(side.household, today=today(), name="Nutmeg", days_ago=60, sex="female")
     ready = start_introduction(
         keeper=side.owner,
         household=side.household,

@@ -1,6 +1,6 @@
 """Fixtures for the new-arrivals tests: the integration fixtures (owner, carer,
-viewer, outsider, household) plus small builders for animals, introductions and
-meetings. Everything here goes through the services, as the CLI and web do."""
+viewer, outsider, household) plus two residents, and a walk through an introduction.
+Everything here goes through the services, as the CLI and web do."""
 
 from __future__ import annotations
 
@@ -8,11 +8,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from gentling.services.animals import AnimalDetails, add_animal
+from tests.factories import make_animal
 from tests.integration.conftest import (  # noqa: F401  (fixtures re-exported for pytest)
     NOW,
     TODAY,
-    make_animal,
     now,
     other_household,
 )
@@ -24,23 +23,22 @@ def d(n: int) -> date:
     return TODAY + timedelta(days=n)
 
 
-def add(home, name, *, species="rat", source="rescue", arrived=TODAY, today=None, keeper=None, **extra):
-    """add_animal through the service into household `home`, returning the animal (alerts dropped)."""
-    animal, _ = add_animal(
-        keeper=keeper,
-        household=home,
-        today=today or max(arrived, TODAY),
-        details=AnimalDetails(name=name, species=species, source=source, arrival_date=arrived, **extra),
-    )
-    return animal
-
-
 @pytest.fixture
 def residents(household):
     """Two female rats that arrived together 60 days ago and live in 'Big cage'."""
-    a = add(household, "Biscuit", source="pet_store", arrived=d(-60), sex="female", birth_date=d(-150), cage="Big cage")
-    b = add(household, "Pepper", source="pet_store", arrived=d(-60), sex="female", birth_date=d(-150), cage="Big cage")
-    return a, b
+    return tuple(
+        make_animal(
+            household,
+            today=TODAY,
+            name=name,
+            source="pet_store",
+            days_ago=60,
+            sex="female",
+            birth_date=d(-150),
+            cage="Big cage",
+        )
+        for name in ("Biscuit", "Pepper")
+    )
 
 
 def run_introduction(keeper, intro, begins):

@@ -10,8 +10,9 @@ import pytest
 
 from gentling.models import CageStay, HealthCheck, IntroductionMeeting, Litter
 from tests.cli_harness import Result, cli_runner
+from tests.factories import make_animal
 
-from .conftest import NOW, add, d
+from .conftest import NOW, TODAY, d
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +41,7 @@ def ok(r: Result) -> Result:
 @pytest.fixture
 def nova(household, residents):
     """Residents Biscuit and Pepper in Big cage; Nova, a rescue, arrived today: in quarantine until TODAY + 21."""
-    return add(household, "Nova", sex="female", birth_date=d(-120), cage="Quarantine tub")
+    return make_animal(household, today=TODAY, name="Nova", sex="female", birth_date=d(-120), cage="Quarantine tub")
 
 
 def start_intro(cli, now=NOW) -> str:
@@ -150,8 +151,8 @@ def test_move_to_empty_cage_and_out(cli, nova):
 
 
 def test_cage_move_text_shows_cautions(cli, household):
-    add(household, "Rex", sex="male", birth_date=d(-150), cage="Boys")
-    add(household, "Max", sex="male", birth_date=d(-150))
+    make_animal(household, today=TODAY, name="Rex", sex="male", birth_date=d(-150), cage="Boys")
+    make_animal(household, today=TODAY, name="Max", sex="male", birth_date=d(-150))
     r = ok(cli("cage", "move", "Max", "Boys"))
     assert "Moved Max into Boys" in r.text
     assert "Note:" in r.text and "riskiest pairing" in r.text
@@ -230,7 +231,7 @@ def test_intro_list_empty(cli, nova):
 
 
 def test_intro_start_refusals(cli, household, nova):
-    add(household, "Minnie", species="mouse", sex="female")
+    make_animal(household, today=TODAY, name="Minnie", species="mouse", sex="female")
     r = cli("intro", "start", "--newcomers", "Minnie", "--residents", "Biscuit")
     assert r.code == 1 and "mice" in r.text
     r = cli("intro", "start", "--newcomers", "Nova,Biscuit", "--residents", "Biscuit")
@@ -300,7 +301,7 @@ def test_intro_meet_unknown_intro(cli, nova):
 
 
 def test_litter_add_list_separated(cli, household):
-    add(household, "Mum", sex="female", arrived=d(-300))
+    make_animal(household, today=TODAY, name="Mum", sex="female", days_ago=300)
     r = ok(cli("litter", "add", "Spring", "--species", "rat", "--born", iso(-30), "--mother", "Mum", "--json"))
     assert r.json["name"] == "Spring"
     rows = ok(cli("litter", "list", "--json")).json["litters"]
@@ -366,7 +367,7 @@ def test_today_text_shows_quarantine_and_air_space_warning(cli, nova):
 
 
 def test_today_separate_building_is_not_flagged(cli, household, residents):
-    add(household, "Far", sex="female", air_space="separate_building")
+    make_animal(household, today=TODAY, name="Far", sex="female", air_space="separate_building")
     q = animal(today_json(cli), "Far")["quarantine"]
     assert q["air_space_ok"] is True
     assert "second best" not in ok(cli("today")).text

@@ -13,9 +13,10 @@ from gentling.domain.arrivals import Resident, housing_problems
 from gentling.domain.errors import NotAllowed
 from gentling.models import CageStay
 from gentling.services.arrivals import HousingRefused, move_animal, quarantine_of, start_introduction
+from tests.factories import make_animal
 from tests.moments import at
 
-from .conftest import TODAY, add, d, run_introduction
+from .conftest import TODAY, d, run_introduction
 
 
 def codes(problems):
@@ -35,7 +36,7 @@ def stays(animal):
 @pytest.fixture
 def newcomer(household, residents):
     """A female rescue rat, added today: in quarantine until TODAY + 21, in its own tub."""
-    return add(household, "Nova", sex="female", birth_date=d(-120), cage="Quarantine tub")
+    return make_animal(household, today=TODAY, name="Nova", sex="female", birth_date=d(-120), cage="Quarantine tub")
 
 
 def introduce(owner, household, newcomer, residents):
@@ -160,7 +161,7 @@ def test_refused_add_with_a_cage_saves_nothing(household, residents):
 
     count = Animal.objects.count()
     with pytest.raises(HousingRefused):
-        add(household, "Sneaky", sex="female", cage="Big cage")
+        make_animal(household, today=TODAY, name="Sneaky", sex="female", cage="Big cage")
     assert Animal.objects.count() == count
 
 
@@ -175,8 +176,8 @@ def test_moving_out_closes_the_stay(owner, residents, newcomer):
 
 
 def test_animals_that_arrived_together_share_a_cage_from_the_start(owner, household, residents):
-    nova = add(household, "Nova", sex="female", cage="Quarantine tub")
-    luna = add(household, "Luna", sex="female")
+    nova = make_animal(household, today=TODAY, name="Nova", sex="female", cage="Quarantine tub")
+    luna = make_animal(household, today=TODAY, name="Luna", sex="female")
     assert quarantine_of(luna, TODAY) is not None
     move = move_animal(keeper=owner, animal=luna, cage_name="Quarantine tub", day=TODAY)
     assert [p for p in move.problems if p.blocking] == []
@@ -185,8 +186,8 @@ def test_animals_that_arrived_together_share_a_cage_from_the_start(owner, househ
 
 
 def test_same_day_but_another_source_is_not_the_same_cohort(owner, household, residents):
-    add(household, "Nova", sex="female", cage="Quarantine tub")
-    other = add(household, "Bree", source="breeder", sex="female")
+    make_animal(household, today=TODAY, name="Nova", sex="female", cage="Quarantine tub")
+    other = make_animal(household, today=TODAY, name="Bree", source="breeder", sex="female")
     exc = refused(owner, other, "Quarantine tub", TODAY)
     assert "quarantine_not_finished" in codes(exc.problems)
 
@@ -234,7 +235,7 @@ def test_override_without_a_reason_is_refused(owner, residents, newcomer, reason
 
 
 def test_intact_male_and_female_are_refused_even_after_introduction(owner, household, residents):
-    buck = add(household, "Bucky", sex="male", birth_date=d(-120), cage="Quarantine tub")
+    buck = make_animal(household, today=TODAY, name="Bucky", sex="male", birth_date=d(-120), cage="Quarantine tub")
     done = introduce(owner, household, buck, residents)
     exc = refused(owner, buck, "Big cage", done)
     assert codes(exc.problems) == ["sexes_mixed"]
@@ -242,7 +243,9 @@ def test_intact_male_and_female_are_refused_even_after_introduction(owner, house
 
 
 def test_male_neutered_6_weeks_ago_may_join_females_after_introduction(owner, household, residents):
-    buck = add(household, "Bucky", sex="male", birth_date=d(-200), neutered_on=d(-10), cage="Quarantine tub")
+    buck = make_animal(
+        household, today=TODAY, name="Bucky", sex="male", birth_date=d(-200), neutered_on=d(-10), cage="Quarantine tub"
+    )
     done = introduce(owner, household, buck, residents)  # done = d(29): neutered 39 days before
     assert "sexes_mixed" in codes(refused(owner, buck, "Big cage", done).problems)
     move = move_animal(keeper=owner, animal=buck, cage_name="Big cage", day=d(32))  # 42 days after neutering
@@ -250,8 +253,8 @@ def test_male_neutered_6_weeks_ago_may_join_females_after_introduction(owner, ho
 
 
 def test_adult_and_baby_of_one_cohort_share_with_a_caution(owner, household):
-    mum = add(household, "Mum", sex="female", birth_date=d(-300), cage="Nursery")
-    pup = add(household, "Pip", sex="female", birth_date=d(-30))
+    mum = make_animal(household, today=TODAY, name="Mum", sex="female", birth_date=d(-300), cage="Nursery")
+    pup = make_animal(household, today=TODAY, name="Pip", sex="female", birth_date=d(-30))
     move = move_animal(keeper=owner, animal=pup, cage_name="Nursery", day=TODAY)
     assert codes(move.problems) == ["baby_with_adults"]
     assert not move.problems[0].blocking
@@ -262,24 +265,24 @@ def test_adult_and_baby_of_one_cohort_share_with_a_caution(owner, household):
 
 
 def test_two_adult_intact_male_mice_are_refused(owner, household):
-    add(household, "Jerry", species="mouse", sex="male", birth_date=d(-150), cage="Mouse bin")
-    tom = add(household, "Tom", species="mouse", sex="male", birth_date=d(-150))
+    make_animal(household, today=TODAY, name="Jerry", species="mouse", sex="male", birth_date=d(-150), cage="Mouse bin")
+    tom = make_animal(household, today=TODAY, name="Tom", species="mouse", sex="male", birth_date=d(-150))
     exc = refused(owner, tom, "Mouse bin", TODAY)
     assert codes(exc.problems) == ["adult_males"]
     assert "mice" in exc.message
 
 
 def test_two_adult_intact_male_rats_are_only_cautioned(owner, household):
-    add(household, "Rex", sex="male", birth_date=d(-150), cage="Boys")
-    max_ = add(household, "Max", sex="male", birth_date=d(-150))
+    make_animal(household, today=TODAY, name="Rex", sex="male", birth_date=d(-150), cage="Boys")
+    max_ = make_animal(household, today=TODAY, name="Max", sex="male", birth_date=d(-150))
     move = move_animal(keeper=owner, animal=max_, cage_name="Boys", day=TODAY)
     assert codes(move.problems) == ["adult_males"]
     assert not move.problems[0].blocking
 
 
 def test_owner_can_override_two_male_mice(owner, household):
-    add(household, "Jerry", species="mouse", sex="male", birth_date=d(-150), cage="Mouse bin")
-    tom = add(household, "Tom", species="mouse", sex="male", birth_date=d(-150))
+    make_animal(household, today=TODAY, name="Jerry", species="mouse", sex="male", birth_date=d(-150), cage="Mouse bin")
+    tom = make_animal(household, today=TODAY, name="Tom", species="mouse", sex="male", birth_date=d(-150))
     move_animal(keeper=owner, animal=tom, cage_name="Mouse bin", day=TODAY, override_reason="Brothers, never fought")
     assert stays(tom)[-1].overridden == ["adult_males"]
 

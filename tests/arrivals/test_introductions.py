@@ -26,8 +26,9 @@ from gentling.services.arrivals import (
     record_health_check,
     start_introduction,
 )
+from tests.factories import make_animal
 
-from .conftest import TODAY, add, at, d
+from .conftest import TODAY, at, d
 
 P = arrivals_protocol()
 STAGES = ["scent-swap", "side-by-side", "neutral-meetings", "clean-cage", "move-in"]
@@ -241,7 +242,7 @@ def test_next_meeting_length_restarts_after_danger():
 
 @pytest.fixture
 def newcomer(household, residents):
-    return add(household, "Nova", sex="female", birth_date=d(-120))
+    return make_animal(household, today=TODAY, name="Nova", sex="female", birth_date=d(-120))
 
 
 @pytest.fixture
@@ -256,7 +257,8 @@ def intro(owner, household, residents, newcomer):
     )
 
 
-def log(keeper, intro, day, minutes=30, behaviours=(), hour=9):
+def log_a_meeting(keeper, intro, day, minutes=30, behaviours=(), hour=9):
+    """A meeting on `day` at `hour`, logged through the service that evening."""
     return log_meeting(
         keeper=keeper,
         intro=intro,
@@ -277,8 +279,8 @@ def test_service_introduction_waits_for_the_newcomer_quarantine(intro):
 
 
 def test_introduction_waits_for_every_newcomer(owner, household, residents):
-    quick = add(household, "Bree", source="breeder", sex="female")
-    slow = add(household, "Nova", sex="female")
+    quick = make_animal(household, today=TODAY, name="Bree", source="breeder", sex="female")
+    slow = make_animal(household, today=TODAY, name="Nova", sex="female")
     assert quarantine_of(quick, TODAY).ends_on == d(14)
     intro = start_introduction(
         keeper=owner, household=household, newcomers=[quick, slow], residents=list(residents), cage_name=None, day=TODAY
@@ -291,14 +293,14 @@ def test_introduction_waits_for_every_newcomer(owner, household, residents):
 
 def test_meeting_during_quarantine_is_refused(owner, intro):
     with pytest.raises(InvalidInput) as exc:
-        log(owner, intro, d(5))
+        log_a_meeting(owner, intro, d(5))
     assert d(21).isoformat() in exc.value.message
     assert not IntroductionMeeting.objects.exists()
 
 
 def test_unknown_behaviours_are_refused(owner, intro):
     with pytest.raises(InvalidInput) as exc:
-        log(owner, intro, d(26), 30, ["sniffing", "tail_wagging"])
+        log_a_meeting(owner, intro, d(26), 30, ["sniffing", "tail_wagging"])
     assert exc.value.field == "behaviours"
     assert not IntroductionMeeting.objects.exists()
 
@@ -306,7 +308,7 @@ def test_unknown_behaviours_are_refused(owner, intro):
 @pytest.mark.parametrize("minutes", [0, 12 * 60 + 1])
 def test_meeting_length_must_be_sensible(owner, intro, minutes):
     with pytest.raises(InvalidInput):
-        log(owner, intro, d(26), minutes)
+        log_a_meeting(owner, intro, d(26), minutes)
     assert not IntroductionMeeting.objects.exists()
 
 
@@ -326,18 +328,18 @@ def test_meeting_in_the_future_is_refused(owner, intro):
 
 def test_viewer_cannot_log_meetings(viewer, intro):
     with pytest.raises(NotAllowed):
-        log(viewer, intro, d(26))
+        log_a_meeting(viewer, intro, d(26))
 
 
 def test_service_full_run_to_move_in(owner, carer, intro):
     assert introduction_of(intro, d(26)).next_meeting_seconds == 15 * 60
-    first = log(owner, intro, d(26), 15)
+    first = log_a_meeting(owner, intro, d(26), 15)
     assert first.alerts == [] and first.progress.good_meetings == 0
     assert first.progress.next_meeting_seconds == 30 * 60
-    r = log(carer, intro, d(26), 30, ["pinning", "squeaking"], hour=15)
+    r = log_a_meeting(carer, intro, d(26), 30, ["pinning", "squeaking"], hour=15)
     assert r.progress.good_meetings == 1 and r.progress.next_meeting_seconds == 45 * 60
-    log(owner, intro, d(27), 45, ["rough_grooming"])
-    r = log(owner, intro, d(28), 60)
+    log_a_meeting(owner, intro, d(27), 45, ["rough_grooming"])
+    r = log_a_meeting(owner, intro, d(28), 60)
     assert r.progress.stage_id == "clean-cage"
     assert introduction_of(intro, d(40)).stage_id == "clean-cage"  # waits for the cleaning
     mark_cage_cleaned(keeper=carer, intro=intro, day=d(29), today=d(29))
@@ -349,11 +351,11 @@ def test_service_full_run_to_move_in(owner, carer, intro):
 
 @pytest.mark.parametrize("danger", ["blood", "puffed_sideways", "bites_flank_belly", "nonstop_fight"])
 def test_danger_meeting_says_separate_now_and_steps_back(owner, intro, danger):
-    log(owner, intro, d(26), 30)
-    log(owner, intro, d(27), 45)
-    r = log(owner, intro, d(28), 60)
+    log_a_meeting(owner, intro, d(26), 30)
+    log_a_meeting(owner, intro, d(27), 45)
+    r = log_a_meeting(owner, intro, d(28), 60)
     assert r.progress.stage_id == "clean-cage"
-    bad = log(owner, intro, d(29), 20, ["sniffing", danger])
+    bad = log_a_meeting(owner, intro, d(29), 20, ["sniffing", danger])
     assert [(a.code, a.level) for a in bad.alerts] == [("separate_now", "stop")]
     message = bad.alerts[0].message
     assert "Separate them now" in message and "towel or gloves" in message
@@ -366,13 +368,13 @@ def test_danger_meeting_says_separate_now_and_steps_back(owner, intro, danger):
 
 @pytest.mark.parametrize("normal", ["pinning", "rough_grooming", "squeaking"])
 def test_normal_dominance_gives_no_alert(owner, intro, normal):
-    r = log(owner, intro, d(26), 30, [normal])
+    r = log_a_meeting(owner, intro, d(26), 30, [normal])
     assert r.alerts == []
     assert r.progress.good_meetings == 1
 
 
 def test_rats_and_mice_cannot_be_introduced(owner, household, residents):
-    mouse = add(household, "Minnie", species="mouse", sex="female")
+    mouse = make_animal(household, today=TODAY, name="Minnie", species="mouse", sex="female")
     with pytest.raises(InvalidInput) as exc:
         start_introduction(
             keeper=owner, household=household, newcomers=[mouse], residents=list(residents), cage_name=None, day=TODAY
@@ -403,7 +405,7 @@ def test_introduction_needs_both_sides(owner, household, residents, newcomer, si
 
 
 def test_animal_of_another_household_is_refused(owner, outsider, household, other_household, residents):
-    stranger = add(other_household, "Stranger")
+    stranger = make_animal(other_household, today=TODAY, name="Stranger")
     with pytest.raises(NotFound):
         start_introduction(
             keeper=owner,

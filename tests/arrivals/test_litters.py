@@ -11,8 +11,9 @@ from gentling.domain.litters import litter_advice
 from gentling.models import Litter
 from gentling.services.litters import add_litter, litter_for, mark_separated
 from gentling.services.today import today_for_household
+from tests.factories import make_animal
 
-from .conftest import TODAY, add, d
+from .conftest import TODAY, d
 
 BORN = TODAY
 
@@ -96,7 +97,7 @@ def test_no_alert_once_separated(species, sep):
 
 
 def test_add_litter(owner, household):
-    mum = add(household, "Mum", sex="female", arrived=d(-200))
+    mum = make_animal(household, today=TODAY, name="Mum", sex="female", days_ago=200)
     litter = add_litter(
         keeper=owner,
         household=household,
@@ -136,7 +137,7 @@ def test_unknown_species_is_refused(owner, household):
 
 
 def test_mother_from_another_household_is_refused(owner, household, other_household):
-    stranger = add(other_household, "Stranger", sex="female")
+    stranger = make_animal(other_household, today=TODAY, name="Stranger", sex="female")
     with pytest.raises(NotFound):
         add_litter(
             keeper=owner, household=household, name="X", species="rat", birth_date=TODAY, today=TODAY, mother=stranger

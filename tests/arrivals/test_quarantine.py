@@ -15,9 +15,10 @@ from gentling.models import HealthCheck, Quarantine
 from gentling.services.animals import AnimalDetails, add_animal
 from gentling.services.arrivals import needs_quarantine, quarantine_of, record_health_check
 from gentling.services.progress import progress_of
+from tests.factories import make_animal
 from tests.moments import at
 
-from .conftest import TODAY, add, d
+from .conftest import TODAY, d
 
 P = arrivals_protocol()
 
@@ -127,13 +128,13 @@ def test_a_sign_after_the_quarantine_ended_does_not_reopen_it():
 
 
 def test_first_animal_of_a_household_is_not_quarantined(household):
-    first = add(household, "Ada")
+    first = make_animal(household, today=TODAY, name="Ada")
     assert quarantine_of(first, TODAY) is None
     assert not Quarantine.objects.filter(animal=first).exists()
 
 
 def test_newcomer_to_household_with_its_species_starts_in_quarantine(household):
-    add(household, "Ada", arrived=d(-100))
+    make_animal(household, today=TODAY, name="Ada", days_ago=100)
     newcomer, alerts = add_animal(
         household=household, today=TODAY, details=AnimalDetails(name="Nova", species="rat", source="rescue")
     )
@@ -146,45 +147,45 @@ def test_newcomer_to_household_with_its_species_starts_in_quarantine(household):
 
 
 def test_breeder_newcomer_gets_14_days(household):
-    add(household, "Ada", arrived=d(-100))
-    newcomer = add(household, "Bree", source="breeder")
+    make_animal(household, today=TODAY, name="Ada", days_ago=100)
+    newcomer = make_animal(household, today=TODAY, name="Bree", source="breeder")
     assert quarantine_of(newcomer, TODAY).ends_on == d(14)
 
 
 def test_newcomer_air_space_is_recorded_and_flagged(household):
-    add(household, "Ada", arrived=d(-100))
-    far = add(household, "Far", air_space="separate_building")
-    near = add(household, "Near", air_space="same_room")
+    make_animal(household, today=TODAY, name="Ada", days_ago=100)
+    far = make_animal(household, today=TODAY, name="Far", air_space="separate_building")
+    near = make_animal(household, today=TODAY, name="Near", air_space="same_room")
     assert quarantine_of(far, TODAY).air_space_ok is True
     q = quarantine_of(near, TODAY)
     assert q.air_space == "same_room" and q.air_space_ok is False
 
 
 def test_animal_born_at_home_is_not_quarantined(household):
-    add(household, "Mum", arrived=d(-100), sex="female")
-    pup = add(household, "Pup", source="born_at_home", birth_date=d(-30), arrived=d(-30))
+    make_animal(household, today=TODAY, name="Mum", days_ago=100, sex="female")
+    pup = make_animal(household, today=TODAY, name="Pup", source="born_at_home", birth_date=d(-30), days_ago=30)
     assert quarantine_of(pup, TODAY) is None
     assert not needs_quarantine(household, "rat", "born_at_home", TODAY)
 
 
 def test_mouse_joining_a_rats_only_household_is_not_quarantined(household):
-    add(household, "Ada", arrived=d(-100))
-    mouse = add(household, "Minnie", species="mouse", arrived=d(-5))
+    make_animal(household, today=TODAY, name="Ada", days_ago=100)
+    mouse = make_animal(household, today=TODAY, name="Minnie", species="mouse", days_ago=5)
     assert quarantine_of(mouse, TODAY) is None
     # ...but a later mouse is: the household now keeps mice.
-    second = add(household, "Mickey", species="mouse")
+    second = make_animal(household, today=TODAY, name="Mickey", species="mouse")
     assert quarantine_of(second, TODAY) is not None
 
 
 def test_animals_that_arrive_together_are_one_group_not_residents(household):
-    first = add(household, "Pip", species="mouse", source="pet_store")
-    sister = add(household, "Squeak", species="mouse", source="pet_store")
+    first = make_animal(household, today=TODAY, name="Pip", species="mouse", source="pet_store")
+    sister = make_animal(household, today=TODAY, name="Squeak", species="mouse", source="pet_store")
     assert quarantine_of(first, TODAY) is None and quarantine_of(sister, TODAY) is None
 
 
 def test_quarantine_is_not_shown_before_it_starts(household):
-    add(household, "Ada", arrived=d(-100))
-    newcomer = add(household, "Nova")
+    make_animal(household, today=TODAY, name="Ada", days_ago=100)
+    newcomer = make_animal(household, today=TODAY, name="Nova")
     assert quarantine_of(newcomer, d(-1)) is None
 
 
@@ -193,8 +194,8 @@ def test_quarantine_is_not_shown_before_it_starts(household):
 
 @pytest.fixture
 def newcomer(household):
-    add(household, "Ada", arrived=d(-100))
-    return add(household, "Nova")
+    make_animal(household, today=TODAY, name="Ada", days_ago=100)
+    return make_animal(household, today=TODAY, name="Nova")
 
 
 def test_red_tears_extend_quarantine_and_pause_handling_until_cleared(owner, newcomer):

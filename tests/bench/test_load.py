@@ -226,34 +226,20 @@ def test_the_load_client_needs_no_django():
 @pytest.mark.slow
 def test_measure_session_logging_reports_both_runs_and_leaves_the_data_as_it_was(file_db):
     from gentling.bench.api_load import measure_session_logging
-    from gentling.domain.validation import SessionInput
     from gentling.models import ApiToken, Session
-    from gentling.services.animals import AnimalDetails, add_animal
     from gentling.services.households import create_household, local_keeper
     from gentling.services.progress import progress_of, verify_snapshots
-    from gentling.services.sessions import log_session
+    from tests.factories import log, make_animal
 
     owner = local_keeper("bench-owner")
     household = create_household(keeper=owner, name="Bench Street", time_zone="Europe/London")
     now = timezone.now()
     today = now.date()
     animals = [
-        add_animal(
-            keeper=owner,
-            household=household,
-            today=today,
-            details=AnimalDetails(name=name, species="rat", source="breeder", arrival_date=today - timedelta(days=30)),
-        )[0]
+        make_animal(household, today=today, name=name, source="breeder", days_ago=30, keeper=owner)
         for name in ("Clover", "Basil")
     ]
-    start = now - timedelta(days=1)
-    log_session(
-        keeper=owner,
-        household=household,
-        animals=animals,
-        now=now,
-        entry=SessionInput(start, start + timedelta(minutes=5), ["talked"], notes="kept"),
-    )
+    log(owner, household, animals, now=now, ago=timedelta(days=1), notes="kept")
     before = {a.pk: progress_of(a, today) for a in animals}
 
     result = measure_session_logging(household, seconds=2, rate=10, concurrency=2)

@@ -133,26 +133,23 @@ def rat_home(keeper):
     """A household with one rat on 'Treats with your hand in the cage' and one
     session logged today: enough for every page to have something to show."""
     from gentling.domain.validation import SessionInput
-    from gentling.services.animals import AnimalDetails, add_animal
     from gentling.services.households import create_household
     from gentling.services.progress import local_today
     from gentling.services.sessions import log_session
+    from tests.factories import make_animal
 
     now = timezone.now()
     household = create_household(keeper=keeper, name="Olive's rats", time_zone="UTC")
     today = local_today(household, now)
-    rat, _ = add_animal(
-        household=household,
+    rat = make_animal(
+        household,
         today=today,
-        details=AnimalDetails(
-            name="Whiskers",
-            species="rat",
-            sex="female",
-            source="pet_store",
-            arrival_date=today - timedelta(days=4),
-            cage="Big cage",
-            notes="Likes peas.",
-        ),
+        name="Whiskers",
+        sex="female",
+        source="pet_store",
+        days_ago=4,
+        cage="Big cage",
+        notes="Likes peas.",
     )
     # Twenty minutes ago, or since midnight if the day is younger than that.
     start = max(now - timedelta(minutes=20), now.replace(hour=0, minute=0, second=0, microsecond=0))

@@ -13,32 +13,17 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def introduction(keeper):
-    from gentling.services.animals import AnimalDetails, add_animal
     from gentling.services.arrivals import start_introduction
     from gentling.services.households import create_household
     from gentling.services.progress import local_today
+    from tests.factories import make_animal
 
     household = create_household(keeper=keeper, name="Olive's rats", time_zone="UTC")
     today = local_today(household, timezone.now())
 
-    def rat(name, days_ago, cage):
-        animal, _ = add_animal(
-            keeper=keeper,
-            household=household,
-            today=today,
-            details=AnimalDetails(
-                name=name,
-                species="rat",
-                sex="female",
-                source="pet_store",
-                arrival_date=today - timedelta(days=days_ago),
-                cage=cage,
-            ),
-        )
-        return animal
-
-    rosa = rat("Rosa", 120, "Big cage")
-    nova = rat("Nova", 40, "Nova's cage")  # quarantine (21 days) is over
+    doe = {"sex": "female", "source": "pet_store", "keeper": keeper}
+    rosa = make_animal(household, today=today, name="Rosa", days_ago=120, cage="Big cage", **doe)
+    nova = make_animal(household, today=today, name="Nova", days_ago=40, cage="Nova's cage", **doe)  # out of quarantine
     intro = start_introduction(
         keeper=keeper,
         household=household,

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from gentling.services.households import create_household, local_keeper
-from tests.web.helpers import make_animal
+from tests.factories import make_animal
+from tests.web.helpers import today
 
 ROLES = ["owner", "carer", "viewer", "outsider", "anonymous"]
 
@@ -15,7 +16,7 @@ ROLES = ["owner", "carer", "viewer", "outsider", "anonymous"]
 @pytest.fixture
 def other_household(outsider):
     h = create_household(keeper=outsider, name="Elsewhere", time_zone="UTC")
-    make_animal(h, name="Zanzibar", source="breeder")
+    make_animal(h, today=today(), name="Zanzibar", source="breeder", days_ago=5)
     return h
 
 
@@ -23,8 +24,10 @@ def other_household(outsider):
 def animals(household):
     """A rat and a mouse home for a while (past quarantine), each in its own cage."""
     return [
-        make_animal(household, name="Whiskers", days_ago=20, cage="Top Deck"),
-        make_animal(household, name="Pip", species="mouse", source="breeder", days_ago=20, cage="Mouse House"),
+        make_animal(household, today=today(), name="Whiskers", days_ago=20, cage="Top Deck"),
+        make_animal(
+            household, today=today(), name="Pip", species="mouse", source="breeder", days_ago=20, cage="Mouse House"
+        ),
     ]
 
 

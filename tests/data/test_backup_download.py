@@ -7,9 +7,10 @@ from datetime import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from gentling.services.backup import export_households
-from tests.web.helpers import log
+from tests.factories import log
 
 from .helpers import streamed
 
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_an_owner_downloads_this_households_backup(client, owner, household, other_household, animals):
-    log(owner, household, animals)
+    log(owner, household, animals, now=timezone.now())
     client.force_login(owner)
     response = client.get(reverse("backup_download", args=[household.public_id]))
     assert response.status_code == 200
@@ -50,7 +51,7 @@ def test_a_backup_never_carries_a_password_hash_or_an_email(client, keepers, hou
 
 def test_the_streamed_download_is_the_text_a_single_json_dump_would_write(client, owner, household, animals):
     """Written in pieces, but byte for byte the indented JSON of the whole backup."""
-    log(owner, household, animals, notes="Pip — first “hello” 🐭")
+    log(owner, household, animals, now=timezone.now(), notes="Pip — first “hello” 🐭")
     client.force_login(owner)
     body = streamed(client.get(reverse("backup_download", args=[household.public_id]))).decode()
     data = json.loads(body)

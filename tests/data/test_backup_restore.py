@@ -9,12 +9,14 @@ import json
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import timezone
 
 from gentling.models import Household
 from gentling.services import backup, restore
 from gentling.services.households import create_household, local_keeper
 from tests.backups import households_of
-from tests.web.helpers import db_state, log, messages_of, text
+from tests.factories import log
+from tests.web.helpers import db_state, messages_of, text
 
 from .helpers import restore_upload, streamed
 
@@ -23,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def exported(client, owner, household, animals) -> dict:
-    log(owner, household, animals, holds=(), notes="Both came to the door")
+    log(owner, household, animals, now=timezone.now(), holds=(), notes="Both came to the door")
     client.force_login(owner)
     data = json.loads(streamed(client.get(reverse("backup_download", args=[household.public_id]))))
     client.logout()

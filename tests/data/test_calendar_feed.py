@@ -6,10 +6,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
 from gentling.services.calendar import DAYS
 from gentling.services.today import today_for_household
-from tests.web.helpers import log, make_animal, today
+from tests.factories import log, make_animal
+from tests.web.helpers import today
 
 from .helpers import events, feed_url, parse_feed
 
@@ -58,7 +60,7 @@ def test_a_description_lists_the_tasks_with_counts_and_what_to_avoid(client, own
 
 
 def test_todays_description_counts_what_was_done_and_later_days_start_at_zero(client, owner, household, animals):
-    log(owner, household, [animals[0]], ago=timedelta(minutes=30), activities=("talked",))
+    log(owner, household, [animals[0]], now=timezone.now(), ago=timedelta(minutes=30), activities=("talked",))
     found = events(client.get(feed_url(owner, household)).content)
     whiskers = {e.dtstart.value: e.description.value for e in found if e.summary.value.startswith("Whiskers")}
     talk_today = next(line for line in whiskers[today()].splitlines() if "of" in line and "alk" in line)
@@ -68,7 +70,7 @@ def test_todays_description_counts_what_was_done_and_later_days_start_at_zero(cl
 
 
 def test_a_newcomer_in_quarantine_gets_its_quarantine_care(client, owner, household, animals):
-    make_animal(household, name="Newbie", days_ago=1)
+    make_animal(household, today=today(), name="Newbie", days_ago=1)
     found = events(client.get(feed_url(owner, household)).content)
     (event,) = [e for e in found if e.dtstart.value == today() and e.summary.value.startswith("Newbie")]
     assert "Quarantine care (" in event.description.value
@@ -106,7 +108,7 @@ def test_an_animal_no_longer_active_is_left_out(client, owner, household, animal
 def test_animals_in_an_introduction_get_its_stage(client, owner, household, animals):
     from gentling.services.arrivals import start_introduction
 
-    resident = make_animal(household, name="Nutmeg", days_ago=60, cage="Old Cage")
+    resident = make_animal(household, today=today(), name="Nutmeg", days_ago=60, cage="Old Cage")
     start_introduction(
         keeper=owner, household=household, newcomers=[animals[0]], residents=[resident], cage_name=None, day=today()
     )

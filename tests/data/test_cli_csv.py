@@ -7,9 +7,10 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from gentling.cli.main import main
-from tests.web.helpers import log
+from tests.factories import log
 
 from .helpers import csv_dicts, csv_rows
 
@@ -31,8 +32,16 @@ def cli(monkeypatch, capsys):
 
 @pytest.fixture
 def logged(owner, household, animals):
-    log(owner, household, [animals[0]], ago=timedelta(hours=3), activities=("talked", "picked_up"), holds=(8, 20))
-    log(owner, household, animals, ago=timedelta(hours=1), notes="=1+1")
+    log(
+        owner,
+        household,
+        [animals[0]],
+        now=timezone.now(),
+        ago=timedelta(hours=3),
+        activities=("talked", "picked_up"),
+        holds=(8, 20),
+    )
+    log(owner, household, animals, now=timezone.now(), ago=timedelta(hours=1), notes="=1+1")
 
 
 def test_sessions_to_a_file_with_a_json_summary(cli, logged, tmp_path):

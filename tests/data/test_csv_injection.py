@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from gentling.models import Session
 from gentling.services.csv_export import csv_lines, safe_cell
 from gentling.services.households import add_member, local_keeper
-from tests.web.helpers import log, make_animal
+from tests.factories import log, make_animal
+from tests.web.helpers import today
 
 from .helpers import csv_dicts, csv_rows, streamed
 
@@ -49,8 +51,8 @@ def test_an_id_that_starts_with_a_dash_is_escaped_like_any_cell():
 def test_a_hostile_name_note_and_keeper_download_as_text(client, owner, household):
     evil = local_keeper("@evil")
     add_member(by=owner, household=household, keeper=evil, role="carer")
-    rat = make_animal(household, name="=cmd|' /C calc'!A0", days_ago=20)
-    log(evil, household, [rat], notes='+HYPERLINK("http://x")')
+    rat = make_animal(household, today=today(), name="=cmd|' /C calc'!A0", days_ago=20)
+    log(evil, household, [rat], now=timezone.now(), notes='+HYPERLINK("http://x")')
     Session.objects.update(alerts=[{"code": "=1+1", "level": "caution", "message": "x"}])  # as a restored file might
     client.force_login(owner)
     response = client.get(reverse("csv_download", args=[household.public_id, "sessions"]))
@@ -63,8 +65,8 @@ def test_a_hostile_name_note_and_keeper_download_as_text(client, owner, househol
 
 @pytest.mark.django_db
 def test_downloaded_ids_that_start_with_a_dash_are_escaped(client, owner, household):
-    rat = make_animal(household, name="Whiskers", days_ago=20)
-    log(owner, household, [rat])
+    rat = make_animal(household, today=today(), name="Whiskers", days_ago=20)
+    log(owner, household, [rat], now=timezone.now())
     Session.objects.update(public_id="-S3ssion")  # as a backup from before ids avoided a leading '-' might hold
     type(rat).objects.filter(pk=rat.pk).update(public_id="=Anim4l")  # not a real id; every cell is guarded
     client.force_login(owner)

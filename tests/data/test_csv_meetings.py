@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from gentling.services.arrivals import log_meeting, start_introduction
 from gentling.services.csv_export import MEETING_COLUMNS
-from tests.web.helpers import make_animal, today
+from tests.factories import make_animal
+from tests.web.helpers import today
 
 from .helpers import csv_dicts, csv_rows, streamed
 
@@ -33,8 +34,8 @@ HEADER = [
 
 @pytest.fixture
 def intro(owner, household):
-    newcomers = [make_animal(household, name=n, days_ago=60) for n in ("Basil", "Alfie")]
-    residents = [make_animal(household, name="Nutmeg", days_ago=90)]
+    newcomers = [make_animal(household, today=today(), name=n, days_ago=60) for n in ("Basil", "Alfie")]
+    residents = [make_animal(household, today=today(), name="Nutmeg", days_ago=90)]
     return start_introduction(
         keeper=owner,
         household=household,

@@ -7,13 +7,14 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from gentling.domain.validation import SessionInput
 from gentling.services.animals import AnimalDetails, add_animal
 from gentling.services.csv_export import SESSION_COLUMNS, session_rows
 from gentling.services.households import create_household
 from gentling.services.sessions import log_session
-from tests.web.helpers import log
+from tests.factories import log
 
 from .helpers import csv_dicts, csv_rows, streamed
 
@@ -53,7 +54,7 @@ def test_the_header_is_the_documented_columns(client, owner, household, animals)
 
 
 def test_a_sitting_with_two_animals_is_two_rows(client, owner, household, animals):
-    logged = log(owner, household, animals, activities=("talked",))
+    logged = log(owner, household, animals, now=timezone.now(), activities=("talked",))
     rows = csv_dicts(_download(client, owner, household))
     assert sorted(r["animal_name"] for r in rows) == ["Pip", "Whiskers"]
     assert {r["session_id"] for r in rows} == {entry.session.public_id for entry in logged}
@@ -67,6 +68,7 @@ def test_lists_are_joined_with_semicolons_and_counted(client, owner, household, 
         owner,
         household,
         [animals[0]],
+        now=timezone.now(),
         minutes=10,
         activities=("talked", "picked_up"),
         holds=(12, 30, 5),
@@ -87,7 +89,7 @@ def test_lists_are_joined_with_semicolons_and_counted(client, owner, household, 
 
 def test_alerts_are_their_codes(client, owner, household, animals):
     # Picking up a rat still at "treats in the cage" is too early: the guardrail says so.
-    (entry,) = log(owner, household, [animals[0]], activities=("picked_up",), holds=(10,))
+    (entry,) = log(owner, household, [animals[0]], now=timezone.now(), activities=("picked_up",), holds=(10,))
     codes = [a.code for a in entry.alerts]
     assert codes, "the guardrail should have shown an alert"
     (row,) = csv_dicts(_download(client, owner, household))
@@ -95,7 +97,7 @@ def test_alerts_are_their_codes(client, owner, household, animals):
 
 
 def test_a_session_with_no_pickups_has_empty_hold_cells(client, owner, household, animals):
-    log(owner, household, [animals[0]])
+    log(owner, household, [animals[0]], now=timezone.now())
     (row,) = csv_dicts(_download(client, owner, household))
     assert (row["pickups"], row["hold_seconds"], row["longest_hold_seconds"]) == ("0", "", "")
 
@@ -116,8 +118,8 @@ def test_times_are_in_the_households_time_zone(client, owner):
 
 
 def test_rows_come_oldest_first_and_only_from_this_household(client, owner, household, other_household, animals):
-    log(owner, household, [animals[0]], ago=timedelta(hours=5), notes="first")
-    log(owner, household, [animals[0]], ago=timedelta(hours=2), notes="second")
+    log(owner, household, [animals[0]], now=timezone.now(), ago=timedelta(hours=5), notes="first")
+    log(owner, household, [animals[0]], now=timezone.now(), ago=timedelta(hours=2), notes="second")
     rows = list(session_rows(household))
     assert [r[-1] for r in rows[1:]] == ["first", "second"]
     assert all(r[2] != "Zanzibar" for r in rows)

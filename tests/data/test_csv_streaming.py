@@ -8,9 +8,10 @@ from datetime import timedelta
 import pytest
 from django.http import StreamingHttpResponse
 from django.urls import reverse
+from django.utils import timezone
 
 from gentling.services.csv_export import meeting_rows, session_rows
-from tests.web.helpers import log
+from tests.factories import log
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +34,7 @@ def test_rows_are_generated_one_at_a_time(household):
 
 def test_each_row_is_its_own_chunk(client, owner, household, animals):
     for hours in range(1, 31):
-        log(owner, household, [animals[0]], ago=timedelta(hours=hours * 3))
+        log(owner, household, [animals[0]], now=timezone.now(), ago=timedelta(hours=hours * 3))
     client.force_login(owner)
     response = client.get(reverse("csv_download", args=[household.public_id, "sessions"]))
     chunks = list(response.streaming_content)
@@ -43,7 +44,7 @@ def test_each_row_is_its_own_chunk(client, owner, household, animals):
 
 def test_sessions_are_read_from_the_database_in_chunks(household, animals, owner, django_assert_max_num_queries):
     for hours in range(1, 11):
-        log(owner, household, [animals[0]], ago=timedelta(hours=hours * 3))
+        log(owner, household, [animals[0]], now=timezone.now(), ago=timedelta(hours=hours * 3))
     rows = session_rows(household)
     with django_assert_max_num_queries(2):  # one iterator query, not one per session
         assert len(list(rows)) == 11

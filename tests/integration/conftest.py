@@ -5,8 +5,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from gentling.services.animals import AnimalDetails, add_animal
 from gentling.services.households import create_household
+from tests.factories import make_animal
 
 # A fixed "now" keeps every test independent of the wall clock.
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -23,15 +23,6 @@ def other_household(outsider):
     return create_household(keeper=outsider, name="Elsewhere", time_zone="UTC")
 
 
-def make_animal(household, name="Whiskers", species="rat", source="rescue", arrived=TODAY, **extra):
-    animal, _ = add_animal(
-        household=household,
-        details=AnimalDetails(name=name, species=species, source=source, arrival_date=arrived, **extra),
-        today=TODAY,
-    )
-    return animal
-
-
 @pytest.fixture
 def rat(household):
-    return make_animal(household)
+    return make_animal(household, today=TODAY)

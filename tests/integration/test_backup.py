@@ -15,16 +15,15 @@ from django.contrib.auth import get_user_model
 
 from gentling.cli.main import main
 from gentling.domain.errors import InvalidInput
-from gentling.domain.validation import SessionInput
 from gentling.models import Animal, Cage, Household, Membership, ProgressSnapshot, Session
 from gentling.services.animals import AnimalDetails, edit_animal
 from gentling.services.backup import INSTANCE, MAX_BYTES, export_households
 from gentling.services.households import add_member, local_keeper
 from gentling.services.restore import import_backup, import_backup_file, import_instance_file
-from gentling.services.sessions import log_session
 from tests.backups import households_of
+from tests.factories import log, make_animal
 
-from .conftest import NOW, TODAY, make_animal
+from .conftest import NOW, TODAY
 
 pytestmark = pytest.mark.django_db
 
@@ -77,11 +76,6 @@ def wipe() -> None:
     )
 
 
-def log(keeper, household, animals, at, length_min=10, **kw):
-    entry = SessionInput(started_at=at, ended_at=at + timedelta(minutes=length_min), **kw)
-    return log_session(keeper=keeper, household=household, animals=animals, entry=entry, now=NOW)
-
-
 @pytest.fixture
 def rich_data(settings, household, owner, carer, other_household):
     """Maple Street with varied animals and sessions: cages, an adopted animal, an
@@ -91,39 +85,59 @@ def rich_data(settings, household, owner, carer, other_household):
     day = lambda n, h=18: NOW.replace(hour=h) - timedelta(days=n)  # noqa: E731
     whiskers = make_animal(
         household,
-        "Whiskers",
+        today=TODAY,
+        name="Whiskers",
         source="rescue",
-        arrived=TODAY - timedelta(days=12),
+        days_ago=12,
         cage="Tall cage",
         sex="male",
         notes="Loves peas — and 🍌.",
     )
     nibbles = make_animal(
         household,
-        "Nibbles",
+        today=TODAY,
+        name="Nibbles",
         species="mouse",
         source="pet_store",
-        arrived=TODAY - timedelta(days=9),
+        days_ago=9,
         cage="Mouse house",
         birth_date=TODAY - timedelta(weeks=14),
         birth_date_estimated=True,
     )
     biscuit = make_animal(
         household,
-        "Biscuit",
+        today=TODAY,
+        name="Biscuit",
         source="breeder",
-        arrived=TODAY - timedelta(days=20),
+        days_ago=20,
         birth_date=TODAY - timedelta(weeks=28),
         extended_hold_opt_in=True,
     )
-    log(owner, household, [whiskers, nibbles], day(9, 9), activities=["talked"], notes="First evening.")
-    log(owner, household, [whiskers], day(11), activities=["talked", "treat_in_cage"], observations=["froze"])
+    log(
+        owner,
+        household,
+        [whiskers, nibbles],
+        now=NOW,
+        ago=NOW - day(9, 9),
+        activities=["talked"],
+        notes="First evening.",
+    )
+    log(
+        owner,
+        household,
+        [whiskers],
+        now=NOW,
+        ago=NOW - day(11),
+        activities=["talked", "treat_in_cage"],
+        observations=["froze"],
+    )
     for n in range(8, 0, -1):
         log(
             carer,
             household,
             [whiskers],
-            day(n),
+            now=NOW,
+            ago=NOW - day(n),
             activities=["talked", "treat_in_cage"],
             observations=["took_treat", "approached"],
         )
@@ -131,21 +145,31 @@ def rich_data(settings, household, owner, carer, other_household):
             owner,
             household,
             [biscuit],
-            day(n, 8),
+            now=NOW,
+            ago=NOW - day(n, 8),
             activities=["talked", "treat_from_fingers", "picked_up", "rewarded"],
             holds=[2, 3],
             observations=["ate_from_fingers"],
         )
-    log(owner, household, [nibbles], day(2), activities=["talked", "picked_up"], holds=[5], observations=["squeaked"])
+    log(
+        owner,
+        household,
+        [nibbles],
+        now=NOW,
+        ago=NOW - day(2),
+        activities=["talked", "picked_up"],
+        holds=[5],
+        observations=["squeaked"],
+    )
     temp = local_keeper("tess-temporary")
     add_member(by=owner, household=household, keeper=temp, role="carer")
-    log(temp, household, [nibbles], day(1), activities=["talked"], observations=["relaxed"])
+    log(temp, household, [nibbles], now=NOW, ago=NOW - day(1), activities=["talked"], observations=["relaxed"])
     temp.delete()  # the session stays, with no keeper
     edit_animal(animal=biscuit, details=AnimalDetails(status="adopted"), today=TODAY)
     owner.set_password("correct horse battery staple")
     owner.save()
     # Someone else's household: never part of the owner's export.
-    make_animal(other_household, "Shadow")
+    make_animal(other_household, today=TODAY, name="Shadow")
     assert Session.objects.filter(keeper__isnull=True).count() == 1
     return household
 

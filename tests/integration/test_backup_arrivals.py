@@ -8,14 +8,15 @@ from gentling.services.arrivals import log_meeting, move_animal, record_health_c
 from gentling.services.backup import export_households
 from gentling.services.litters import add_litter
 from gentling.services.restore import import_backup
+from tests.factories import make_animal
 from tests.moments import at
 
-from .conftest import NOW, TODAY, make_animal
+from .conftest import NOW, TODAY
 
 
 def test_arrivals_round_trip_losslessly(owner, household):
-    resident = make_animal(household, "Rosa", sex="female", arrived=TODAY - timedelta(days=90), cage="Big cage")
-    newcomer = make_animal(household, "Nova", sex="female", neutered_on=None, arrived=TODAY - timedelta(days=30))
+    resident = make_animal(household, today=TODAY, name="Rosa", sex="female", days_ago=90, cage="Big cage")
+    newcomer = make_animal(household, today=TODAY, name="Nova", sex="female", neutered_on=None, days_ago=30)
     record_health_check(
         keeper=owner, animal=newcomer, day=TODAY - timedelta(days=29), signs=["sneezing"], now=at(TODAY)
     )

@@ -21,7 +21,8 @@ from gentling.services.backup import export_backup_file, export_households, expo
 from gentling.services.households import local_keeper
 from gentling.services.restore import import_backup_file, import_instance_file
 from tests.backups import households_of
-from tests.web.helpers import make_animal
+from tests.factories import make_animal
+from tests.web.helpers import today
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +55,9 @@ def add_sessions(animals: list[Animal], keeper, per_animal: int) -> None:
 
 @pytest.fixture
 def rescue(household, owner):
-    animals = [make_animal(household, name=f"Rat {i}", days_ago=DAYS_HOME, cage=f"Cage {i}") for i in range(4)]
+    animals = [
+        make_animal(household, today=today(), name=f"Rat {i}", days_ago=DAYS_HOME, cage=f"Cage {i}") for i in range(4)
+    ]
     add_sessions(animals, owner, per_animal=5_000)
     return household
 
@@ -62,7 +65,7 @@ def rescue(household, owner):
 @pytest.fixture
 def small_rescue(household, owner):
     """Enough sessions for several of the import's batches."""
-    animals = [make_animal(household, name=f"Rat {i}", days_ago=DAYS_HOME) for i in range(2)]
+    animals = [make_animal(household, today=today(), name=f"Rat {i}", days_ago=DAYS_HOME) for i in range(2)]
     add_sessions(animals, owner, per_animal=3 * backup.BATCH)
     return household
 
@@ -153,7 +156,7 @@ def test_a_session_id_given_again_in_a_later_batch_is_a_duplicate(small_rescue, 
 
 def test_a_session_id_already_in_the_database_is_refused(small_rescue, owner, tmp_path):
     data = _exported(small_rescue)
-    elsewhere = make_animal(Household.objects.create(name="Elsewhere", time_zone="UTC"), days_ago=3)
+    elsewhere = make_animal(Household.objects.create(name="Elsewhere", time_zone="UTC"), today=today(), days_ago=3)
     add_sessions([elsewhere], None, per_animal=1)
     taken = Session.objects.get().public_id
     data["households"][0]["sessions"][-1]["id"] = taken
@@ -245,7 +248,7 @@ def test_import_memory_does_not_grow_with_the_sessions_in_the_file(household, ow
     """8 times the sessions must not need 8 times the memory: the import streams.
     (Holding the parsed file, as a whole-document parse does, would.)"""
     for i in range(3):
-        make_animal(household, name=f"Rat {i}", days_ago=DAYS_HOME)
+        make_animal(household, today=today(), name=f"Rat {i}", days_ago=DAYS_HOME)
     frame = export_households([household], now=timezone.now())
     Household.objects.all().delete()
     import_backup_file(_backup_file(frame, "W", 500, tmp_path / "warm-up.json"), keeper=owner, now=timezone.now())

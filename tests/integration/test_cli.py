@@ -16,8 +16,9 @@ import pytest
 import gentling
 from gentling.models import Animal, Household, Session
 from tests.cli_harness import cli_runner
+from tests.factories import make_animal
 
-from .conftest import NOW, TODAY, make_animal
+from .conftest import NOW, TODAY
 
 pytestmark = pytest.mark.django_db
 
@@ -111,8 +112,8 @@ def test_animal_add_human_output(cli, household):
 
 
 def test_animal_list_json(cli, household):
-    make_animal(household, "Whiskers")
-    make_animal(household, "Nibbles", species="mouse", source="pet_store", arrived=TODAY - timedelta(days=5))
+    make_animal(household, today=TODAY, name="Whiskers")
+    make_animal(household, today=TODAY, name="Nibbles", species="mouse", source="pet_store", days_ago=5)
     r = cli("animal", "list", "--json")
     assert r.code == 0
     assert r.json["household"] == "Maple Street"
@@ -125,7 +126,7 @@ def test_animal_list_json(cli, household):
 
 
 def test_animal_show_json_by_name_and_by_id(cli, household):
-    animal = make_animal(household, "Whiskers", sex="male", cage="Big cage", notes="Likes peas")
+    animal = make_animal(household, today=TODAY, name="Whiskers", sex="male", cage="Big cage", notes="Likes peas")
     by_name = cli("animal", "show", "whiskers", "--json")
     assert by_name.code == 0
     by_id = cli("animal", "show", animal.public_id, "--json")
@@ -139,14 +140,14 @@ def test_animal_show_json_by_name_and_by_id(cli, household):
 
 
 def test_animal_show_is_open_to_a_viewer(cli, household):
-    make_animal(household, "Whiskers")
+    make_animal(household, today=TODAY, name="Whiskers")
     r = cli("animal", "show", "Whiskers", "--json", as_=VIEWER)
     assert r.code == 0
     assert r.json["name"] == "Whiskers"
 
 
 def test_animal_edit_rename_status_and_cage(cli, household):
-    animal = make_animal(household, "Whiskers")
+    animal = make_animal(household, today=TODAY, name="Whiskers")
     r = cli("animal", "edit", "Whiskers", "--name", "Sir Whiskers", "--json")
     assert r.code == 0, r.err
     assert r.json["name"] == "Sir Whiskers"
@@ -168,8 +169,8 @@ def test_animal_edit_rename_status_and_cage(cli, household):
 
 
 def test_moving_a_newcomer_into_an_occupied_cage_is_refused_with_the_reason(cli, household):
-    make_animal(household, "Whiskers", sex="female", cage="Big cage", arrived=TODAY - timedelta(days=60))
-    make_animal(household, "Nibbles", sex="female", arrived=TODAY - timedelta(days=2))
+    make_animal(household, today=TODAY, name="Whiskers", sex="female", cage="Big cage", days_ago=60)
+    make_animal(household, today=TODAY, name="Nibbles", sex="female", days_ago=2)
     r = cli("animal", "edit", "Nibbles", "--cage", "Big cage", "--json")
     assert r.code == 1
     assert "quarantine" in r.json["error"] and "introduced" in r.json["error"]
@@ -177,8 +178,8 @@ def test_moving_a_newcomer_into_an_occupied_cage_is_refused_with_the_reason(cli,
 
 
 def test_an_owner_can_override_the_housing_guardrail_with_a_reason(cli, household):
-    make_animal(household, "Whiskers", sex="female", cage="Big cage", arrived=TODAY - timedelta(days=60))
-    make_animal(household, "Nibbles", sex="female", arrived=TODAY - timedelta(days=2))
+    make_animal(household, today=TODAY, name="Whiskers", sex="female", cage="Big cage", days_ago=60)
+    make_animal(household, today=TODAY, name="Nibbles", sex="female", days_ago=2)
     refused = cli("animal", "edit", "Nibbles", "--cage", "Big cage", "--override-reason", "vet advice", as_=CARER)
     assert refused.code == 1 and "owner" in refused.text
     r = cli("animal", "edit", "Nibbles", "--cage", "Big cage", "--override-reason", "Sisters, vet advice", "--json")
@@ -190,7 +191,7 @@ def test_an_owner_can_override_the_housing_guardrail_with_a_reason(cli, househol
 
 
 def test_a_viewer_cannot_edit_an_animal(cli, household):
-    animal = make_animal(household, "Whiskers")
+    animal = make_animal(household, today=TODAY, name="Whiskers")
     r = cli("animal", "edit", "Whiskers", "--name", "Renamed", as_=VIEWER)
     assert r.code == 1
     assert "not change" in r.text
@@ -223,7 +224,7 @@ def test_acceptance_rescue_rat_today_is_talk_only_and_treats_in_cage_start_three
 
 
 def test_today_human_output_names_the_animal_and_the_talk_task(cli, household):
-    make_animal(household, "Whiskers")
+    make_animal(household, today=TODAY, name="Whiskers")
     r = cli("today")
     assert r.code == 0
     assert "Whiskers" in r.text
@@ -233,7 +234,7 @@ def test_today_human_output_names_the_animal_and_the_talk_task(cli, household):
 
 def test_today_into_a_pipe_prints_each_line_whole(cli, household):
     # A pipe or a file gets plain lines, never wrapped at the terminal's width: easy to grep.
-    make_animal(household, "Whiskers")
+    make_animal(household, today=TODAY, name="Whiskers")
     long_name = "The rats of the old farmhouse on the hill, their friends and their many cousins"
     Household.objects.filter(pk=household.pk).update(name=long_name)
     lines = cli("today").out.splitlines()
@@ -242,7 +243,7 @@ def test_today_into_a_pipe_prints_each_line_whole(cli, household):
 
 
 def test_today_marks_the_talk_task_done_after_logging_it(cli, household):
-    make_animal(household, "Whiskers")
+    make_animal(household, today=TODAY, name="Whiskers")
     assert cli("log", "Whiskers", "--did", "talked", "--at", "10:00").code == 0
     (animal,) = cli("today", "--json").json["animals"]
     (task,) = animal["tasks"]
@@ -260,7 +261,7 @@ def test_today_with_a_malformed_date_is_refused(cli, household):
 
 
 def test_log_backdated_session_with_activities_holds_and_observations(cli, household):
-    make_animal(household, "Whiskers", source="breeder", arrived=TODAY - timedelta(days=10))
+    make_animal(household, today=TODAY, name="Whiskers", source="breeder", days_ago=10)
     r = cli(
         "log",
         "Whiskers",
@@ -298,7 +299,7 @@ def test_log_backdated_session_with_activities_holds_and_observations(cli, house
 
 
 def test_log_handling_while_settling_in_is_saved_with_an_alert(cli, household):
-    make_animal(household, "Whiskers")
+    make_animal(household, today=TODAY, name="Whiskers")
     r = cli("log", "Whiskers", "--did", "talked,treat_in_cage", "--saw", "took_treat", "--at", "11:00", "--json")
     assert r.code == 0, r.err
     (s,) = r.json["sessions"]
@@ -311,7 +312,7 @@ def test_log_handling_while_settling_in_is_saved_with_an_alert(cli, household):
 
 
 def test_log_human_output_shows_the_alert(cli, household):
-    make_animal(household, "Whiskers")
+    make_animal(household, today=TODAY, name="Whiskers")
     r = cli("log", "Whiskers", "--did", "treat_in_cage", "--at", "11:00")
     assert r.code == 0
     assert "Saved: Whiskers" in r.text
@@ -319,7 +320,7 @@ def test_log_human_output_shows_the_alert(cli, household):
 
 
 def test_log_an_extended_hold_held_through_fear_shows_a_stop_alert(cli, household):
-    make_animal(household, "Whiskers", arrived=TODAY - timedelta(days=40), extended_hold_opt_in=True)
+    make_animal(household, today=TODAY, name="Whiskers", days_ago=40, extended_hold_opt_in=True)
     r = cli(
         "log",
         "Whiskers",
@@ -344,8 +345,8 @@ def test_log_an_extended_hold_held_through_fear_shows_a_stop_alert(cli, househol
 
 
 def test_log_one_sitting_with_two_animals(cli, household):
-    make_animal(household, "Whiskers")
-    make_animal(household, "Nibbles")
+    make_animal(household, today=TODAY, name="Whiskers")
+    make_animal(household, today=TODAY, name="Nibbles")
     r = cli("log", "Whiskers", "Nibbles", "--did", "talked", "--at", "09:00", "--json")
     assert r.code == 0
     assert sorted(s["animal"] for s in r.json["sessions"]) == ["Nibbles", "Whiskers"]
@@ -354,7 +355,7 @@ def test_log_one_sitting_with_two_animals(cli, household):
 
 
 def test_a_carer_can_log(cli, household):
-    make_animal(household, "Whiskers")
+    make_animal(household, today=TODAY, name="Whiskers")
     r = cli("log", "Whiskers", "--did", "talked", "--at", "09:00", as_=CARER)
     assert r.code == 0, r.err
     assert Session.objects.get().keeper.username == CARER
@@ -364,7 +365,7 @@ def test_a_carer_can_log(cli, household):
 
 
 def test_progress_json(cli, household):
-    make_animal(household, "Whiskers", arrived=TODAY - timedelta(days=6))
+    make_animal(household, today=TODAY, name="Whiskers", days_ago=6)
     assert cli("log", "Whiskers", "--did", "talked", "--at", "09:00").code == 0
     r = cli("progress", "Whiskers", "--json")
     assert r.code == 0
@@ -379,7 +380,7 @@ def test_progress_json(cli, household):
 
 
 def test_progress_json_while_settling(cli, household):
-    make_animal(household, "Whiskers")
+    make_animal(household, today=TODAY, name="Whiskers")
     data = cli("progress", "Whiskers", "--json").json
     assert data["step_id"] == "settling-in"
     assert data["next_milestone"]["step_id"] == "treats-in-cage"
@@ -387,7 +388,7 @@ def test_progress_json_while_settling(cli, household):
 
 
 def test_progress_human_output(cli, household):
-    make_animal(household, "Whiskers")
+    make_animal(household, today=TODAY, name="Whiskers")
     r = cli("progress", "Whiskers")
     assert r.code == 0
     assert "Whiskers: Settling in" in r.text
@@ -473,7 +474,7 @@ def test_protocol_check_a_missing_file(cli, tmp_path):
 
 
 def test_verify_passes_after_logging(cli, household):
-    make_animal(household, "Whiskers", arrived=TODAY - timedelta(days=5))
+    make_animal(household, today=TODAY, name="Whiskers", days_ago=5)
     for when in ("2026-11-23 09:00", "2026-11-24 09:00", "2026-11-25 09:00"):
         r = cli("log", "Whiskers", "--did", "talked,treat_in_cage", "--saw", "took_treat", "--at", when)
         assert r.code == 0, r.err
@@ -519,7 +520,7 @@ def test_demo_creates_a_realistic_household_and_verify_still_passes(cli):
 @pytest.fixture
 def whiskers(household):
     """A rescue rat that arrived five days ago, in the owner's household."""
-    return make_animal(household, "Whiskers", arrived=TODAY - timedelta(days=5))
+    return make_animal(household, today=TODAY, name="Whiskers", days_ago=5)
 
 
 def refused(cli, *argv, as_=OWNER, field=None, says=None):
@@ -737,7 +738,7 @@ def test_bad_unknown_source(cli, household):
 
 
 def test_bad_session_for_an_animal_of_another_household(cli, whiskers, other_household):
-    make_animal(other_household, "Shadow")
+    make_animal(other_household, today=TODAY, name="Shadow")
     refused(cli, "log", "Shadow", "--did", "talked", "--at", "10:00", says="No animal")
 
 
@@ -804,7 +805,7 @@ def test_bad_notes_over_2000_characters(cli, whiskers):
 
 
 def test_only_an_owner_can_export_a_backup(cli, household, tmp_path):
-    make_animal(household, "Whiskers")
+    make_animal(household, today=TODAY, name="Whiskers")
     for who in (CARER, VIEWER):
         r = cli("export", str(tmp_path / f"{who}.json"), "--household", "Maple Street", as_=who)
         assert r.code == 1 and "owner" in r.text

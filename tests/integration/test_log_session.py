@@ -9,8 +9,9 @@ from gentling.domain.validation import SessionInput
 from gentling.models import Session
 from gentling.services.progress import progress_of, verify_snapshots
 from gentling.services.sessions import delete_session, log_session
+from tests.factories import make_animal
 
-from .conftest import NOW, TODAY, make_animal
+from .conftest import NOW, TODAY
 
 
 def entry(start=None, minutes=10, **kw):
@@ -35,7 +36,7 @@ def test_holds_imply_a_pick_up(owner, household, rat):
 
 
 def test_a_sitting_with_two_animals_makes_one_session_each(owner, household, rat):
-    other = make_animal(household, name="Ratatouille")
+    other = make_animal(household, today=TODAY, name="Ratatouille")
     logged = log_session(
         keeper=owner, household=household, animals=[rat, other, rat], entry=entry(activities=["talked"]), now=NOW
     )
@@ -44,7 +45,7 @@ def test_a_sitting_with_two_animals_makes_one_session_each(owner, household, rat
 
 
 def test_backdated_session_counts_on_its_own_day(owner, household):
-    rat = make_animal(household, arrived=TODAY - timedelta(days=10))
+    rat = make_animal(household, today=TODAY, days_ago=10)
     start = datetime(2026, 11, 20, 18, 0, tzinfo=UTC)
     log_session(keeper=owner, household=household, animals=[rat], entry=entry(start, activities=["talked"]), now=NOW)
     assert Session.objects.get().day.isoformat() == "2026-11-20"
@@ -53,7 +54,7 @@ def test_backdated_session_counts_on_its_own_day(owner, household):
 def test_the_day_is_the_households_local_day(owner, household):
     household.time_zone = "Pacific/Auckland"  # UTC+13 in November
     household.save()
-    rat = make_animal(household, arrived=TODAY - timedelta(days=10))
+    rat = make_animal(household, today=TODAY, days_ago=10)
     start = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)  # already the 21st in Auckland
     log_session(keeper=owner, household=household, animals=[rat], entry=entry(start, activities=["talked"]), now=NOW)
     assert Session.objects.get().day.isoformat() == "2026-11-21"
@@ -98,7 +99,7 @@ def test_a_session_before_arrival_is_refused(owner, household, rat):
 
 
 def test_a_bad_animal_in_a_sitting_stores_nothing_for_the_others(owner, household, other_household, rat):
-    stranger = make_animal(other_household, name="Stranger")
+    stranger = make_animal(other_household, today=TODAY, name="Stranger")
     with pytest.raises(NotFound):
         log_session(
             keeper=owner, household=household, animals=[rat, stranger], entry=entry(activities=["talked"]), now=NOW
@@ -123,7 +124,7 @@ def test_an_outsider_cannot_log_into_another_household(outsider, household, rat)
 
 
 def test_deleting_a_session_recomputes_progress(owner, household):
-    rat = make_animal(household, source="breeder", arrived=TODAY - timedelta(days=20))
+    rat = make_animal(household, today=TODAY, source="breeder", days_ago=20)
     logged = log_session(
         keeper=owner,
         household=household,

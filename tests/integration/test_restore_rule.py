@@ -21,9 +21,10 @@ from gentling.services.households import create_household, local_keeper
 from gentling.services.restore import import_backup, read_backup
 from tests.backups import deeply_nested, probe_backup
 from tests.cli_harness import cli_runner
+from tests.factories import make_animal
 from tests.web.helpers import db_state
 
-from .conftest import NOW, make_animal
+from .conftest import NOW, TODAY
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -142,7 +143,7 @@ def test_a_username_that_is_not_a_username_is_refused(mallory):
 
 @pytest.fixture
 def maple_backup(household, owner) -> str:
-    make_animal(household, "Whiskers")
+    make_animal(household, today=TODAY, name="Whiskers")
     return json.dumps(export_households([household], now=NOW))
 
 
@@ -169,7 +170,7 @@ def test_an_owner_restores_over_a_household_only_when_asked(owner, household, ma
 
 
 def test_restoring_over_a_household_brings_back_the_backup_and_keeps_its_members(owner, household, maple_backup):
-    make_animal(household, "Added since the backup")
+    make_animal(household, today=TODAY, name="Added since the backup")
     summary = import_backup(maple_backup, keeper=owner, now=NOW, replace=True)
     assert "note" not in summary  # everyone the backup names is still a member
     household = Household.objects.get(public_id=household.public_id)

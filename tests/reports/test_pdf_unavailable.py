@@ -10,7 +10,8 @@ import pytest
 from django.urls import reverse
 
 from gentling.cli.main import main
-from tests.web.helpers import make_animal
+from tests.factories import make_animal
+from tests.web.helpers import today
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +22,7 @@ def no_weasyprint(monkeypatch):
 
 
 def test_the_pdf_endpoint_answers_503_with_the_printable_page(client, owner, household, no_weasyprint):
-    pip = make_animal(household, name="Pip")
+    pip = make_animal(household, today=today(), name="Pip", days_ago=5)
     client.force_login(owner)
     response = client.get(reverse("animal_report_pdf", args=[household.public_id, pip.public_id]))
     assert response.status_code == 503
@@ -31,7 +32,7 @@ def test_the_pdf_endpoint_answers_503_with_the_printable_page(client, owner, hou
 
 
 def test_the_cli_says_so_and_exits_1(monkeypatch, capsys, owner, household, tmp_path, no_weasyprint):
-    make_animal(household, name="Pip")
+    make_animal(household, today=today(), name="Pip", days_ago=5)
     monkeypatch.setenv("GENTLING_KEEPER", owner.username)
     code = main(["report", "Pip", "--pdf", str(tmp_path / "pip.pdf")], stdout=io.StringIO())
     assert code == 1

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.web.helpers import make_animal
+from tests.factories import make_animal
+from tests.web.helpers import today
 
 from .helpers import page_sizes, pdf_text
 
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def pip(household):
-    return make_animal(household, name="Pip", notes="Loves oats.", cage="Top Deck")
+    return make_animal(household, today=today(), name="Pip", notes="Loves oats.", cage="Top Deck", days_ago=5)
 
 
 def _urls(animal):

@@ -9,7 +9,8 @@ import pytest
 from django.utils import timezone
 
 from gentling.cli.main import main
-from tests.web.helpers import make_animal
+from tests.factories import make_animal
+from tests.web.helpers import today
 
 from .helpers import page_sizes, pdf_text
 
@@ -42,7 +43,7 @@ def test_the_cli_writes_ghosts_pdf(cli, ghost, owner, tmp_path):
 
 
 def test_letter_paper_from_the_cli(cli, owner, household, tmp_path):
-    make_animal(household, name="Pip")
+    make_animal(household, today=today(), name="Pip", days_ago=5)
     target = tmp_path / "pip.pdf"
     code, out, _ = cli("report", "Pip", "--pdf", str(target), "--paper", "letter", as_=owner.username)
     assert code == 0
@@ -51,14 +52,14 @@ def test_letter_paper_from_the_cli(cli, owner, household, tmp_path):
 
 
 def test_without_pdf_the_html_goes_to_stdout(cli, viewer, household):
-    make_animal(household, name="Pip")
+    make_animal(household, today=today(), name="Pip", days_ago=5)
     code, out, _ = cli("report", "Pip", as_=viewer.username)
     assert code == 0
     assert out.lstrip().startswith("<!doctype html>") and out.count("<svg") == 4
 
 
 def test_html_to_a_file(cli, owner, household, tmp_path):
-    make_animal(household, name="Pip")
+    make_animal(household, today=today(), name="Pip", days_ago=5)
     code, out, _ = cli("report", "Pip", "--html", str(tmp_path / "pip.html"), "--json", as_=owner.username)
     assert code == 0
     assert json.loads(out)["file"] == str(tmp_path / "pip.html")
@@ -66,14 +67,14 @@ def test_html_to_a_file(cli, owner, household, tmp_path):
 
 
 def test_an_outsider_cannot_make_the_report(cli, outsider, household, other_household):
-    make_animal(household, name="Pip")
+    make_animal(household, today=today(), name="Pip", days_ago=5)
     code, _, err = cli("report", "Pip", as_=outsider.username)
     assert code == 1
     assert "No animal called 'Pip'" in err
 
 
 def test_an_unwritable_file_is_a_clear_error(cli, owner, household, tmp_path):
-    make_animal(household, name="Pip")
+    make_animal(household, today=today(), name="Pip", days_ago=5)
     code, _, err = cli("report", "Pip", "--html", str(tmp_path / "missing" / "pip.html"), as_=owner.username)
     assert code == 1
     assert "Cannot write" in err

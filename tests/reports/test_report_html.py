@@ -8,7 +8,8 @@ import pytest
 from django.utils import timezone
 
 from gentling.services.report import handover_report, report_html
-from tests.web.helpers import make_animal
+from tests.factories import make_animal
+from tests.web.helpers import today
 
 pytestmark = pytest.mark.django_db
 
@@ -30,13 +31,13 @@ def test_the_page_stands_alone_with_its_own_print_css(ghost_report):
 
 
 def test_letter_paper_sets_the_page_size(household):
-    animal = make_animal(household, name="Pip")
+    animal = make_animal(household, today=today(), name="Pip", days_ago=5)
     html = report_html(handover_report(animal, timezone.now()), paper="letter")
     assert "size: Letter" in html
 
 
 def test_an_animal_without_a_photo_gets_its_initial_and_no_data_uri(household):
-    animal = make_animal(household, name="Pip", notes="")
+    animal = make_animal(household, today=today(), name="Pip", notes="", days_ago=5)
     html = report_html(handover_report(animal, timezone.now()))
     assert "data:image" not in html
     assert 'aria-label="No photo yet"' in html
@@ -45,7 +46,7 @@ def test_an_animal_without_a_photo_gets_its_initial_and_no_data_uri(household):
 
 
 def test_a_new_arrival_gets_one_settling_in_card_not_two(household):
-    animal = make_animal(household, name="Pip", days_ago=0)
+    animal = make_animal(household, today=today(), name="Pip", days_ago=0)
     html = report_html(handover_report(animal, timezone.now()))
     assert "Pip is still settling in" in html
     assert "Then carry on where" not in html
@@ -58,9 +59,8 @@ def test_the_ladder_marks_the_current_step_among_all_steps(ghost_report):
 
 def test_health_checks_are_not_counted_as_sessions(household, owner):
     from gentling.services.arrivals import record_health_check
-    from tests.web.helpers import today
 
-    animal = make_animal(household, name="Pip", days_ago=3)
+    animal = make_animal(household, today=today(), name="Pip", days_ago=3)
     record_health_check(keeper=owner, animal=animal, day=today(), signs=[], now=timezone.now())
     report = handover_report(animal, timezone.now())
     assert report.sessions == 0

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from django.utils import timezone
 
-from gentling.services.animals import AnimalDetails, add_animal
 from gentling.services.households import create_household, local_keeper
+from gentling.services.progress import local_today
+from tests.factories import make_animal
 
 
 @pytest.fixture
@@ -17,11 +16,6 @@ def clover_at_home(file_db):
     processes reach (file_db)."""
     owner = local_keeper("clover-owner")
     household = create_household(keeper=owner, name="Clover Street", time_zone="Europe/London")
-    today = timezone.now().date()
-    clover, _ = add_animal(
-        keeper=owner,
-        household=household,
-        today=today,
-        details=AnimalDetails(name="Clover", species="rat", source="breeder", arrival_date=today - timedelta(days=3)),
-    )
+    today = local_today(household, timezone.now())
+    clover = make_animal(household, today=today, name="Clover", source="breeder", days_ago=3, keeper=owner)
     return owner, household, clover

@@ -25,10 +25,10 @@ from django.utils import timezone
 
 from gentling.domain.validation import SessionInput
 from gentling.models import ProgressSnapshot, Session
-from gentling.services.animals import AnimalDetails, add_animal
 from gentling.services.households import add_member, create_household, local_keeper
 from gentling.services.progress import progress_of, verify_snapshots
 from gentling.services.sessions import log_session
+from tests.factories import make_animal
 from tests.integration.test_progress_cache import full_replay
 
 ROUNDS = 3  # the first with no cached progress yet (both writers create it), then with one
@@ -43,11 +43,7 @@ def test_owner_and_carer_log_the_same_animal_at_the_same_moment(file_db):
     add_member(by=owner, household=household, keeper=carer, role="carer")
     now = timezone.now()
     today = now.date()
-    animal, _ = add_animal(
-        household=household,
-        today=today,
-        details=AnimalDetails(name="Clover", species="rat", source="breeder", arrival_date=today - timedelta(days=10)),
-    )
+    animal = make_animal(household, today=today, name="Clover", source="breeder", days_ago=10)
     expected_notes: list[str] = []
 
     for round_ in range(ROUNDS):
@@ -105,12 +101,7 @@ def test_two_sittings_with_the_same_animals_in_opposite_orders_both_go_through(f
     now = timezone.now()
     today = now.date()
     pair = [
-        add_animal(
-            household=household,
-            today=today,
-            details=AnimalDetails(name=name, species="rat", source="breeder", arrival_date=today - timedelta(days=10)),
-        )[0]
-        for name in ("Clover", "Basil")
+        make_animal(household, today=today, name=name, source="breeder", days_ago=10) for name in ("Clover", "Basil")
     ]
 
     for round_ in range(PAIR_ROUNDS):

@@ -20,7 +20,8 @@ from gentling.services.api_tokens import create_token
 from gentling.services.households import create_household, local_keeper
 from tests.api.helpers import ago
 from tests.cli_harness import cli_runner
-from tests.web.helpers import make_animal
+from tests.factories import make_animal
+from tests.web.helpers import today
 
 
 @pytest.fixture
@@ -31,7 +32,7 @@ def home(file_db):
     keeper.set_password("a long enough password 1")
     keeper.save()
     household = create_household(keeper=keeper, name="Maple Street", time_zone="UTC")
-    rat = make_animal(household, name="Whiskers", days_ago=20)
+    rat = make_animal(household, today=today(), name="Whiskers", days_ago=20)
     from django.utils import timezone
 
     token = create_token(keeper=keeper, name="phone", now=timezone.now())[1]

@@ -19,9 +19,9 @@ from django.utils import timezone
 from gentling.domain.validation import SessionInput
 from gentling.models import OpenSession, Session
 from gentling.services import sessions as svc
-from gentling.services.animals import AnimalDetails, add_animal
 from gentling.services.households import create_household, local_keeper
 from gentling.services.progress import verify_snapshots
+from tests.factories import make_animal
 from tests.moments import at
 
 TODAY = date(2026, 11, 25)
@@ -38,12 +38,7 @@ def _setup(today=TODAY):
     keeper = local_keeper("tap-owner")
     household = create_household(keeper=keeper, name="Tap Street", time_zone="UTC")
     animals = [
-        add_animal(
-            household=household,
-            today=today,
-            details=AnimalDetails(name=name, species="rat", source="breeder", arrival_date=today - timedelta(days=10)),
-        )[0]
-        for name in ("Clover", "Basil")
+        make_animal(household, today=today, name=name, source="breeder", days_ago=10) for name in ("Clover", "Basil")
     ]
     return keeper, household, animals
 

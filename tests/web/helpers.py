@@ -1,5 +1,5 @@
-"""Helpers shared by the web tests: dates on the real clock, animals, sessions,
-a small PNG, and a snapshot of everything a write could change."""
+"""Helpers shared by the web tests: the date on the real clock, a small PNG, reading a page,
+and a snapshot of everything a write could change. Animals and sessions: tests/factories.py."""
 
 from __future__ import annotations
 
@@ -8,13 +8,12 @@ import html
 import io
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from html.parser import HTMLParser
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from gentling.domain.validation import SessionInput
 from gentling.models import (
     Animal,
     Cage,
@@ -26,45 +25,11 @@ from gentling.models import (
     ProgressSnapshot,
     Session,
 )
-from gentling.services.animals import AnimalDetails, add_animal
-from gentling.services.sessions import log_session
 
 
 def today() -> date:
     """The households in these tests are in UTC, and the views use the real clock."""
     return timezone.now().date()
-
-
-def make_animal(household, name="Whiskers", species="rat", source="rescue", days_ago=5, **extra) -> Animal:
-    animal, _ = add_animal(
-        household=household,
-        details=AnimalDetails(
-            name=name, species=species, source=source, arrival_date=today() - timedelta(days=days_ago), **extra
-        ),
-        today=today(),
-    )
-    return animal
-
-
-def log(
-    keeper,
-    household,
-    animals,
-    *,
-    ago=timedelta(hours=1),
-    minutes=5,
-    activities=("talked",),
-    holds=(),
-    observations=(),
-    notes="",
-):
-    """Log one past session (through the service a keeper's save uses)."""
-    now = timezone.now()
-    start = now - ago
-    entry = SessionInput(
-        start, start + timedelta(minutes=minutes), list(activities), list(holds), list(observations), notes=notes
-    )
-    return log_session(keeper=keeper, household=household, animals=list(animals), entry=entry, now=now)
 
 
 def png_bytes(color=(200, 120, 40), size=(8, 8)) -> bytes:

@@ -6,11 +6,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from gentling.models import Session
 from gentling.web.views.animals import CHARTS
+from tests.factories import log, make_animal
 
-from .helpers import log, make_animal
+from .helpers import today
 
 MOST_QUERIES = 10  # login session, keeper, household, membership checks, the animal, and the chart's own reads
 
@@ -25,7 +27,9 @@ def chart_queries(client, household, animal, name) -> list[str]:
 
 def log_days(keeper, household, animal, days_ago):
     for n in days_ago:
-        log(keeper, household, [animal], ago=timedelta(days=n, hours=2), observations=["took_treat"])
+        log(
+            keeper, household, [animal], now=timezone.now(), ago=timedelta(days=n, hours=2), observations=["took_treat"]
+        )
 
 
 def reads_of_sessions(queries: list[str]) -> list[str]:
@@ -35,7 +39,7 @@ def reads_of_sessions(queries: list[str]) -> list[str]:
 @pytest.mark.parametrize("name", CHARTS)
 def test_a_chart_reads_the_sessions_in_one_query_however_many_there_are(client, owner, household, name):
     client.force_login(owner)
-    animal = make_animal(household, days_ago=40)
+    animal = make_animal(household, today=today(), days_ago=40)
     log_days(owner, household, animal, range(30, 33))
     few = chart_queries(client, household, animal, name)
 
@@ -48,7 +52,7 @@ def test_a_chart_reads_the_sessions_in_one_query_however_many_there_are(client, 
 
 def test_the_animal_page_reads_progress_from_the_checkpoint(client, owner, household):
     client.force_login(owner)
-    animal = make_animal(household, days_ago=40)
+    animal = make_animal(household, today=today(), days_ago=40)
     log_days(owner, household, animal, range(2, 33))
     url = reverse("animal", args=[household.public_id, animal.public_id])
     client.get(url)  # moves the checkpoint up to yesterday

@@ -17,8 +17,9 @@ from django.utils import timezone
 import gentling
 from gentling.services.arrivals import start_introduction
 from gentling.services.sessions import open_session
+from tests.factories import log, make_animal
 
-from .helpers import log, make_animal, today
+from .helpers import today
 
 TEMPLATES = Path(gentling.__file__).parent / "templates"
 REPORT = "gentling/report.html"
@@ -87,9 +88,9 @@ def inline_code(html: str) -> list[str]:
 @pytest.fixture
 def pages(client, owner, household):
     """Every screen a keeper reaches, with the data each needs, as (name, url)."""
-    rat = make_animal(household, name="Whiskerina", cage="Top Deck")
-    resident = make_animal(household, name="Rosa", sex="female", days_ago=120, cage="Big cage")
-    newcomer = make_animal(household, name="Nova", sex="female", days_ago=40, cage="Nova's cage")
+    rat = make_animal(household, today=today(), name="Whiskerina", cage="Top Deck", days_ago=5)
+    resident = make_animal(household, today=today(), name="Rosa", sex="female", days_ago=120, cage="Big cage")
+    newcomer = make_animal(household, today=today(), name="Nova", sex="female", days_ago=40, cage="Nova's cage")
     intro = start_introduction(
         keeper=owner,
         household=household,
@@ -98,7 +99,7 @@ def pages(client, owner, household):
         cage_name="Big cage",
         day=today() - timedelta(days=6),
     )
-    [logged] = log(owner, household, [rat])
+    [logged] = log(owner, household, [rat], now=timezone.now())
     timer = open_session(keeper=owner, household=household, animals=[rat], now=timezone.now())
     h, a, s = household.public_id, rat.public_id, logged.session.public_id
     client.force_login(owner)
@@ -150,7 +151,7 @@ def test_the_locked_out_page_sends_a_strict_policy(client, db):
 
 
 def test_the_session_screens_live_check_needs_nothing_inline(client, owner, household):
-    rat = make_animal(household, name="Whiskerina")
+    rat = make_animal(household, today=today(), name="Whiskerina", days_ago=5)
     timer = open_session(keeper=owner, household=household, animals=[rat], now=timezone.now())
     client.force_login(owner)
     response = client.post(
@@ -164,7 +165,7 @@ def test_the_session_screens_live_check_needs_nothing_inline(client, owner, hous
 
 
 def test_the_handover_report_allows_inline_styles_but_no_scripts(client, owner, household):
-    rat = make_animal(household, name="Whiskerina")
+    rat = make_animal(household, today=today(), name="Whiskerina", days_ago=5)
     client.force_login(owner)
     response = client.get(reverse("animal_report", args=[household.public_id, rat.public_id]))
     assert response.status_code == 200
@@ -174,7 +175,7 @@ def test_the_handover_report_allows_inline_styles_but_no_scripts(client, owner, 
 
 
 def test_a_chart_may_style_itself_but_run_nothing(client, owner, household):
-    rat = make_animal(household, name="Whiskerina")
+    rat = make_animal(household, today=today(), name="Whiskerina", days_ago=5)
     client.force_login(owner)
     response = client.get(reverse("animal_chart", args=[household.public_id, rat.public_id, "sessions"]))
     assert response.status_code == 200 and response["Content-Type"] == "image/svg+xml"

@@ -13,13 +13,14 @@ from django.utils import timezone
 from gentling.models import IntroductionMeeting, OpenSession, Session
 from gentling.services.arrivals import start_introduction
 from gentling.services.sessions import open_session
+from tests.factories import log, make_animal
 
-from .helpers import db_state, log, make_animal, text, today
+from .helpers import db_state, text, today
 
 
 @pytest.fixture
 def rat(household):
-    return make_animal(household, name="Whiskerina", days_ago=5)
+    return make_animal(household, today=today(), name="Whiskerina", days_ago=5)
 
 
 @pytest.fixture
@@ -74,7 +75,7 @@ def test_saving_the_session_screen_names_the_field(client, owner, household, tim
 
 @pytest.fixture
 def logged(owner, household, rat):
-    return log(owner, household, [rat], ago=timedelta(days=1), minutes=5)[0].session
+    return log(owner, household, [rat], now=timezone.now(), ago=timedelta(days=1), minutes=5)[0].session
 
 
 @pytest.mark.parametrize(
@@ -115,8 +116,8 @@ def test_editing_a_session_names_the_field(client, owner, household, logged, ove
     ids=["zero", "negative", "missing"],
 )
 def test_a_meeting_of_no_length_names_the_length(client, owner, household, minutes, says):
-    resident = make_animal(household, name="Rosa", sex="female", days_ago=120, cage="Big cage")
-    newcomer = make_animal(household, name="Nova", sex="female", days_ago=40, cage="Nova's cage")
+    resident = make_animal(household, today=today(), name="Rosa", sex="female", days_ago=120, cage="Big cage")
+    newcomer = make_animal(household, today=today(), name="Nova", sex="female", days_ago=40, cage="Nova's cage")
     intro = start_introduction(
         keeper=owner,
         household=household,

@@ -12,12 +12,14 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 from gentling.cli.main import main as cli_main
 from gentling.models import Animal, Photo
+from tests.factories import log, make_animal
 
-from .helpers import db_state, log, make_animal, messages_of, png_bytes, text, today
+from .helpers import db_state, messages_of, png_bytes, text, today
 
 
 def _form(**over) -> dict:
@@ -169,7 +171,7 @@ def test_the_add_form_starts_on_today(client, owner, household):
 
 @pytest.fixture
 def whisk(household):
-    return make_animal(household, name="Whiskerina", cage="Top Deck", days_ago=5, sex="female")
+    return make_animal(household, today=today(), name="Whiskerina", cage="Top Deck", days_ago=5, sex="female")
 
 
 def _edit_form(animal, **over) -> dict:
@@ -230,7 +232,7 @@ def test_editing_refuses_bad_input_and_changes_nothing(client, owner, household,
 
 
 def test_the_arrival_cannot_move_after_the_first_session(client, owner, household, whisk):
-    log(owner, household, [whisk], ago=timedelta(days=4))
+    log(owner, household, [whisk], now=timezone.now(), ago=timedelta(days=4))
     client.force_login(owner)
     before = db_state()
     response = client.post(
@@ -245,7 +247,9 @@ def test_the_arrival_cannot_move_after_the_first_session(client, owner, househol
 def test_moving_into_a_cage_with_another_active_animal_shows_the_housing_message(owner, household, whisk):
     """Either saved with the housing warning, or refused on the form with the housing reason;
     never a crash, never silent."""
-    nutmeg = make_animal(household, name="Nutmeg", source="pet_store", sex="female", cage="Bottom Deck", days_ago=6)
+    nutmeg = make_animal(
+        household, today=today(), name="Nutmeg", source="pet_store", sex="female", cage="Bottom Deck", days_ago=6
+    )
     client = Client(raise_request_exception=False)
     client.force_login(owner)
     before = db_state()
@@ -289,7 +293,9 @@ def test_adding_into_a_cage_with_another_active_animal_shows_the_housing_message
 @pytest.mark.parametrize("action", ["add", "edit"])
 def test_a_carer_cannot_override_the_housing_guardrail(carer, household, whisk, action):
     """Only an owner may override a refused cage move: a carer's reason is refused, on the page, not as a crash."""
-    nutmeg = make_animal(household, name="Nutmeg", source="pet_store", sex="female", cage="Bottom Deck", days_ago=6)
+    nutmeg = make_animal(
+        household, today=today(), name="Nutmeg", source="pet_store", sex="female", cage="Bottom Deck", days_ago=6
+    )
     client = Client(raise_request_exception=False)
     client.force_login(carer)
     before = db_state()
@@ -308,7 +314,9 @@ def test_a_carer_cannot_override_the_housing_guardrail(carer, household, whisk, 
 
 
 def test_an_owner_can_override_the_housing_guardrail_with_a_reason(client, owner, household, whisk):
-    nutmeg = make_animal(household, name="Nutmeg", source="pet_store", sex="female", cage="Bottom Deck", days_ago=6)
+    nutmeg = make_animal(
+        household, today=today(), name="Nutmeg", source="pet_store", sex="female", cage="Bottom Deck", days_ago=6
+    )
     client.force_login(owner)
     response = client.post(
         reverse("animal_edit", args=[household.public_id, nutmeg.public_id]),

@@ -14,8 +14,9 @@ from django.utils import timezone
 from gentling.domain.protocol import shipped_protocol
 from gentling.services.households import create_household
 from gentling.services.progress import plan_for_household, progress_of
+from tests.factories import log, make_animal
 
-from .helpers import log, make_animal, text, today
+from .helpers import text, today
 
 
 def _section(body: str, label: str) -> str:
@@ -34,10 +35,12 @@ def _card(body: str, name: str) -> str:
 @pytest.fixture
 def menagerie(household):
     """Three active animals in two cages and none, and one adopted."""
-    whisk = make_animal(household, name="Whiskerina", cage="Top Deck")
-    pip = make_animal(household, name="Pipkin", species="mouse", source="breeder", cage="Mouse House")
-    nut = make_animal(household, name="Nutmeg", source="pet_store", days_ago=7)
-    make_animal(household, name="Gonzo", source="breeder", days_ago=20, status="adopted")
+    whisk = make_animal(household, today=today(), name="Whiskerina", cage="Top Deck", days_ago=5)
+    pip = make_animal(
+        household, today=today(), name="Pipkin", species="mouse", source="breeder", cage="Mouse House", days_ago=5
+    )
+    nut = make_animal(household, today=today(), name="Nutmeg", source="pet_store", days_ago=7)
+    make_animal(household, today=today(), name="Gonzo", source="breeder", days_ago=20, status="adopted")
     return whisk, pip, nut
 
 
@@ -87,6 +90,7 @@ def test_today_marks_tasks_done_after_a_session(client, owner, household, menage
         owner,
         household,
         [whisk],
+        now=now,
         ago=ago,
         minutes=1,
         activities=["talked", "treat_in_cage"],
@@ -168,8 +172,8 @@ def test_today_with_no_animals_invites_to_add_one(client, owner, household):
 
 def test_overview_lists_animals_and_flags_quiet_ones(client, owner, household, menagerie):
     whisk, pip, nut = menagerie
-    log(owner, household, [pip], ago=timedelta(days=1))  # Pipkin had a session yesterday
-    log(owner, household, [nut], ago=timedelta(days=4))  # Nutmeg's last was 4 days ago
+    log(owner, household, [pip], now=timezone.now(), ago=timedelta(days=1))  # Pipkin had a session yesterday
+    log(owner, household, [nut], now=timezone.now(), ago=timedelta(days=4))  # Nutmeg's last was 4 days ago
     client.force_login(owner)
     response = client.get(reverse("overview", args=[household.public_id]))
     assert response.status_code == 200
@@ -189,7 +193,7 @@ def test_overview_lists_animals_and_flags_quiet_ones(client, owner, household, m
 
 
 def test_overview_without_quiet_animals_has_no_flag(client, owner, household):
-    make_animal(household, name="Pipkin", species="mouse", source="breeder", days_ago=2)
+    make_animal(household, today=today(), name="Pipkin", species="mouse", source="breeder", days_ago=2)
     client.force_login(owner)
     body = client.get(reverse("overview", args=[household.public_id])).content.decode()
     assert "Pipkin" in body
@@ -201,11 +205,12 @@ def test_overview_without_quiet_animals_has_no_flag(client, owner, household):
 
 @pytest.fixture
 def whisk_with_history(owner, household):
-    whisk = make_animal(household, name="Whiskerina", cage="Top Deck", days_ago=5)
+    whisk = make_animal(household, today=today(), name="Whiskerina", cage="Top Deck", days_ago=5)
     log(
         owner,
         household,
         [whisk],
+        now=timezone.now(),
         ago=timedelta(days=1),
         activities=["talked", "treat_in_cage"],
         observations=["took_treat"],
@@ -269,7 +274,7 @@ def test_animal_page_lists_sessions_with_edit_and_delete_for_writers(
 
 
 def test_animal_page_without_sessions(client, owner, household):
-    rat = make_animal(household, name="Newbie", days_ago=0)
+    rat = make_animal(household, today=today(), name="Newbie", days_ago=0)
     client.force_login(owner)
     body = text(client.get(reverse("animal", args=[household.public_id, rat.public_id])))
     assert "No sessions yet." in body

@@ -6,8 +6,9 @@ import pytest
 
 from gentling.models import HealthCheck, Session
 from gentling.services.progress import health_record, record, records_of
+from tests.factories import make_animal
 
-from .helpers import make_animal, today
+from .helpers import today
 
 
 def at(days_ago: int, hour: int) -> datetime:
@@ -23,7 +24,10 @@ def add_session(animal, days_ago, hour, **fields):
 
 @pytest.fixture
 def two_animals(household):
-    pip, dot = make_animal(household, name="Pip", days_ago=10), make_animal(household, name="Dot", days_ago=10)
+    pip, dot = (
+        make_animal(household, today=today(), name="Pip", days_ago=10),
+        make_animal(household, today=today(), name="Dot", days_ago=10),
+    )
     add_session(pip, 9, 8, activities=["talked", "treat_in_cage"], observations=["took_treat"])
     add_session(pip, 9, 18, activities=["talked", "treat_in_cage"], observations=["took_treat"])
     add_session(pip, 5, 9, activities=["picked_up", "talked"], holds=[3, 12, 7], observations=["relaxed", "froze"])
@@ -71,6 +75,6 @@ def test_it_reads_only_the_days_asked_for(two_animals):
 
 
 def test_an_animal_without_records_has_an_empty_list(household):
-    quiet = make_animal(household, name="Quiet")
+    quiet = make_animal(household, today=today(), name="Quiet", days_ago=5)
 
     assert records_of([quiet]) == {quiet.pk: []}

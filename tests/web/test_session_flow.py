@@ -12,16 +12,17 @@ from django.utils import timezone
 
 from gentling.models import OpenSession, Session
 from gentling.services.progress import progress_of, verify_snapshots
+from tests.factories import log, make_animal
 from tests.integration.test_progress_cache import full_replay
 
-from .helpers import db_state, log, make_animal, messages_of, text, today
+from .helpers import db_state, messages_of, text, today
 
 
 @pytest.fixture
 def pair(household):
     """A rescue rat still settling in (home since yesterday) and one five days home."""
-    newbie = make_animal(household, name="Newbie", days_ago=1, cage="Left")
-    whisk = make_animal(household, name="Whiskerina", days_ago=5, cage="Right")
+    newbie = make_animal(household, today=today(), name="Newbie", days_ago=1, cage="Left")
+    whisk = make_animal(household, today=today(), name="Whiskerina", days_ago=5, cage="Right")
     return newbie, whisk
 
 
@@ -84,7 +85,7 @@ def test_starting_with_no_animal_ticked_is_refused(client, owner, household, pai
 
 
 def test_an_adopted_animal_cannot_be_in_a_session(client, owner, household):
-    gone = make_animal(household, name="Gonzo", days_ago=20, status="adopted")
+    gone = make_animal(household, today=today(), name="Gonzo", days_ago=20, status="adopted")
     client.force_login(owner)
     client.post(reverse("session_start", args=[household.public_id]), {"animals": [gone.public_id]})
     assert not OpenSession.objects.exists()
@@ -174,7 +175,7 @@ def test_saving_creates_a_session_for_each_animal_and_shows_the_alerts(client, o
 
 
 def test_saving_an_extended_hold_held_through_fear_shows_a_stop_alert(client, owner, household):
-    pip = make_animal(household, name="Pip", days_ago=40, extended_hold_opt_in=True)
+    pip = make_animal(household, today=today(), name="Pip", days_ago=40, extended_hold_opt_in=True)
     client.force_login(owner)
     url = _start(client, household, [pip])
     _backdate(minutes=30)
@@ -266,6 +267,7 @@ def logged(owner, household, pair):
         owner,
         household,
         [whisk],
+        now=timezone.now(),
         ago=timedelta(days=1, hours=2),
         minutes=5,
         activities=["talked", "treat_in_cage"],
@@ -375,12 +377,13 @@ def test_the_delete_page_asks_first(client, owner, household, logged):
 
 def test_deleting_a_session_recomputes_the_cached_progress(client, owner, household):
     # A breeder rat needs 3 qualifying sessions on 2 days at 'treats in the cage' to move up.
-    rat = make_animal(household, name="Biscuit", source="breeder", days_ago=5)
+    rat = make_animal(household, today=today(), name="Biscuit", source="breeder", days_ago=5)
     for days in (3, 2, 1):
         log(
             owner,
             household,
             [rat],
+            now=timezone.now(),
             ago=timedelta(days=days),
             activities=["talked", "treat_in_cage"],
             observations=["took_treat"],

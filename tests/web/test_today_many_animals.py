@@ -6,18 +6,26 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from gentling.models import Cage
 from gentling.web.views.today import CAGES_FIRST_ABOVE
+from tests.factories import log, make_animal
 
-from .helpers import log, make_animal
+from .helpers import today
 
 
 @pytest.fixture
 def rescue(household):
     """31 active animals: 20 in Barn A (one paused for health), 11 in Barn B."""
-    animals = [make_animal(household, name=f"A{n:02d}", cage="Barn A", days_ago=10, sex="female") for n in range(20)]
-    animals += [make_animal(household, name=f"B{n:02d}", cage="Barn B", days_ago=10, sex="female") for n in range(11)]
+    animals = [
+        make_animal(household, today=today(), name=f"A{n:02d}", cage="Barn A", days_ago=10, sex="female")
+        for n in range(20)
+    ]
+    animals += [
+        make_animal(household, today=today(), name=f"B{n:02d}", cage="Barn B", days_ago=10, sex="female")
+        for n in range(11)
+    ]
     assert len(animals) == CAGES_FIRST_ABOVE + 1
     return animals
 
@@ -29,7 +37,7 @@ def _today(client, household, **params):
 
 
 def test_many_animals_show_one_summary_per_cage_instead_of_every_card(client, owner, household, rescue):
-    log(owner, household, [rescue[0]], observations=["red_tears"])
+    log(owner, household, [rescue[0]], now=timezone.now(), observations=["red_tears"])
     client.force_login(owner)
     body = _today(client, household)
     assert "31 animals in 2 cages" in body
@@ -60,7 +68,7 @@ def test_an_unknown_cage_says_so_and_lists_the_cages(client, owner, household, r
 
 def test_a_small_household_still_sees_every_card(client, owner, household):
     for n in range(CAGES_FIRST_ABOVE):
-        make_animal(household, name=f"R{n:02d}", cage="Only cage", days_ago=5, sex="female")
+        make_animal(household, today=today(), name=f"R{n:02d}", cage="Only cage", days_ago=5, sex="female")
     client.force_login(owner)
     body = _today(client, household)
     assert body.count('<article class="card"') == CAGES_FIRST_ABOVE

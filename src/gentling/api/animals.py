@@ -8,8 +8,8 @@ from ninja.pagination import paginate
 
 from .. import clock
 from ..domain import vocab
-from ..domain.validation import check_choice
 from ..models import Animal, Quarantine
+from ..services import selectors
 from ..services.animals import AnimalDetails, add_animal, edit_animal
 from ..services.progress import current_step_ids, local_today, progress_of, protocol_for
 from . import common
@@ -89,10 +89,13 @@ class AnimalFilter(Schema):
 def list_animals(request, hid: str, q: Query[AnimalFilter]):
     h = common.household(request, hid)
     today = local_today(h, clock.now())
-    animals = Animal.objects.filter(household=h).select_related("cage").order_by("name", "id")
-    if q.status:
-        animals = animals.filter(status=check_choice(q.status, vocab.STATUSES, "status", "status"))
-    return common.Rendered(animals, lambda a: animal_json(a, today))
+    animals = selectors.animals_listed(h, status=q.status or None)
+
+    def page(rows: list[Animal]) -> list[dict]:
+        steps = current_step_ids(rows, today)
+        return [animal_json(a, today, steps[a.pk]) for a in rows]
+
+    return common.Rendered(animals, render_page=page)
 
 
 CAGE = "A cage name (created if new); moving into an occupied cage is guarded (409)."

@@ -10,6 +10,7 @@ from ..domain import vocab
 from ..domain.arrivals import arrivals_protocol
 from ..models import Introduction
 from ..services import arrivals as svc
+from ..services import selectors
 from ..services.progress import local_today
 from . import common
 from .animals import AlertOut
@@ -38,14 +39,8 @@ class CageOut(Schema):
 def list_cages(request, hid: str):
     h = common.household(request, hid)
     return common.Rendered(
-        h.cages.order_by("name", "id"),
-        lambda c: {
-            "id": c.public_id,
-            "name": c.name,
-            "animals": [
-                {"id": a.public_id, "name": a.name} for a in c.animals.filter(status="active").order_by("name")
-            ],
-        },
+        svc.cages_with_residents(h),
+        lambda c: {"id": c.public_id, "name": c.name, "animals": _refs(c.residents)},
     )
 
 
@@ -106,23 +101,19 @@ class QuarantineOut(Schema):
 def quarantines(request, hid: str):
     h = common.household(request, hid)
     today = local_today(h, clock.now())
-    rows = []
-    for a in h.animals.filter(status="active").order_by("name", "id"):
-        q = svc.quarantine_of(a, today)
-        if q is not None and not q.done:
-            rows.append(
-                {
-                    "animal": a.public_id,
-                    "animal_name": a.name,
-                    "started_on": q.started_on,
-                    "ends_on": q.ends_on,
-                    "days_left": q.days_left,
-                    "air_space": q.air_space,
-                    "air_space_ok": q.air_space_ok,
-                    "last_sign_on": q.last_sign_on,
-                }
-            )
-    return rows
+    return [
+        {
+            "animal": a.public_id,
+            "animal_name": a.name,
+            "started_on": q.started_on,
+            "ends_on": q.ends_on,
+            "days_left": q.days_left,
+            "air_space": q.air_space,
+            "air_space_ok": q.air_space_ok,
+            "last_sign_on": q.last_sign_on,
+        }
+        for a, q in svc.in_quarantine(h, today)
+    ]
 
 
 class HealthCheckIn(Schema):
@@ -220,11 +211,15 @@ class IntroductionDetail(IntroductionOut):
 
 
 def _refs(animals) -> list[dict]:
-    return [{"id": a.public_id, "name": a.name} for a in animals.order_by("name", "id")]
+    """Animals by name: a list, or a relation already fetched (prefetch_related), read without a query."""
+    rows = animals if isinstance(animals, list) else list(animals.all())
+    return [{"id": a.public_id, "name": a.name} for a in sorted(rows, key=lambda a: (a.name, a.pk))]
 
 
-def introduction_json(intro: Introduction, day: date, meetings: bool = False) -> dict:
-    p = svc.introduction_of(intro, day)
+def introduction_json(
+    intro: Introduction, day: date, meetings: bool = False, progress: svc.IntroductionProgress | None = None
+) -> dict:
+    p = progress or svc.introduction_of(intro, day)
     data = {
         "id": intro.public_id,
         "newcomers": _refs(intro.newcomers),
@@ -253,7 +248,7 @@ def introduction_json(intro: Introduction, day: date, meetings: bool = False) ->
                 "behaviours": m.behaviours,
                 "notes": m.notes,
             }
-            for m in intro.meetings.order_by("started_at", "id")
+            for m in selectors.meetings_of(intro)
         ]
     return data
 
@@ -267,7 +262,12 @@ def introduction_json(intro: Introduction, day: date, meetings: bool = False) ->
 def list_introductions(request, hid: str):
     h = common.household(request, hid)
     today = local_today(h, clock.now())
-    return common.Rendered(svc.active_introductions(h).select_related("cage"), lambda i: introduction_json(i, today))
+
+    def page(intros: list[Introduction]) -> list[dict]:
+        found = svc.introductions_of(intros, today)
+        return [introduction_json(i, today, progress=found[i.pk]) for i in intros]
+
+    return common.Rendered(svc.active_introductions(h), render_page=page)
 
 
 class IntroductionIn(Schema):

@@ -18,6 +18,7 @@ from ..domain.errors import InvalidInput, NotFound
 from ..domain.validation import parse_date
 from ..models import Animal, Household
 from ..services import households as hs
+from ..services import selectors
 from ..services.progress import local_today
 
 PUBLIC_ID = re.compile(r"[A-Za-z0-9_-]{1,16}")
@@ -56,9 +57,10 @@ def animals_named(h: Household, ids: list[str], field: str) -> list[Animal]:
         raise InvalidInput(
             field, f"{len(ids)} animals at once is more than one sitting can hold; the limit is {IDS_MAX}."
         )
+    known = selectors.animals_with_ids(h, [aid for aid in ids if PUBLIC_ID.fullmatch(aid or "")])
     found = []
     for aid in ids:
-        a = Animal.objects.filter(household=h, public_id=aid).first() if PUBLIC_ID.fullmatch(aid or "") else None
+        a = known.get(aid)
         if a is None:
             raise InvalidInput(
                 field, f"No animal with id '{aid[:40]}' in {h.name}. GET /households/{h.public_id}/animals lists them."
@@ -99,16 +101,19 @@ class Pages(PageNumberPagination):
 
 
 class Rendered:
-    """A queryset (or list) whose items are rendered only for the page that is asked for."""
+    """A queryset (or list) whose items are rendered only for the page that is asked for: each on its
+    own (`render`), or the page at once (`render_page`), so that what the rows need is read in a
+    number of queries that does not grow with the rows."""
 
-    def __init__(self, items, render: Callable):
-        self.items, self.render = items, render
+    def __init__(self, items, render: Callable | None = None, *, render_page: Callable | None = None):
+        self.items = items
+        self.render_page = render_page or (lambda page: [render(item) for item in page])
 
     def __len__(self) -> int:
         return self.items.count() if isinstance(self.items, QuerySet) else len(self.items)
 
     def __getitem__(self, window: slice):
-        return [self.render(item) for item in self.items[window]]
+        return self.render_page(list(self.items[window]))
 
 
 def one_of(choices) -> str:

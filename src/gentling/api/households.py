@@ -35,13 +35,13 @@ class HouseholdOut(Schema):
 def list_households(request):
     keeper = request.auth
     return common.Rendered(
-        hs.households_of(keeper),
+        hs.households_listed(keeper),
         lambda h: {
             "id": h.public_id,
             "name": h.name,
             "time_zone": h.time_zone,
-            "role": hs.role_of(keeper, h),
-            "active_animals": h.animals.filter(status="active").count(),
+            "role": h.role,
+            "active_animals": h.active_animals,
         },
     )
 

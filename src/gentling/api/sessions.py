@@ -10,6 +10,7 @@ from ..domain import vocab
 from ..domain.errors import InvalidInput
 from ..domain.validation import SessionInput
 from ..models import Household, Session
+from ..services import selectors
 from ..services import sessions as svc
 from . import common
 from .animals import AlertOut
@@ -93,16 +94,9 @@ class SessionFilter(Schema):
 @paginate(common.Pages)
 def list_sessions(request, hid: str, q: Query[SessionFilter]):
     h = common.household(request, hid)
-    sessions = Session.objects.filter(animal__household=h).select_related("animal", "keeper")
-    if q.animal:
-        sessions = sessions.filter(animal=common.animal(request, h, q.animal))
-    if q.date_from and q.date_to and q.date_to < q.date_from:
-        raise InvalidInput("date_to", "date_to is before date_from.")
-    if q.date_from:
-        sessions = sessions.filter(day__gte=q.date_from)
-    if q.date_to:
-        sessions = sessions.filter(day__lte=q.date_to)
-    return common.Rendered(sessions.order_by("-started_at", "public_id"), session_json)
+    animal = common.animal(request, h, q.animal) if q.animal else None
+    sessions = selectors.sessions_listed(h, animal=animal, date_from=q.date_from, date_to=q.date_to)
+    return common.Rendered(sessions, session_json)
 
 
 ACTIVITIES = "What was done, any of: " + ", ".join(vocab.ACTIVITIES) + "."

@@ -100,7 +100,7 @@ def measure_session_logging(
 
 def owner_of(household: Household):
     membership = (
-        Membership.objects.filter(household=household, role=Membership.OWNER)
+        Membership.objects.filter(household=household, role=Membership.Role.OWNER)
         .select_related("keeper")
         .order_by("joined_at", "pk")
         .first()
@@ -113,9 +113,9 @@ def owner_of(household: Household):
 def _animals(household: Household) -> list[Animal]:
     # Arrived before today: a session begun ten minutes ago may fall on yesterday in the household's zone.
     animals = list(
-        Animal.objects.filter(
-            household=household, status="active", arrival_date__lt=local_today(household, clock.now())
-        ).order_by("pk")[:MAX_ANIMALS]
+        Animal.objects.active()
+        .filter(household=household, arrival_date__lt=local_today(household, clock.now()))
+        .order_by("pk")[:MAX_ANIMALS]
     )
     if not animals:
         raise BenchError(f"{household.name} has no active animal that arrived before today.")

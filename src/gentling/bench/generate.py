@@ -139,6 +139,12 @@ def household_name(profile: str) -> str:
     return f"Bench {profile}"
 
 
+def generated(profile: str, animals: int) -> bool:
+    """Whether this database holds the profile's household with that many animals already."""
+    here = Household.objects.filter(name=household_name(profile)).first()
+    return here is not None and here.animals.count() == animals
+
+
 def generate(
     profile: str,
     *,
@@ -366,7 +372,7 @@ class _Household:
         self.model = Household.objects.create(
             public_id=self.ids(), name=household_name(self.spec.name), time_zone=str(self.tz), created_at=joined
         )
-        Membership.objects.create(household=self.model, keeper=self.owner, role=Membership.OWNER, joined_at=joined)
+        Membership.objects.create(household=self.model, keeper=self.owner, role=Membership.Role.OWNER, joined_at=joined)
         self.out.summary.households += 1
         steps: Counter[str] = Counter()
         for g in self._plan_groups():

@@ -132,15 +132,13 @@ def cmd_edit(args, ctx) -> int:
 
 def cmd_list(args, ctx) -> int:
     from ..models import Animal
+    from ..services import selectors
     from ..services.households import household_for
     from ..services.progress import current_step_ids, local_today, protocol_for
 
     household = household_for(ctx.keeper, args.household)
     today = local_today(household, ctx.now)
-    animals = Animal.objects.filter(household=household).select_related("cage").order_by("name", "id")
-    if not args.all:
-        animals = animals.filter(status="active")
-    animals = list(animals)
+    animals = list(selectors.animals_listed(household, status=None if args.all else Animal.Status.ACTIVE))
     steps = current_step_ids(animals, today)
     rows = []
     for a in animals:

@@ -94,14 +94,12 @@ def _household(ctx, args, write=False):
 
 
 def cmd_cage_list(args, ctx) -> int:
+    from ..services.arrivals import cages_with_residents
+
     household, _ = _household(ctx, args)
     rows = [
-        {
-            "id": c.public_id,
-            "name": c.name,
-            "animals": [a.name for a in c.animals.filter(status="active").order_by("name")],
-        }
-        for c in household.cages.order_by("name")
+        {"id": c.public_id, "name": c.name, "animals": [a.name for a in c.residents]}
+        for c in cages_with_residents(household)
     ]
     if ctx.out.json_mode:
         ctx.out.json({"cages": rows})
@@ -116,12 +114,13 @@ def cmd_cage_list(args, ctx) -> int:
 
 def cmd_cage_show(args, ctx) -> int:
     from ..domain.errors import NotFound
+    from ..services import selectors
 
     household, _ = _household(ctx, args)
-    cage = household.cages.filter(name__iexact=args.cage).first() or household.cages.filter(public_id=args.cage).first()
+    cage = selectors.cage_named(household, args.cage)
     if cage is None:
         raise NotFound(f"No cage '{args.cage}' in {household.name}. `gentling cage list` shows them.")
-    stays = cage.stays.select_related("animal").order_by("moved_in_on", "id")
+    stays = selectors.stays_in(cage)
     rows = [
         {
             "animal": s.animal.name,
@@ -170,24 +169,21 @@ def cmd_cage_move(args, ctx) -> int:
 
 
 def cmd_quarantine_list(args, ctx) -> int:
-    from ..services.arrivals import quarantine_of
+    from ..services.arrivals import in_quarantine
 
     household, today = _household(ctx, args)
-    rows = []
-    for animal in household.animals.filter(status="active").order_by("name"):
-        q = quarantine_of(animal, today)
-        if q is not None and not q.done:
-            rows.append(
-                {
-                    "animal": animal.name,
-                    "id": animal.public_id,
-                    "started_on": q.started_on.isoformat(),
-                    "ends_on": q.ends_on.isoformat(),
-                    "days_left": q.days_left,
-                    "air_space": q.air_space,
-                    "last_sign_on": q.last_sign_on.isoformat() if q.last_sign_on else None,
-                }
-            )
+    rows = [
+        {
+            "animal": animal.name,
+            "id": animal.public_id,
+            "started_on": q.started_on.isoformat(),
+            "ends_on": q.ends_on.isoformat(),
+            "days_left": q.days_left,
+            "air_space": q.air_space,
+            "last_sign_on": q.last_sign_on.isoformat() if q.last_sign_on else None,
+        }
+        for animal, q in in_quarantine(household, today)
+    ]
     if ctx.out.json_mode:
         ctx.out.json({"quarantines": rows})
     elif not rows:
@@ -355,10 +351,11 @@ def cmd_litter_add(args, ctx) -> int:
 
 def cmd_litter_list(args, ctx) -> int:
     from ..domain.litters import litter_advice
+    from ..services import selectors
 
     household, today = _household(ctx, args)
     rows = []
-    for lt in household.litters.order_by("-birth_date"):
+    for lt in selectors.litters_of(household):
         advice = litter_advice(lt.species, lt.birth_date, today, lt.separated_on)
         rows.append(
             {

@@ -124,15 +124,13 @@ def cmd_generate(args, ctx) -> int:
 def cmd_measure(args, ctx) -> int:
     import tempfile
 
-    from ..bench.generate import PROFILES, generate, household_name
+    from ..bench.generate import PROFILES, generate, generated
     from ..bench.measure import measure
-    from ..models import Household
 
     for profile, days in (("rescue", SMALL[1]), ("rescue-1pct", max(1, SMALL[1] // 100))):
         size = {"animals": SMALL[0], "days": days} if args.small else {}
         wanted = SMALL[0] if args.small else PROFILES[profile].animals[0]
-        here = Household.objects.filter(name=household_name(profile)).first()
-        if here is None or here.animals.count() != wanted:
+        if not generated(profile, wanted):
             print(
                 f"Generating the '{profile}' data in this database (seed 1; reused by later runs)...",
                 file=sys.stderr,

@@ -166,17 +166,11 @@ def cmd_household_add(args, ctx) -> int:
 
 
 def cmd_household_list(args, ctx) -> int:
-    from ..services.households import households_of, role_of
+    from ..services.households import households_listed
 
     rows = [
-        {
-            "id": h.public_id,
-            "name": h.name,
-            "time_zone": h.time_zone,
-            "role": role_of(ctx.keeper, h),
-            "animals": h.animals.filter(status="active").count(),
-        }
-        for h in households_of(ctx.keeper)
+        {"id": h.public_id, "name": h.name, "time_zone": h.time_zone, "role": h.role, "animals": h.active_animals}
+        for h in households_listed(ctx.keeper)
     ]
     if ctx.out.json_mode:
         ctx.out.json({"households": rows})

@@ -15,6 +15,7 @@ figures come from protocols/quarantine.toml (domain.md sections 1, 2 and 8):
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -31,6 +32,8 @@ ADULT_DAYS = 84  # treated as adult by other animals from about 12 weeks
 MEETING_STEP_SECONDS = 15 * 60
 MEETING_MAX_SECONDS = 3 * 3600
 
+AirSpace = Literal["separate_building", "another_room", "same_room"]  # where a newcomer spends its quarantine
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -46,7 +49,7 @@ class QuarantineRules(_Strict):
     after_sign_days: int = Field(ge=1, le=60)
     after_sign_rule: Literal["extend", "restart"]
     why: str
-    air_space: dict[Literal["separate_building", "another_room", "same_room"], str]
+    air_space: dict[AirSpace, str]
     daily: list[DailyItem]
 
 
@@ -103,13 +106,13 @@ class QuarantineStatus:
     days_left: int
     done: bool
     last_sign_on: date | None
-    air_space: str
+    air_space: AirSpace
     air_space_note: str
     air_space_ok: bool
 
 
 def quarantine_status(
-    p: ArrivalsProtocol, *, started_on: date, source: str, air_space: str, sign_days: list[date], day: date
+    p: ArrivalsProtocol, *, started_on: date, source: str, air_space: AirSpace, sign_days: list[date], day: date
 ) -> QuarantineStatus:
     rules = p.quarantine
     base = rules.breeder_days if source == "breeder" else rules.days
@@ -179,7 +182,7 @@ class _Intro:
     history: list[StageChange] = field(default_factory=list)
 
 
-def danger_signs(p: ArrivalsProtocol, behaviours) -> list[str]:
+def danger_signs(p: ArrivalsProtocol, behaviours: Iterable[str]) -> list[str]:
     return [b for b in behaviours if b in p.behaviours.danger]
 
 
@@ -240,6 +243,7 @@ def _try_up(state: _Intro, day: date, cage_cleaned_on: date | None) -> bool:
     stage = stages[state.index]
     if state.index == len(stages) - 1:
         return False
+    assert state.entered_on is not None  # days are only passed once the introduction has begun
     if (day - state.entered_on).days < stage.min_days or state.good < stage.meetings:
         return False
     if stage.needs_cage_cleaned and not (cage_cleaned_on and state.entered_on <= cage_cleaned_on <= day):

@@ -40,9 +40,10 @@ import math
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from . import vocab
-from .protocol import Protocol, Step, StepKind
+from .protocol import Advance, Protocol, Step, StepKind
 from .records import AnimalFacts, SessionRecord, to_plain
 
 
@@ -353,13 +354,29 @@ def _start(protocol: Protocol, animal: AnimalFacts) -> _State:
     return state
 
 
+class _GrowingHold(NamedTuple):
+    target: int  # today's hold target
+    trust: int  # where it stops growing
+
+
+def _growing_hold(state: _State) -> _GrowingHold | None:
+    """The hold target and its trust level when the step's target grows, else None."""
+    holds = state.step.holds
+    if holds is None or not holds.grows:
+        return None
+    # Entering a step with holds sets its target, and the protocol check gives a growing hold a trust level.
+    assert state.hold_target is not None and holds.trust_seconds is not None
+    return _GrowingHold(state.hold_target, holds.trust_seconds)
+
+
 def _roll_to(state: _State, day: date) -> None:
     """Pass the midnights up to `day`: holds grow, time-based steps end."""
     while state.day < day:
         _close_day(state)
-        if state.reached_target_today and state.step.holds and state.step.holds.grows:
+        grow = _growing_hold(state)
+        if state.reached_target_today and grow:
             growth = state.protocol.source(state.animal.source).hold_growth_seconds
-            state.hold_target = min(state.step.holds.trust_seconds, state.hold_target + growth)
+            state.hold_target = min(grow.trust, grow.target + growth)
         state.reached_target_today = False
         state.day += timedelta(days=1)
         _try_advance(state)
@@ -382,7 +399,8 @@ def _apply(state: _State, s: SessionRecord) -> None:
         return
     calm = not (s.observations & set(state.protocol.fear_signs))
     paused = state.paused_since is not None
-    if step.holds and step.holds.grows and calm and not paused and s.longest_hold >= state.hold_target:
+    grow = _growing_hold(state)
+    if grow and calm and not paused and s.longest_hold >= grow.target:
         state.reached_target_today = True
     state.recent_observations.append(s.observations)
     window = step.setback.repeated_window if step.setback.on_repeated else 0
@@ -416,8 +434,8 @@ def _setback_reason(state: _State, s: SessionRecord) -> str | None:
     hit = sorted(set(rule.on_any) & s.observations)
     if hit:
         return f"{_labels(hit)} on {s.day.isoformat()}"
-    if rule.on_extended_hold_stop and s.extended_hold_stopped:
-        return f"extended hold stopped ({vocab.EXTENDED_HOLD_ENDINGS[s.extended_hold_end]}) on {s.day.isoformat()}"
+    if rule.on_extended_hold_stop and s.extended_hold_stop is not None:
+        return f"extended hold stopped ({vocab.EXTENDED_HOLD_ENDINGS[s.extended_hold_stop]}) on {s.day.isoformat()}"
     if rule.on_extended_hold_stop:
         seen = extended_hold_stop_signs(state.protocol, s)
         if seen:
@@ -460,8 +478,7 @@ def _enter(state: _State, index: int, day: date, direction: str, reason: str) ->
     state.history.append(StepChange(day, from_id, state.step.id, direction, reason))
 
 
-def _needs(state: _State) -> tuple[int, int, int]:
-    adv = state.step.advance
+def _needs(state: _State, adv: Advance) -> tuple[int, int, int]:
     src = state.animal.source
     sessions = state.protocol.needed(adv.sessions, src)
     if adv.requires_completed_extended_hold:
@@ -483,12 +500,13 @@ def _try_advance(state: _State) -> None:
         return
     if state.paused_since is not None:
         return
-    sessions, days, min_days = _needs(state)
+    sessions, days, min_days = _needs(state, step.advance)
     if len(state.qualifying_days) < sessions or len(set(state.qualifying_days)) < days:
         return
     if (state.day - state.entered_on).days < min_days:
         return
-    if step.holds and step.holds.grows and state.hold_target < step.holds.trust_seconds:
+    grow = _growing_hold(state)
+    if grow and grow.target < grow.trust:
         return
     _enter(state, _next_index(state), state.day, "up", f"Evidence complete for '{step.title}'")
 
@@ -512,8 +530,9 @@ def _allowed_hold(state: _State) -> int | None:
         return None
     if step.holds.max_seconds is not None:
         return step.holds.max_seconds
-    if step.holds.grows:
-        return state.hold_target + state.protocol.source(state.animal.source).hold_growth_seconds
+    grow = _growing_hold(state)
+    if grow:
+        return grow.target + state.protocol.source(state.animal.source).hold_growth_seconds
     return None
 
 
@@ -521,7 +540,7 @@ def _evidence(state: _State) -> Evidence | None:
     step = state.step
     if step.advance is None or step.kind is StepKind.SETTLING:
         return None
-    sessions, days, min_days = _needs(state)
+    sessions, days, min_days = _needs(state, step.advance)
     have_days = len(set(state.qualifying_days))
     days_at = (state.day - state.entered_on).days
     pro = [
@@ -560,16 +579,17 @@ def _milestone(state: _State, day: date) -> Milestone | None:
         return Milestone(nxt.id, nxt.title, None, "health cleared first (record 'health cleared')")
     if step.advance.requires_completed_extended_hold:
         return Milestone(nxt.id, nxt.title, None, "one calm extended hold of 20 minutes or more")
-    sessions, days, min_days = _needs(state)
+    sessions, days, min_days = _needs(state, step.advance)
     per_day = max((p.times_per_day for p in step.plan), default=1)
     wait = [
         min_days - (day - state.entered_on).days,
         days - len(set(state.qualifying_days)),
         math.ceil((sessions - len(state.qualifying_days)) / per_day),
     ]
-    if step.holds and step.holds.grows:
+    grow = _growing_hold(state)
+    if grow:
         growth = state.protocol.source(state.animal.source).hold_growth_seconds
-        to_trust = math.ceil((step.holds.trust_seconds - state.hold_target) / growth)
+        to_trust = math.ceil((grow.trust - grow.target) / growth)
         wait.append(to_trust + (days if to_trust > 0 else 0))
     days_needed = max(1, *wait)
     return Milestone(nxt.id, nxt.title, day + timedelta(days=days_needed), "qualifying sessions as planned")

@@ -11,11 +11,12 @@ the keeper sees them. Levels:
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 
 from . import vocab
 from .engine import Progress, extended_hold_stop_signs
-from .protocol import EXTENDED_HOLD_MIN_SECONDS, Protocol, StepKind
+from .protocol import EXTENDED_HOLD_MIN_SECONDS, Protocol, Step, StepKind
 from .records import AnimalFacts, SessionRecord
 
 VET_ADVICE = "Gentling is a coach, not a vet: an exotics vet should see them."
@@ -29,6 +30,9 @@ class Alert:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+AddAlert = Callable[[Alert], None]
 
 
 def check_session(protocol: Protocol, animal: AnimalFacts, before: Progress, s: SessionRecord) -> list[Alert]:
@@ -86,7 +90,7 @@ def check_session(protocol: Protocol, animal: AnimalFacts, before: Progress, s: 
     return alerts
 
 
-def _check_holds(before: Progress, step, s: SessionRecord, add) -> None:
+def _check_holds(before: Progress, step: Step, s: SessionRecord, add: AddAlert) -> None:
     if not s.holds and "picked_up" not in s.activities:
         return
     allowed = before.hold_allowed_seconds
@@ -118,7 +122,9 @@ def _check_holds(before: Progress, step, s: SessionRecord, add) -> None:
         )
 
 
-def _check_extended_hold(protocol: Protocol, animal: AnimalFacts, before: Progress, s: SessionRecord, add) -> None:
+def _check_extended_hold(
+    protocol: Protocol, animal: AnimalFacts, before: Progress, s: SessionRecord, add: AddAlert
+) -> None:
     hold_index = next((i for i, st in enumerate(protocol.steps) if st.kind is StepKind.EXTENDED_HOLD), None)
     trusted = hold_index is not None and before.step_index >= hold_index
     if not trusted:
@@ -149,8 +155,8 @@ def _check_extended_hold(protocol: Protocol, animal: AnimalFacts, before: Progre
                 "an extended hold is 20 minutes or more, so it does not count as one.",
             )
         )
-    if s.extended_hold_stopped:
-        reason = vocab.EXTENDED_HOLD_ENDINGS[s.extended_hold_end]
+    if s.extended_hold_stop is not None:
+        reason = vocab.EXTENDED_HOLD_ENDINGS[s.extended_hold_stop]
         add(
             Alert(
                 "extended_hold_stopped",
@@ -160,7 +166,7 @@ def _check_extended_hold(protocol: Protocol, animal: AnimalFacts, before: Progre
         )
 
 
-def _check_fear_while_held(protocol: Protocol, s: SessionRecord, add) -> None:
+def _check_fear_while_held(protocol: Protocol, s: SessionRecord, add: AddAlert) -> None:
     """Fear seen during a hold, whatever outcome was recorded (design.md section 5).
 
     The recorded ending or reward says how the keeper saw it; the observations say what the
@@ -195,11 +201,11 @@ def _check_fear_while_held(protocol: Protocol, s: SessionRecord, add) -> None:
             )
 
 
-def _labels(names) -> str:
+def _labels(names: Iterable[str]) -> str:
     return ", ".join(vocab.OBSERVATIONS[n].label.lower() for n in names)
 
 
-def _check_observations(s: SessionRecord, add) -> None:
+def _check_observations(s: SessionRecord, add: AddAlert) -> None:
     health = sorted(s.observations & vocab.HEALTH_SIGNS)
     if health:
         signs = _labels(health)

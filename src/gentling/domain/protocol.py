@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import string
 import tomllib
+from collections.abc import Collection, Iterable
 from enum import Enum
 from functools import cache
 from importlib import resources
@@ -169,7 +170,7 @@ class _StepProblem(ValueError):
         self.step, self.field = step, field
 
 
-def _check_names(names, known, what, step, field):
+def _check_names(names: Iterable[str], known: Collection[str], what: str, step: str | None, field: str) -> None:
     for name in names:
         if name not in known:
             raise _StepProblem(f"unknown {what} '{name}' (see `gentling vocab`)", step, field)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from .protocol import EXTENDED_HOLD_MIN_SECONDS
 
@@ -52,15 +53,20 @@ class SessionRecord:
         return self.extended_hold_end == "completed" and (self.extended_hold_seconds or 0) >= EXTENDED_HOLD_MIN_SECONDS
 
     @property
+    def extended_hold_stop(self) -> str | None:
+        """How an extended hold was stopped (its ending, when not "completed"), else None."""
+        return None if self.extended_hold_end == "completed" else self.extended_hold_end
+
+    @property
     def extended_hold_stopped(self) -> bool:
-        return self.extended_hold_end not in (None, "completed")
+        return self.extended_hold_stop is not None
 
     @property
     def order(self) -> tuple:
         return (self.at, self.id)
 
 
-def to_plain(value):
+def to_plain(value: Any) -> Any:
     """Dataclass-dict values as JSON-ready plain values (dates as ISO text)."""
     if isinstance(value, dict):
         return {k: to_plain(v) for k, v in value.items()}

@@ -12,6 +12,7 @@ than zero seconds." A parse error quotes what was typed, as it was typed.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -52,7 +53,7 @@ def check_choice(value: str, choices: dict[str, str], field_name: str, what: str
     return key
 
 
-def check_names(values, known: dict, field_name: str, what: str) -> list[str]:
+def check_names(values: Iterable[str], known: Mapping[str, object], field_name: str, what: str) -> list[str]:
     """Known vocabulary names, in vocabulary order, without duplicates."""
     wanted = {v.strip().lower().replace("-", "_") for v in values if v and v.strip()}
     unknown = sorted(wanted - set(known))

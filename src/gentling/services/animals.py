@@ -94,6 +94,7 @@ def add_animal(*, keeper=None, household: Household, details: AnimalDetails, tod
     if quarantined:
         start_quarantine(animal=animal, air_space=details.air_space or "another_room", started_on=animal.arrival_date)
         status = quarantine_of(animal, today)
+        assert status is not None  # it starts on the arrival day, which is never after today
         alerts.append(
             Alert(
                 "quarantine_started",

@@ -10,11 +10,14 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import cast
 
 from django.db import transaction
+from django.db.models import Prefetch
 
 from ..domain import vocab
 from ..domain.arrivals import (
+    AirSpace,
     HousingProblem,
     IntroductionProgress,
     Meeting,
@@ -63,7 +66,7 @@ def needs_quarantine(household: Household, species: str, source: str, arrival_da
     Animals that arrived together (same day, same source) are one group, not residents."""
     if source == "born_at_home":
         return False
-    others = Animal.objects.filter(household=household, species=species, status="active")
+    others = Animal.objects.active().filter(household=household, species=species)
     return others.exclude(arrival_date=arrival_date, source=source).exists()
 
 
@@ -79,6 +82,14 @@ def start_quarantine(*, animal: Animal, air_space: str, started_on: date) -> Qua
 
 def quarantine_of(animal: Animal, day: date) -> QuarantineStatus | None:
     return quarantines_of([animal], day).get(animal.pk)
+
+
+def in_quarantine(household: Household, day: date) -> list[tuple[Animal, QuarantineStatus]]:
+    """The household's animals in quarantine on `day`, by name, with the days left: four queries
+    however many animals (the API's and the command line's quarantine list)."""
+    animals = list(household.animals.active().order_by("name", "id"))
+    found = quarantines_of(animals, day)
+    return [(a, found[a.pk]) for a in animals if a.pk in found and not found[a.pk].done]
 
 
 def quarantines_of(animals: list[Animal], day: date) -> dict[int, QuarantineStatus]:
@@ -99,7 +110,7 @@ def quarantines_of(animals: list[Animal], day: date) -> dict[int, QuarantineStat
             arrivals_protocol(),
             started_on=latest[a.pk].started_on,
             source=a.source,
-            air_space=latest[a.pk].air_space,
+            air_space=cast(AirSpace, latest[a.pk].air_space),  # a choice of Quarantine.AIR_SPACES, the same three
             sign_days=sorted(signs[a.pk]),
             day=day,
         )
@@ -163,7 +174,7 @@ def _introduced(animal: Animal, others: list[Animal], day: date) -> bool:
 
 
 def check_move(animal: Animal, cage: Cage, day: date) -> list[HousingProblem]:
-    others = list(cage.animals.filter(status="active").exclude(pk=animal.pk))
+    others = list(cage.animals.active().exclude(pk=animal.pk))
     if not others:
         return []
     me = resident(animal, day)
@@ -191,7 +202,7 @@ def move_animal(*, keeper, animal: Animal, cage_name: str | None, day: date, ove
     if keeper is not None:
         check_member(keeper, animal.household, write=True)
     current = CageStay.objects.filter(animal=animal, moved_out_on__isnull=True).first()
-    if not (cage_name or "").strip():
+    if cage_name is None or not cage_name.strip():
         if current:
             current.moved_out_on = day
             current.save(update_fields=["moved_out_on"])
@@ -207,7 +218,7 @@ def move_animal(*, keeper, animal: Animal, cage_name: str | None, day: date, ove
     reason = check_notes(override_reason, "override_reason")
     if blocking and not reason:
         raise HousingRefused(blocking)
-    if blocking and role_of(keeper, animal.household) != Membership.OWNER:
+    if blocking and role_of(keeper, animal.household) != Membership.Role.OWNER:
         raise NotAllowed("Only an owner can override the housing guardrail. " + " ".join(p.message for p in blocking))
     if current:
         current.moved_out_on = day
@@ -367,7 +378,22 @@ def mark_cage_cleaned(*, keeper, intro: Introduction, day: date, today: date) ->
     return intro
 
 
+def cages_with_residents(household: Household, *, recent_moves: int = 0):
+    """The household's cages by name, each with `residents` (the active animals living in it) and,
+    with `recent_moves`, `moves`: its latest stays, newest first. One more query for all the cages
+    for each, however many cages."""
+    living = Animal.objects.active().order_by("name", "id")
+    cages = household.cages.order_by("name", "id").prefetch_related(Prefetch("animals", living, to_attr="residents"))
+    if recent_moves:
+        stays = CageStay.objects.select_related("animal").order_by("-moved_in_on", "-id")[:recent_moves]
+        cages = cages.prefetch_related(Prefetch("stays", stays, to_attr="moves"))
+    return cages
+
+
 def active_introductions(household: Household):
-    return Introduction.objects.filter(household=household, finished_on__isnull=True).prefetch_related(
-        "newcomers", "residents", "meetings"
+    """Introductions under way, with their cage, members and meetings read at once."""
+    return (
+        Introduction.objects.filter(household=household, finished_on__isnull=True)
+        .select_related("cage")
+        .prefetch_related("newcomers", "residents", "meetings")
     )

@@ -120,7 +120,7 @@ def export_households(households: list[Household], *, now: datetime, scope: str 
 def _check_owner(keeper, households: list[Household]) -> None:
     """Owners only: a backup holds the household's whole record and can be restored elsewhere."""
     for h in households:
-        if role_of(keeper, h) != Membership.OWNER:
+        if role_of(keeper, h) != Membership.Role.OWNER:
             raise NotAllowed(f"Only an owner of '{h.name}' can back it up.")
 
 

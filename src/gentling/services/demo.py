@@ -110,7 +110,7 @@ def demo_web_login(household: Household) -> tuple[str, str]:
     user.set_password(password)
     user.save(update_fields=["password"])
     if not Membership.objects.filter(household=household, keeper=user).exists():
-        Membership.objects.create(household=household, keeper=user, role=Membership.OWNER)
+        Membership.objects.create(household=household, keeper=user, role=Membership.Role.OWNER)
     return user.username, password
 
 

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Count, OuterRef, Q, Subquery
 
 from ..domain.errors import InvalidInput, NotAllowed, NotFound
 from ..domain.validation import check_name
@@ -48,15 +49,15 @@ def create_household(*, keeper, name: str, time_zone: str | None = None) -> Hous
     if Household.objects.filter(memberships__keeper=keeper, name=name).exists():
         raise InvalidInput("name", f"You already have a household called '{name}'.")
     household = Household.objects.create(name=name, time_zone=tz)
-    Membership.objects.create(household=household, keeper=keeper, role=Membership.OWNER)
+    Membership.objects.create(household=household, keeper=keeper, role=Membership.Role.OWNER)
     return household
 
 
 @transaction.atomic
 def add_member(*, by, household: Household, keeper, role: str) -> Membership:
-    if role_of(by, household) != Membership.OWNER:
+    if role_of(by, household) != Membership.Role.OWNER:
         raise NotAllowed("Only an owner of the household can add members.")
-    if role not in dict(Membership.ROLES):
+    if role not in Membership.Role.values:
         raise InvalidInput("role", f"Unknown role '{role}': choose owner, carer or viewer.")
     membership, _ = Membership.objects.update_or_create(household=household, keeper=keeper, defaults={"role": role})
     return membership
@@ -66,29 +67,48 @@ def households_of(keeper):
     return Household.objects.filter(memberships__keeper=keeper).order_by("name", "id")
 
 
+def households_listed(keeper):
+    """The keeper's households by name, each with the keeper's `role` and its count of
+    `active_animals`, in one query however many (the households list of web, API and CLI)."""
+    mine = Membership.objects.filter(household=OuterRef("pk"), keeper=keeper)
+    return households_of(keeper).annotate(
+        role=Subquery(mine.values("role")[:1]),
+        active_animals=Count("animals", filter=Q(animals__status=Animal.Status.ACTIVE), distinct=True),
+    )
+
+
 def role_of(keeper, household: Household) -> str | None:
     return Membership.objects.filter(keeper=keeper, household=household).values_list("role", flat=True).first()
 
 
-def _check_role(keeper, household: Household, write: bool, not_found: str, role: str | None = None) -> None:
-    role = role or role_of(keeper, household)
-    if role is None:
+def membership_of(keeper, household: Household) -> Membership | None:
+    """The keeper's membership of `household` (None: not a member).
+
+    One query, unless this very object came from `household_by_id` for this keeper (a web or API
+    request reads its household that way first, then calls a service: the membership it read then
+    is the one checked again)."""
+    seen = getattr(household, _MEMBERSHIP_SEEN, None)
+    if seen is not None and seen.keeper_id == keeper.pk:
+        return seen
+    return Membership.objects.filter(keeper=keeper, household=household).only("role", "keeper").first()
+
+
+def _check_role(
+    keeper, household: Household, write: bool, not_found: str, membership: Membership | None = None
+) -> None:
+    membership = membership or membership_of(keeper, household)
+    if membership is None:
         raise NotFound(not_found)
-    if write and role not in (Membership.OWNER, Membership.CARER):
+    if write and not membership.can_write:
         raise NotAllowed(f"You can view '{household.name}' but not change it: ask an owner for the carer role.")
 
 
-_ROLE_SEEN = "_gentling_role_seen"  # (keeper pk, role) on a Household that household_by_id returned
+_MEMBERSHIP_SEEN = "_gentling_membership_seen"  # on a Household that household_by_id returned: its reader's
 
 
 def check_member(keeper, household: Household, *, write: bool = False) -> None:
-    """Refuse a keeper who is not a member of `household` (not found) or, for a change, only a viewer.
-
-    For a household already in hand: one query, the keeper's role, unless this very object came
-    from `household_by_id` for this keeper (a web or API request reads its household that way
-    first, then calls a service: the role it read then is the one checked again)."""
-    seen = getattr(household, _ROLE_SEEN, None)
-    _check_role(keeper, household, write, "No such household.", seen[1] if seen and seen[0] == keeper.pk else None)
+    """Refuse a keeper who is not a member of `household` (not found) or, for a change, only a viewer."""
+    _check_role(keeper, household, write, "No such household.")
 
 
 def household_by_id(keeper, public_id: str, *, write: bool = False) -> Household:
@@ -96,13 +116,13 @@ def household_by_id(keeper, public_id: str, *, write: bool = False) -> Household
     membership = (
         Membership.objects.select_related("household")
         .filter(keeper=keeper, household__public_id=public_id)
-        .only("role", "household")
+        .only("role", "keeper", "household")
         .first()
     )
     if membership is None:  # no such household, or not theirs: the same answer, so ids cannot be probed
         raise NotFound("No such household.")
-    _check_role(keeper, membership.household, write, "No such household.", membership.role)
-    setattr(membership.household, _ROLE_SEEN, (keeper.pk, membership.role))
+    _check_role(keeper, membership.household, write, "No such household.", membership)
+    setattr(membership.household, _MEMBERSHIP_SEEN, membership)
     return membership.household
 
 
@@ -154,9 +174,9 @@ INVITE_DAYS = 14
 
 
 def create_invite(*, by, household: Household, role: str) -> Invite:
-    if role_of(by, household) != Membership.OWNER:
+    if role_of(by, household) != Membership.Role.OWNER:
         raise NotAllowed("Only an owner of the household can invite people.")
-    if role not in dict(Membership.ROLES):
+    if role not in Membership.Role.values:
         raise InvalidInput("role", f"Unknown role '{role}': choose owner, carer or viewer.")
     return Invite.objects.create(household=household, role=role, created_by=by)
 
@@ -183,6 +203,6 @@ def accept_invite(*, keeper, token: str, now: datetime) -> Household:
 
 
 def revoke_invite(*, by, household: Household, token: str) -> None:
-    if role_of(by, household) != Membership.OWNER:
+    if role_of(by, household) != Membership.Role.OWNER:
         raise NotAllowed("Only an owner of the household can revoke invitations.")
     Invite.objects.filter(household=household, token=token, used_at__isnull=True).delete()

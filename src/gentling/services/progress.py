@@ -183,8 +183,8 @@ def standings(animals: list[Animal], day: date, *, today: date | None = None) ->
         )
     }
     keys = {a.pk: (a.public_id, *revisions[a.pk], day) for a in animals if a.pk in revisions}
-    known = {a.pk: _remembered.get(keys.get(a.pk)) for a in animals}
-    hits = [a for a in animals if known.get(a.pk) is not None]
+    known = {pk: p for pk, key in keys.items() if (p := _remembered.get(key)) is not None}
+    hits = [a for a in animals if a.pk in known]
     found = {}
     if hits:
         todays = records_of(hits, until=day, after=day - timedelta(days=1))
@@ -211,7 +211,8 @@ def _resumed(animals: list[Animal], day: date, today: date) -> tuple[dict[int, P
     since = {a.pk: _usable(snaps[a.pk], a, day) for a in animals}
     groups: dict[date | None, list[Animal]] = defaultdict(list)
     for a in animals:
-        groups[since[a.pk].day if since[a.pk] else None].append(a)
+        usable = since[a.pk]
+        groups[usable.day if usable else None].append(a)
     found = {}
     for after, group in groups.items():
         # Without a checkpoint every record is read: a few animals at a time, so memory stays bounded.
@@ -357,13 +358,15 @@ def verify_snapshots() -> tuple[int, list[Mismatch]]:
         checked += 1
         animal = snap.animal
         protocol = protocol_for(animal)
-        computed = engine.checkpoint(protocol, facts(animal), records(animal, snap.checkpoint_day), snap.checkpoint_day)
+        day = snap.checkpoint_day
+        assert day is not None  # the query leaves out snapshots without one
+        computed = engine.checkpoint(protocol, facts(animal), records(animal, day), day)
         if (snap.checkpoint_key, snap.checkpoint) != (computed.key, computed.state):
             bad.append(Mismatch(animal, _step_of(protocol, snap.checkpoint), _step_of(protocol, computed.state)))
     return checked, bad
 
 
-def _step_of(protocol: Protocol, state: dict) -> str:
+def _step_of(protocol: Protocol, state: object) -> str:
     index = state.get("index") if isinstance(state, dict) else None
     return protocol.steps[index].id if isinstance(index, int) and 0 <= index < len(protocol.steps) else "(unreadable)"
 
@@ -378,12 +381,12 @@ class AnimalToday:
 def plan_for_household(household: Household, day: date, *, today: date | None = None) -> list[AnimalToday]:
     """The plan for every active animal that had arrived by `day`, by cage then name
     (`today`: the household's today, where `day` may be ahead of it)."""
-    animals = (
-        Animal.objects.filter(household=household, status="active", arrival_date__lte=day)
+    animals = list(
+        Animal.objects.active()
+        .filter(household=household, arrival_date__lte=day)
         .select_related("cage")
         .order_by("cage__name", "name", "id")
     )
-    animals = list(animals)
     found = standings(animals, day, today=today)
     return [
         AnimalToday(a, found[a.pk].progress, plan_for_day(protocol_for(a), found[a.pk].progress, found[a.pk].todays))

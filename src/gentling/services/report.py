@@ -24,6 +24,7 @@ from .. import charts
 from ..domain import engine, vocab
 from ..domain.arrivals import IntroductionProgress, QuarantineStatus, arrivals_protocol
 from ..domain.errors import GentlingError, InvalidInput
+from ..domain.ladder import Rung, ladder
 from ..domain.protocol import Step, StepKind
 from ..models import Animal, Introduction, Quarantine
 from .arrivals import introduction_of, quarantine_of
@@ -115,13 +116,6 @@ class ActivityResponse:
     @property
     def comfort_percent(self) -> int:
         return round(100 * self.comfort_sessions / self.sessions)
-
-
-@dataclass(frozen=True)
-class Rung:
-    number: int
-    step: Step
-    state: str  # passed, current, ahead or skipped (an optional step not chosen)
 
 
 @dataclass(frozen=True)
@@ -217,7 +211,7 @@ def handover_report(animal: Animal, now: datetime) -> Report:
         subtitle=subtitle(animal.sex, animal.species, age, animal.source),
         photo_uri=_photo_uri(animal),
         progress=prog,
-        ladder=tuple(_ladder(animal, protocol.steps, prog.step_index)),
+        ladder=ladder(protocol.steps, prog.step_index, extended_hold_opt_in=animal.extended_hold_opt_in),
         history=tuple((h, titles[h.to_step], _setback(h)) for h in prog.history),
         sessions=len(sessions),
         treats=favourite_treats(notes),
@@ -289,8 +283,8 @@ def activities_liked(sessions: Iterable[tuple[list[str], list[str]]]) -> tuple[A
         for a in sorted(set(activities) - _NOT_RECOMMENDED, key=_activity_order):
             seen.setdefault(a, []).append(i)
     together: dict[tuple[int, ...], list[str]] = {}
-    for a, found in seen.items():
-        together.setdefault(tuple(found), []).append(a)
+    for a, indexes in seen.items():
+        together.setdefault(tuple(indexes), []).append(a)
     rows = []
     for found, names in together.items():
         happy = [observed[i] & vocab.COMFORT_SIGNS for i in found]
@@ -325,14 +319,6 @@ def _photo_uri(animal: Animal) -> str | None:
     if photo is None:
         return None
     return f"data:{photo.content_type};base64,{base64.b64encode(bytes(photo.data)).decode('ascii')}"
-
-
-def _ladder(animal: Animal, steps, current: int) -> Iterable[Rung]:
-    for i, step in enumerate(steps):
-        state = "current" if i == current else ("passed" if i < current else "ahead")
-        if step.kind is StepKind.EXTENDED_HOLD and not animal.extended_hold_opt_in and state != "current":
-            state = "skipped"
-        yield Rung(i + 1, step, state)
 
 
 def _charts(animal: Animal, recs, prog: engine.Progress, today: date) -> Iterable[Chart]:
@@ -411,7 +397,7 @@ def _outcome(intro: Introduction, prog: IntroductionProgress, animal: Animal) ->
     if intro.finished_on:
         return f"Finished on {_day(intro.finished_on)}."
     if prog.at_move_in:
-        if intro.cage_id and animal.cage_id == intro.cage_id:
+        if intro.cage is not None and animal.cage_id == intro.cage_id:  # the cage is selected with the intro
             return f"Introduced: lives in {intro.cage.name} with them."
         return "Ready to move in together."
     if prog.waiting_for_quarantine_until:

@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import islice
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -73,6 +73,9 @@ from .restore_checks import (
     nothing_imported,
     unreadable,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 # --- entry points ---------------------------------------------------------------------------------
 
@@ -136,7 +139,7 @@ def _restore(stream: BinaryIO, how: _HouseholdsRestore | _InstanceRestore, now: 
 class _HouseholdsRestore:
     """A keeper restores households as their owner (the module's docstring has the rule)."""
 
-    keeper: object
+    keeper: User
     replace: bool
     members: dict[str, list[Membership]] = field(default_factory=dict)  # of each replaced household, by id
     left_out: dict[str, str] = field(default_factory=dict)  # username: role, of members not restored
@@ -152,7 +155,7 @@ class _HouseholdsRestore:
                     f"The household '{h.id}' in this backup is already in this database, and it is "
                     "not yours. Nothing was imported."
                 )
-            if role != Membership.OWNER:
+            if role != Membership.Role.OWNER:
                 raise NotAllowed(
                     f"You are a {role} of '{existing.name}': only an owner can restore over it. Nothing was imported."
                 )
@@ -173,7 +176,7 @@ class _HouseholdsRestore:
             self.members[household.public_id] = list(household.memberships.select_related("keeper"))
             household.delete()
 
-    def users(self, h: HouseholdIn) -> dict[str, object]:
+    def users(self, h: HouseholdIn) -> dict[str, User]:
         """Accounts the household's records may name: the restorer, and members it already had."""
         found = {m.keeper.username: m.keeper for m in self.members.get(h.id, [])}
         found[self.keeper.username] = self.keeper
@@ -187,7 +190,7 @@ class _HouseholdsRestore:
                 Membership(
                     household=household,
                     keeper=self.keeper,
-                    role=Membership.OWNER,
+                    role=Membership.Role.OWNER,
                     joined_at=mine.joined_at if mine else now,
                 ),
                 *(Membership(household=household, keeper=m.keeper, role=m.role, joined_at=m.joined_at) for m in kept),
@@ -211,7 +214,7 @@ class _InstanceRestore:
     """The server's own disaster recovery: every account and membership as the backup has them."""
 
     keeper: object  # who runs the command line: an empty account of theirs may be filled in
-    accounts: dict[str, object] = field(default_factory=dict)
+    accounts: dict[str, User] = field(default_factory=dict)
 
     def check(self, b: BackupIn) -> None:
         if b.version != 1 and b.scope != INSTANCE:
@@ -244,7 +247,7 @@ class _InstanceRestore:
                 fields["date_joined"] = k.date_joined
             self.accounts[k.username], _ = User.objects.update_or_create(username=k.username, defaults=fields)
 
-    def users(self, h: HouseholdIn) -> dict[str, object]:
+    def users(self, h: HouseholdIn) -> dict[str, User]:
         return self.accounts
 
     def add_members(self, household: Household, h: HouseholdIn, now: datetime) -> None:
@@ -391,13 +394,13 @@ def _write_household(h: HouseholdIn, users: dict[str, object]) -> tuple[Househol
             birth_date_estimated=a.birth_date_estimated,
             source=a.source,
             arrival_date=a.arrival_date,
-            cage=cages.get(a.cage),
+            cage=cages.get(a.cage) if a.cage is not None else None,
             status=a.status,
             extended_hold_opt_in=a.extended_hold_opt_in,
             notes=a.notes,
             created_at=a.created_at,
             neutered_on=a.neutered_on,
-            litter=litters.get(a.litter),
+            litter=litters.get(a.litter) if a.litter is not None else None,
         )
         if a.photo is not None:
             Photo.objects.create(

@@ -73,7 +73,7 @@ def latest_day(now: datetime) -> date:
 
 def _check_records(b: BackupIn, today: date) -> None:
     usernames = {k.username for k in b.keepers}
-    ids: set[str] = set()
+    ids: set[tuple[str, str]] = set()  # (kind, id)
 
     def unique(kind: str, value: str) -> None:
         if (kind, value) in ids:
@@ -128,10 +128,10 @@ def _check_records(b: BackupIn, today: date) -> None:
                         "file", f"Animal '{a.name}' stayed in cage '{st.cage}', which is not in the backup."
                     )
                 known_keeper(st.moved_by)
-            for c in a.health_checks:
-                check_names(c.signs, vocab.OBSERVATIONS, "file", f"health sign of '{a.name}'")
-                check_notes(c.notes, "file")
-                known_keeper(c.keeper)
+            for hc in a.health_checks:
+                check_names(hc.signs, vocab.OBSERVATIONS, "file", f"health sign of '{a.name}'")
+                check_notes(hc.notes, "file")
+                known_keeper(hc.keeper)
         for m in h.members:
             if m.keeper not in usernames:
                 raise InvalidInput("file", f"Member '{m.keeper}' is not among the backup's keepers.")

@@ -2,13 +2,16 @@
 
 A session is always recorded, even when the method warns against what was
 done: nothing a keeper did is lost. The guardrail alerts are stored on the
-session and returned, so every interface shows them.
+session and returned, so every interface shows them. The one refusal that is
+not about the entry itself: an animal that has left the household (adopted,
+passed away) is in no new session (`check_still_here`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from typing import NoReturn
 
 from django.db import transaction
 
@@ -48,7 +51,25 @@ class Logged:
         return "up" if steps.index(self.step_after) > steps.index(self.step_before) else "back"
 
 
-def _checked(keeper, household: Household, animals: list[Animal], entry: SessionInput, now: datetime):
+def check_still_here(animals: list[Animal]) -> None:
+    """Refuse a new session with an animal that has left the household (adopted, passed away).
+
+    Every way into a new session (logging, the timer, its preview) asks here, so the web app, the
+    API and the command line give the same answer."""
+    for animal in animals:
+        if animal.has_left:
+            raise InvalidInput(
+                "animals",
+                f"{animal.name} is no longer here (status: {animal.get_status_display()}): no new session can be "
+                f"logged for an animal that has left. If that is a mistake, set {animal.name}'s status back to "
+                "Active first.",
+            )
+
+
+def _checked(
+    keeper, household: Household, animals: list[Animal], entry: SessionInput, now: datetime, *, new: bool = True
+):
+    """The session's animals (each once) and entry, checked; `new`: a new session, so only animals still here."""
     check_member(keeper, household, write=True)
     if not animals:
         raise InvalidInput("animals", "Name at least one animal for the session.")
@@ -56,6 +77,8 @@ def _checked(keeper, household: Household, animals: list[Animal], entry: Session
     for animal in unique:
         if animal.household_id != household.pk:
             raise NotFound(f"No animal '{animal.name}' in {household.name}.")
+    if new:
+        check_still_here(unique)
     entry = check_session(entry, now)
     day = local_time(household, entry.started_at).date()
     for animal in unique:
@@ -79,25 +102,41 @@ def log_session(
 ) -> list[Logged]:
     """Record one sitting with one or more animals of the household (`sitting`: its id, new if not given).
 
-    Where each animal stands is read before the write transaction and checked
-    inside it by the animal's revision (read again only if a write came in
-    between): SQLite has one writer at a time, so the transaction holds only
-    the inserts."""
+    Only animals still in the household (see `check_still_here`). Where each
+    animal stands is read before the write transaction and checked inside it by
+    the animal's revision (read again only if a write came in between): SQLite
+    has one writer at a time, so the transaction holds only the inserts."""
+    drafts = _drafts(keeper, household, animals, entry, now, sitting or new_public_id())
+    with transaction.atomic():
+        return _write(drafts, local_today(household, now))
+
+
+Draft = tuple[Animal, Session, AroundSession]
+
+
+def _drafts(
+    keeper, household: Household, animals: list[Animal], entry: SessionInput, now: datetime, sitting: str
+) -> list[Draft]:
+    """Each animal's session, checked and unsaved, with where the animal stands around it: all
+    read outside the write transaction, so no lock is held meanwhile."""
     unique, entry, day = _checked(keeper, household, animals, entry, now)
-    sitting = sitting or new_public_id()
     today = local_today(household, now)
     drafts = []
     for animal in unique:
         session = _session(keeper, animal, entry, day, sitting, now)
         drafts.append((animal, session, around_session(animal, record(session), today)))
-    with transaction.atomic():
-        # Each animal's progress row is locked as its session is logged: always in the same order
-        # (by animal), so two sittings with the same animals named in other orders never wait on
-        # each other in a circle (a deadlock, which PostgreSQL ends by refusing one of them).
-        logged = {
-            animal.pk: _log_one(animal, session, around, today)
-            for animal, session, around in sorted(drafts, key=lambda draft: draft[0].pk)
-        }
+    return drafts
+
+
+def _write(drafts: list[Draft], today: date) -> list[Logged]:
+    """Save the drafts (call inside the write transaction); what was logged, in the drafts' order."""
+    # Each animal's progress row is locked as its session is logged: always in the same order
+    # (by animal), so two sittings with the same animals named in other orders never wait on
+    # each other in a circle (a deadlock, which PostgreSQL ends by refusing one of them).
+    logged = {
+        animal.pk: _log_one(animal, session, around, today)
+        for animal, session, around in sorted(drafts, key=lambda draft: draft[0].pk)
+    }
     return [logged[animal.pk] for animal, _, _ in drafts]
 
 
@@ -136,8 +175,11 @@ def _session(keeper, animal: Animal, entry: SessionInput, day, sitting: str, now
 def _log_one(animal: Animal, session: Session, around: AroundSession, today) -> Logged:
     new = record(session)
     # Moving the revision on from the one read takes the animal's write lock; if another write
-    # landed since the read, nothing moved: read again, now inside the transaction.
+    # landed since the read, nothing moved: read again, now inside the transaction. The animal
+    # too: a change to it (its facts, its status: it may have left) moves the revision on as well.
     if not records_changed(animal, session.day, revision=around.revision):
+        animal.refresh_from_db()
+        check_still_here([animal])
         around = around_session(animal, new, today)
         records_changed(animal, session.day)
     alerts = guardrails_for(protocol_for(animal), facts(animal), around.basis, new)
@@ -171,10 +213,15 @@ def session_by_id(*, keeper, household: Household, public_id: str, write: bool =
 
 @transaction.atomic
 def edit_session(*, keeper, household: Household, public_id: str, entry: SessionInput, now: datetime) -> Logged:
-    """Correct a session: same checks as logging, alerts recomputed, progress refreshed."""
+    """Correct a session: same checks as logging, alerts recomputed, progress refreshed.
+
+    Also for an animal that has left since (adopted, passed away): a correction (a note, a hold's
+    seconds, the time) changes its history, which the handover report reads, and adds it to no
+    new session, which is what `check_still_here` refuses. A session keeps its animal: no edit
+    can put another animal in it."""
     session = session_by_id(keeper=keeper, household=household, public_id=public_id, write=True)
     animal = session.animal
-    _, entry, day = _checked(keeper, household, [animal], entry, now)
+    _, entry, day = _checked(keeper, household, [animal], entry, now, new=False)
     today = local_today(household, now)
     before_now = progress_of(animal, today).step_id
     fresh = _session(session.keeper, animal, entry, day, session.sitting, now)
@@ -195,8 +242,9 @@ def open_session(*, keeper, household: Household, animals: list[Animal], now: da
     if not animals:
         raise InvalidInput("animals", "Choose at least one animal for the session.")
     for animal in animals:
-        if animal.household_id != household.pk or animal.status != "active":
-            raise NotFound(f"No active animal '{animal.name}' in {household.name}.")
+        if animal.household_id != household.pk:
+            raise NotFound(f"No animal '{animal.name}' in {household.name}.")
+    check_still_here(animals)
     timer = OpenSession.objects.create(household=household, keeper=keeper, started_at=now)
     timer.animals.set(animals)
     return timer
@@ -225,21 +273,21 @@ def draft_initial(timer: OpenSession) -> dict:
     return {"activities": d.get("activities") or ["talked"], "observations": d.get("observations", []), **single}
 
 
-@transaction.atomic
 def finish_open_session(
     *, keeper, household: Household, public_id: str, entry: SessionInput, now: datetime
 ) -> list[Logged]:
-    """Save a timed session: it ran from the stored start until now. Once: the timer is read and
-    locked in this transaction, and its sessions take its id as their sitting's, so a second
-    finish (a double tap, a retry after a lost answer) finds them and raises AlreadySaved."""
+    """Save a timed session: it ran from the stored start until now.
+
+    As in `log_session`, the timer and where each animal stands are read first, with no lock
+    held, and the write transaction holds only the writes. Once: inside it the timer is read
+    again and locked, and its sessions take its id as their sitting's, so a second finish (a
+    double tap, a retry after a lost answer) finds them and raises AlreadySaved, whether it
+    read the timer before the first finish saved it or after."""
     check_member(keeper, household, write=True)
-    timer = OpenSession.objects.select_for_update().filter(household=household, public_id=public_id).first()
+    timer = OpenSession.objects.filter(household=household, public_id=public_id).first()
     if timer is None:
-        saved = list(Session.objects.filter(animal__household=household, sitting=public_id).select_related("animal"))
-        if saved:
-            raise AlreadySaved(saved)
-        raise NotFound("That session was already saved or discarded.")
-    entry = SessionInput(
+        _already_saved(household, public_id)
+    timed = SessionInput(
         timer.started_at,
         max(now, timer.started_at + timedelta(seconds=1)),
         entry.activities,
@@ -249,16 +297,21 @@ def finish_open_session(
         entry.extended_hold_end,
         entry.notes,
     )
-    logged = log_session(
-        keeper=keeper,
-        household=household,
-        animals=list(timer.animals.all()),
-        entry=entry,
-        now=now,
-        sitting=timer.public_id,
-    )
-    timer.delete()
+    # A timer's start and animals never change once it is open: only whether it is still there.
+    drafts = _drafts(keeper, household, list(timer.animals.all()), timed, now, timer.public_id)
+    with transaction.atomic():
+        if OpenSession.objects.select_for_update().filter(pk=timer.pk).first() is None:
+            _already_saved(household, public_id)
+        logged = _write(drafts, local_today(household, now))
+        timer.delete()
     return logged
+
+
+def _already_saved(household: Household, public_id: str) -> NoReturn:
+    saved = list(Session.objects.filter(animal__household=household, sitting=public_id).select_related("animal"))
+    if saved:
+        raise AlreadySaved(saved)
+    raise NotFound("That session was already saved or discarded.")
 
 
 class AlreadySaved(GentlingError):

@@ -38,7 +38,9 @@ def household_view(write: bool = False):
         def wrapper(request, hid, *args, **kwargs):
             needs_write = write or request.method not in ("GET", "HEAD")
             household = household_for_request(request, hid, write=needs_write)
-            request.role = hs.role_of(request.user, household)
+            # The membership read with the household: what the page may offer is what the services allow.
+            membership = hs.membership_of(request.user, household)
+            request.role, request.can_write = membership.role, membership.can_write
             # Dates typed and shown on a household's pages are in its own time zone.
             with timezone.override(ZoneInfo(household.time_zone)):
                 return view(request, household, *args, **kwargs)

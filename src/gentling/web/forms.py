@@ -18,7 +18,7 @@ from django.forms.utils import pretty_name
 
 from ..domain import vocab
 from ..domain.errors import GentlingError
-from ..models import Membership
+from ..models import Animal, Membership
 from ..services.demo import is_demo_keeper_name
 
 SESSION_FIELDS = {
@@ -101,7 +101,9 @@ class HouseholdForm(KeeperForm):
 
 class InviteForm(KeeperForm):
     role = forms.ChoiceField(
-        choices=Membership.ROLES, initial=Membership.CARER, help_text="Carers log sessions; viewers can only look."
+        choices=Membership.Role.choices,
+        initial=Membership.Role.CARER,
+        help_text="Carers log sessions; viewers can only look.",
     )
 
 
@@ -124,7 +126,7 @@ class AnimalForm(KeeperForm):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text="A male counts as fertile for 6 weeks after neutering.",
     )
-    status = forms.ChoiceField(choices=list(vocab.STATUSES.items()), initial="active")
+    status = forms.ChoiceField(choices=Animal.Status.choices, initial=Animal.Status.ACTIVE)
     air_space = forms.ChoiceField(
         required=False,
         label="Where will a newcomer spend its quarantine?",

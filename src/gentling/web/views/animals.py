@@ -5,29 +5,24 @@ from __future__ import annotations
 from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_replace
 from django.contrib import messages
-from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from ... import charts, clock
-from ...domain import engine
+from ... import clock
 from ...domain.errors import InvalidInput, NotAllowed
-from ...domain.protocol import StepKind
+from ...domain.ladder import ladder
+from ...models import Membership
+from ...services import selectors
+from ...services.animal_charts import CHARTS, chart_svg
 from ...services.animals import AnimalDetails, add_animal, edit_animal, set_photo
 from ...services.arrivals import HousingRefused, quarantine_of
-from ...services.progress import facts, local_today, progress_of, protocol_for, records
+from ...services.progress import local_today, progress_of, protocol_for
 from ..access import animal_for_request, household_view
 from ..forms import AnimalForm, PhotoForm, apply_error
 from .arrivals import HealthCheckForm
 
 SESSIONS_SHOWN = 20
-CHARTS = {
-    "holds": "Hold time per day against target",
-    "sessions": "Sessions per day",
-    "signs": "Comfort and fear signs",
-    "steps": "Time at each step",
-}
 
 
 def _details(data: dict) -> AnimalDetails:
@@ -70,7 +65,7 @@ def animal_new(request, household):
     return render(
         request,
         "gentling/animal_form.html",
-        {"household": household, "form": form, "nav": "overview", "is_owner": request.role == "owner"},
+        {"household": household, "form": form, "nav": "overview", "is_owner": request.role == Membership.Role.OWNER},
     )
 
 
@@ -116,7 +111,7 @@ def animal_edit(request, household, aid):
             "form": form,
             "animal": animal,
             "nav": "overview",
-            "is_owner": request.role == "owner",
+            "is_owner": request.role == Membership.Role.OWNER,
         },
     )
 
@@ -128,15 +123,9 @@ def animal_detail(request, household, aid):
     protocol = protocol_for(animal)
     prog = progress_of(animal, today)
     titles = {s.id: s.title for s in protocol.steps}
-    ladder = []
-    for i, step in enumerate(protocol.steps):
-        skipped = step.kind is StepKind.EXTENDED_HOLD and not animal.extended_hold_opt_in
-        state = "current" if i == prog.step_index else ("passed" if i < prog.step_index else "ahead")
-        if skipped and state == "passed":
-            state = "skipped"
-        ladder.append({"step": step, "state": state, "optional_skipped": skipped})
+    rungs = ladder(protocol.steps, prog.step_index, extended_hold_opt_in=animal.extended_hold_opt_in)
     quarantine = quarantine_of(animal, today)
-    sessions = list(animal.sessions.select_related("keeper").order_by("-started_at")[: SESSIONS_SHOWN + 1])
+    sessions = selectors.latest_sessions(animal, SESSIONS_SHOWN + 1)
     return render(
         request,
         "gentling/animal.html",
@@ -144,7 +133,7 @@ def animal_detail(request, household, aid):
             "household": household,
             "animal": animal,
             "progress": prog,
-            "ladder": ladder,
+            "ladder": rungs,
             "nav": "overview",
             "history": [(h, titles[h.to_step]) for h in reversed(prog.history)],
             "sessions": sessions[:SESSIONS_SHOWN],
@@ -152,11 +141,11 @@ def animal_detail(request, household, aid):
             "more_sessions": len(sessions) > SESSIONS_SHOWN,
             "sessions_shown": SESSIONS_SHOWN,
             "age_days": (today - animal.birth_date).days if animal.birth_date else None,
-            "can_write": request.role in ("owner", "carer"),
+            "can_write": request.can_write,
             "photo_form": PhotoForm(),
             "quarantine": quarantine if quarantine and not quarantine.done else None,
             "health_form": HealthCheckForm(),
-            "stays": animal.cage_stays.select_related("cage").order_by("-moved_in_on"),
+            "stays": selectors.cage_history(animal),
         },
     )
 
@@ -169,23 +158,7 @@ def animal_chart(request, household, aid, name):
     animal = animal_for_request(request, household, aid)
     if name not in CHARTS:
         raise Http404("No such chart")
-    today = local_today(household, clock.now())
-    first = animal.arrival_date
-    # Each chart reads only what it draws: years of sessions make whole records the slow part.
-    sessions = animal.sessions.filter(day__range=(first, today)).order_by()
-    if name == "holds":  # the day's targets need the engine's replay of every record
-        recs = records(animal, today)
-        days = engine.timeline(protocol_for(animal), facts(animal), recs, today)
-        svg = charts.hold_chart(charts.hold_series(recs, days))
-    elif name == "sessions":  # health checks tell the engine about health, but are not sessions
-        counts = dict(sessions.values_list("day").annotate(Count("pk")))
-        svg = charts.sessions_chart(charts.per_day(counts, first, today))
-    elif name == "signs":
-        observed = sessions.values_list("day", "observations").iterator()
-        svg = charts.signs_chart(charts.signs_from_observations(observed, first, today))
-    else:
-        history = progress_of(animal, today).history
-        svg = charts.steps_chart(charts.time_at_steps(protocol_for(animal), history, today))
+    svg = chart_svg(animal, name, local_today(household, clock.now()))
     response = HttpResponse(svg, content_type="image/svg+xml")
     response["Cache-Control"] = "private, max-age=60"
     return response

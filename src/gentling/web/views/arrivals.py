@@ -15,11 +15,13 @@ from ...domain.arrivals import arrivals_protocol
 from ...domain.errors import InvalidInput
 from ...models import Animal
 from ...services import arrivals as svc
+from ...services import selectors
 from ...services.progress import local_today
 from ...services.today import today_for_household
 from ..access import animal_for_request, household_view, raise_for
 from ..forms import KeeperForm
 
+MOVES_SHOWN = 20  # of each cage's history
 HEALTH_CHOICES = [
     (k, o.label)
     for k, o in vocab.OBSERVATIONS.items()
@@ -45,14 +47,7 @@ class MeetingForm(KeeperForm):
 
 @household_view()
 def cages(request, household):
-    rows = [
-        (
-            c,
-            list(c.animals.filter(status="active").order_by("name")),
-            list(c.stays.select_related("animal").order_by("-moved_in_on", "-id")[:20]),
-        )
-        for c in household.cages.order_by("name")
-    ]
+    rows = [(c, c.residents, c.moves) for c in svc.cages_with_residents(household, recent_moves=MOVES_SHOWN)]
     return render(request, "gentling/cages.html", {"household": household, "rows": rows, "nav": "cages"})
 
 
@@ -91,7 +86,7 @@ def health_check(request, household, aid):
 def introductions(request, household):
     today = local_today(household, clock.now())
     board = today_for_household(household, today).introductions
-    animals = list(Animal.objects.filter(household=household, status="active").order_by("name"))
+    animals = list(selectors.animals_listed(household, status=Animal.Status.ACTIVE))
     if request.method == "POST":  # household_view already refused viewers
         newcomers = [a for a in animals if a.public_id in request.POST.getlist("newcomers")]
         residents = [a for a in animals if a.public_id in request.POST.getlist("residents")]
@@ -118,7 +113,7 @@ def introductions(request, household):
             "board": board,
             "animals": animals,
             "nav": "introductions",
-            "can_write": request.role in ("owner", "carer"),
+            "can_write": request.can_write,
         },
     )
 
@@ -165,11 +160,11 @@ def introduction(request, household, iid):
             "stages": list(enumerate(p.introduction.stages)),
             "normal": p.behaviours.normal.items(),
             "danger": p.behaviours.danger.items(),
-            "meetings": intro.meetings.order_by("-started_at"),
+            "meetings": selectors.meetings_of(intro, newest_first=True),
             "newcomers": intro.newcomers.all(),
             "residents": intro.residents.all(),
             "nav": "introductions",
-            "can_write": request.role in ("owner", "carer"),
+            "can_write": request.can_write,
             "next_minutes": prog.next_meeting_seconds // 60,
         },
     )

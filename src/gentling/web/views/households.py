@@ -12,6 +12,7 @@ from ... import clock
 from ...domain.errors import InvalidInput, NotFound
 from ...models import Membership
 from ...services import households as hs
+from ...services import selectors
 from ..access import household_view, raise_for
 from ..forms import HouseholdForm, InviteForm, apply_error
 
@@ -38,15 +39,15 @@ def households(request):
         else:
             messages.success(request, f"Created {household.name}. Add your first animal.")
             return redirect("animal_new", household.public_id)
-    rows = [(h, hs.role_of(request.user, h)) for h in hs.households_of(request.user)]
+    rows = [(h, h.role) for h in hs.households_listed(request.user)]
     return render(request, "gentling/households.html", {"rows": rows, "form": form, "nav": "households"})
 
 
 @household_view()
 def members(request, household):
-    is_owner = request.role == Membership.OWNER
+    is_owner = request.role == Membership.Role.OWNER
     form = InviteForm(request.POST or None)
-    invites = household.invites.filter(used_at__isnull=True).order_by("-created_at") if is_owner else []
+    invites = selectors.open_invites(household) if is_owner else []
     return render(
         request,
         "gentling/members.html",
@@ -55,7 +56,7 @@ def members(request, household):
             "nav": "members",
             "form": form,
             "is_owner": is_owner,
-            "memberships": household.memberships.select_related("keeper").order_by("keeper__username"),
+            "memberships": selectors.members_of(household),
             "invites": [(i, request.build_absolute_uri(reverse("join", args=[i.token]))) for i in invites],
         },
     )

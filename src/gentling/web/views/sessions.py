@@ -13,7 +13,7 @@ from ...domain import vocab
 from ...domain.errors import InvalidInput
 from ...domain.protocol import StepKind
 from ...domain.validation import SessionInput
-from ...models import Animal
+from ...services import selectors
 from ...services import sessions as svc
 from ...services.progress import local_time, local_today, progress_of, protocol_for
 from ..access import household_view, raise_for
@@ -38,19 +38,23 @@ def _entry(data: dict, start=None, end=None) -> SessionInput:
 @household_view(write=True)
 def session_start(request, household):
     ids = request.POST.getlist("animals")
-    animals = list(Animal.objects.filter(household=household, public_id__in=ids, status="active"))
+    animals = list(selectors.animals_with_ids(household, ids).values())
     if not animals:
         messages.error(request, "Tick at least one animal to start a session.")
         return redirect("today", household.public_id)
-    with raise_for():
-        timer = svc.open_session(keeper=request.user, household=household, animals=animals, now=clock.now())
+    try:
+        with raise_for():
+            timer = svc.open_session(keeper=request.user, household=household, animals=animals, now=clock.now())
+    except InvalidInput as exc:  # an animal that has left since the page was shown
+        messages.error(request, exc.message)
+        return redirect("today", household.public_id)
     return redirect("session_open", household.public_id, timer.public_id)
 
 
 def _screen(household, timer) -> dict:
     """The tap targets for the animals' current steps, and whether the extended hold is on offer."""
     today = local_today(household, clock.now())
-    animals = list(timer.animals.order_by("name"))
+    animals = selectors.animals_of_timer(timer)
     allowed: set[str] = set()
     extended = False
     steps = []

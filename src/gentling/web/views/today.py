@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 from itertools import groupby
 
-from django.db.models import Count, Max
 from django.shortcuts import render
 
 from ... import clock
 from ...domain.errors import InvalidInput
 from ...domain.validation import parse_date
-from ...models import Session
+from ...services import selectors
 from ...services.progress import local_today, plan_for_household
 from ...services.today import today_for_household
 from ..access import household_view
@@ -80,7 +79,7 @@ def today(request, household):
             "introductions": t.introductions,
             "litters": t.litters,
             "date_error": date_error.strip() if date_error else None,
-            "can_write": request.role in ("owner", "carer"),
+            "can_write": request.can_write,
         },
     )
 
@@ -90,22 +89,10 @@ def overview(request, household):
     today_ = local_today(household, clock.now())
     plans = plan_for_household(household, today_)
     week_ago = today_ - timedelta(days=6)
-    # Counted by the database: a rescue logs thousands of sessions a week.
-    by_keeper: dict[str, int] = {}
-    for name, count in (
-        Session.objects.filter(animal__household=household, day__gte=week_ago)
-        .order_by()
-        .values_list("keeper__username")
-        .annotate(n=Count("id"))
-    ):
-        name = name or "(removed keeper)"
-        by_keeper[name] = by_keeper.get(name, 0) + count
-    last_day = dict(
-        Session.objects.filter(animal__household=household)
-        .values("animal_id")
-        .annotate(last=Max("day"))
-        .values_list("animal_id", "last")
-    )
+    by_keeper = {
+        name or "(removed keeper)": n for name, n in selectors.sessions_per_keeper(household, week_ago).items()
+    }
+    last_day = selectors.last_session_days(household)
     rows = []
     for p in plans:
         last = last_day.get(p.animal.pk)
@@ -122,6 +109,6 @@ def overview(request, household):
             "quiet": [r for r in rows if r["is_quiet"]],
             "quiet_days": QUIET_DAYS,
             "week_ago": week_ago,
-            "can_write": request.role in ("owner", "carer"),
+            "can_write": request.can_write,
         },
     )
