@@ -30,7 +30,10 @@ from . import write_lock_taken
 
 QUICK_WAIT_MS = 250
 LONG_WAIT_MS = 5000
-WAITERS = 2  # of the server's 4 threads (server.py): the other two keep answering reads
+# Of the server's 4 threads (server.py): one is always left for reads. With 3, the process's own
+# writers never refuse each other (at most 3 wait while the 4th writes); only a lock held from
+# outside the process fills the waiters, and then every other write gives up at once.
+WAITERS = 3
 
 
 class _LongWaiters:
