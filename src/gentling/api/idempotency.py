@@ -17,6 +17,7 @@ from django.http import HttpResponse
 
 from .. import clock, failures
 from ..domain.errors import InvalidInput
+from ..request_size import over_memory_limit
 from ..services import idempotency
 
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -42,11 +43,7 @@ class IdempotencyMiddleware:
         scope = _scope(request)
         if scope is None:
             return self.get_response(request)
-        try:
-            declared = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            declared = 0
-        if declared > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+        if over_memory_limit(request):
             return _error(
                 413,
                 HEADER,

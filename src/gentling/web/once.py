@@ -22,13 +22,13 @@ from __future__ import annotations
 
 import hashlib
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import render
 
 from .. import clock, failures
 from ..domain.errors import InvalidInput
+from ..request_size import over_memory_limit
 from ..services import idempotency
 
 FIELD = "once"
@@ -47,7 +47,7 @@ class OnceMiddleware:
             request.method != "POST"
             or request.path.startswith("/api/")
             or not request.user.is_authenticated
-            or _declared_length(request) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+            or over_memory_limit(request)
         ):
             return None
         token = request.POST.get(FIELD)
@@ -104,10 +104,3 @@ def _fingerprint(request) -> str:
             upload.seek(0)
             parts.append(f"{name}:{upload.name}:{digest.hexdigest()}")
     return idempotency.fingerprint(request.method, request.get_full_path(), "\n".join(parts).encode())
-
-
-def _declared_length(request) -> int:
-    try:
-        return int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return 0
