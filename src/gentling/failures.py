@@ -27,6 +27,8 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
+from .sqlite import write_lock_taken
+
 logger = logging.getLogger("gentling")
 access = logging.getLogger("gentling.access")
 RETRY_AFTER_SECONDS = 5
@@ -48,7 +50,9 @@ def is_unavailable(exc: BaseException) -> bool:
 
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = _current.get()
+        # Django logs a 5xx answer (django.request) once the middlewares are done, with the request.
+        request = getattr(record, "request", None)
+        record.request_id = getattr(request, "id", None) or _current.get()
         return True
 
 
@@ -88,8 +92,17 @@ class DatabaseUnavailableMiddleware:
 
 
 def unavailable_answer(request, exc: BaseException) -> HttpResponse:
-    """The 503 for a database that cannot answer, logged with its traceback: JSON on the API, a page elsewhere."""
-    logger.error("database unavailable: %s %s", request.method, request.path, exc_info=exc)
+    """The 503 for a database that cannot answer: JSON on the API, a page elsewhere.
+
+    Logged with its traceback, except SQLite's write lock held past the wait by another process
+    (a backup, an import, the sqlite3 shell): that is no fault, a client may send many writes
+    meanwhile, and one line each says it all."""
+    if write_lock_taken(exc):
+        logger.warning(
+            "database locked by another process past the wait: %s %s refused with 503", request.method, request.path
+        )
+    else:
+        logger.error("database unavailable: %s %s", request.method, request.path, exc_info=exc)
     if request.path.startswith("/api/"):
         response = JsonResponse({"detail": UNAVAILABLE, "field": None, "request_id": request_id()}, status=503)
     else:

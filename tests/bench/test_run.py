@@ -39,6 +39,7 @@ def result(**over):
         "animal_raw_sql": {"median_ms": 2, "p95_ms": 3},
         "cli_today": {"median_ms": 700, "p95_ms": 800},
         "slow_clients": {"held": {"p99_ms": 12.0}, "p99_ratio": 1.2, "failed": 0},
+        "outside_lock": {"today": {"median_ms": 20.0}, "today_max_ms": 450.0, "today_failed": 0},
         "backup": {"export": {"seconds": 50, "peak_mb": 66}, "import": {"seconds": 140, "peak_mb": 231}},
     }
     return {**base, **over}
@@ -53,6 +54,7 @@ def test_each_target_is_read_from_its_figure():
         "api_p99": True,
         "animal_page": True,
         "slow_clients": True,
+        "outside_lock": True,
         "cli_today": True,
         "import_memory": True,
     }
@@ -60,6 +62,9 @@ def test_each_target_is_read_from_its_figure():
     assert run.verdicts(result(slow_clients=slowed))["slow_clients"] is False
     stalled = {"held": {"p99_ms": 9.0}, "p99_ratio": 0.9, "failed": 3}
     assert run.verdicts(result(slow_clients=stalled))["slow_clients"] is False  # a failed request is never met
+    stuck = {"today": {"median_ms": 20.0}, "today_max_ms": 5020.0, "today_failed": 0}
+    assert run.verdicts(result(outside_lock=stuck))["outside_lock"] is False
+    assert run.verdicts(result(outside_lock=None))["outside_lock"] is None  # PostgreSQL has no such lock
     assert run.verdicts(result(plan_small_service={"median_ms": 40}))["history_ratio"] is False  # 60/40 = 1.5
     assert run.verdicts({})["plan_http"] is None  # not measured is neither met nor missed
 
@@ -127,5 +132,8 @@ def test_bench_run_measures_every_figure_on_a_small_stand_in(tmp_path):
         sqlite["api"]["sessions_per_second"] > 0
         and sqlite["api"]["sessions_stored"] == sqlite["api"]["sessions_acknowledged"]
     )
+    held = sqlite["outside_lock"]
+    assert held["today"]["runs"] >= 5 and held["today_failed"] == 0 and held["writes"].get("503", 0) > 0
+    assert 0 < held["sessions_acknowledged"] == held["sessions_stored"]
     assert sqlite["backup"]["import"]["peak_mb"] > 0 and sqlite["backup"]["file_mb"] > 0
     assert set(out["met"]["SQLite"]) == set(run.TARGETS)

@@ -4,15 +4,15 @@ Only WAITERS requests of a process may wait long for the lock; the others give
 up after a short wait with "database is locked", which the app answers with a
 503 and Retry-After. So reads, which need no lock in WAL mode, are still
 answered while the lock is held, and a write refused meanwhile counts once when
-it is sent again. How long Today takes then is measured by hand (the closing
-note of issue 12), not asserted here.
+it is sent again. How long Today takes then is a figure of the benchmark
+(`gentling bench run --only outside-lock`), not a timed assertion here.
 """
 
 from __future__ import annotations
 
+import gc
 import json
-import subprocess
-import sys
+import logging
 import threading
 import urllib.error
 import urllib.request
@@ -23,7 +23,7 @@ from django.db import OperationalError, connection, connections, transaction
 from django.utils import timezone
 
 from gentling.bench.api_load import free_port, running_server, server_environment
-from gentling.bench.hostile import answer_times
+from gentling.bench.hostile import OutsideWriter, answer_times
 from gentling.models import Animal, Session
 from gentling.services.api_tokens import create_token
 from gentling.sqlite import base as sqlite_backend
@@ -31,24 +31,6 @@ from gentling.sqlite import base as sqlite_backend
 pytestmark = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's write lock")
 
 PATIENCE_SECONDS = 10.0
-
-
-class OutsideWriter:
-    """Another process that takes SQLite's write lock and holds it until told to let go."""
-
-    def __init__(self, path: str):
-        code = (
-            "import sqlite3, sys; c = sqlite3.connect(sys.argv[1], isolation_level=None); "
-            "c.execute('BEGIN IMMEDIATE'); print('held', flush=True); sys.stdin.readline(); c.execute('ROLLBACK')"
-        )
-        self.proc = subprocess.Popen(
-            [sys.executable, "-c", code, path], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-        )
-        assert self.proc.stdout.readline().strip() == "held"
-
-    def release(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.communicate("\n", timeout=30)
 
 
 def _database_file() -> str:
@@ -93,6 +75,76 @@ def test_only_the_allowed_number_of_writers_wait_for_a_lock_held_outside(clover_
         thread.join(timeout=30)
     # The ones allowed to wait got the lock once it was let go.
     assert sorted(outcomes) == ["locked"] * (writers - sqlite_backend.WAITERS) + ["saved"] * sqlite_backend.WAITERS
+
+
+def test_a_refused_write_leaves_nothing_another_thread_must_wait_to_clean_up(clover_at_home, monkeypatch):
+    """A refused BEGIN's statement is reset in its own thread. Left to whichever thread drops it last
+    (or to the garbage collector), resetting it needed its connection's mutex, which SQLite holds
+    all through that connection's next wait: the dropping thread stood still as long."""
+    monkeypatch.setattr(sqlite_backend, "LONG_WAIT_MS", int(PATIENCE_SECONDS * 1000))
+    monkeypatch.setattr(sqlite_backend, "_long_waiters", sqlite_backend._LongWaiters(0))
+    refused: list[BaseException] = []
+    may_wait = threading.Event()
+
+    def refused_then_waiting() -> None:
+        for _ in range(2):
+            try:
+                with transaction.atomic():
+                    pass
+            except OperationalError as exc:
+                refused.append(exc)  # kept, with its traceback, for the main thread to drop
+            if not may_wait.is_set():
+                may_wait.wait(PATIENCE_SECONDS)
+        connections.close_all()
+
+    outside = OutsideWriter(_database_file())
+    writer = threading.Thread(target=refused_then_waiting)
+    try:
+        writer.start()
+        deadline = timezone.now() + timedelta(seconds=PATIENCE_SECONDS)
+        while not refused and timezone.now() < deadline:
+            threading.Event().wait(0.01)
+        assert refused, "the write was not refused"
+        waiters = sqlite_backend._LongWaiters(1)
+        monkeypatch.setattr(sqlite_backend, "_long_waiters", waiters)
+        may_wait.set()
+        while waiters.count == 0 and timezone.now() < deadline:
+            threading.Event().wait(0.01)
+        assert waiters.count == 1, "the writer never started its long wait"
+        refused.clear()
+        gc.collect()
+        assert waiters.count == 1, "dropping the refused write waited for the other thread's wait to end"
+    finally:
+        outside.release()
+        writer.join(timeout=PATIENCE_SECONDS * 2)
+
+
+def test_a_write_refused_while_the_lock_is_held_is_one_log_line_not_a_traceback(
+    clover_at_home, client, monkeypatch, caplog
+):
+    owner, household, animal = clover_at_home
+    monkeypatch.setattr(sqlite_backend, "_long_waiters", sqlite_backend._LongWaiters(0))
+    client.force_login(owner)
+    outside = OutsideWriter(_database_file())
+    try:
+        with caplog.at_level(logging.INFO, logger="gentling"):
+            response = client.post(
+                f"/api/v1/households/{household.public_id}/sessions",
+                {
+                    "animals": [animal.public_id],
+                    "started_at": timezone.now().isoformat(),
+                    "duration_seconds": 60,
+                    "activities": ["talked"],
+                },
+                content_type="application/json",
+                HTTP_X_REQUEST_ID="locked-req-0001",
+            )
+    finally:
+        outside.release()
+    assert response.status_code == 503 and response["Retry-After"] == "5"
+    [line] = [r for r in caplog.records if r.name == "gentling"]
+    assert line.levelno == logging.WARNING and line.exc_info is None and line.request_id == "locked-req-0001"
+    assert "locked by another process" in line.getMessage()
 
 
 def test_a_read_that_would_store_a_checkpoint_answers_without_it_while_the_lock_is_held(clover_at_home):

@@ -63,7 +63,7 @@ def measure_session_logging(
     if connection.in_atomic_block:
         raise BenchError("Run outside a transaction: the server process must see the token and the animals.")
     owner = owner_of(household)
-    animals = _animals(household)
+    animals = bench_animals(household)
     env = server_environment(owner.username)
     note = f"bench-load-{new_public_id()}"
     since = clock.now()
@@ -83,7 +83,7 @@ def measure_session_logging(
                 str(max(8, math.ceil(rate * RATE_SLACK_SECONDS))),
             )
     finally:
-        stored = _forget_bench_sessions(household, animals, note=note, since=since)
+        stored = forget_bench_sessions(household, animals, note=note, since=since)
         ApiToken.objects.filter(pk=token.pk).delete()
     return {
         "database": connection.vendor,
@@ -110,7 +110,7 @@ def owner_of(household: Household):
     return membership.keeper
 
 
-def _animals(household: Household) -> list[Animal]:
+def bench_animals(household: Household) -> list[Animal]:
     # Arrived before today: a session begun ten minutes ago may fall on yesterday in the household's zone.
     animals = list(
         Animal.objects.active()
@@ -288,7 +288,7 @@ def _worker_cpu_seconds(parent: int) -> dict[int, float]:
 
 
 @transaction.atomic
-def _forget_bench_sessions(household: Household, animals: list[Animal], *, note: str, since: datetime) -> int:
+def forget_bench_sessions(household: Household, animals: list[Animal], *, note: str, since: datetime) -> int:
     """Delete the sessions the load logged, telling the progress cache of each animal that had one
     from the earliest day they touched, as `services.sessions.delete_session` does for one session;
     returns how many there were."""

@@ -10,13 +10,20 @@ must not stop anybody else).
   the view would read, so a server that hands a request to a thread before its
   body is in makes that thread wait.
 
+- An *outside writer* is another process that takes SQLite's write lock and
+  holds it, as a backup, an import or the sqlite3 shell left at its prompt
+  does (sqlite/base.py says how the server bears it).
+
 Standard library only, like the load client: no Django in the client.
 """
 
 from __future__ import annotations
 
 import http.client
+import json
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -128,3 +135,72 @@ def answer_times(
     for thread in threads:
         thread.join()
     return times, failures
+
+
+class OutsideWriter:
+    """Another process that takes SQLite's write lock on the file at `path` and holds it until `release()`."""
+
+    _CODE = (
+        "import sqlite3, sys; c = sqlite3.connect(sys.argv[1], isolation_level=None); "
+        "c.execute('BEGIN IMMEDIATE'); print('held', flush=True); sys.stdin.readline(); c.execute('ROLLBACK')"
+    )
+
+    def __init__(self, path: str):
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", self._CODE, path], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+        assert self.proc.stdout is not None
+        if self.proc.stdout.readline().strip() != "held":
+            self.proc.kill()
+            raise RuntimeError(f"could not take the write lock of {path}")
+
+    def release(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.communicate("\n", timeout=30)
+
+
+@dataclass
+class Writes:
+    """What writers in a loop were answered, by status (or by the error that stopped a request)."""
+
+    answers: dict[str, int]
+    lock: threading.Lock
+
+
+@contextmanager
+def writers_in_a_loop(host: str, port: int, *, path: str, token: str, body: dict, writers: int) -> Iterator[Writes]:
+    """`writers` clients posting `body` to `path` one after the other, each post with a new
+    Idempotency-Key, and again as soon as it is answered (a refused one too), until the block ends."""
+    writes = Writes({}, threading.Lock())
+    stop = threading.Event()
+    payload = json.dumps(body).encode()
+
+    def run(n: int) -> None:
+        sent = 0
+        while not stop.is_set():
+            sent += 1
+            conn = http.client.HTTPConnection(host, port, timeout=ANSWER_TIMEOUT)
+            headers = {
+                "Authorization": f"Bearer {token}",
+                "Content-Type": "application/json",
+                "Idempotency-Key": f"bench-writer-{n}-{sent}-{time.monotonic_ns()}",
+            }
+            try:
+                conn.request("POST", path, body=payload, headers=headers)
+                outcome = str(conn.getresponse().status)
+            except (OSError, http.client.HTTPException) as exc:
+                outcome = type(exc).__name__
+            finally:
+                conn.close()
+            with writes.lock:
+                writes.answers[outcome] = writes.answers.get(outcome, 0) + 1
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(writers)]
+    for thread in threads:
+        thread.start()
+    try:
+        yield writes
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=ANSWER_TIMEOUT * 2)

@@ -247,6 +247,10 @@ def _gentling() -> str:
     return str(found) if found.exists() else "gentling"
 
 
+# The outside lock is held 2.5 times a load phase: 25 s by default, as in the experiment.
+OUTSIDE_LOCK_HOLD = 2.5
+
+
 def measure(
     *, runs: int, seconds: float, scratch: Path, import_env: dict[str, str], only: set[str] | None = None
 ) -> dict:
@@ -287,6 +291,8 @@ def measure(
         out["api"] = api_load.measure_session_logging(rescue, seconds=seconds)
     if want("slow-clients"):
         out["slow_clients"] = serving.measure_slow_clients(rescue)
+    if want("outside-lock"):
+        out["outside_lock"] = serving.measure_outside_lock(rescue, hold_seconds=seconds * OUTSIDE_LOCK_HOLD)
     if want("cli"):
         out["cli_today"] = cli_today(rescue, max(5, runs // 2)).to_dict()
     if want("backup"):

@@ -28,6 +28,10 @@ TARGETS = {
         "p99 <= 2x quiet",
         lambda r: r["slow_clients"]["p99_ratio"] <= 2 and not r["slow_clients"]["failed"],
     ),
+    "outside_lock": (
+        "Today max < 1 s",
+        lambda r: r["outside_lock"]["today_max_ms"] < 1000 and not r["outside_lock"]["today_failed"],
+    ),
     "cli_today": ("< 1 s", lambda r: r["cli_today"]["median_ms"] < 1000),
     "import_memory": ("< 500 MB", lambda r: r["backup"]["import"]["peak_mb"] < 500),
 }
@@ -152,6 +156,11 @@ def rows(results: dict[str, dict]) -> list[tuple[str, list[str], str]]:
             "7 p99, 50 idle + 10 slow held",
             lambda r: f"{n(r['slow_clients']['held']['p99_ms'])} ms, {r['slow_clients']['p99_ratio']:.2f}x quiet",
             TARGETS["slow_clients"][0],
+        ),
+        (
+            "7 Today, write lock held outside",
+            lambda r: f"{n(r['outside_lock']['today']['median_ms'])} ms, max {n(r['outside_lock']['today_max_ms'])} ms",
+            TARGETS["outside_lock"][0],
         ),
         ("4 animal page HTML", ms("animal_page_http"), ""),
         ("4 page + 4 charts", ms("animal_page_with_charts_http"), TARGETS["animal_page"][0]),

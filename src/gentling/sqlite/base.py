@@ -65,7 +65,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
         return conn
 
     def _start_transaction_under_autocommit(self):
-        begin = super()._start_transaction_under_autocommit
+        begin = self._begin
         try:
             _waiting(self.connection, 0 if _long_waiters.full() else QUICK_WAIT_MS, begin)
         except OperationalError as exc:
@@ -75,6 +75,18 @@ class DatabaseWrapper(base.DatabaseWrapper):
                 _waiting(self.connection, LONG_WAIT_MS, begin)
             finally:
                 _long_waiters.leave()
+
+    def _begin(self) -> None:
+        """Django's BEGIN, on a cursor closed here, in this thread, even when the BEGIN fails.
+
+        Left to the garbage collector, the failed statement is reset later, in whichever thread
+        collects it, and resetting it needs its connection's mutex, which SQLite holds all through
+        a wait for the lock. One thread then stood still for as long as another one's wait: the
+        server's last free thread froze for 5 to 10 s, and reads queued behind it.
+        """
+        mode = self.transaction_mode
+        with self.cursor() as cursor:
+            cursor.execute(f"BEGIN {mode}" if mode else "BEGIN")
 
 
 def _waiting(conn, ms: int, begin) -> None:
