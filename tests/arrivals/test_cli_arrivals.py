@@ -71,11 +71,15 @@ def animal(today: dict, name: str) -> dict:
     return found
 
 
+def names(refs: list[dict]) -> list[str]:
+    return [r["name"] for r in refs]
+
+
 # --- cage ---------------------------------------------------------------------------------
 
 
 def test_cage_list_json(cli, nova):
-    cages = {c["name"]: c["animals"] for c in ok(cli("cage", "list", "--json")).json["cages"]}
+    cages = {c["name"]: [a["name"] for a in c["animals"]] for c in ok(cli("cage", "list", "--json")).json["cages"]}
     assert cages == {"Big cage": ["Biscuit", "Pepper"], "Quarantine tub": ["Nova"]}
 
 
@@ -87,7 +91,7 @@ def test_cage_list_text(cli, nova):
 def test_cage_show_json(cli, nova):
     stays = ok(cli("cage", "show", "big cage", "--json")).json
     assert stays["cage"] == "Big cage"
-    assert [(s["animal"], s["moved_in_on"], s["moved_out_on"], s["override_reason"]) for s in stays["stays"]] == [
+    assert [(s["animal_name"], s["moved_in_on"], s["moved_out_on"], s["override_reason"]) for s in stays["stays"]] == [
         ("Biscuit", iso(0), None, ""),
         ("Pepper", iso(0), None, ""),
     ]
@@ -119,7 +123,7 @@ def test_owner_override_is_listed_by_cage_show(cli, nova):
     assert r.json["cage"] == "Big cage"
     assert {a["code"] for a in r.json["alerts"]} >= {"quarantine_not_finished", "introduction_not_done"}
     stays = ok(cli("cage", "show", "Big cage", "--json", now=on(2))).json["stays"]
-    (mine,) = [s for s in stays if s["animal"] == "Nova"]
+    (mine,) = [s for s in stays if s["animal_name"] == "Nova"]
     assert mine["override_reason"] == "Vet cleared her; lonely"
     assert set(mine["overridden"]) == {"quarantine_not_finished", "introduction_not_done"}
     assert mine["moved_in_on"] == iso(2)
@@ -142,7 +146,7 @@ def test_viewer_cannot_move(cli, nova):
 
 def test_move_to_empty_cage_and_out(cli, nova):
     r = ok(cli("cage", "move", "Nova", "Hospital", "--json"))
-    assert r.json == {"animal": "Nova", "cage": "Hospital", "alerts": []}
+    assert r.json == {"animal": nova.public_id, "cage": "Hospital", "alerts": []}
     r = ok(cli("cage", "move", "Nova", "--out", "--json"))
     assert r.json["cage"] is None
     assert "Moved Nova into Hospital" in ok(cli("cage", "move", "Nova", "Hospital")).text
@@ -164,7 +168,8 @@ def test_cage_move_text_shows_cautions(cli, household):
 def test_quarantine_list(cli, nova):
     rows = ok(cli("quarantine", "list", "--json")).json["quarantines"]
     assert [
-        (q["animal"], q["started_on"], q["ends_on"], q["days_left"], q["air_space"], q["last_sign_on"]) for q in rows
+        (q["animal_name"], q["started_on"], q["ends_on"], q["days_left"], q["air_space"], q["last_sign_on"])
+        for q in rows
     ] == [("Nova", iso(0), iso(21), 21, "another_room", None)]
     assert ok(cli("quarantine", "list", "--json", now=on(20))).json["quarantines"][0]["days_left"] == 1
     assert ok(cli("quarantine", "list", "--json", now=on(21))).json["quarantines"] == []
@@ -175,9 +180,10 @@ def test_quarantine_list(cli, nova):
 def test_quarantine_check_extends(cli, nova):
     r = ok(cli("quarantine", "check", "Nova", "--signs", "red_tears,sneezing", "--json", now=on(10)))
     assert r.json == {
-        "animal": "Nova",
+        "animal": nova.public_id,
         "day": iso(10),
         "signs": ["sneezing", "red_tears"],
+        "notes": "",
         "quarantine_ends_on": iso(24),
     }
     row = ok(cli("quarantine", "list", "--json", now=on(10))).json["quarantines"][0]
@@ -216,7 +222,7 @@ def test_quarantine_check_refusals(cli, nova):
 def test_intro_start_and_list(cli, nova):
     intro_id = start_intro(cli)
     rows = ok(cli("intro", "list", "--json")).json["introductions"]
-    assert [(i["id"], i["newcomers"], i["residents"], i["stage"]) for i in rows] == [
+    assert [(i["id"], names(i["newcomers"]), names(i["residents"]), i["stage"]) for i in rows] == [
         (intro_id, ["Nova"], ["Biscuit", "Pepper"], "scent-swap")
     ]
     assert "Nova" in ok(cli("intro", "list")).text
@@ -430,7 +436,7 @@ def test_acceptance_story(cli, household):
     r = cli("cage", "move", "Nova", "Big cage", now=on(3))
     assert r.code == 1
     assert f"Nova is in quarantine until {iso(21)}" in r.text
-    assert ok(cli("cage", "list", "--json", now=on(3))).json["cages"][0]["animals"] == ["Biscuit", "Pepper"]
+    assert names(ok(cli("cage", "list", "--json", now=on(3))).json["cages"][0]["animals"]) == ["Biscuit", "Pepper"]
 
     # The introduction is started during quarantine, and waits for its end.
     intro_id = start_intro(cli, now=on(3))
@@ -471,10 +477,10 @@ def test_acceptance_story(cli, household):
     r = ok(cli("cage", "move", "Nova", "Big cage", "--json", now=on(29)))
     assert r.json["cage"] == "Big cage"
     assert not [a for a in r.json["alerts"] if a["level"] != "caution"]
-    cages = {c["name"]: c["animals"] for c in ok(cli("cage", "list", "--json", now=on(29))).json["cages"]}
+    cages = {c["name"]: names(c["animals"]) for c in ok(cli("cage", "list", "--json", now=on(29))).json["cages"]}
     assert cages == {"Big cage": ["Biscuit", "Nova", "Pepper"], "Quarantine tub": []}
     stays = ok(cli("cage", "show", "Big cage", "--json", now=on(29))).json["stays"]
-    (mine,) = [s for s in stays if s["animal"] == "Nova"]
+    (mine,) = [s for s in stays if s["animal_name"] == "Nova"]
     assert (mine["moved_in_on"], mine["moved_out_on"], mine["override_reason"], mine["overridden"]) == (
         iso(29),
         None,
@@ -482,5 +488,5 @@ def test_acceptance_story(cli, household):
         [],
     )
     tub = ok(cli("cage", "show", "Quarantine tub", "--json", now=on(29))).json["stays"]
-    assert [(s["animal"], s["moved_in_on"], s["moved_out_on"]) for s in tub] == [("Nova", iso(0), iso(29))]
+    assert [(s["animal_name"], s["moved_in_on"], s["moved_out_on"]) for s in tub] == [("Nova", iso(0), iso(29))]
     assert animal(today_json(cli, now=on(29)), "Nova")["cage"] == "Big cage"

@@ -115,6 +115,7 @@ def test_bench_run_measures_every_figure_on_a_small_stand_in(tmp_path):
     assert done.returncode == 0, done.stderr[-3000:]
     out = json.loads(done.stdout)
     sqlite = out["results"]["SQLite"]
+    assert "error" not in sqlite, done.stderr[-3000:]
     assert "skipped" in out["results"]["PostgreSQL"]["error"]
     for key in (
         "plan_service",

@@ -283,7 +283,7 @@ def test_log_backdated_session_with_activities_holds_and_observations(cli, house
     )
     assert r.code == 0, r.err
     (s,) = r.json["sessions"]
-    assert s["animal"] == "Whiskers"
+    assert s["animal_name"] == "Whiskers" and s["animal"] == Animal.objects.get(name="Whiskers").public_id
     assert s["day"] == "2026-11-24"
     assert s["started_at"].startswith("2026-11-24T18:00")
     assert s["duration_seconds"] == 600
@@ -349,7 +349,7 @@ def test_log_one_sitting_with_two_animals(cli, household):
     make_animal(household, today=TODAY, name="Nibbles")
     r = cli("log", "Whiskers", "Nibbles", "--did", "talked", "--at", "09:00", "--json")
     assert r.code == 0
-    assert sorted(s["animal"] for s in r.json["sessions"]) == ["Nibbles", "Whiskers"]
+    assert sorted(s["animal_name"] for s in r.json["sessions"]) == ["Nibbles", "Whiskers"]
     sittings = set(Session.objects.values_list("sitting", flat=True))
     assert len(sittings) == 1
 

@@ -8,72 +8,15 @@ from ninja.pagination import paginate
 
 from .. import clock
 from ..domain import vocab
-from ..models import Animal, Quarantine
-from ..services import selectors
+from ..models import Quarantine
+from ..services import selectors, shapes
 from ..services.animals import AnimalDetails, add_animal, edit_animal
-from ..services.progress import current_step_ids, local_today, progress_of, protocol_for
+from ..services.progress import local_today, progress_of
+from ..services.shapes import AnimalOut, AnimalSaved
 from . import common
 from .errors import errors
 
 router = Router(tags=["animals"])
-
-
-class AlertOut(Schema):
-    code: str
-    level: str
-    message: str
-
-
-class AnimalOut(Schema):
-    id: str
-    name: str
-    species: str
-    species_label: str
-    sex: str
-    source: str
-    source_label: str
-    arrival_date: date
-    day_number: int
-    birth_date: date | None
-    birth_date_estimated: bool
-    cage: str | None
-    status: str
-    status_label: str
-    extended_hold_opt_in: bool
-    neutered_on: date | None
-    notes: str
-    step: str
-    step_title: str
-
-
-class AnimalSaved(AnimalOut):
-    alerts: list[AlertOut]
-
-
-def animal_json(a: Animal, today: date, step_id: str | None = None) -> dict:
-    step_id = step_id or current_step_ids([a], today)[a.pk]
-    protocol = protocol_for(a)
-    return {
-        "id": a.public_id,
-        "name": a.name,
-        "species": a.species,
-        "species_label": vocab.SPECIES[a.species],
-        "sex": a.sex,
-        "source": a.source,
-        "source_label": vocab.SOURCES[a.source],
-        "arrival_date": a.arrival_date,
-        "day_number": (today - a.arrival_date).days,
-        "birth_date": a.birth_date,
-        "birth_date_estimated": a.birth_date_estimated,
-        "cage": a.cage.name if a.cage else None,
-        "status": a.status,
-        "status_label": vocab.STATUSES[a.status],
-        "extended_hold_opt_in": a.extended_hold_opt_in,
-        "neutered_on": a.neutered_on,
-        "notes": a.notes,
-        "step": step_id,
-        "step_title": protocol.steps[protocol.index_of(step_id)].title,
-    }
 
 
 class AnimalFilter(Schema):
@@ -91,11 +34,7 @@ def list_animals(request, hid: str, q: Query[AnimalFilter]):
     today = local_today(h, clock.now())
     animals = selectors.animals_listed(h, status=q.status or None)
 
-    def page(rows: list[Animal]) -> list[dict]:
-        steps = current_step_ids(rows, today)
-        return [animal_json(a, today, steps[a.pk]) for a in rows]
-
-    return common.Rendered(animals, render_page=page)
+    return common.Rendered(animals, render_page=lambda rows: shapes.animals_out(rows, today))
 
 
 CAGE = "A cage name (created if new); moving into an occupied cage is guarded (409)."
@@ -156,13 +95,13 @@ def create_animal(request, hid: str, data: AnimalIn):
     h = common.household(request, hid, write=True)
     today = local_today(h, clock.now())
     a, alerts = add_animal(keeper=request.auth, household=h, details=_details(data), today=today)
-    return Status(201, {**animal_json(a, today), "alerts": [x.to_dict() for x in alerts]})
+    return Status(201, shapes.animal_saved(a, today, alerts))
 
 
 @router.get("/households/{hid}/animals/{aid}", response={200: AnimalOut, **errors(404)}, summary="One animal")
 def get_animal(request, hid: str, aid: str):
     h = common.household(request, hid)
-    return animal_json(common.animal(request, h, aid), local_today(h, clock.now()))
+    return shapes.animal_out(common.animal(request, h, aid), local_today(h, clock.now()))
 
 
 @router.patch(
@@ -175,7 +114,7 @@ def patch_animal(request, hid: str, aid: str, data: AnimalPatch):
     a = common.animal(request, h, aid, write=True)
     today = local_today(h, clock.now())
     a, alerts = edit_animal(keeper=request.auth, animal=a, details=_details(data), today=today)
-    return {**animal_json(a, today), "alerts": [x.to_dict() for x in alerts]}
+    return shapes.animal_saved(a, today, alerts)
 
 
 # --- progress -----------------------------------------------------------------------------

@@ -8,26 +8,22 @@ from ninja.pagination import paginate
 from .. import clock
 from ..domain import vocab
 from ..domain.arrivals import arrivals_protocol
-from ..models import Introduction
 from ..services import arrivals as svc
-from ..services import selectors
+from ..services import shapes
 from ..services.progress import local_today
+from ..services.shapes import (
+    AlertOut,
+    CageOut,
+    HealthCheckOut,
+    IntroductionDetail,
+    IntroductionOut,
+    MovedOut,
+    QuarantineOut,
+)
 from . import common
-from .animals import AlertOut
 from .errors import errors
 
 router = Router(tags=["arrivals"])
-
-
-class AnimalRef(Schema):
-    id: str
-    name: str
-
-
-class CageOut(Schema):
-    id: str
-    name: str
-    animals: list[AnimalRef]
 
 
 @router.get(
@@ -38,21 +34,12 @@ class CageOut(Schema):
 @paginate(common.Pages)
 def list_cages(request, hid: str):
     h = common.household(request, hid)
-    return common.Rendered(
-        svc.cages_with_residents(h),
-        lambda c: {"id": c.public_id, "name": c.name, "animals": _refs(c.residents)},
-    )
+    return common.Rendered(svc.cages_with_residents(h), shapes.cage_out)
 
 
 class MoveIn(Schema):
     cage: str = Field(description='The cage to move into (created if new); "" takes the animal out of its cage.')
     override_reason: str = Field("", description="Owners only: why a refused move should happen anyway (recorded).")
-
-
-class MovedOut(Schema):
-    animal: str
-    cage: str | None
-    alerts: list[AlertOut]
 
 
 @router.post(
@@ -71,25 +58,10 @@ def move(request, hid: str, aid: str, data: MoveIn):
         day=local_today(h, clock.now()),
         override_reason=data.override_reason,
     )
-    return {
-        "animal": a.public_id,
-        "cage": moved.cage.name if moved.cage else None,
-        "alerts": [x.to_dict() for x in moved.alerts],
-    }
+    return shapes.moved_out(a, moved)
 
 
 # --- quarantine ---------------------------------------------------------------------------
-
-
-class QuarantineOut(Schema):
-    animal: str
-    animal_name: str
-    started_on: date
-    ends_on: date
-    days_left: int
-    air_space: str
-    air_space_ok: bool
-    last_sign_on: date | None
 
 
 @router.get(
@@ -101,19 +73,7 @@ class QuarantineOut(Schema):
 def quarantines(request, hid: str):
     h = common.household(request, hid)
     today = local_today(h, clock.now())
-    return [
-        {
-            "animal": a.public_id,
-            "animal_name": a.name,
-            "started_on": q.started_on,
-            "ends_on": q.ends_on,
-            "days_left": q.days_left,
-            "air_space": q.air_space,
-            "air_space_ok": q.air_space_ok,
-            "last_sign_on": q.last_sign_on,
-        }
-        for a, q in svc.in_quarantine(h, today)
-    ]
+    return [shapes.quarantine_out(a, q) for a, q in svc.in_quarantine(h, today)]
 
 
 class HealthCheckIn(Schema):
@@ -129,14 +89,6 @@ class HealthCheckIn(Schema):
         + ".",
     )
     notes: str = ""
-
-
-class HealthCheckOut(Schema):
-    animal: str
-    day: date
-    signs: list[str]
-    notes: str
-    quarantine_ends_on: date | None
 
 
 @router.post(
@@ -157,100 +109,10 @@ def health_check(request, hid: str, aid: str, data: HealthCheckIn):
         notes=data.notes,
         now=now,
     )
-    q = svc.quarantine_of(a, today)
-    return Status(
-        201,
-        {
-            "animal": a.public_id,
-            "day": check.day,
-            "signs": check.signs,
-            "notes": check.notes,
-            "quarantine_ends_on": q.ends_on if q else None,
-        },
-    )
+    return Status(201, shapes.health_check_out(a, check, svc.quarantine_of(a, today)))
 
 
 # --- introductions ------------------------------------------------------------------------
-
-
-class StageChangeOut(Schema):
-    day: date
-    stage: str
-    direction: str
-    reason: str
-
-
-class IntroductionOut(Schema):
-    id: str
-    newcomers: list[AnimalRef]
-    residents: list[AnimalRef]
-    cage: str | None
-    started_on: date
-    cage_cleaned_on: date | None
-    stage: str
-    stage_title: str
-    waiting_until: date | None
-    good_meetings: int
-    meetings_needed: int
-    next_meeting_seconds: int
-    at_move_in: bool
-    history: list[StageChangeOut]
-
-
-class MeetingOut(Schema):
-    id: str
-    started_at: datetime
-    day: date
-    duration_seconds: int
-    behaviours: list[str]
-    notes: str
-
-
-class IntroductionDetail(IntroductionOut):
-    meetings: list[MeetingOut]
-
-
-def _refs(animals) -> list[dict]:
-    """Animals by name: a list, or a relation already fetched (prefetch_related), read without a query."""
-    rows = animals if isinstance(animals, list) else list(animals.all())
-    return [{"id": a.public_id, "name": a.name} for a in sorted(rows, key=lambda a: (a.name, a.pk))]
-
-
-def introduction_json(
-    intro: Introduction, day: date, meetings: bool = False, progress: svc.IntroductionProgress | None = None
-) -> dict:
-    p = progress or svc.introduction_of(intro, day)
-    data = {
-        "id": intro.public_id,
-        "newcomers": _refs(intro.newcomers),
-        "residents": _refs(intro.residents),
-        "cage": intro.cage.name if intro.cage else None,
-        "started_on": intro.started_on,
-        "cage_cleaned_on": intro.cage_cleaned_on,
-        "stage": p.stage_id,
-        "stage_title": p.stage_title,
-        "waiting_until": p.waiting_for_quarantine_until,
-        "good_meetings": p.good_meetings,
-        "meetings_needed": p.meetings_needed,
-        "next_meeting_seconds": p.next_meeting_seconds,
-        "at_move_in": p.at_move_in,
-        "history": [
-            {"day": c.day, "stage": c.stage_id, "direction": c.direction, "reason": c.reason} for c in p.history
-        ],
-    }
-    if meetings:
-        data["meetings"] = [
-            {
-                "id": m.public_id,
-                "started_at": m.started_at,
-                "day": m.day,
-                "duration_seconds": m.duration_seconds,
-                "behaviours": m.behaviours,
-                "notes": m.notes,
-            }
-            for m in selectors.meetings_of(intro)
-        ]
-    return data
 
 
 @router.get(
@@ -263,11 +125,9 @@ def list_introductions(request, hid: str):
     h = common.household(request, hid)
     today = local_today(h, clock.now())
 
-    def page(intros: list[Introduction]) -> list[dict]:
-        found = svc.introductions_of(intros, today)
-        return [introduction_json(i, today, progress=found[i.pk]) for i in intros]
-
-    return common.Rendered(svc.active_introductions(h), render_page=page)
+    return common.Rendered(
+        svc.active_introductions(h), render_page=lambda intros: shapes.introductions_out(intros, today)
+    )
 
 
 class IntroductionIn(Schema):
@@ -292,7 +152,7 @@ def start_introduction(request, hid: str, data: IntroductionIn):
         cage_name=data.cage,
         day=today,
     )
-    return Status(201, introduction_json(intro, today, meetings=True))
+    return Status(201, shapes.introduction_detail(intro, today))
 
 
 def _introduction(request, hid: str, iid: str, write: bool = False):
@@ -308,7 +168,7 @@ def _introduction(request, hid: str, iid: str, write: bool = False):
 )
 def get_introduction(request, hid: str, iid: str):
     h, intro = _introduction(request, hid, iid)
-    return introduction_json(intro, local_today(h, clock.now()), meetings=True)
+    return shapes.introduction_detail(intro, local_today(h, clock.now()))
 
 
 class MeetingIn(Schema):

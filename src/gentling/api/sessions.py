@@ -10,74 +10,15 @@ from ..domain import vocab
 from ..domain.errors import InvalidInput
 from ..domain.validation import SessionInput
 from ..models import Household, Session
-from ..services import selectors
+from ..services import selectors, shapes
 from ..services import sessions as svc
+from ..services.shapes import LoggedOut, LoggedSessions, SessionOut
 from . import common
-from .animals import AlertOut
 from .errors import errors
 
 router = Router(tags=["sessions"])
 # Far beyond any plausible session; only keeps the date arithmetic in range (the service refuses > 6 h).
 _SECONDS_BOUND = 10**7
-
-
-class SessionOut(Schema):
-    id: str
-    animal: str
-    animal_name: str
-    sitting: str
-    keeper: str | None
-    started_at: datetime
-    ended_at: datetime
-    day: date
-    duration_seconds: int
-    activities: list[str]
-    holds: list[int]
-    observations: list[str]
-    extended_hold_seconds: int | None
-    extended_hold_end: str | None
-    notes: str
-    alerts: list[AlertOut]
-
-
-class LoggedOut(SessionOut):
-    step_before: str
-    step_after: str
-    moved: str | None
-
-
-class LoggedSessions(Schema):
-    sessions: list[LoggedOut]
-
-
-def session_json(s: Session) -> dict:
-    return {
-        "id": s.public_id,
-        "animal": s.animal.public_id,
-        "animal_name": s.animal.name,
-        "sitting": s.sitting,
-        "keeper": s.keeper.username if s.keeper else None,
-        "started_at": s.started_at,
-        "ended_at": s.ended_at,
-        "day": s.day,
-        "duration_seconds": s.duration_seconds,
-        "activities": s.activities,
-        "holds": s.holds,
-        "observations": s.observations,
-        "extended_hold_seconds": s.extended_hold_seconds,
-        "extended_hold_end": s.extended_hold_end or None,
-        "notes": s.notes,
-        "alerts": s.alerts,
-    }
-
-
-def logged_json(item: svc.Logged) -> dict:
-    return {
-        **session_json(item.session),
-        "step_before": item.step_before,
-        "step_after": item.step_after,
-        "moved": item.moved,
-    }
 
 
 class SessionFilter(Schema):
@@ -96,7 +37,7 @@ def list_sessions(request, hid: str, q: Query[SessionFilter]):
     h = common.household(request, hid)
     animal = common.animal(request, h, q.animal) if q.animal else None
     sessions = selectors.sessions_listed(h, animal=animal, date_from=q.date_from, date_to=q.date_to)
-    return common.Rendered(sessions, session_json)
+    return common.Rendered(sessions, shapes.session_out)
 
 
 ACTIVITIES = "What was done, any of: " + ", ".join(vocab.ACTIVITIES) + "."
@@ -157,14 +98,14 @@ def log_session(request, hid: str, data: SessionIn):
     )
     with common.fields_renamed(_renames(data.duration_seconds is not None)):
         logged = svc.log_session(keeper=request.auth, household=h, animals=animals, entry=entry, now=clock.now())
-    return Status(201, {"sessions": [logged_json(item) for item in logged]})
+    return Status(201, LoggedSessions(sessions=[shapes.logged_out(item) for item in logged]))
 
 
 @router.get("/households/{hid}/sessions/{sid}", response={200: SessionOut, **errors(404)}, summary="One session")
 def get_session(request, hid: str, sid: str):
     h = common.household(request, hid)
     sid = common.checked_id(sid, "No such session.")
-    return session_json(svc.session_by_id(keeper=request.auth, household=h, public_id=sid))
+    return shapes.session_out(svc.session_by_id(keeper=request.auth, household=h, public_id=sid))
 
 
 class SessionPatch(Schema):
@@ -219,7 +160,7 @@ def patch_session(request, hid: str, sid: str, data: SessionPatch):
     entry = _patched(h, s, data)
     with common.fields_renamed(_renames(data.duration_seconds is not None)):
         item = svc.edit_session(keeper=request.auth, household=h, public_id=sid, entry=entry, now=clock.now())
-    return logged_json(item)
+    return shapes.logged_out(item)
 
 
 @router.delete(

@@ -80,18 +80,20 @@ def measure_outside_lock(household: Household, *, hold_seconds: float = 25, writ
         with api_load.running_server(api_load.server_environment(owner.username), port, workers=1):
             answer_times(HOST, port, today, token=raw, clients=1, requests=5)  # warm up
             path = f"/api/v1/households/{household.public_id}/sessions"
-            with writers_in_a_loop(HOST, port, path=path, token=raw, body=session, writers=writers) as writes:
-                outside = OutsideWriter(str(connection.settings_dict["NAME"]))
-                try:
+            # The lock is taken before the writers start: a flood of quick writes could starve its wait.
+            outside = OutsideWriter(str(connection.settings_dict["NAME"]))
+            try:
+                with writers_in_a_loop(HOST, port, path=path, token=raw, body=session, writers=writers) as writes:
                     held_until = time.monotonic() + hold_seconds
                     while time.monotonic() < held_until:
                         took, failures = answer_times(HOST, port, today, token=raw, clients=1, requests=1)
                         times += took
                         failed += failures
                         time.sleep(0.2)
-                finally:
                     outside.release()
-                time.sleep(AFTER_SECONDS)  # the writers go on a moment, and are saved again
+                    time.sleep(AFTER_SECONDS)  # the writers go on a moment, and are saved again
+            finally:
+                outside.release()
     finally:
         stored = api_load.forget_bench_sessions(household, animals, note=note, since=since)
         ApiToken.objects.filter(pk=token.pk).delete()

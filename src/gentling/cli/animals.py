@@ -115,7 +115,7 @@ def cmd_add(args, ctx) -> int:
     household = household_for(ctx.keeper, args.household, write=True)
     today = local_today(household, ctx.now)
     animal, alerts = add_animal(keeper=ctx.keeper, household=household, details=_details(args, today), today=today)
-    return _show(ctx, animal, today, alerts=[a.to_dict() for a in alerts], heading=f"Added {animal.name}.")
+    return _show(ctx, animal, today, alerts=alerts, heading=f"Added {animal.name}.")
 
 
 def cmd_edit(args, ctx) -> int:
@@ -127,25 +127,21 @@ def cmd_edit(args, ctx) -> int:
     today = local_today(household, ctx.now)
     animal = animal_for(ctx.keeper, household, args.animal, write=True)
     animal, alerts = edit_animal(keeper=ctx.keeper, animal=animal, details=_details(args, today), today=today)
-    return _show(ctx, animal, today, alerts=[a.to_dict() for a in alerts], heading=f"Saved {animal.name}.")
+    return _show(ctx, animal, today, alerts=alerts, heading=f"Saved {animal.name}.")
 
 
 def cmd_list(args, ctx) -> int:
     from ..models import Animal
-    from ..services import selectors
+    from ..services import selectors, shapes
     from ..services.households import household_for
-    from ..services.progress import current_step_ids, local_today, protocol_for
+    from ..services.progress import local_today
 
     household = household_for(ctx.keeper, args.household)
     today = local_today(household, ctx.now)
     animals = list(selectors.animals_listed(household, status=None if args.all else Animal.Status.ACTIVE))
-    steps = current_step_ids(animals, today)
-    rows = []
-    for a in animals:
-        step = protocol_for(a).steps[protocol_for(a).index_of(steps[a.pk])]
-        rows.append({**animal_dict(a, today), "step": step.id, "step_title": step.title})
+    rows = shapes.animals_out(animals, today)
     if ctx.out.json_mode:
-        ctx.out.json({"household": household.name, "animals": rows})
+        ctx.out.json({"household": household.name, "animals": [r.model_dump(mode="json") for r in rows]})
         return 0
     if not rows:
         ctx.out.say(
@@ -156,16 +152,7 @@ def cmd_list(args, ctx) -> int:
         f"{household.name}: {len(rows)} animal(s)",
         ["Name", "Species", "Source", "Day", "Step", "Cage", "Status", "Id"],
         [
-            [
-                r["name"],
-                r["species_label"],
-                r["source_label"],
-                r["day_number"],
-                r["step_title"],
-                r["cage"] or "-",
-                r["status_label"],
-                r["id"],
-            ]
+            [r.name, r.species_label, r.source_label, r.day_number, r.step_title, r.cage or "-", r.status_label, r.id]
             for r in rows
         ],
     )
@@ -181,29 +168,6 @@ def cmd_show(args, ctx) -> int:
     return _show(ctx, animal_for(ctx.keeper, household, args.animal), today)
 
 
-def animal_dict(a, today: date) -> dict:
-    age_days = (today - a.birth_date).days if a.birth_date else None
-    return {
-        "id": a.public_id,
-        "name": a.name,
-        "species": a.species,
-        "species_label": vocab.SPECIES[a.species],
-        "sex": a.sex,
-        "source": a.source,
-        "source_label": vocab.SOURCES[a.source],
-        "arrival_date": a.arrival_date.isoformat(),
-        "day_number": (today - a.arrival_date).days,
-        "birth_date": a.birth_date.isoformat() if a.birth_date else None,
-        "birth_date_estimated": a.birth_date_estimated,
-        "age": _age(age_days),
-        "cage": a.cage.name if a.cage else None,
-        "status": a.status,
-        "status_label": vocab.STATUSES[a.status],
-        "extended_hold_opt_in": a.extended_hold_opt_in,
-        "notes": a.notes,
-    }
-
-
 def _age(days: int | None) -> str | None:
     if days is None:
         return None
@@ -214,35 +178,35 @@ def _age(days: int | None) -> str | None:
     return f"{days // 365} years"
 
 
-def _show(ctx, animal, today: date, alerts: list[dict] | None = None, heading: str | None = None) -> int:
-    from ..services.progress import progress_of
+def _show(ctx, animal, today: date, alerts: list | None = None, heading: str | None = None) -> int:
+    from ..services import shapes
 
-    prog = progress_of(animal, today)
-    data = {**animal_dict(animal, today), "step": prog.step_id, "step_title": prog.step_title}
+    data = shapes.animal_saved(animal, today, alerts or [])
     if ctx.out.json_mode:
-        ctx.out.json({**data, "alerts": alerts or []})
+        ctx.out.json(data.model_dump(mode="json"))
         return 0
     out = ctx.out
     if heading:
         out.say(heading, style="bold green")
-    est = " (estimated)" if data["birth_date_estimated"] else ""
+    age = _age((today - animal.birth_date).days if animal.birth_date else None)
+    est = " (estimated)" if data.birth_date_estimated else ""
     out.table(
         None,
         ["", animal.name],
         [
-            ["Species", data["species_label"]],
+            ["Species", data.species_label],
             ["Sex", vocab.SEXES[animal.sex]],
-            ["Age", f"{data['age']}{est}" if data["age"] else "not known"],
-            ["Came from", data["source_label"]],
-            ["Arrived", f"{data['arrival_date']} (day {data['day_number']})"],
-            ["Cage", data["cage"] or "-"],
-            ["Status", data["status_label"]],
-            ["Step", prog.step_title],
+            ["Age", f"{age}{est}" if age else "not known"],
+            ["Came from", data.source_label],
+            ["Arrived", f"{data.arrival_date.isoformat()} (day {data.day_number})"],
+            ["Cage", data.cage or "-"],
+            ["Status", data.status_label],
+            ["Step", data.step_title],
             ["Extended hold", "offered (opted in)" if animal.extended_hold_opt_in else "not offered"],
             ["Notes", animal.notes or "-"],
             ["Id", animal.public_id],
         ],
     )
-    out.alerts(alerts or [])
+    out.alerts([a.model_dump() for a in data.alerts])
     out.say(f"Today's plan: gentling today    Progress: gentling progress {animal.name}", style="dim")
     return 0

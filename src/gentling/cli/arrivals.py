@@ -95,19 +95,17 @@ def _household(ctx, args, write=False):
 
 def cmd_cage_list(args, ctx) -> int:
     from ..services.arrivals import cages_with_residents
+    from ..services.shapes import cage_out
 
     household, _ = _household(ctx, args)
-    rows = [
-        {"id": c.public_id, "name": c.name, "animals": [a.name for a in c.residents]}
-        for c in cages_with_residents(household)
-    ]
+    rows = [cage_out(c) for c in cages_with_residents(household)]
     if ctx.out.json_mode:
-        ctx.out.json({"cages": rows})
+        ctx.out.json({"cages": [r.model_dump(mode="json") for r in rows]})
     else:
         ctx.out.table(
             f"Cages of {household.name}",
             ["Cage", "Animals"],
-            [[r["name"], ", ".join(r["animals"]) or "(empty)"] for r in rows],
+            [[r.name, ", ".join(a.name for a in r.animals) or "(empty)"] for r in rows],
         )
     return 0
 
@@ -123,7 +121,8 @@ def cmd_cage_show(args, ctx) -> int:
     stays = selectors.stays_in(cage)
     rows = [
         {
-            "animal": s.animal.name,
+            "animal": s.animal.public_id,
+            "animal_name": s.animal.name,
             "moved_in_on": s.moved_in_on.isoformat(),
             "moved_out_on": s.moved_out_on.isoformat() if s.moved_out_on else None,
             "override_reason": s.override_reason,
@@ -137,7 +136,7 @@ def cmd_cage_show(args, ctx) -> int:
         ctx.out.table(
             f"Who lived in {cage.name}",
             ["Animal", "Moved in", "Moved out", "Override"],
-            [[r["animal"], r["moved_in_on"], r["moved_out_on"] or "-", r["override_reason"] or "-"] for r in rows],
+            [[r["animal_name"], r["moved_in_on"], r["moved_out_on"] or "-", r["override_reason"] or "-"] for r in rows],
         )
     return 0
 
@@ -146,6 +145,7 @@ def cmd_cage_move(args, ctx) -> int:
     from ..domain.errors import InvalidInput
     from ..services.arrivals import move_animal
     from ..services.households import animal_for
+    from ..services.shapes import moved_out
 
     household, today = _household(ctx, args, write=True)
     animal = animal_for(ctx.keeper, household, args.animal, write=True)
@@ -160,7 +160,7 @@ def cmd_cage_move(args, ctx) -> int:
     )
     alerts = [a.to_dict() for a in move.alerts]
     if ctx.out.json_mode:
-        ctx.out.json({"animal": animal.name, "cage": move.cage.name if move.cage else None, "alerts": alerts})
+        ctx.out.json(moved_out(animal, move).model_dump(mode="json"))
     else:
         where = f"into {move.cage.name}" if move.cage else "out of its cage"
         ctx.out.say(f"Moved {animal.name} {where}.", style="bold green")
@@ -170,22 +170,12 @@ def cmd_cage_move(args, ctx) -> int:
 
 def cmd_quarantine_list(args, ctx) -> int:
     from ..services.arrivals import in_quarantine
+    from ..services.shapes import quarantine_out
 
     household, today = _household(ctx, args)
-    rows = [
-        {
-            "animal": animal.name,
-            "id": animal.public_id,
-            "started_on": q.started_on.isoformat(),
-            "ends_on": q.ends_on.isoformat(),
-            "days_left": q.days_left,
-            "air_space": q.air_space,
-            "last_sign_on": q.last_sign_on.isoformat() if q.last_sign_on else None,
-        }
-        for animal, q in in_quarantine(household, today)
-    ]
+    rows = [quarantine_out(animal, q) for animal, q in in_quarantine(household, today)]
     if ctx.out.json_mode:
-        ctx.out.json({"quarantines": rows})
+        ctx.out.json({"quarantines": [r.model_dump(mode="json") for r in rows]})
     elif not rows:
         ctx.out.say("Nobody is in quarantine.")
     else:
@@ -193,7 +183,14 @@ def cmd_quarantine_list(args, ctx) -> int:
             "In quarantine",
             ["Animal", "Since", "Until", "Days left", "Air space", "Last illness sign"],
             [
-                [r["animal"], r["started_on"], r["ends_on"], r["days_left"], r["air_space"], r["last_sign_on"] or "-"]
+                [
+                    r.animal_name,
+                    r.started_on.isoformat(),
+                    r.ends_on.isoformat(),
+                    r.days_left,
+                    r.air_space,
+                    r.last_sign_on.isoformat() if r.last_sign_on else "-",
+                ]
                 for r in rows
             ],
         )
@@ -204,6 +201,7 @@ def cmd_quarantine_check(args, ctx) -> int:
     from ..domain.guardrails import VET_ADVICE
     from ..services.arrivals import quarantine_of, record_health_check
     from ..services.households import animal_for
+    from ..services.shapes import health_check_out
 
     household, today = _household(ctx, args, write=True)
     animal = animal_for(ctx.keeper, household, args.animal, write=True)
@@ -213,14 +211,7 @@ def cmd_quarantine_check(args, ctx) -> int:
     )
     q = quarantine_of(animal, today)
     if ctx.out.json_mode:
-        ctx.out.json(
-            {
-                "animal": animal.name,
-                "day": check.day.isoformat(),
-                "signs": check.signs,
-                "quarantine_ends_on": q.ends_on.isoformat() if q else None,
-            }
-        )
+        ctx.out.json(health_check_out(animal, check, q).model_dump(mode="json"))
         return 0
     ctx.out.say(f"Health check saved for {animal.name}: {', '.join(check.signs) or 'all well'}.", style="bold green")
     if check.signs:
@@ -238,6 +229,7 @@ def _animals(ctx, household, values):
 
 def cmd_intro_start(args, ctx) -> int:
     from ..services.arrivals import start_introduction
+    from ..services.shapes import introduction_detail
 
     household, today = _household(ctx, args, write=True)
     intro = start_introduction(
@@ -249,39 +241,30 @@ def cmd_intro_start(args, ctx) -> int:
         day=today,
     )
     if ctx.out.json_mode:
-        ctx.out.json({"id": intro.public_id})
+        ctx.out.json(introduction_detail(intro, today).model_dump(mode="json"))
     else:
         ctx.out.say(f"Introduction started (id {intro.public_id}). See it in `gentling today`.", style="bold green")
     return 0
 
 
 def cmd_intro_list(args, ctx) -> int:
-    from ..services.today import today_for_household
+    from ..services.arrivals import active_introductions
+    from ..services.shapes import introductions_out
 
     household, today = _household(ctx, args)
-    rows = [
-        {
-            "id": it.introduction.public_id,
-            "newcomers": list(it.newcomers),
-            "residents": list(it.residents),
-            "stage": it.progress.stage_id,
-            "stage_title": it.progress.stage_title,
-            "history": [
-                {"day": h.day.isoformat(), "stage": h.stage_id, "direction": h.direction, "reason": h.reason}
-                for h in it.progress.history
-            ],
-        }
-        for it in today_for_household(household, today).introductions
-    ]
+    rows = introductions_out(list(active_introductions(household)), today)
     if ctx.out.json_mode:
-        ctx.out.json({"introductions": rows})
+        ctx.out.json({"introductions": [r.model_dump(mode="json") for r in rows]})
     elif not rows:
         ctx.out.say("No introductions under way. Start one: gentling intro start --newcomers A --residents B")
     else:
         ctx.out.table(
             "Introductions",
             ["Id", "Newcomers", "Residents", "Stage"],
-            [[r["id"], ", ".join(r["newcomers"]), ", ".join(r["residents"]), r["stage_title"]] for r in rows],
+            [
+                [r.id, ", ".join(a.name for a in r.newcomers), ", ".join(a.name for a in r.residents), r.stage_title]
+                for r in rows
+            ],
         )
     return 0
 

@@ -72,33 +72,14 @@ def cmd_log(args, ctx) -> int:
     from ..services.households import animal_for, household_for
     from ..services.progress import local_time, protocol_for
     from ..services.sessions import log_session
+    from ..services.shapes import LoggedSessions, logged_out
 
     household = household_for(ctx.keeper, args.household, write=True)
     animals = [animal_for(ctx.keeper, household, ref, write=True) for ref in args.animals]
     entry = _entry(args, local_time(household, ctx.now))
     logged = log_session(keeper=ctx.keeper, household=household, animals=animals, entry=entry, now=ctx.now)
     if ctx.out.json_mode:
-        ctx.out.json(
-            {
-                "sessions": [
-                    {
-                        "id": item.session.public_id,
-                        "animal": item.animal.name,
-                        "animal_id": item.animal.public_id,
-                        "day": item.session.day.isoformat(),
-                        "started_at": item.session.started_at.isoformat(),
-                        "duration_seconds": item.session.duration_seconds,
-                        "activities": item.session.activities,
-                        "holds": item.session.holds,
-                        "observations": item.session.observations,
-                        "alerts": item.session.alerts,
-                        "step_before": item.step_before,
-                        "step_after": item.step_after,
-                    }
-                    for item in logged
-                ]
-            }
-        )
+        ctx.out.json(LoggedSessions(sessions=[logged_out(item) for item in logged]).model_dump(mode="json"))
         return 0
     for item in logged:
         s = item.session
