@@ -64,6 +64,11 @@ class Membership(models.Model):
         """Owners and carers change the household's records; viewers only look. Decided here only."""
         return self.role in (self.Role.OWNER, self.Role.CARER)
 
+    @property
+    def is_owner(self) -> bool:
+        """Owners alone manage the household: its members, invitations, backups, overrides. Decided here only."""
+        return self.role == self.Role.OWNER
+
 
 class Cage(models.Model):
     public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)

@@ -1,6 +1,6 @@
 """Roles and animal statuses are choices on the models, and each rule about them is written once:
-who may write (`Membership.can_write`), which animals are still here (`Animal.objects.active()`,
-`Animal.has_left`)."""
+who may write (`Membership.can_write`), who manages the household (`Membership.is_owner`),
+which animals are still here (`Animal.objects.active()`, `Animal.has_left`)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,14 @@ def test_owners_and_carers_may_write_and_viewers_may_not():
     assert {role: Membership(role=role).can_write for role in Membership.Role} == {
         "owner": True,
         "carer": True,
+        "viewer": False,
+    }
+
+
+def test_owners_alone_manage_the_household():
+    assert {role: Membership(role=role).is_owner for role in Membership.Role} == {
+        "owner": True,
+        "carer": False,
         "viewer": False,
     }
 

@@ -265,7 +265,7 @@ def cmd_protocol_show(args, ctx) -> int:
 
 def cmd_export(args, ctx) -> int:
     from ..services.backup import export_backup_file, export_instance_file, write_backup_for
-    from ..services.households import household_for, households_of, role_of
+    from ..services.households import household_for, households_of, is_owner
 
     if args.full:
         if not args.file:
@@ -282,7 +282,7 @@ def cmd_export(args, ctx) -> int:
     if args.household:
         households = [household_for(ctx.keeper, args.household)]
     else:  # all the households you own
-        households = [h for h in households_of(ctx.keeper) if role_of(ctx.keeper, h) == "owner"]
+        households = [h for h in households_of(ctx.keeper) if is_owner(ctx.keeper, h)]
     if not args.file:
         write_backup_for(ctx.keeper, households, ctx.out.stream or sys.stdout, now=ctx.now)
         return 0

@@ -40,11 +40,10 @@ from ..models import (
     Household,
     Introduction,
     IntroductionMeeting,
-    Membership,
     Quarantine,
     Session,
 )
-from .households import check_member, role_of
+from .households import check_member, is_owner
 from .progress import local_time, local_today, records_changed
 
 AIR_SPACES = dict(Quarantine.AIR_SPACES)
@@ -218,7 +217,7 @@ def move_animal(*, keeper, animal: Animal, cage_name: str | None, day: date, ove
     reason = check_notes(override_reason, "override_reason")
     if blocking and not reason:
         raise HousingRefused(blocking)
-    if blocking and role_of(keeper, animal.household) != Membership.Role.OWNER:
+    if blocking and not is_owner(keeper, animal.household):
         raise NotAllowed("Only an owner can override the housing guardrail. " + " ".join(p.message for p in blocking))
     if current:
         current.moved_out_on = day

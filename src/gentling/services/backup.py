@@ -36,7 +36,7 @@ from django.contrib.auth import get_user_model
 from ..domain.errors import InvalidInput, NotAllowed
 from ..models import Animal, Household, Introduction, Litter, Membership, Photo, Session
 from .backup_schema import json_chunks, materialised
-from .households import role_of
+from .households import is_owner
 
 FORMAT, VERSION = "gentling-backup", 2
 HOUSEHOLDS, INSTANCE = "households", "instance"  # a backup's scope
@@ -120,7 +120,7 @@ def export_households(households: list[Household], *, now: datetime, scope: str 
 def _check_owner(keeper, households: list[Household]) -> None:
     """Owners only: a backup holds the household's whole record and can be restored elsewhere."""
     for h in households:
-        if role_of(keeper, h) != Membership.Role.OWNER:
+        if not is_owner(keeper, h):
             raise NotAllowed(f"Only an owner of '{h.name}' can back it up.")
 
 

@@ -55,7 +55,7 @@ def create_household(*, keeper, name: str, time_zone: str | None = None) -> Hous
 
 @transaction.atomic
 def add_member(*, by, household: Household, keeper, role: str) -> Membership:
-    if role_of(by, household) != Membership.Role.OWNER:
+    if not is_owner(by, household):
         raise NotAllowed("Only an owner of the household can add members.")
     if role not in Membership.Role.values:
         raise InvalidInput("role", f"Unknown role '{role}': choose owner, carer or viewer.")
@@ -75,6 +75,11 @@ def households_listed(keeper):
         role=Subquery(mine.values("role")[:1]),
         active_animals=Count("animals", filter=Q(animals__status=Animal.Status.ACTIVE), distinct=True),
     )
+
+
+def is_owner(keeper, household: Household) -> bool:
+    membership = membership_of(keeper, household)
+    return membership is not None and membership.is_owner
 
 
 def role_of(keeper, household: Household) -> str | None:
@@ -174,7 +179,7 @@ INVITE_DAYS = 14
 
 
 def create_invite(*, by, household: Household, role: str) -> Invite:
-    if role_of(by, household) != Membership.Role.OWNER:
+    if not is_owner(by, household):
         raise NotAllowed("Only an owner of the household can invite people.")
     if role not in Membership.Role.values:
         raise InvalidInput("role", f"Unknown role '{role}': choose owner, carer or viewer.")
@@ -203,6 +208,6 @@ def accept_invite(*, keeper, token: str, now: datetime) -> Household:
 
 
 def revoke_invite(*, by, household: Household, token: str) -> None:
-    if role_of(by, household) != Membership.Role.OWNER:
+    if not is_owner(by, household):
         raise NotAllowed("Only an owner of the household can revoke invitations.")
     Invite.objects.filter(household=household, token=token, used_at__isnull=True).delete()

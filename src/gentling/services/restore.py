@@ -62,7 +62,7 @@ from ..models import (
 )
 from .backup import BATCH, INSTANCE, MAX_BYTES
 from .backup_schema import AnimalIn, BackupIn, HouseholdIn, SessionIn, UnreadableBackup, read_sessions
-from .households import role_of
+from .households import membership_of
 from .progress import records_changed
 from .restore_checks import (
     check_ids_are_free,
@@ -149,15 +149,16 @@ class _HouseholdsRestore:
             existing = Household.objects.filter(public_id=h.id).first()
             if existing is None:
                 continue
-            role = role_of(self.keeper, existing)
-            if role is None:
+            membership = membership_of(self.keeper, existing)
+            if membership is None:
                 raise NotAllowed(
                     f"The household '{h.id}' in this backup is already in this database, and it is "
                     "not yours. Nothing was imported."
                 )
-            if role != Membership.Role.OWNER:
+            if not membership.is_owner:
                 raise NotAllowed(
-                    f"You are a {role} of '{existing.name}': only an owner can restore over it. Nothing was imported."
+                    f"You are a {membership.role} of '{existing.name}': only an owner can restore over it. "
+                    "Nothing was imported."
                 )
             if not self.replace:
                 raise InvalidInput(

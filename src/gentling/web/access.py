@@ -40,7 +40,11 @@ def household_view(write: bool = False):
             household = household_for_request(request, hid, write=needs_write)
             # The membership read with the household: what the page may offer is what the services allow.
             membership = hs.membership_of(request.user, household)
-            request.role, request.can_write = membership.role, membership.can_write
+            request.role, request.can_write, request.is_owner = (
+                membership.role,
+                membership.can_write,
+                membership.is_owner,
+            )
             # Dates typed and shown on a household's pages are in its own time zone.
             with timezone.override(ZoneInfo(household.time_zone)):
                 return view(request, household, *args, **kwargs)

@@ -12,7 +12,6 @@ from django.views.decorators.http import require_POST
 from ... import clock
 from ...domain.errors import InvalidInput, NotAllowed
 from ...domain.ladder import ladder
-from ...models import Membership
 from ...services import selectors
 from ...services.animal_charts import CHARTS, chart_svg
 from ...services.animals import AnimalDetails, add_animal, edit_animal, set_photo
@@ -65,7 +64,7 @@ def animal_new(request, household):
     return render(
         request,
         "gentling/animal_form.html",
-        {"household": household, "form": form, "nav": "overview", "is_owner": request.role == Membership.Role.OWNER},
+        {"household": household, "form": form, "nav": "overview", "is_owner": request.is_owner},
     )
 
 
@@ -111,7 +110,7 @@ def animal_edit(request, household, aid):
             "form": form,
             "animal": animal,
             "nav": "overview",
-            "is_owner": request.role == Membership.Role.OWNER,
+            "is_owner": request.is_owner,
         },
     )
 

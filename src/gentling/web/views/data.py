@@ -22,7 +22,6 @@ from django.views.decorators.http import require_POST, require_safe
 
 from ... import clock
 from ...domain.errors import InvalidInput, NotAllowed, NotFound
-from ...models import Membership
 from ...services import backup, restore
 from ...services import calendar as feeds
 from ...services.csv_export import EXPORTS, csv_lines
@@ -51,7 +50,7 @@ def _page(request, household, restore_error: str | None = None):
             "nav": "members",
             "feed_url": feed_url,
             "webcal_url": "webcal://" + feed_url.split("://", 1)[1] if feed_url else None,
-            "is_owner": request.role == Membership.Role.OWNER,
+            "is_owner": request.is_owner,
             "owner_only": OWNER_ONLY,
             "restore_error": restore_error,
             "max_mb": backup.MAX_BYTES // (1024 * 1024),
@@ -121,7 +120,7 @@ def _file_name(household, what: str, ext: str) -> str:
 
 @household_view()
 def backup_download(request, household):
-    if request.role != Membership.Role.OWNER:
+    if not request.is_owner:
         raise PermissionDenied(OWNER_ONLY)
     # Streamed: a rescue's backup runs to hundreds of MB.
     text = backup.backup_text_for(request.user, [household], now=clock.now())
@@ -133,7 +132,7 @@ def backup_download(request, household):
 @require_POST
 @household_view(write=True)
 def backup_restore(request, household):
-    if request.role != Membership.Role.OWNER:
+    if not request.is_owner:
         raise PermissionDenied(OWNER_ONLY)
     upload = request.FILES.get("backup")
     try:

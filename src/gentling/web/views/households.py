@@ -10,7 +10,6 @@ from django.views.decorators.http import require_POST
 
 from ... import clock
 from ...domain.errors import InvalidInput, NotFound
-from ...models import Membership
 from ...services import households as hs
 from ...services import selectors
 from ..access import household_view, raise_for
@@ -45,7 +44,7 @@ def households(request):
 
 @household_view()
 def members(request, household):
-    is_owner = request.role == Membership.Role.OWNER
+    is_owner = request.is_owner
     form = InviteForm(request.POST or None)
     invites = selectors.open_invites(household) if is_owner else []
     return render(
