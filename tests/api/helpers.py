@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 
+# The test households are in UTC, and the API reads the real clock, as the web does: one today.
+from tests.web.helpers import today  # noqa: F401  (re-exported)
+
 API = "/api/v1"
-
-
-def today() -> date:
-    """The test households are in UTC, and the API reads the real clock."""
-    return timezone.now().date()
 
 
 def ago(**delta) -> str:

@@ -9,8 +9,9 @@ from datetime import timedelta
 
 import pytest
 
-from gentling.domain.arrivals import arrivals_protocol, quarantine_status
+from gentling.domain.arrivals import arrivals_protocol, load_arrivals_text, quarantine_status
 from gentling.domain.errors import InvalidInput, NotAllowed
+from gentling.domain.protocol import ProtocolError
 from gentling.models import HealthCheck, Quarantine
 from gentling.services.animals import AnimalDetails, add_animal
 from gentling.services.arrivals import needs_quarantine, quarantine_of, record_health_check
@@ -288,3 +289,14 @@ def test_correcting_the_arrival_date_moves_the_quarantine_start(owner, newcomer)
     edit_animal(keeper=owner, animal=newcomer, details=AnimalDetails(arrival_date=d(-10)), today=TODAY)
     q = quarantine_of(newcomer, TODAY)
     assert (q.started_on, q.ends_on, q.days_left) == (d(-10), d(11), 11)
+
+
+def test_a_quarantine_file_without_advice_for_an_air_space_is_refused_by_name():
+    from importlib import resources
+
+    shipped = resources.files("gentling").joinpath("protocols", "quarantine.toml").read_text(encoding="utf-8")
+    without = "\n".join(line for line in shipped.splitlines() if not line.startswith("same_room ="))
+    assert load_arrivals_text(shipped, "quarantine.toml").quarantine.air_space["same_room"]
+    with pytest.raises(ProtocolError) as caught:
+        load_arrivals_text(without, "my-quarantine.toml")
+    assert str(caught.value).startswith("my-quarantine.toml") and "same_room" in str(caught.value)

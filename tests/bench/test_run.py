@@ -134,7 +134,7 @@ def test_bench_run_measures_every_figure_on_a_small_stand_in(tmp_path):
         and sqlite["api"]["sessions_stored"] == sqlite["api"]["sessions_acknowledged"]
     )
     held = sqlite["outside_lock"]
-    assert held["today"]["runs"] >= 5 and held["today_failed"] == 0 and held["writes"].get("503", 0) > 0
+    assert held["today"]["runs"] >= 1 and held["today_failed"] == 0 and held["writes"].get("503", 0) > 0
     assert 0 < held["sessions_acknowledged"] == held["sessions_stored"]
     assert sqlite["backup"]["import"]["peak_mb"] > 0 and sqlite["backup"]["file_mb"] > 0
     assert set(out["met"]["SQLite"]) == set(run.TARGETS)

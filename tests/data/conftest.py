@@ -8,16 +8,10 @@ import pytest
 
 from gentling.services.households import create_household, local_keeper
 from tests.factories import make_animal
+from tests.web.conftest import other_household  # noqa: F401  (the fixture, shared)
 from tests.web.helpers import today
 
 ROLES = ["owner", "carer", "viewer", "outsider", "anonymous"]
-
-
-@pytest.fixture
-def other_household(outsider):
-    h = create_household(keeper=outsider, name="Elsewhere", time_zone="UTC")
-    make_animal(h, today=today(), name="Zanzibar", source="breeder", days_ago=5)
-    return h
 
 
 @pytest.fixture

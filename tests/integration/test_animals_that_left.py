@@ -168,7 +168,7 @@ def test_the_web_edit_of_a_session_from_before_the_animal_left_is_saved(client, 
     start = f"{session.started_at:%Y-%m-%dT%H:%M}"  # the household keeps UTC
     response = client.post(
         reverse("session_edit", args=[household.public_id, session.public_id]),
-        {"activities": ["talked"], "started_at": start, "length_minutes": 10, "notes": "first week, shy"},
+        {"activities": ["talked"], "started_at": start, "length": 10, "notes": "first week, shy"},
     )
     assert response.status_code == 302, response.content.decode()
     assert Session.objects.get(pk=session.pk).notes == "first week, shy"

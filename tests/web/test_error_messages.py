@@ -82,9 +82,9 @@ def logged(owner, household, rat):
     "over, says",
     [
         ({"holds": "-3"}, "Hold '-3': a hold must be more than zero seconds."),
-        ({"length_minutes": "0"}, "Length: the session ends before it starts; it must last more than zero seconds."),
-        ({"length_minutes": "-5"}, "Length: the session ends before it starts; it must last more than zero seconds."),
-        ({"length_minutes": "ten"}, "Length (minutes): Enter a whole number."),
+        ({"length": "0"}, "Length '0': a length must be more than zero seconds."),
+        ({"length": "-5"}, "Length '-5': a length must be more than zero seconds."),
+        ({"length": "ten"}, "Length 'ten': not a length of time. Write e.g. 90s, 10m or 1h5m."),
         ({"started_at": "2026-13-01T10:00"}, "Started at: Enter a valid date/time."),
         ({"started_at": ""}, "Started at: This field is required."),
     ],
@@ -94,7 +94,7 @@ def test_editing_a_session_names_the_field(client, owner, household, logged, ove
     client.force_login(owner)
     data = {
         "started_at": f"{timezone.localtime(logged.started_at):%Y-%m-%dT%H:%M}",
-        "length_minutes": "5",
+        "length": "5",
         "activities": ["talked"],
         "holds": "",
         **over,

@@ -47,7 +47,7 @@ def _session_edit_form(w: World) -> dict:
     start = timezone.now() - timedelta(hours=3)
     return {
         "started_at": start.strftime("%Y-%m-%dT%H:%M"),
-        "length_minutes": "7",
+        "length": "7",
         "activities": ["talked", "treat_in_cage"],
         "observations": ["took_treat"],
         "holds": "",
@@ -267,7 +267,7 @@ def test_an_outsider_cannot_reach_records_through_their_own_household(
     if name == "animal_photo_upload":
         data = {"photo": SimpleUploadedFile("x.png", png_bytes(), content_type="image/png")}
     if name == "session_edit" and method == "POST":
-        data |= {"started_at": (timezone.now() - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"), "length_minutes": "5"}
+        data |= {"started_at": (timezone.now() - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"), "length": "5"}
     response = client.get(url) if method == "GET" else client.post(url, data)
     assert response.status_code == 404
     assert visible_names(response.content.decode(errors="replace"), HOUSEHOLD_ANIMALS) == []

@@ -10,8 +10,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from gentling.domain.validation import SessionInput, duration_text, parse_duration
 from gentling.models import OpenSession, Session
 from gentling.services.progress import progress_of, verify_snapshots
+from gentling.services.sessions import log_session
 from tests.factories import log, make_animal
 from tests.integration.test_progress_cache import full_replay
 
@@ -281,11 +283,38 @@ def test_the_edit_page_is_filled_in(client, owner, household, logged):
     assert response.status_code == 200
     body = response.content.decode()
     assert "Edit Whiskerina's session" in text(response)
-    assert f'value="{logged.started_at:%Y-%m-%dT%H:%M}"' in body
-    assert re.search(r'name="length_minutes"[^>]*value="5"|value="5"[^>]*name="length_minutes"', body)
+    assert f'value="{logged.started_at:%Y-%m-%dT%H:%M:%S}"' in body
+    assert re.search(r'name="length"[^>]*value="5m"|value="5m"[^>]*name="length"', body)
     assert re.search(r'value="treat_in_cage"[^>]*(checked|selected)', body)
     assert re.search(r'value="took_treat"[^>]*(checked|selected)', body)
     assert not re.search(r'value="petted"[^>]*(checked|selected)', body)
+
+
+def test_an_edit_that_changes_only_the_notes_keeps_the_length_and_the_start_to_the_second(
+    client, owner, household, pair
+):
+    _, whisk = pair
+    now = timezone.now().replace(microsecond=0)
+    start = now - timedelta(days=1, hours=2, seconds=-17)
+    entry = SessionInput(start, start + timedelta(seconds=10), ["talked"], [], [], notes="")
+    (item,) = log_session(keeper=owner, household=household, animals=[whisk], entry=entry, now=now)
+    client.force_login(owner)
+    url = reverse("session_edit", args=[household.public_id, item.session.public_id])
+    page = client.get(url)
+    form = page.context["form"]
+    sent = {name: form[name].value() for name in ("started_at", "length", "holds", "notes")}
+    sent["started_at"] = form["started_at"].field.widget.format_value(sent["started_at"])
+    assert sent["length"] == "10s"
+    response = client.post(url, {**sent, "activities": ["talked"], "notes": "sniffed my hand"})
+    assert response.status_code == 302
+    saved = Session.objects.get()
+    assert saved.notes == "sniffed my hand"
+    assert (saved.started_at, saved.duration_seconds) == (start, 10)
+
+
+@pytest.mark.parametrize("seconds", [1, 10, 59, 60, 90, 300, 3599, 3600, 3930, 6 * 3600])
+def test_a_length_written_out_reads_back_the_same(seconds):
+    assert parse_duration(duration_text(seconds), "length", "Length", default_unit="m") == seconds
 
 
 def test_editing_a_session_changes_the_holds_and_recomputes_the_alerts(client, owner, household, logged):
@@ -296,7 +325,7 @@ def test_editing_a_session_changes_the_holds_and_recomputes_the_alerts(client, o
         url,
         {
             "started_at": f"{logged.started_at:%Y-%m-%dT%H:%M}",
-            "length_minutes": "5",
+            "length": "5",
             "activities": ["talked", "treat_in_cage"],
             "observations": ["took_treat"],
             "holds": "3, 4",
@@ -319,7 +348,7 @@ def test_editing_a_session_changes_the_holds_and_recomputes_the_alerts(client, o
         url,
         {
             "started_at": f"{logged.started_at:%Y-%m-%dT%H:%M}",
-            "length_minutes": "5",
+            "length": "5",
             "activities": ["talked", "treat_in_cage"],
             "observations": ["took_treat"],
             "holds": "",
@@ -334,8 +363,8 @@ def test_editing_a_session_changes_the_holds_and_recomputes_the_alerts(client, o
     [
         ({"holds": "abc"}, "Hold 'abc': write each pick-up's seconds as a whole number"),
         ({"holds": "999"}, "longer than the session"),
-        ({"length_minutes": "0"}, "ends before it starts"),
-        ({"length_minutes": "600"}, "is not plausible"),
+        ({"length": "0"}, "must be more than zero seconds"),
+        ({"length": "600"}, "is not plausible"),
         ({"started_at": "{future}"}, "starts in the future"),
         ({"started_at": "{before_arrival}"}, "arrived on"),
     ],
@@ -346,7 +375,7 @@ def test_a_bad_edit_shows_an_error_and_changes_nothing(client, owner, household,
     now = timezone.now()
     data = {
         "started_at": f"{logged.started_at:%Y-%m-%dT%H:%M}",
-        "length_minutes": "5",
+        "length": "5",
         "activities": ["talked"],
         "holds": "",
     }

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import get_args
 
 from ..domain import vocab
+from ..domain.arrivals import AirSpace
 from ..domain.validation import parse_age, parse_date
 
 
@@ -22,7 +24,7 @@ def add_commands(sub, common) -> None:
     _detail_options(add, adding=True)
     add.add_argument(
         "--air-space",
-        choices=["separate_building", "another_room", "same_room"],
+        choices=list(get_args(AirSpace)),
         help="where a newcomer spends its quarantine (default another_room)",
     )
     add.set_defaults(handler=cmd_add)

@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache
 from importlib import resources
-from typing import Literal
+from typing import Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .protocol import ProtocolError
 
@@ -51,6 +51,13 @@ class QuarantineRules(_Strict):
     why: str
     air_space: dict[AirSpace, str]
     daily: list[DailyItem]
+
+    @model_validator(mode="after")
+    def _a_note_for_every_air_space(self) -> QuarantineRules:
+        missing = [a for a in get_args(AirSpace) if a not in self.air_space]
+        if missing:  # a quarantine in that air space would have no advice to show
+            raise ValueError(f"air_space needs a note for each of: {', '.join(missing)}")
+        return self
 
 
 class Stage(_Strict):
@@ -89,11 +96,15 @@ class ArrivalsProtocol(_Strict):
 @cache
 def arrivals_protocol() -> ArrivalsProtocol:
     text = resources.files("gentling").joinpath("protocols", "quarantine.toml").read_text(encoding="utf-8")
+    return load_arrivals_text(text, "quarantine.toml")
+
+
+def load_arrivals_text(text: str, name: str) -> ArrivalsProtocol:
     try:
         return ArrivalsProtocol.model_validate(tomllib.loads(text))
     except ValidationError as exc:
         err = exc.errors()[0]
-        raise ProtocolError("quarantine.toml", err["msg"], None, ".".join(map(str, err["loc"]))) from None
+        raise ProtocolError(name, err["msg"], None, ".".join(map(str, err["loc"]))) from None
 
 
 # --- quarantine ----------------------------------------------------------------

@@ -130,6 +130,13 @@ def parse_duration(text: str, field_name: str, what: str, default_unit: str = "s
     return seconds
 
 
+def duration_text(seconds: int) -> str:
+    """Seconds as `parse_duration` reads them back exactly: 10 -> '10s', 300 -> '5m', 3930 -> '1h5m30s'."""
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    return "".join(f"{n}{unit}" for n, unit in ((h, "h"), (m, "m"), (s, "s")) if n) or "0s"
+
+
 def check_arrival(arrival: date, today: date) -> date:
     if arrival > today:
         raise InvalidInput(

@@ -18,6 +18,8 @@ from typing import Annotated, BinaryIO, Literal
 import ijson
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from ..domain.arrivals import AirSpace
+
 ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,16}")
 USERNAME_PATTERN = re.compile(r"[\w.@+-]{1,150}")  # Django's own rule for usernames
 MAX_DEPTH = 12  # a backup nests 8 deep at most (households > animals > health checks > signs)
@@ -80,7 +82,7 @@ class PhotoIn(_M):
 
 class QuarantineIn(_M):
     started_on: date
-    air_space: Literal["separate_building", "another_room", "same_room"]
+    air_space: AirSpace
     created_at: datetime
 
 

@@ -17,13 +17,14 @@ from django.core.exceptions import ValidationError
 from django.forms.utils import pretty_name
 
 from ..domain import vocab
-from ..domain.errors import GentlingError
+from ..domain.errors import GentlingError, InvalidInput
+from ..domain.validation import parse_duration
 from ..models import Animal, Membership
 from ..services.demo import is_demo_keeper_name
 
 SESSION_FIELDS = {
     "started_at": "started_at",
-    "ended_at": "length_minutes",
+    "ended_at": "length",
     "holds": "holds",
     "activities": "activities",
     "observations": "observations",
@@ -190,7 +191,17 @@ class SessionForm(KeeperForm):
 
 
 class SessionEditForm(SessionForm):
+    """A logged session, to correct: its start and its length keep their seconds (a 10-second
+    session stays 10 seconds when only a note is changed)."""
+
     started_at = forms.DateTimeField(
-        label="Started at", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+        label="Started at",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local", "step": "1"}, format="%Y-%m-%dT%H:%M:%S"),
     )
-    length_minutes = forms.IntegerField(label="Length (minutes)", min_value=-100000, max_value=100000)
+    length = forms.CharField(label="Length", max_length=20, help_text="e.g. 10s, 5m or 1m30s; a bare number is minutes")
+
+    def clean_length(self) -> int:
+        try:
+            return parse_duration(self.cleaned_data["length"], "ended_at", "Length", default_unit="m")
+        except InvalidInput as exc:
+            raise forms.ValidationError(exc.message) from None

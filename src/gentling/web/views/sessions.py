@@ -12,7 +12,7 @@ from ... import clock
 from ...domain import vocab
 from ...domain.errors import InvalidInput
 from ...domain.protocol import StepKind
-from ...domain.validation import SessionInput
+from ...domain.validation import SessionInput, duration_text
 from ...services import selectors
 from ...services import sessions as svc
 from ...services.progress import local_time, local_today, progress_of, protocol_for
@@ -185,7 +185,7 @@ def session_edit(request, household, sid):
         "extended_hold_minutes": (session.extended_hold_seconds or 0) // 60 or None,
         "extended_hold_end": session.extended_hold_end,
         "started_at": session.started_at,
-        "length_minutes": max(1, round(session.duration_seconds / 60)),
+        "length": duration_text(session.duration_seconds),
     }
     form = SessionEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -196,7 +196,7 @@ def session_edit(request, household, sid):
                 keeper=request.user,
                 household=household,
                 public_id=sid,
-                entry=_entry(data, start, start + timedelta(minutes=data["length_minutes"])),
+                entry=_entry(data, start, start + timedelta(seconds=data["length"])),
                 now=clock.now(),
             )
         except InvalidInput as exc:
