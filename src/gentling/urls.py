@@ -1,17 +1,22 @@
 """URLs. Households and animals are addressed by unguessable public ids."""
 
 from django.contrib.auth import views as auth
+from django.contrib.auth.decorators import login_required
 from django.urls import path
 
 from .api.main import api
 from .api.main import not_found as api_not_found
-from .web.views import accounts, animals, arrivals, guide, households, reports, sessions, today, tokens
+from .web.views import accounts, animals, app, arrivals, guide, households, reports, sessions, today, tokens
 from .web.views import data as data_views
 
 H = "h/<str:hid>/"
 
 urlpatterns = [
     path("", households.home, name="home"),
+    # The installed app opens here (its manifest's start_url): the keeper's Today, after logging in.
+    path("today", login_required(households.home), name="today_start"),
+    path("manifest.webmanifest", app.manifest, name="manifest"),
+    path("sw.js", app.service_worker, name="service_worker"),
     path("accounts/signup/", accounts.signup, name="signup"),
     path("accounts/login/", auth.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth.LogoutView.as_view(), name="logout"),

@@ -56,13 +56,37 @@ def _static_root():
 
 
 @pytest.fixture(scope="session")
-def browser():
+def playwright_driver():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, env=_chromium_environment())
-        yield b
-        b.close()
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_driver):
+    b = playwright_driver.chromium.launch(
+        executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, env=_chromium_environment()
+    )
+    yield b
+    b.close()
+
+
+@pytest.fixture
+def profile_context(playwright_driver, live_server, tmp_path):
+    """A phone-sized Chromium with a profile on disk, as a keeper's is: some checks (installing
+    the app) are not made in the throwaway profiles of `new_context`."""
+    ctx = playwright_driver.chromium.launch_persistent_context(
+        str(tmp_path / "profile"),
+        executable_path=str(CHROMIUM),
+        args=CHROMIUM_ARGS,
+        env=_chromium_environment(),
+        viewport=PHONE,
+        base_url=live_server.url,
+    )
+    ctx.set_default_timeout(10_000)
+    yield ctx
+    ctx.close()
 
 
 def _chromium_environment() -> dict[str, str]:

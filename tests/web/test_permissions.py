@@ -167,9 +167,21 @@ CASES = [
     Case("guide-rat", "GET", lambda w: reverse("guide", args=["rat"]), PUBLIC, 200),
     Case("guide-mouse", "GET", lambda w: reverse("guide", args=["mouse"]), PUBLIC, 200),
     Case("guide-step", "GET", lambda w: reverse("guide_step", args=["rat", "petting"]), PUBLIC, 200),
+    # The installable app: the manifest and the worker hold nothing private; /today sends each keeper
+    # to their own Today (or their households), and anyone else to log in.
+    Case("manifest", "GET", lambda w: reverse("manifest"), PUBLIC, 200, content_type="application/manifest+json"),
+    Case(
+        "service-worker",
+        "GET",
+        lambda w: reverse("service_worker"),
+        PUBLIC,
+        200,
+        content_type="text/javascript; charset=utf-8",
+    ),
+    Case("today-start", "GET", lambda w: reverse("today_start"), PUBLIC, 302),
 ]
 
-LOGIN_ONLY = {"households"}  # pages for any logged-in keeper, no household involved
+LOGIN_ONLY = {"households", "today-start"}  # pages for any logged-in keeper, no household involved
 
 
 def expected_status(case: Case, role: str) -> int:

@@ -10,6 +10,13 @@
     return (h ? h + ":" + pad(m) : pad(m)) + ":" + pad(s % 60);
   }
 
+  // The installable app's worker (templates/gentling/sw.js): keeps the pages opened, for no signal.
+  function serviceWorker() {
+    if ("serviceWorker" in navigator && window.isSecureContext) {
+      navigator.serviceWorker.register("/sw.js").catch(function () { /* the app still works online */ });
+    }
+  }
+
   function sessionTimer() {
     var el = document.querySelector(".timer[data-started]");
     if (!el) return;
@@ -121,6 +128,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    serviceWorker();
     meetingTimer();
     sessionTimer();
     holdStopwatch();
