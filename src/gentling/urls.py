@@ -6,7 +6,7 @@ from django.urls import path
 
 from .api.main import api
 from .api.main import not_found as api_not_found
-from .web.views import accounts, animals, app, arrivals, guide, households, reports, sessions, today, tokens
+from .web.views import accounts, animals, app, arrivals, guide, households, log, reports, sessions, today, tokens
 from .web.views import data as data_views
 
 H = "h/<str:hid>/"
@@ -45,6 +45,7 @@ urlpatterns = [
     path(H + "animals/<str:aid>/report/", reports.report_page, name="animal_report"),
     path(H + "animals/<str:aid>/report.pdf", reports.report_pdf_download, name="animal_report_pdf"),
     path(H + "sessions/start/", sessions.session_start, name="session_start"),
+    path(H + "sessions/log/", log.session_log, name="session_log"),
     path(H + "sessions/open/<str:sid>/", sessions.session_open, name="session_open"),
     path(H + "sessions/open/<str:sid>/check/", sessions.session_check, name="session_check"),
     path(H + "sessions/open/<str:sid>/discard/", sessions.session_discard, name="session_discard"),

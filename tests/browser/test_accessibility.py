@@ -85,6 +85,7 @@ def test_keeper_pages_have_no_serious_violations(new_context, rat_home, viewport
             "today": f"{h}/",
             "animal": f"{h}/animals/{rat.public_id}/",
             "add animal": f"{h}/animals/new/",
+            "log a session": f"{h}/sessions/log/",
             "guide step": "/guide/rat/treats-in-cage/",
         },
     )

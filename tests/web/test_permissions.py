@@ -54,6 +54,12 @@ def _session_edit_form(w: World) -> dict:
     }
 
 
+def _session_log_form(w: World) -> dict:
+    start = timezone.now() - timedelta(hours=3)
+    when = start.strftime("%Y-%m-%dT%H:%M")
+    return {"animals": [w.aid], "started_at": when, "minutes": "6", "seconds": "0", "activities": ["talked"]}
+
+
 def _photo(w: World) -> dict:
     return {"photo": SimpleUploadedFile("new.png", png_bytes(color=(10, 200, 10)), content_type="image/png")}
 
@@ -127,6 +133,8 @@ CASES = [
         False,
     ),
     Case("session-discard", "POST", _h("session_discard", "open_sid"), WRITE, 302, lambda w: {}, True),
+    Case("session-log-get", "GET", _h("session_log"), WRITE, 200),
+    Case("session-log-post", "POST", _h("session_log"), WRITE, 302, _session_log_form, True),
     Case("session-edit-get", "GET", _h("session_edit", "sid"), WRITE, 200),
     Case("session-edit-post", "POST", _h("session_edit", "sid"), WRITE, 302, _session_edit_form, True),
     Case("session-delete-get", "GET", _h("session_delete", "sid"), WRITE, 200),

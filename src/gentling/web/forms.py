@@ -25,6 +25,7 @@ from ..services.demo import is_demo_keeper_name
 SESSION_FIELDS = {
     "started_at": "started_at",
     "ended_at": "length",
+    "animals": "animals",
     "holds": "holds",
     "activities": "activities",
     "observations": "observations",
@@ -205,3 +206,24 @@ class SessionEditForm(SessionForm):
             return parse_duration(self.cleaned_data["length"], "ended_at", "Length", default_unit="m")
         except InvalidInput as exc:
             raise forms.ValidationError(exc.message) from None
+
+
+class SessionLogForm(SessionForm):
+    """A session logged after the fact (or with no signal, through the outbox: static/gentling/outbox.js
+    sends the same fields to the API). Its length is minutes and seconds, two numbers any phone
+    keyboard types; the service says whether the whole is plausible."""
+
+    animals = forms.MultipleChoiceField(label="Who", error_messages={"required": "Tick at least one animal."})
+    started_at = forms.DateTimeField(
+        label="Started at",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local", "step": "1"}, format="%Y-%m-%dT%H:%M:%S"),
+    )
+    minutes = forms.IntegerField(label="Minutes", min_value=0, max_value=24 * 60, initial=5)
+    seconds = forms.IntegerField(label="Seconds", min_value=0, max_value=59, initial=0, required=False)
+
+    def __init__(self, *args, animals=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["animals"].choices = [(a.public_id, a.name) for a in animals]
+
+    def length_seconds(self) -> int:
+        return self.cleaned_data["minutes"] * 60 + (self.cleaned_data["seconds"] or 0)

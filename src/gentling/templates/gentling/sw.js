@@ -5,13 +5,22 @@
      loaded, are kept, so that with no signal the last one loaded still opens.
    - Pages kept are the signed-in keeper's: when a page shows the keeper signed out (the log-in
      or welcome page), every kept page is deleted, so nobody else on the phone sees them.
-   - Nothing else is kept: no write, no API answer, no error page. */
+   - Nothing else is kept: no write, no API answer, no error page. Sessions saved with no signal
+     wait in the outbox (IndexedDB), not in a cache. */
 "use strict";
 var VERSION = "{{ version }}";
 var STATIC = "gentling-static-" + VERSION;
 var PAGES = "gentling-pages-" + VERSION;
 var PRECACHE = {{ precache|safe }};
-var KEPT_PAGES = [/^\/h\/[^/]+\/$/, /^\/h\/[^/]+\/animals\/[^/]+\/$/, /^\/guide\//];
+var KEPT_PAGES = [
+  /^\/h\/[^/]+\/$/, /^\/h\/[^/]+\/animals\/[^/]+\/$/, /^\/h\/[^/]+\/sessions\/log\/$/, /^\/guide\//
+];
+// The outbox (static/gentling/outbox.js): sessions saved with no signal, sent here when the browser
+// says the network is back (Background Sync), as well as from any page.
+self.importScripts({{ outbox|safe }});
+self.addEventListener("sync", function (event) {
+  if (event.tag === self.GentlingOutbox.TAG) event.waitUntil(self.GentlingOutbox.flush());
+});
 var SIGNED_OUT = [/^\/$/, /^\/accounts\/login\/$/];
 
 self.addEventListener("install", function (event) {

@@ -25,6 +25,7 @@ from django.views.decorators.cache import cache_control
 PRECACHE = (
     "gentling/gentling.css",
     "gentling/gentling.js",
+    "gentling/outbox.js",
     "gentling/vendor/htmx-2.0.11.min.js",
     "gentling/icons/icon-192.png",
 )
@@ -79,5 +80,6 @@ def manifest(request) -> JsonResponse:
 def service_worker(request) -> HttpResponse:
     """No-cache: the browser checks for a new worker on every visit, as a release needs."""
     precache = json.dumps([static(path) for path in PRECACHE])
-    script = render_to_string("gentling/sw.js", {"version": static_version(), "precache": precache})
+    context = {"version": static_version(), "precache": precache, "outbox": json.dumps(static("gentling/outbox.js"))}
+    script = render_to_string("gentling/sw.js", context)
     return HttpResponse(script, content_type="text/javascript; charset=utf-8")

@@ -70,7 +70,21 @@ def _screen(household, timer) -> dict:
         for name, t in vocab.ACTIVITIES.items()
         if name in allowed and name not in ("extended_hold", "picked_up", "tail_lift")
     ]
-    groups = [
+    stop_rules = next((s.stop_rules for _, s, _ in steps if s.kind is StepKind.EXTENDED_HOLD), [])
+    return {
+        "animals": animals,
+        "steps": steps,
+        "activities": activities,
+        "groups": observation_groups(),
+        "extended": extended,
+        "stop_rules": stop_rules,
+        "endings": [(k, v) for k, v in vocab.EXTENDED_HOLD_ENDINGS.items() if k != "completed"],
+    }
+
+
+def observation_groups() -> list:
+    """What may be seen, as tap targets: (title, kind, observations)."""
+    return [
         ("Comfort", "comfort", [o for o in vocab.OBSERVATIONS.values() if o.signal is vocab.Signal.UP]),
         (
             "Fear or stress",
@@ -83,16 +97,6 @@ def _screen(household, timer) -> dict:
             [o for o in vocab.OBSERVATIONS.values() if o.signal in (vocab.Signal.HEALTH, vocab.Signal.CLEARED)],
         ),
     ]
-    stop_rules = next((s.stop_rules for _, s, _ in steps if s.kind is StepKind.EXTENDED_HOLD), [])
-    return {
-        "animals": animals,
-        "steps": steps,
-        "activities": activities,
-        "groups": groups,
-        "extended": extended,
-        "stop_rules": stop_rules,
-        "endings": [(k, v) for k, v in vocab.EXTENDED_HOLD_ENDINGS.items() if k != "completed"],
-    }
 
 
 @household_view(write=True)
