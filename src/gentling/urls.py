@@ -34,6 +34,7 @@ urlpatterns = [
     path(H, today.today, name="today"),
     path(H + "overview/", today.overview, name="overview"),
     path(H + "people/", households.members, name="members"),
+    path(H + "more/", households.more, name="more"),
     path(H + "people/invite/", households.invite_create, name="invite_create"),
     path(H + "people/invite/<str:token>/revoke/", households.invite_revoke, name="invite_revoke"),
     path(H + "animals/new/", animals.animal_new, name="animal_new"),

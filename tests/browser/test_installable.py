@@ -50,6 +50,7 @@ def test_logging_out_forgets_the_pages_kept(page, keeper, rat_home):
     wait_until(page, WORKER_READY)
     page.reload()
     assert page.evaluate("caches.keys().then(k => k.some(n => n.startsWith('gentling-pages-')))")
+    page.get_by_role("link", name="More").click()  # on a phone, logging out is under More
     page.get_by_role("button", name="Log out").click()
     page.wait_for_url(lambda url: "/h/" not in url)
     page.goto("/accounts/login/")

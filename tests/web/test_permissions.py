@@ -133,6 +133,7 @@ CASES = [
         False,
     ),
     Case("session-discard", "POST", _h("session_discard", "open_sid"), WRITE, 302, lambda w: {}, True),
+    Case("more", "GET", _h("more"), READ, 200),
     Case("session-log-get", "GET", _h("session_log"), WRITE, 200),
     Case("session-log-post", "POST", _h("session_log"), WRITE, 302, _session_log_form, True),
     Case("session-edit-get", "GET", _h("session_edit", "sid"), WRITE, 200),

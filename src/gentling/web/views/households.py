@@ -43,6 +43,12 @@ def households(request):
 
 
 @household_view()
+def more(request, household):
+    """On a phone, what the tab bar has no room for."""
+    return render(request, "gentling/more.html", {"household": household, "nav": "more"})
+
+
+@household_view()
 def members(request, household):
     is_owner = request.is_owner
     form = InviteForm(request.POST or None)
