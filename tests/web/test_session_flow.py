@@ -438,3 +438,16 @@ def test_deleting_twice_is_404(client, owner, household, logged):
     assert client.post(url).status_code == 302
     assert client.post(url).status_code == 404
     assert client.get(url).status_code == 404
+
+
+def test_a_session_left_running_is_offered_for_resuming_on_every_page_until_saved(client, owner, household, pair):
+    _, whisk = pair
+    client.force_login(owner)
+    resume = _start(client, household, [whisk])
+    assert "A session is in progress" not in client.get(resume).content.decode()  # not on its own screen
+    for page in ("today", "overview", "members", "more"):
+        body = client.get(reverse(page, args=[household.public_id])).content.decode()
+        assert "A session is in progress" in body and f'href="{resume}"' in body, page
+    client.post(resume, {"activities": ["talked"], "holds": "", "notes": ""})
+    assert not OpenSession.objects.exists()
+    assert "A session is in progress" not in client.get(reverse("today", args=[household.public_id])).content.decode()

@@ -109,3 +109,8 @@ def open_invites(household: Household):
 
 def members_of(household: Household):
     return household.memberships.select_related("keeper").order_by("keeper__username")
+
+
+def timers_running(keeper, household: Household) -> list[OpenSession]:
+    """The keeper's sessions in progress in `household`, oldest first: every page offers to resume them."""
+    return list(OpenSession.objects.filter(keeper=keeper, household=household).order_by("started_at"))

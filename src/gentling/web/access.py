@@ -45,6 +45,7 @@ def household_view(write: bool = False):
                 membership.can_write,
                 membership.is_owner,
             )
+            request.household = household  # for what every page of it shows (web/context.py)
             # Dates typed and shown on a household's pages are in its own time zone.
             with timezone.override(ZoneInfo(household.time_zone)):
                 return view(request, household, *args, **kwargs)
