@@ -159,6 +159,14 @@ class PhotoForm(KeeperForm):
     photo = forms.ImageField(help_text="A JPEG, PNG or WebP up to 5 MB.")
 
 
+def started_at_field() -> forms.DateTimeField:
+    """A session's start, to the second: a correction that changes only a note keeps it exactly."""
+    return forms.DateTimeField(
+        label="Started at",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local", "step": "1"}, format="%Y-%m-%dT%H:%M:%S"),
+    )
+
+
 class SessionForm(KeeperForm):
     """What a keeper taps on the session screen (and edits afterwards)."""
 
@@ -195,10 +203,7 @@ class SessionEditForm(SessionForm):
     """A logged session, to correct: its start and its length keep their seconds (a 10-second
     session stays 10 seconds when only a note is changed)."""
 
-    started_at = forms.DateTimeField(
-        label="Started at",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local", "step": "1"}, format="%Y-%m-%dT%H:%M:%S"),
-    )
+    started_at = started_at_field()
     length = forms.CharField(label="Length", max_length=20, help_text="e.g. 10s, 5m or 1m30s; a bare number is minutes")
 
     def clean_length(self) -> int:
@@ -214,10 +219,7 @@ class SessionLogForm(SessionForm):
     keyboard types; the service says whether the whole is plausible."""
 
     animals = forms.MultipleChoiceField(label="Who", error_messages={"required": "Tick at least one animal."})
-    started_at = forms.DateTimeField(
-        label="Started at",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local", "step": "1"}, format="%Y-%m-%dT%H:%M:%S"),
-    )
+    started_at = started_at_field()
     minutes = forms.IntegerField(label="Minutes", min_value=0, max_value=24 * 60, initial=5)
     seconds = forms.IntegerField(label="Seconds", min_value=0, max_value=59, initial=0, required=False)
 

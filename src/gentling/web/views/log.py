@@ -24,7 +24,7 @@ from ...services import sessions as svc
 from ...services.progress import local_time
 from ..access import household_view, raise_for
 from ..forms import SESSION_FIELDS, SessionLogForm, apply_error
-from .sessions import _entry, _report, observation_groups
+from .sessions import observation_groups, report_saved, session_entry
 
 # The service names the session's end; on this page that is its length.
 LOG_FIELDS = {**SESSION_FIELDS, "ended_at": "minutes"}
@@ -47,13 +47,13 @@ def session_log(request, household):
                     keeper=request.user,
                     household=household,
                     animals=[chosen[i] for i in data["animals"] if i in chosen],
-                    entry=_entry(data, begin, begin + timedelta(seconds=form.length_seconds())),
+                    entry=session_entry(data, begin, begin + timedelta(seconds=form.length_seconds())),
                     now=now,
                 )
         except InvalidInput as exc:
             apply_error(form, exc, LOG_FIELDS)
         else:
-            _report(request, logged)
+            report_saved(request, logged)
             return redirect("today", household.public_id)
     return render(
         request,

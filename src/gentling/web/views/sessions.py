@@ -20,7 +20,7 @@ from ..access import household_view, raise_for
 from ..forms import SESSION_FIELDS, SessionEditForm, SessionForm, apply_error
 
 
-def _entry(data: dict, start=None, end=None) -> SessionInput:
+def session_entry(data: dict, start=None, end=None) -> SessionInput:
     minutes = data.get("extended_hold_minutes")
     return SessionInput(
         started_at=start,
@@ -111,7 +111,7 @@ def session_open(request, household, sid):
                     keeper=request.user,
                     household=household,
                     public_id=sid,
-                    entry=_entry(form.cleaned_data),
+                    entry=session_entry(form.cleaned_data),
                     now=clock.now(),
                 )
         except svc.AlreadySaved as exc:
@@ -120,7 +120,7 @@ def session_open(request, household, sid):
         except InvalidInput as exc:
             apply_error(form, exc, SESSION_FIELDS)
         else:
-            _report(request, logged)
+            report_saved(request, logged)
             return redirect("today", household.public_id)
     with raise_for():
         timer = svc.open_session_by_id(keeper=request.user, household=household, public_id=sid)
@@ -144,7 +144,7 @@ def session_check(request, household, sid):
     alerts, problem = {}, None
     if form.is_valid():
         now = clock.now()
-        entry = _entry(form.cleaned_data, timer.started_at, max(now, timer.started_at + timedelta(seconds=1)))
+        entry = session_entry(form.cleaned_data, timer.started_at, max(now, timer.started_at + timedelta(seconds=1)))
         try:
             alerts = svc.preview_alerts(
                 keeper=request.user, household=household, animals=list(timer.animals.all()), entry=entry, now=now
@@ -165,7 +165,7 @@ def session_discard(request, household, sid):
     return redirect("today", household.public_id)
 
 
-def _report(request, logged) -> None:
+def report_saved(request, logged) -> None:
     for item in logged:
         messages.success(request, f"Saved {item.animal.name}'s session.")
         for alert in item.alerts:
@@ -200,13 +200,13 @@ def session_edit(request, household, sid):
                 keeper=request.user,
                 household=household,
                 public_id=sid,
-                entry=_entry(data, start, start + timedelta(seconds=data["length"])),
+                entry=session_entry(data, start, start + timedelta(seconds=data["length"])),
                 now=clock.now(),
             )
         except InvalidInput as exc:
             apply_error(form, exc, SESSION_FIELDS)
         else:
-            _report(request, [item])
+            report_saved(request, [item])
             return redirect("animal", household.public_id, item.animal.public_id)
     return render(
         request,
