@@ -16,7 +16,8 @@ from dataclasses import asdict, dataclass
 
 from . import vocab
 from .engine import Progress, extended_hold_stop_signs
-from .protocol import EXTENDED_HOLD_MIN_SECONDS, Protocol, Step, StepKind
+from .outlook import about, allowed_from
+from .protocol import EXTENDED_HOLD_MIN_SECONDS, Protocol, StepKind
 from .records import AnimalFacts, SessionRecord
 
 VET_ADVICE = "Gentling is a coach, not a vet: an exotics vet should see them."
@@ -33,6 +34,14 @@ class Alert:
 
 
 AddAlert = Callable[[Alert], None]
+
+def _from_about(what: str, protocol: Protocol, animal: AnimalFacts, before: Progress, activities: Iterable[str]) -> str:
+    """ " Pick-ups from about 8 December, if every day goes to plan." (empty when no date can be foreseen)."""
+    days = [allowed_from(protocol, animal, before, a) for a in activities]
+    known = [d for d in days if d is not None]
+    if not known or len(known) < len(days):
+        return ""
+    return f" {what} from about {about(max(known), before.as_of)}, if every day goes to plan."
 
 
 def check_session(protocol: Protocol, animal: AnimalFacts, before: Progress, s: SessionRecord) -> list[Alert]:
@@ -66,10 +75,11 @@ def check_session(protocol: Protocol, animal: AnimalFacts, before: Progress, s: 
                 "petting_too_early",
                 "warning",
                 "Petting comes after they eat calmly from your fingers (treat association). "
-                f"At '{step.title}' the guide says: don't pet yet.",
+                f"At '{step.title}' the guide says: don't pet yet."
+                + _from_about("Petting", protocol, animal, before, ["petted"]),
             )
         )
-    _check_holds(before, step, s, add)
+    _check_holds(protocol, animal, before, s, add)
     if "tail_lift" in s.activities:
         add(
             Alert(
@@ -85,21 +95,24 @@ def check_session(protocol: Protocol, animal: AnimalFacts, before: Progress, s: 
     other = handling - set(step.allows) - {"petted", "picked_up", "tail_lift", "extended_hold"}
     if other and step.kind is not StepKind.SETTLING:
         names = ", ".join(vocab.ACTIVITIES[a].label.lower() for a in sorted(other))
-        add(Alert("not_this_step_yet", "caution", f"Not part of '{step.title}' yet: {names}. Go at their pace."))
+        when = _from_about("Part of the plan", protocol, animal, before, sorted(other))
+        add(Alert("not_this_step_yet", "caution", f"Not part of '{step.title}' yet: {names}. Go at their pace.{when}"))
     _check_observations(s, add)
     return alerts
 
 
-def _check_holds(before: Progress, step: Step, s: SessionRecord, add: AddAlert) -> None:
+def _check_holds(protocol: Protocol, animal: AnimalFacts, before: Progress, s: SessionRecord, add: AddAlert) -> None:
     if not s.holds and "picked_up" not in s.activities:
         return
+    step = protocol.steps[before.step_index]
     allowed = before.hold_allowed_seconds
     if allowed == 0:
         add(
             Alert(
                 "pickup_too_early",
                 "warning",
-                f"Pick-ups are not part of '{step.title}' yet: build trust with treats and touch first.",
+                f"Pick-ups are not part of '{step.title}' yet: build trust with treats and touch first."
+                + _from_about("Pick-ups", protocol, animal, before, ["picked_up"]),
             )
         )
     elif allowed is not None and s.longest_hold > allowed:
@@ -133,7 +146,8 @@ def _check_extended_hold(
                 "extended_hold_before_trust",
                 "warning",
                 "An extended hold comes only after basic trust (the end of the longer-holds step). "
-                "Before that it is flooding: fear without a way out.",
+                "Before that it is flooding: fear without a way out."
+                + _from_about("Extended holds", protocol, animal, before, ["extended_hold"]),
             )
         )
     if not animal.extended_hold_opt_in:
