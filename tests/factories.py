@@ -69,6 +69,38 @@ def log(
     return log_session(keeper=keeper, household=household, animals=list(animals), entry=entry, now=now)
 
 
+def bring_to_step(keeper, household: Household, step_id: str, *, now: datetime, **details) -> Animal:
+    """An animal (`details` as make_animal's) whose keeper has followed the plan every day since it
+    arrived, calmly, so that on `now`'s day it stands at `step_id`. The plan is the domain
+    builders' follow_plan, replayed through the service a keeper's Save uses."""
+    from gentling.domain.protocol import shipped_protocol
+    from gentling.domain.records import AnimalFacts
+    from tests.domain.builders import follow_plan
+
+    species, source = details.pop("species", "rat"), details.pop("source", "breeder")
+    probe = AnimalFacts(species=species, source=source, arrival_date=date(2024, 3, 1))
+    records, reached = follow_plan(shipped_protocol(species), probe, until_step=step_id)
+    today = now.date()
+    animal = make_animal(
+        household, today=today, species=species, source=source, days_ago=(reached - probe.arrival_date).days, **details
+    )
+    for n, r in enumerate(records):
+        start = datetime.combine(today - (reached - r.day), datetime.min.time(), now.tzinfo) + timedelta(
+            hours=8 + n % 2 * 6
+        )
+        entry = SessionInput(
+            start,
+            start + timedelta(seconds=r.duration_seconds),
+            sorted(r.activities),
+            list(r.holds),
+            sorted(r.observations),
+            extended_hold_seconds=r.extended_hold_seconds,
+            extended_hold_end=r.extended_hold_end or "",
+        )
+        log_session(keeper=keeper, household=household, animals=[animal], entry=entry, now=entry.ended_at)
+    return animal
+
+
 def make_token(keeper, *, now: datetime, name: str = "script") -> str:
     """A new API token for `keeper`, made at `now`: the full token, as the keeper copies it."""
     return create_token(keeper=keeper, name=name, now=now)[1]

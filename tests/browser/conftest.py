@@ -108,8 +108,10 @@ def new_context(browser, live_server):
         if "Content Security Policy" in message.text:  # Chromium's words for a violation
             blocked.append(f"{message.page.url if message.page else '?'}: {message.text}")
 
-    def make(viewport=PHONE, color_scheme="light"):
-        ctx = browser.new_context(viewport=viewport, color_scheme=color_scheme, base_url=live_server.url)
+    def make(viewport=PHONE, color_scheme="light", timezone_id=None):
+        ctx = browser.new_context(
+            viewport=viewport, color_scheme=color_scheme, base_url=live_server.url, timezone_id=timezone_id
+        )
         ctx.set_default_timeout(10_000)
         ctx.on("console", watch)
         made.append(ctx)

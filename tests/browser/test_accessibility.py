@@ -91,11 +91,12 @@ def test_keeper_pages_have_no_serious_violations(new_context, rat_home, viewport
     )
     session_url = open_session(page, household)
     problems |= audit(page, {"session": session_url})
-    # The session screen with an htmx alert showing, and a hold recorded.
+    # The session screen with "Other" open, a hold recorded and its warning beside the stopwatch.
     page.get_by_label("Took a treat").check()
+    page.get_by_text("Other: not part of this step yet").click()
     page.locator("#hold-button").click()
     page.locator("#hold-button").click()
-    page.locator("#alerts .alert").first.wait_for()
+    page.locator("#beside-holds .alert").first.wait_for()
     found = blocking_violations(page)
     if found:
         problems["session with alerts"] = found

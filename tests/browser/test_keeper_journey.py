@@ -84,7 +84,8 @@ def test_first_day_with_a_new_rat(page, live_server, transactional_db):
     expect(treats).to_be_checked()
     expect(took).to_be_checked()
 
-    # The hold stopwatch: pick up, wait, put down.
+    # The hold stopwatch, under "Other" at this step: pick up, wait, put down.
+    page.get_by_text("Other: not part of this step yet").click()
     hold = page.locator("#hold-button")
     hold.click()
     expect(hold).to_have_text("Put down: stop hold")
@@ -95,7 +96,7 @@ def test_first_day_with_a_new_rat(page, live_server, transactional_db):
     expect(page.locator("#holds-list")).to_contain_text("Hold 1")
 
     # The htmx check warns before saving: pick-ups are not part of this step yet.
-    alerts = page.locator("#alerts")
+    alerts = page.locator("#beside-holds")
     expect(alerts.locator(".alert.warning")).to_contain_text("Pick-ups are not part of")
     expect(alerts).to_contain_text(TREATS_STEP)
 
@@ -107,16 +108,19 @@ def test_first_day_with_a_new_rat(page, live_server, transactional_db):
     assert after_text != "00:00", "after a reload the session timer started again from zero"
     assert seconds(after_text) >= before >= 2, (before, after_text)
 
-    # The reload resets the taps and holds (only the start time lives on the server): tap again, then save.
-    treats.check()
-    took.check()
-    if not page.locator("#id_holds").input_value():
-        page.locator("#id_holds").fill("1")
-    page.get_by_role("button", name="Save session").click()
+    # The reload keeps what was tapped (the check saved it as a draft), and "Other" opens by itself
+    # on the hold it holds. Save, and the button said how many warnings there are.
+    expect(treats).to_be_checked()
+    expect(took).to_be_checked()
+    expect(page.locator("#id_holds")).to_have_value(re.compile(r"^\d+$"))
+    expect(page.locator("details.other")).to_have_attribute("open", "")
+    page.locator("#id_holds").fill("1")
+    expect(page.get_by_role("button", name=re.compile(r"^Save session · \d warnings?$"))).to_be_visible()
+    page.get_by_role("button", name=re.compile("^Save session")).click()
 
     # Back on Today: one session, and the treats task counts it.
     expect(page).to_have_url(re.compile(r"/h/[^/]+/$"))
-    expect(page.locator(".messages")).to_contain_text("Saved Whiskers's session")
+    expect(page.locator(".messages")).to_contain_text("Saved the session with Whiskers.")
     expect(card).to_contain_text("1 session logged this day")
     expect(treats_task.locator(".count")).to_have_text("1 of 2")
 

@@ -35,3 +35,14 @@ def test_the_worst_comes_first_and_otherwise_as_raised():
 
 def test_a_name_is_said_once_even_if_an_alert_is_raised_twice_for_it():
     assert merge([("Luna", [EARLY, EARLY])])[0].names == ("Luna",)
+
+
+def test_names_read_as_a_keeper_says_them():
+    from gentling.domain.alert_summary import and_list
+
+    assert [and_list([]), and_list(["Luna"]), and_list(["Luna", "Nova"]), and_list(["Luna", "Nova", "Pip"])] == [
+        "",
+        "Luna",
+        "Luna and Nova",
+        "Luna, Nova and Pip",
+    ]

@@ -319,6 +319,16 @@ def test_log_human_output_shows_the_alert(cli, household):
     assert "settling in" in r.text.lower()
 
 
+def test_log_for_two_says_a_shared_warning_once_with_both_names(cli, household):
+    for name in ("Luna", "Nova"):
+        make_animal(household, today=TODAY, name=name, days_ago=5, cage="Top Deck", sex="female")
+    r = cli("log", "Luna", "Nova", "--did", "talked,petted", "--at", "11:00")
+    assert r.code == 0, r.err
+    assert "Saved: Luna" in r.text and "Saved: Nova" in r.text
+    assert r.text.count("Petting comes after they eat calmly") == 1
+    assert "Luna, Nova: Petting comes after they eat calmly" in " ".join(r.text.split())
+
+
 def test_log_an_extended_hold_held_through_fear_shows_a_stop_alert(cli, household):
     make_animal(household, today=TODAY, name="Whiskers", days_ago=40, extended_hold_opt_in=True)
     r = cli(
@@ -338,7 +348,7 @@ def test_log_an_extended_hold_held_through_fear_shows_a_stop_alert(cli, househol
         "11:00",
     )
     assert r.code == 0, r.err
-    assert "STOP: Seen during the extended hold: froze, squeaked or squealed when touched." in r.text
+    assert "STOP: Whiskers: Seen during the extended hold: froze, squeaked or squealed when touched." in r.text
     assert "end the hold at the first stop sign" in r.text
     (alert,) = [a for a in Session.objects.get().alerts if a["code"] == "extended_hold_not_stopped"]
     assert alert["level"] == "stop"

@@ -37,7 +37,8 @@ def _animal_form(w: World) -> dict:
         "source": "pet_store",
         "arrival_date": (timezone.now().date() - timedelta(days=2)).isoformat(),
         "birth_date": "",
-        "cage": "Lower Deck",
+        "cage": "__new__",
+        "new_cage": "Lower Deck",
         "status": "active",
         "notes": "Likes peas",
     }
@@ -114,6 +115,7 @@ CASES = [
     *[Case(f"chart-{c}", "GET", _h("animal_chart", "aid", c), READ, 200, content_type="image/svg+xml") for c in CHARTS],
     Case("session-start", "POST", _h("session_start"), WRITE, 302, lambda w: {"animals": [w.aid, w.mouse_aid]}, True),
     Case("session-open-get", "GET", _h("session_open", "open_sid"), WRITE, 200),
+    Case("quick-log", "POST", _h("quick_log"), WRITE, 302, lambda w: {"task": f"{w.aid}:talked"}, True),
     Case(
         "session-open-save",
         "POST",
@@ -332,6 +334,8 @@ def test_only_an_owner_sees_the_invitation_links(client, keepers, world, role, s
         ("session_start", None),
         ("session_check", "open_sid"),
         ("session_discard", "open_sid"),
+        ("quick_log", None),
+        ("quick_log_undo", None),
     ],
 )
 def test_post_only_actions_refuse_get(client, owner, world, name, attr):
@@ -367,6 +371,7 @@ ACCOUNT_ROUTES = {  # covered in test_accounts.py and test_pages.py
 # Routes with their own permission matrix elsewhere: tests/data/test_permissions.py
 # (calendar, CSV, backups) and tests/api (the token page and the API).
 COVERED_ELSEWHERE = {
+    "quick_log_undo",  # only the keeper who logged, within a minute: tests/web/test_quick_log.py
     "data",
     "calendar_new",
     "calendar_off",

@@ -45,7 +45,7 @@ def test_a_session_is_logged_to_the_second(client, owner, household, rat):
     assert answer.status_code == 302 and answer["Location"] == reverse("today", args=[household.public_id])
     (session,) = Session.objects.all()
     assert session.duration_seconds == 200 and session.notes == "after dinner"
-    assert f"Saved {rat.name}'s session." in messages_of(client.get(answer["Location"]))
+    assert messages_of(client.get(answer["Location"])) == [f"Saved the session with {rat.name}."]
 
 
 @pytest.mark.parametrize(

@@ -69,6 +69,7 @@ def _entry(args, local_now) -> SessionInput:
 
 
 def cmd_log(args, ctx) -> int:
+    from ..domain.alert_summary import merge
     from ..services.households import animal_for, household_for
     from ..services.progress import local_time, protocol_for
     from ..services.sessions import log_session
@@ -88,11 +89,13 @@ def cmd_log(args, ctx) -> int:
             f"{s.duration_seconds % 60} s.",
             style="bold green",
         )
-        ctx.out.alerts(s.alerts)
         if item.moved:
             step = protocol_for(item.animal).steps[protocol_for(item.animal).index_of(item.step_after)]
             word = "Moved up to" if item.moved == "up" else "Back a step, to"
             ctx.out.say(f"  {word}: {step.title}", style="bold" if item.moved == "up" else "yellow")
+    # Each warning once, for every animal it is about, as the web app says it.
+    shared = merge((item.animal.name, item.alerts) for item in logged)
+    ctx.out.alerts([{"level": a.level, "message": a.text} for a in shared])
     return 0
 
 

@@ -42,6 +42,7 @@ def cause_of(code: str) -> str:
     """The control an alert is about ("other" for a code this version does not know)."""
     return CAUSES.get(code, "other")
 
+
 LEVELS = ("stop", "warning", "caution")  # worst first
 
 
@@ -83,3 +84,8 @@ def worst(alerts: Iterable[SharedAlert]) -> str | None:
 
 def _rank(level: str) -> int:
     return LEVELS.index(level) if level in LEVELS else len(LEVELS)
+
+
+def and_list(names: list[str]) -> str:
+    """ "Luna", "Luna and Nova", "Luna, Nova and Pip"."""
+    return " and ".join(filter(None, [", ".join(names[:-1]), names[-1]])) if names else ""

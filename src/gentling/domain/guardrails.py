@@ -35,6 +35,7 @@ class Alert:
 
 AddAlert = Callable[[Alert], None]
 
+
 def _from_about(what: str, protocol: Protocol, animal: AnimalFacts, before: Progress, activities: Iterable[str]) -> str:
     """ " Pick-ups from about 8 December, if every day goes to plan." (empty when no date can be foreseen)."""
     days = [allowed_from(protocol, animal, before, a) for a in activities]

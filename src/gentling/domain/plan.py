@@ -10,6 +10,8 @@ from .guardrails import VET_ADVICE
 from .protocol import PlanItem, Protocol, StepKind
 from .records import SessionRecord, to_plain
 
+NEEDS_TIMER = frozenset({"extended_hold"})  # 20 minutes or more, with its stop signs watched
+
 
 @dataclass(frozen=True)
 class Task:
@@ -22,6 +24,11 @@ class Task:
     @property
     def is_done(self) -> bool:
         return self.done_today >= self.times_per_day
+
+    @property
+    def needs_timer(self) -> bool:
+        """Not for a tap on Today (quick_entry): the session screen times it."""
+        return self.activity in NEEDS_TIMER
 
 
 @dataclass(frozen=True)
@@ -76,6 +83,29 @@ def plan_for_day(protocol: Protocol, progress: Progress, sessions_today: list[Se
         notices=tuple(notices),
         sessions_today=len(sessions_today),
     )
+
+
+@dataclass(frozen=True)
+class QuickEntry:
+    """What one tap on a task of the day's plan records (Today's quick log)."""
+
+    activities: tuple[str, ...]
+    holds: tuple[int, ...]
+
+
+def quick_entry(protocol: Protocol, progress: Progress, activity: str) -> QuickEntry | None:
+    """A task of the day's plan with the step's usual defaults: its activity; a pick-up is one hold
+    of today's target, rewarded where the step rewards. Nothing is said to have been seen: what the
+    keeper saw, they add themselves. None: not a task of the day, or one that needs its own timer
+    (the extended hold)."""
+    step = protocol.steps[progress.step_index]
+    items = [*protocol.daily, *([] if progress.paused_since else step.plan)]
+    if activity in NEEDS_TIMER or activity not in {item.activity for item in items}:
+        return None
+    if activity != "picked_up":
+        return QuickEntry((activity,), ())
+    hold = progress.hold_target_seconds or (step.holds.start_seconds if step.holds else 2)
+    return QuickEntry(("picked_up", *(("rewarded",) if "rewarded" in step.allows else ())), (hold,))
 
 
 def times_word(n: int) -> str:

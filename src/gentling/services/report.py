@@ -22,6 +22,7 @@ from django.template.loader import render_to_string
 
 from .. import charts
 from ..domain import engine, vocab
+from ..domain.alert_summary import and_list
 from ..domain.arrivals import IntroductionProgress, QuarantineStatus, arrivals_protocol
 from ..domain.errors import GentlingError, InvalidInput
 from ..domain.ladder import Rung, ladder
@@ -163,7 +164,7 @@ class IntroductionRecord:
 
     @property
     def with_whom(self) -> str:
-        return " and ".join(filter(None, [", ".join(self.others[:-1]), self.others[-1]])) if self.others else ""
+        return and_list(list(self.others))
 
 
 @dataclass(frozen=True)

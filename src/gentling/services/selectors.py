@@ -90,6 +90,11 @@ def cage_named(household: Household, ref: str) -> Cage | None:
     return household.cages.filter(name__iexact=ref).first() or household.cages.filter(public_id=ref).first()
 
 
+def cage_names(household: Household) -> list[str]:
+    """The household's cages by name, for choosing one from a list."""
+    return list(household.cages.order_by("name").values_list("name", flat=True))
+
+
 def stays_in(cage: Cage):
     return CageStay.objects.filter(cage=cage).select_related("animal").order_by("moved_in_on", "id")
 

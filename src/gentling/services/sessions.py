@@ -15,6 +15,8 @@ from typing import NoReturn
 
 from django.db import transaction
 
+from ..domain import alert_summary
+from ..domain.alert_summary import and_list
 from ..domain.errors import GentlingError, InvalidInput, NotFound
 from ..domain.guardrails import Alert
 from ..domain.guardrails import check_session as guardrails_for
@@ -49,6 +51,27 @@ class Logged:
             return None
         steps = [s.id for s in protocol_for(self.animal).steps]
         return "up" if steps.index(self.step_after) > steps.index(self.step_before) else "back"
+
+
+@dataclass(frozen=True)
+class SavedSummary:
+    """What a keeper is told after saving a sitting, below what was saved: one message."""
+
+    lines: list[str]
+    level: str | None  # the worst alert's ("stop", "warning", "caution"); None when all went well
+
+
+def saved_summary(logged: list[Logged]) -> SavedSummary:
+    """Each warning once for all the animals it is about, worst first, then who moved."""
+    shared = alert_summary.merge((item.animal.name, item.alerts) for item in logged)
+    up = [item.animal.name for item in logged if item.moved == "up"]
+    back = [item.animal.name for item in logged if item.moved == "back"]
+    lines = [a.text for a in shared]
+    if up:
+        lines.append(f"{and_list(up)} moved up a step. Well done, {'both' if len(up) == 1 else 'all'} of you.")
+    if back:
+        lines.append(f"{and_list(back)} went back a step: slow down, shorter and gentler.")
+    return SavedSummary(lines, alert_summary.worst(shared) or ("warning" if back else None))
 
 
 def check_still_here(animals: list[Animal]) -> None:
@@ -270,7 +293,8 @@ def save_draft(*, timer: OpenSession, data: dict[str, list[str]]) -> None:
 def draft_initial(timer: OpenSession) -> dict:
     d = timer.draft or {}
     single = {k: (d.get(k) or [""])[0] for k in ("holds", "notes", "extended_hold_minutes", "extended_hold_end")}
-    return {"activities": d.get("activities") or ["talked"], "observations": d.get("observations", []), **single}
+    # Nothing is ticked that the keeper did not tap: a tap always selects, never unselects.
+    return {"activities": d.get("activities", []), "observations": d.get("observations", []), **single}
 
 
 def finish_open_session(

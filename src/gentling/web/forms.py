@@ -8,6 +8,8 @@ at the top of the page), and a screen reader may read one on its own."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from zoneinfo import available_timezones
 
 from django import forms
@@ -100,6 +102,11 @@ class HouseholdForm(KeeperForm):
         help_text="Days start at midnight here.",
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:  # the page's script proposes the device's own zone (gentling.js)
+            self.fields["time_zone"].widget.attrs["data-propose-zone"] = "yes"
+
 
 class InviteForm(KeeperForm):
     role = forms.ChoiceField(
@@ -121,7 +128,8 @@ class AnimalForm(KeeperForm):
     arrival_date = forms.DateField(label="Arrived home on", widget=forms.DateInput(attrs={"type": "date"}))
     birth_date = forms.DateField(required=False, label="Born on", widget=forms.DateInput(attrs={"type": "date"}))
     birth_date_estimated = forms.BooleanField(required=False, label="The birth date is an estimate")
-    cage = forms.CharField(required=False, max_length=200, help_text="The cage they live in (optional).")
+    cage = forms.ChoiceField(required=False, label="Cage", help_text="The cage they live in.")
+    new_cage = forms.CharField(required=False, max_length=200, label="New cage", help_text="Its name, e.g. Top deck.")
     neutered_on = forms.DateField(
         required=False,
         label="Neutered on (males)",
@@ -154,6 +162,29 @@ class AnimalForm(KeeperForm):
         help_text="Contested practice; off by default. See the guide before choosing it.",
     )
 
+    def __init__(self, *args, cages: Sequence[str] = (), **kwargs):
+        """`cages`: the household's, by name. A cage is chosen from them, or made new on purpose:
+        a typo never makes a second cage, and a new name that is an existing cage's is that cage."""
+        super().__init__(*args, **kwargs)
+        self.cages = list(cages)
+        self.fields["cage"].choices = [("", "No cage yet"), *((c, c) for c in self.cages), (NEW_CAGE, "New cage…")]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("cage") == NEW_CAGE:
+            name = (data.get("new_cage") or "").strip()
+            if not name:
+                self.add_error("new_cage", "New cage: write its name, or choose a cage from the list.")
+            data["cage"] = next((c for c in self.cages if c.casefold() == name.casefold()), name)
+        return data
+
+    def apply_error(self, exc: GentlingError) -> None:
+        """A service's error, on the field it names: a new cage's name is the new cage's field."""
+        apply_error(self, exc, {"cage": "new_cage"} if self.data.get("cage") == NEW_CAGE else None)
+
+
+NEW_CAGE = "__new__"
+
 
 class PhotoForm(KeeperForm):
     photo = forms.ImageField(help_text="A JPEG, PNG or WebP up to 5 MB.")
@@ -174,7 +205,7 @@ class SessionForm(KeeperForm):
     observations = forms.MultipleChoiceField(
         required=False, choices=[(k, o.label) for k, o in vocab.OBSERVATIONS.items()]
     )
-    holds = forms.CharField(required=False, max_length=500, help_text="Seconds of each pick-up, e.g. 3, 4, 2")
+    holds = forms.CharField(required=False, max_length=500, help_text="Seconds of each pick-up, e.g. 3 4 2")
     extended_hold_minutes = forms.IntegerField(
         required=False, min_value=0, max_value=360, label="Extended hold (minutes)"
     )
@@ -186,16 +217,16 @@ class SessionForm(KeeperForm):
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
 
     def clean_holds(self) -> list[int]:
+        """Whole seconds, separated by whatever the phone's keyboard has: spaces, commas, semicolons."""
         holds = []
-        for text in self.cleaned_data["holds"].replace(";", ",").split(","):
-            if not text.strip():
+        for text in re.split(r"[,;\s]+", self.cleaned_data["holds"]):
+            if not text:
                 continue
-            try:
-                holds.append(int(text))
-            except ValueError:
+            if not re.fullmatch(r"-?\d+", text):
                 raise forms.ValidationError(
-                    f"Hold '{text.strip()[:20]}': write each pick-up's seconds as a whole number, e.g. 3, 4, 2."
-                ) from None
+                    f"Hold '{text[:20]}': write each pick-up's seconds as a whole number, e.g. 3 4 2 or 3, 4, 2."
+                )
+            holds.append(int(text))
         return holds
 
 

@@ -127,8 +127,48 @@
     });
   }
 
+  // The add-animal form: the neutering date for males only, the new cage's name only for a new
+  // cage, and "another that arrived with her/him/them" in the chosen sex's words.
+  function animalForm() {
+    var sex = document.getElementById("id_sex");
+    var cage = document.getElementById("id_cage");
+    if (!sex || !cage || !document.getElementById("animal-form")) return;
+    var another = document.querySelector("button[name=another]");
+    function show() {
+      document.querySelectorAll("[data-only-sex]").forEach(function (el) {
+        el.hidden = sex.value !== el.dataset.onlySex;
+      });
+      document.querySelectorAll("[data-new-cage]").forEach(function (el) {
+        el.hidden = cage.value !== "__new__";
+      });
+      if (another) {
+        var word = { female: "her", male: "him" }[sex.value] || "them";
+        another.textContent = another.dataset["pronoun" + word.charAt(0).toUpperCase() + word.slice(1)];
+      }
+    }
+    sex.addEventListener("change", show);
+    cage.addEventListener("change", function () {
+      show();
+      if (cage.value === "__new__") document.getElementById("id_new_cage").focus();
+    });
+    show();
+  }
+
+  // A new household's time zone: proposed from this device's, where the list has it.
+  function proposeTimeZone() {
+    var select = document.querySelector("select[data-propose-zone]");
+    if (!select || select.dataset.proposeZone !== "yes") return;
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (!zone || !select.querySelector('option[value="' + CSS.escape(zone) + '"]')) return;
+    select.value = zone;
+    var hint = document.getElementById("zone-proposed");
+    if (hint) { hint.textContent = "Proposed from this device: " + zone + "."; hint.hidden = false; }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     serviceWorker();
+    animalForm();
+    proposeTimeZone();
     meetingTimer();
     sessionTimer();
     holdStopwatch();

@@ -7,6 +7,7 @@ from csp.decorators import csp_replace
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from ... import clock
@@ -18,7 +19,7 @@ from ...services.animals import AnimalDetails, add_animal, edit_animal, set_phot
 from ...services.arrivals import HousingRefused, quarantine_of
 from ...services.progress import local_today, progress_of, protocol_for
 from ..access import animal_for_request, household_view
-from ..forms import AnimalForm, PhotoForm, apply_error
+from ..forms import AnimalForm, PhotoForm
 from .arrivals import HealthCheckForm
 
 SESSIONS_SHOWN = 20
@@ -45,26 +46,67 @@ def _details(data: dict) -> AnimalDetails:
     )
 
 
+# The add form asks what every keeper knows on day one; the rest waits under "More details".
+FIRST_FIELDS = ("name", "species", "sex", "source", "arrival_date", "cage", "new_cage")
+# What a cage-mate that came home the same day shares: "Add another that arrived with her".
+SHARED_FIELDS = ("species", "source", "arrival_date", "birth_date", "birth_date_estimated")
+
+
+def _layout(form: AnimalForm, *, adding: bool, household, is_owner: bool) -> dict:
+    """The form's fields in two groups. Each is shown only where it applies: the status once an
+    animal is in, the quarantine question where others of its kind live already, an owner's
+    override to owners (the neutering date is shown for males only, in the page's script)."""
+    hidden = {"status"} if adding else {"air_space"}
+    if adding and not selectors.animals_listed(household, status="active").exists():
+        hidden.add("air_space")
+    if not is_owner:
+        hidden.add("override_reason")
+    first = [form[n] for n in FIRST_FIELDS] + ([] if adding else [form["status"]])
+    more = [f for f in form if f.name not in FIRST_FIELDS and f.name not in hidden and f.name != "status"]
+    more_open = any(f.errors or (f.value() not in (None, "", False) and f.name != "air_space") for f in more)
+    return {"first_fields": first, "more_fields": more, "more_open": bool(more_open and form.is_bound)}
+
+
+def _pronoun(sex: str) -> str:
+    return {"female": "her", "male": "him"}.get(sex, "them")
+
+
 @household_view(write=True)
 def animal_new(request, household):
     today = local_today(household, clock.now())
-    form = AnimalForm(request.POST or None, initial={"arrival_date": today, "species": "rat", "source": "pet_store"})
+    initial = {"arrival_date": today, "species": "rat", "source": "pet_store"}
+    like = request.GET.get("like")
+    if like:  # "Add another that arrived with her": the shared fields, and the same cage
+        mate = animal_for_request(request, household, like)
+        initial = {f: getattr(mate, f) for f in SHARED_FIELDS} | {"cage": mate.cage.name if mate.cage else ""}
+    form = AnimalForm(request.POST or None, initial=initial, cages=selectors.cage_names(household))
     if request.method == "POST" and form.is_valid():
         try:
             animal, alerts = add_animal(
                 keeper=request.user, household=household, details=_details(form.cleaned_data), today=today
             )
         except (InvalidInput, HousingRefused, NotAllowed) as exc:
-            apply_error(form, exc)
+            form.apply_error(exc)
         else:
             messages.success(request, f"{animal.name} is in. Here is the plan for today.")
             for alert in alerts:
                 messages.warning(request, alert.message)
+            if "another" in request.POST:
+                messages.info(request, f"Now the one that arrived with {animal.name}.")
+                return redirect(reverse("animal_new", args=[household.public_id]) + f"?like={animal.public_id}")
             return redirect("today", household.public_id)
+    sex = form["sex"].value()
     return render(
         request,
         "gentling/animal_form.html",
-        {"household": household, "form": form, "nav": "overview", "is_owner": request.is_owner},
+        {
+            "household": household,
+            "form": form,
+            "nav": "overview",
+            "like": like,
+            "with_her": _pronoun(sex if sex in ("female", "male") else ""),
+            **_layout(form, adding=True, household=household, is_owner=request.is_owner),
+        },
     )
 
 
@@ -89,14 +131,14 @@ def animal_edit(request, household, aid):
         )
     }
     initial["cage"] = animal.cage.name if animal.cage else ""
-    form = AnimalForm(request.POST or None, initial=initial)
+    form = AnimalForm(request.POST or None, initial=initial, cages=selectors.cage_names(household))
     if request.method == "POST" and form.is_valid():
         try:
             animal, alerts = edit_animal(
                 keeper=request.user, animal=animal, details=_details(form.cleaned_data), today=today
             )
         except (InvalidInput, HousingRefused, NotAllowed) as exc:
-            apply_error(form, exc)
+            form.apply_error(exc)
         else:
             messages.success(request, f"Saved {animal.name}.")
             for alert in alerts:
@@ -110,7 +152,7 @@ def animal_edit(request, household, aid):
             "form": form,
             "animal": animal,
             "nav": "overview",
-            "is_owner": request.is_owner,
+            **_layout(form, adding=False, household=household, is_owner=request.is_owner),
         },
     )
 

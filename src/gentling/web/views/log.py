@@ -16,7 +16,6 @@ from datetime import timedelta
 from django.shortcuts import redirect, render
 
 from ... import clock
-from ...domain import vocab
 from ...domain.errors import InvalidInput
 from ...models import Animal
 from ...services import selectors
@@ -24,7 +23,7 @@ from ...services import sessions as svc
 from ...services.progress import local_time
 from ..access import household_view, raise_for
 from ..forms import SESSION_FIELDS, SessionLogForm, apply_error
-from .sessions import observation_groups, report_saved, session_entry
+from .sessions import every_activity, observation_groups, report_saved, session_entry
 
 # The service names the session's end; on this page that is its length.
 LOG_FIELDS = {**SESSION_FIELDS, "ended_at": "minutes"}
@@ -62,7 +61,7 @@ def session_log(request, household):
             "household": household,
             "form": form,
             "animals": animals,
-            "activities": [t for name, t in vocab.ACTIVITIES.items() if name != "extended_hold"],
+            "activities": every_activity(),
             "groups": observation_groups(),
             "api": f"/api/v1/households/{household.public_id}/sessions",
             "nav": "today",

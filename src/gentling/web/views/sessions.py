@@ -9,7 +9,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from ... import clock
-from ...domain import vocab
+from ...domain import alert_summary, vocab
+from ...domain.alert_summary import and_list
 from ...domain.errors import InvalidInput
 from ...domain.protocol import StepKind
 from ...domain.validation import SessionInput, duration_text
@@ -51,35 +52,57 @@ def session_start(request, household):
     return redirect("session_open", household.public_id, timer.public_id)
 
 
+# Recorded by their own controls, not by a tap: the stopwatch's holds and the countdown.
+RECORDED_ELSEWHERE = ("picked_up", "extended_hold")
+
+
 def _screen(household, timer) -> dict:
-    """The tap targets for the animals' current steps, and whether the extended hold is on offer."""
+    """The session screen's controls. What the animals' current steps ask for comes first; every
+    other activity, and the pick-ups or the extended hold before their step, sit under "Other":
+    whatever a keeper did can be recorded, and is checked."""
     today = local_today(household, clock.now())
     animals = selectors.animals_of_timer(timer)
     allowed: set[str] = set()
-    extended = False
     steps = []
     for animal in animals:
         protocol = protocol_for(animal)
         prog = progress_of(animal, today)
         step = protocol.steps[prog.step_index]
         allowed |= set(step.allows) | {d.activity for d in protocol.daily}
-        extended |= step.kind is StepKind.EXTENDED_HOLD
         steps.append((animal, step, prog))
-    activities = [
-        t
-        for name, t in vocab.ACTIVITIES.items()
-        if name in allowed and name not in ("extended_hold", "picked_up", "tail_lift")
-    ]
-    stop_rules = next((s.stop_rules for _, s, _ in steps if s.kind is StepKind.EXTENDED_HOLD), [])
+    taps = [t for name, t in vocab.ACTIVITIES.items() if name not in RECORDED_ELSEWHERE]
+    extended = any(s.kind is StepKind.EXTENDED_HOLD for _, s, _ in steps)
+    # The stop rules of the extended hold's step, shown at its countdown wherever that sits.
+    stop_rules = next(
+        (s.stop_rules for a in animals for s in protocol_for(a).steps if s.kind is StepKind.EXTENDED_HOLD), []
+    )
     return {
         "animals": animals,
         "steps": steps,
-        "activities": activities,
-        "groups": observation_groups(),
+        "activities": [t for t in taps if t.name in allowed],
+        "other_activities": [t for t in taps if t.name not in allowed],
+        "pickups_now": "picked_up" in allowed,
         "extended": extended,
+        "groups": observation_groups(),
         "stop_rules": stop_rules,
         "endings": [(k, v) for k, v in vocab.EXTENDED_HOLD_ENDINGS.items() if k != "completed"],
     }
+
+
+def _other_open(screen: dict, values: dict) -> bool:
+    """Whether "Other" opens by itself: something in it is filled in (a draft, a refused save)."""
+    other = {t.name for t in screen["other_activities"]}
+    return bool(
+        other & set(values.get("activities") or ())
+        or (not screen["pickups_now"] and values.get("holds"))
+        or (not screen["extended"] and (values.get("extended_hold_minutes") or values.get("extended_hold_end")))
+    )
+
+
+def every_activity() -> list:
+    """What may have been done, as tap targets, for a session told afterwards (logged, corrected):
+    the extended hold has its own fields."""
+    return [t for name, t in vocab.ACTIVITIES.items() if name != "extended_hold"]
 
 
 def observation_groups() -> list:
@@ -126,10 +149,19 @@ def session_open(request, household, sid):
         timer = svc.open_session_by_id(keeper=request.user, household=household, public_id=sid)
     if request.method != "POST":
         form = SessionForm(initial=svc.draft_initial(timer))
+    screen = _screen(household, timer)
+    values = {name: form[name].value() for name in svc.DRAFT_FIELDS}
     return render(
         request,
         "gentling/session.html",
-        {"household": household, "timer": timer, "form": form, "nav": "today", **_screen(household, timer)},
+        {
+            "household": household,
+            "timer": timer,
+            "form": form,
+            "nav": "today",
+            "other_open": _other_open(screen, values),
+            **screen,
+        },
     )
 
 
@@ -141,7 +173,8 @@ def session_check(request, household, sid):
         timer = svc.open_session_by_id(keeper=request.user, household=household, public_id=sid)
     svc.save_draft(timer=timer, data={k: request.POST.getlist(k) for k in svc.DRAFT_FIELDS})
     form = SessionForm(request.POST)
-    alerts, problem = {}, None
+    alerts: dict = {}
+    problem = None
     if form.is_valid():
         now = clock.now()
         entry = session_entry(form.cleaned_data, timer.started_at, max(now, timer.started_at + timedelta(seconds=1)))
@@ -153,7 +186,18 @@ def session_check(request, household, sid):
             problem = exc.message
     else:
         problem = " ".join(e for errs in form.errors.values() for e in errs)
-    return render(request, "gentling/_session_alerts.html", {"alerts": alerts, "problem": problem})
+    shared = alert_summary.merge((animal.name, items) for animal, items in alerts.items())
+    beside = {control: [a for a in shared if a.cause == control] for control in alert_summary.CONTROLS}
+    return render(
+        request,
+        "gentling/_session_alerts.html",
+        {
+            "problem": problem,
+            "shared": shared,
+            "here": beside.pop("other"),
+            "beside": beside.items(),
+        },
+    )
 
 
 @require_POST
@@ -165,16 +209,13 @@ def session_discard(request, household, sid):
     return redirect("today", household.public_id)
 
 
-def report_saved(request, logged) -> None:
-    for item in logged:
-        messages.success(request, f"Saved {item.animal.name}'s session.")
-        for alert in item.alerts:
-            level = messages.ERROR if alert.level == "stop" else messages.WARNING
-            messages.add_message(request, level, f"{item.animal.name}: {alert.message}")
-        if item.moved == "up":
-            messages.success(request, f"{item.animal.name} moved up a step. Well done, both of you.")
-        elif item.moved == "back":
-            messages.warning(request, f"{item.animal.name} went back a step: slow down, shorter and gentler.")
+def report_saved(request, logged, headline: str = "") -> None:
+    """One message for a saved sitting: what was saved, each warning once for all the animals it
+    is about, and who moved on the ladder; as urgent as its worst line."""
+    summary = svc.saved_summary(logged)
+    headline = headline or f"Saved the session with {and_list([item.animal.name for item in logged])}."
+    level = {"stop": messages.ERROR, "warning": messages.WARNING, "caution": messages.WARNING}
+    messages.add_message(request, level.get(summary.level, messages.SUCCESS), "\n".join([headline, *summary.lines]))
 
 
 @household_view(write=True)
@@ -206,12 +247,20 @@ def session_edit(request, household, sid):
         except InvalidInput as exc:
             apply_error(form, exc, SESSION_FIELDS)
         else:
-            report_saved(request, [item])
+            report_saved(request, [item], f"Saved the changes to {item.animal.name}'s session.")
             return redirect("animal", household.public_id, item.animal.public_id)
     return render(
         request,
         "gentling/session_edit.html",
-        {"household": household, "session": session, "form": form, "nav": "overview"},
+        {
+            "household": household,
+            "session": session,
+            "form": form,
+            "nav": "overview",
+            "activities": every_activity(),
+            "groups": observation_groups(),
+            "extended": bool(session.extended_hold_seconds) or session.animal.extended_hold_opt_in,
+        },
     )
 
 

@@ -5,15 +5,23 @@ from __future__ import annotations
 from datetime import timedelta
 from itertools import groupby
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from ... import clock
+from ...domain import vocab
+from ...domain.alert_summary import and_list
 from ...domain.errors import InvalidInput
 from ...domain.validation import parse_date
+from ...services import quick_log as ql
 from ...services import selectors
 from ...services.progress import local_today, plan_for_household
+from ...services.sessions import saved_summary
 from ...services.today import today_for_household
-from ..access import household_view
+from ..access import household_view, raise_for
+from .sessions import report_saved
 
 QUIET_DAYS = 3
 # With more active animals than this, Today lists the cages (what is done, what needs
@@ -74,14 +82,69 @@ def today(request, household):
             "next": day + timedelta(days=1),
             "groups": [] if cages_first else [(name, items) for (_, name), items in (chosen or groups)],
             "cages": [_cage_summary(key, name, items) for (key, name), items in groups] if cages_first else [],
-            "cage": chosen[0][0][0] if chosen else None,
+            "cage_filter": chosen[0][0][0] if chosen else None,
             "animal_count": len(cards),
             "introductions": t.introductions,
             "litters": t.litters,
             "date_error": date_error.strip() if date_error else None,
             "can_write": request.can_write,
+            "quick_log": request.can_write and day == real_today,
+            "undo": request.session.pop(UNDO, None),
         },
     )
+
+
+UNDO = "gentling.undo"  # the last quick log, offered for undoing on the next Today
+
+
+def _back_to_today(request, household, anchor: str = ""):
+    cage = request.POST.get("cage", "")
+    query = f"?cage={cage}" if cage.isalnum() else ""
+    return redirect(reverse("today", args=[household.public_id]) + query + anchor)
+
+
+@require_POST
+@household_view(write=True)
+def quick_log(request, household):
+    """A tap on a task of Today: logged at once, with an undo on the page it comes back to."""
+    animal_ref, _, activity = request.POST.get("task", "").partition(":")
+    try:
+        with raise_for():
+            logged = ql.quick_log(
+                keeper=request.user,
+                household=household,
+                animal_ref=animal_ref,
+                activity=activity,
+                whole_cage=request.POST.get("whole_cage") == "on",
+                now=clock.now(),
+            )
+    except InvalidInput as exc:
+        messages.error(request, exc.message)
+        return _back_to_today(request, household)
+    names = and_list([item.animal.name for item in logged])
+    request.session[UNDO] = {
+        "sitting": logged[0].session.sitting,
+        "session": logged[0].session.public_id,
+        "text": f"Logged “{vocab.ACTIVITIES[activity].label}” for {names}.",
+    }
+    if saved_summary(logged).lines:  # warnings, or a move on the ladder: said as for any session
+        report_saved(request, logged, f"Logged “{vocab.ACTIVITIES[activity].label}” for {names}.")
+    return _back_to_today(request, household, f"#animal-{animal_ref}")
+
+
+@require_POST
+@household_view(write=True)
+def quick_log_undo(request, household):
+    try:
+        with raise_for():
+            names = ql.undo_quick_log(
+                keeper=request.user, household=household, sitting=request.POST.get("sitting", ""), now=clock.now()
+            )
+    except ql.NothingToUndo as exc:
+        messages.info(request, exc.message)
+    else:
+        messages.success(request, f"Undone: nothing of that log was kept for {and_list(names)}.")
+    return _back_to_today(request, household)
 
 
 @household_view()
