@@ -3,6 +3,8 @@ Serious and critical violations fail the test; minor and moderate ones are left 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
@@ -74,10 +76,13 @@ def test_public_pages_have_no_serious_violations(page):
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_keeper_pages_have_no_serious_violations(new_context, rat_home, viewport):
+    from gentling.models import Session
+
     household, rat = rat_home
     page = new_context(viewport=viewport).new_page()
     login(page)
     h = f"/h/{household.public_id}"
+    logged = Session.objects.get(animal=rat)
     problems = audit(
         page,
         {
@@ -85,10 +90,25 @@ def test_keeper_pages_have_no_serious_violations(new_context, rat_home, viewport
             "today": f"{h}/",
             "animal": f"{h}/animals/{rat.public_id}/",
             "add animal": f"{h}/animals/new/",
+            "add another": f"{h}/animals/new/?like={rat.public_id}",
+            "edit session": f"{h}/sessions/{logged.public_id}/edit/",
             "log a session": f"{h}/sessions/log/",
             "guide step": "/guide/rat/treats-in-cage/",
         },
     )
+    # Today with the quick log's toast showing.
+    page.goto(f"{h}/")
+    page.get_by_role("button", name=re.compile(r"^Log now for .*: Talk to them")).click()
+    page.locator(".toast").wait_for()
+    found = blocking_violations(page)
+    if found:
+        problems["today with the undo toast"] = found
+    # The add form with "More details" open.
+    page.goto(f"{h}/animals/new/")
+    page.get_by_text("More details").click()
+    found = blocking_violations(page)
+    if found:
+        problems["add animal, more details"] = found
     session_url = open_session(page, household)
     problems |= audit(page, {"session": session_url})
     # The session screen with "Other" open, a hold recorded and its warning beside the stopwatch.
