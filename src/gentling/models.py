@@ -388,3 +388,18 @@ class IdempotencyKey(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["scope", "key"], name="one_answer_per_idempotency_key")]
+
+
+class AttentionDismissed(models.Model):
+    """A keeper's "not today" on one item of what needs attention (services/attention.py): hidden
+    for that keeper on that household day, and back the next day if it still holds."""
+
+    keeper = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=80, help_text="The item: its rule and what it is about.")
+    day = models.DateField(help_text="The household's day it is dismissed for.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["keeper", "household", "key", "day"], name="dismissed_once_a_day")
+        ]

@@ -48,6 +48,7 @@ urlpatterns = [
     path(H + "sessions/start/", sessions.session_start, name="session_start"),
     path(H + "quick-log/", today.quick_log, name="quick_log"),
     path(H + "quick-log/undo/", today.quick_log_undo, name="quick_log_undo"),
+    path(H + "attention/dismiss/", today.attention_dismiss, name="attention_dismiss"),
     path(H + "sessions/log/", log.session_log, name="session_log"),
     path(H + "sessions/open/<str:sid>/", sessions.session_open, name="session_open"),
     path(H + "sessions/open/<str:sid>/check/", sessions.session_check, name="session_check"),

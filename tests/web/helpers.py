@@ -113,7 +113,15 @@ def _arrivals_state() -> dict:
     from gentling import models
 
     out = {}
-    for name in ("Quarantine", "HealthCheck", "CageStay", "Introduction", "IntroductionMeeting", "Litter"):
+    for name in (
+        "Quarantine",
+        "HealthCheck",
+        "CageStay",
+        "Introduction",
+        "IntroductionMeeting",
+        "Litter",
+        "AttentionDismissed",
+    ):
         model = getattr(models, name, None)
         if model is not None:
             out[name] = sorted(repr(row) for row in model.objects.values_list())

@@ -116,6 +116,7 @@ CASES = [
     Case("session-start", "POST", _h("session_start"), WRITE, 302, lambda w: {"animals": [w.aid, w.mouse_aid]}, True),
     Case("session-open-get", "GET", _h("session_open", "open_sid"), WRITE, 200),
     Case("quick-log", "POST", _h("quick_log"), WRITE, 302, lambda w: {"task": f"{w.aid}:talked"}, True),
+    Case("attention-dismiss", "POST", _h("attention_dismiss"), WRITE, 302, lambda w: {"key": f"missed:{w.aid}"}, True),
     Case(
         "session-open-save",
         "POST",
@@ -336,6 +337,7 @@ def test_only_an_owner_sees_the_invitation_links(client, keepers, world, role, s
         ("session_discard", "open_sid"),
         ("quick_log", None),
         ("quick_log_undo", None),
+        ("attention_dismiss", None),
     ],
 )
 def test_post_only_actions_refuse_get(client, owner, world, name, attr):

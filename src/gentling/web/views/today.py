@@ -17,6 +17,7 @@ from ...domain.errors import InvalidInput
 from ...domain.validation import parse_date
 from ...services import quick_log as ql
 from ...services import selectors
+from ...services.attention import dismiss, needs_attention
 from ...services.progress import local_today, plan_for_household
 from ...services.sessions import saved_summary
 from ...services.today import today_for_household
@@ -54,6 +55,7 @@ def today(request, household):
         except InvalidInput as exc:
             date_error = exc.message
     t = today_for_household(household, day, today=real_today)
+    attention = needs_attention(household, day, keeper=request.user, t=t) if day == real_today else []
     cards = [(p, t.quarantines.get(p.animal.pk)) for p in t.animals]
     groups = [
         (cage, list(items))
@@ -90,6 +92,7 @@ def today(request, household):
             "can_write": request.can_write,
             "quick_log": request.can_write and day == real_today,
             "undo": request.session.pop(UNDO, None),
+            "attention": attention,
         },
     )
 
@@ -144,6 +147,22 @@ def quick_log_undo(request, household):
         messages.info(request, exc.message)
     else:
         messages.success(request, f"Undone: nothing of that log was kept for {and_list(names)}.")
+    return _back_to_today(request, household)
+
+
+@require_POST
+@household_view(write=True)
+def attention_dismiss(request, household):
+    """ "Not today" on an item of what needs attention: for this keeper, until tomorrow."""
+    try:
+        dismiss(
+            keeper=request.user,
+            household=household,
+            key=request.POST.get("key", ""),
+            today=local_today(household, clock.now()),
+        )
+    except InvalidInput as exc:
+        messages.error(request, exc.message)
     return _back_to_today(request, household)
 
 
