@@ -7,6 +7,7 @@ unguessable token (`public_id`), never the database key.
 from __future__ import annotations
 
 import secrets
+from datetime import time as dt_time
 
 from django.conf import settings
 from django.db import models
@@ -403,3 +404,63 @@ class AttentionDismissed(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["keeper", "household", "key", "day"], name="dismissed_once_a_day")
         ]
+
+
+class Reminders(models.Model):
+    """A keeper's reminders for one household (services/reminders.py): when, how, about whom."""
+
+    class Channel(models.TextChoices):
+        NONE = "none", "No reminders"
+        EMAIL = "email", "Email"
+        PUSH = "push", "A notification on my phone"
+        BOTH = "both", "Email and a notification"
+
+    class Scope(models.TextChoices):
+        ALL = "all", "Every animal in the household"
+        MINE = "mine", "Only the animals I care for"
+
+    membership = models.OneToOneField(Membership, on_delete=models.CASCADE, related_name="reminders")
+    remind_at = models.TimeField(default=dt_time(18, 0), help_text="In the keeper's own time zone.")
+    time_zone = models.CharField(max_length=64, blank=True, help_text="The keeper's; empty: the household's.")
+    channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.NONE)
+    scope = models.CharField(max_length=8, choices=Scope.choices, default=Scope.ALL)
+    cares_for = models.ManyToManyField(Animal, blank=True, related_name="+")
+
+
+class ReminderSent(models.Model):
+    """One day's reminder to one keeper by one channel, claimed before it is sent: the unique row
+    is what makes `gentling remind` send nothing twice, however often and however many run."""
+
+    class Status(models.TextChoices):
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(help_text="The keeper's local day it reminds of.")
+    channel = models.CharField(max_length=8)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.SENDING)
+    claimed_at = models.DateTimeField(default=clock.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["membership", "day", "channel"], name="one_reminder_a_day_per_channel")
+        ]
+
+
+class PushSubscription(models.Model):
+    """One device's Web Push subscription, as its browser gave it (services/push.py)."""
+
+    keeper = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions")
+    endpoint = models.URLField(max_length=2000, unique=True)
+    p256dh = models.CharField(max_length=200)
+    auth = models.CharField(max_length=100)
+    created_at = models.DateTimeField(default=clock.now)
+
+
+class VapidKey(models.Model):
+    """The server's Web Push key pair, made on first use (services/push.py): one row."""
+
+    private_key = models.TextField(help_text="PEM; as secret as the database.")
+    public_key = models.CharField(max_length=120, help_text="For the browser: uncompressed point, base64url.")
+    created_at = models.DateTimeField(default=clock.now)

@@ -22,14 +22,18 @@ from __future__ import annotations
 
 import gc
 import ipaddress
+import logging
 import signal
 import sys
+import threading
 
 import waitress
 from django.db import connections
 from gunicorn.app.base import BaseApplication
 
 from .domain.errors import InvalidInput
+
+log = logging.getLogger(__name__)
 
 # One process: the threads that run Django. They share SQLite's one writer.
 THREADS = 4
@@ -123,12 +127,41 @@ def _freeze_startup_objects() -> None:
     gc.freeze()
 
 
-def serve(*, host: str, port: int, workers: int = 1, behind_proxy: bool = False) -> None:
+REMIND_EVERY_SECONDS = 60
+
+
+def start_reminders(every: float = REMIND_EVERY_SECONDS) -> threading.Event:
+    """Send the reminders that are due, now and every minute, in a thread of this process: the
+    single-machine install needs no cron job. An organisation running `gentling remind` on its
+    own turns this off (serve --no-reminders; docs/deploy.md); both running sends nothing twice.
+    Set the returned event to stop it."""
+    from . import clock
+    from .services.reminders import send_due
+
+    stop = threading.Event()
+
+    def loop() -> None:
+        while not stop.is_set():
+            try:
+                send_due(clock.now())
+            except Exception:  # a database that cannot answer now may answer in a minute
+                log.exception("sending reminders failed; trying again in a minute")
+            finally:
+                connections.close_all()
+            stop.wait(every)
+
+    threading.Thread(target=loop, name="gentling-reminders", daemon=True).start()
+    return stop
+
+
+def serve(*, host: str, port: int, workers: int = 1, behind_proxy: bool = False, reminders: bool = True) -> None:
     check_layout(host=host, workers=workers, behind_proxy=behind_proxy)
     # The command line has already used the database (it checked the schema and found its keeper).
     # Gunicorn forks its workers from this process: a connection still open here would be shared
     # by all of them, and their queries and answers would interleave on it.
     connections.close_all()
+    if reminders:
+        start_reminders()  # in this process only: gunicorn's forked workers do not inherit the thread
     if workers > 1:
         _Gunicorn(gunicorn_options(host=host, port=port, workers=workers)).run()
         return

@@ -165,8 +165,21 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
-EMAIL_BACKEND = env_str("GENTLING_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Reminder emails: GENTLING_EMAIL_HOST set sends by SMTP (port, user, password, TLS alongside);
+# unset, they are printed to the console (a local install has no mail server).
+EMAIL_HOST = env_str("GENTLING_EMAIL_HOST")
+EMAIL_PORT = env_int("GENTLING_EMAIL_PORT", default=25, minimum=1, maximum=65535)
+EMAIL_HOST_USER = env_str("GENTLING_EMAIL_USER")
+EMAIL_HOST_PASSWORD = env_str("GENTLING_EMAIL_PASSWORD")
+EMAIL_USE_TLS = env_bool("GENTLING_EMAIL_TLS", default=False)
+EMAIL_TIMEOUT = 30
+EMAIL_BACKEND = env_str(
+    "GENTLING_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend",
+)
 DEFAULT_FROM_EMAIL = env_str("GENTLING_FROM_EMAIL", "gentling@localhost")
+# Where links in reminders point: the address keepers open Gentling at.
+GENTLING_BASE_URL = env_str("GENTLING_BASE_URL", "http://localhost:8000").rstrip("/")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 SESSION_COOKIE_HTTPONLY = True

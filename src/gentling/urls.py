@@ -6,7 +6,20 @@ from django.urls import path
 
 from .api.main import api
 from .api.main import not_found as api_not_found
-from .web.views import accounts, animals, app, arrivals, guide, households, log, reports, sessions, today, tokens
+from .web.views import (
+    accounts,
+    animals,
+    app,
+    arrivals,
+    guide,
+    households,
+    log,
+    reminders,
+    reports,
+    sessions,
+    today,
+    tokens,
+)
 from .web.views import data as data_views
 
 H = "h/<str:hid>/"
@@ -61,6 +74,10 @@ urlpatterns = [
     path(H + "introductions/<str:iid>/", arrivals.introduction, name="introduction"),
     path(H + "introductions/<str:iid>/cleaned/", arrivals.introduction_cleaned, name="introduction_cleaned"),
     path(H + "data/", data_views.data, name="data"),
+    path(H + "reminders/", reminders.reminders, name="reminders"),
+    path(H + "reminders/push/", reminders.push_subscribe, name="push_subscribe"),
+    path(H + "reminders/push/off/", reminders.push_unsubscribe, name="push_unsubscribe"),
+    path("reminders/unsubscribe/<str:token>/", reminders.unsubscribe, name="unsubscribe"),
     path(H + "data/calendar/new/", data_views.calendar_new, name="calendar_new"),
     path(H + "data/calendar/off/", data_views.calendar_off, name="calendar_off"),
     path(H + "data/<str:kind>.csv", data_views.csv_download, name="csv_download"),

@@ -517,3 +517,41 @@ def test_the_vocabulary(a, api):
     assert "treat_in_cage" in [x["name"] for x in body["activities"]]
     assert "red_tears" in [x["name"] for x in body["observations"]]
     assert {"normal", "danger"} == {x["kind"] for x in body["introduction_behaviours"]}
+
+
+# --- reminders ----------------------------------------------------------------------------------
+
+
+def test_a_keeper_reads_and_changes_their_reminders(a, api):
+    url = f"/households/{a.hid}/reminders"
+    assert api.call("GET", url, token=a.viewer_token).json() == {
+        "at": "18:00",
+        "by": "none",
+        "about": "all",
+        "cares_for": [],
+        "time_zone": "UTC",
+    }
+
+    changed = api.call(
+        "PATCH",
+        url,
+        token=a.viewer_token,
+        json_body={"at": "07:45", "by": "push", "about": "mine", "cares_for": [a.rat.public_id]},
+    )
+
+    assert changed.status_code == 200, changed.content
+    assert changed.json() == {
+        "at": "07:45",
+        "by": "push",
+        "about": "mine",
+        "cares_for": [a.rat.public_id],
+        "time_zone": "UTC",
+    }
+    assert api.call("GET", url, token=a.owner_token).json()["by"] == "none"  # the owner's own are apart
+
+
+def test_bad_reminders_are_refused_with_the_field(a, api):
+    response = api.call("PATCH", f"/households/{a.hid}/reminders", token=a.owner_token, json_body={"at": "25:61"})
+
+    assert response.status_code == 400
+    assert response.json()["field"] == "at" and "hours and minutes" in response.json()["detail"]

@@ -26,6 +26,7 @@ class Endpoint:
     method: str
     path: str  # placeholders: {hid} {aid} {newcomer} {sid} {iid}
     body: Callable[[Side], dict] | None = None
+    personal: bool = False  # the keeper's own (their reminders): any member may change it
 
     @property
     def writes(self) -> bool:
@@ -84,8 +85,10 @@ ENDPOINTS = [
     Endpoint("POST", "/households/{hid}/introductions/{iid}/meetings", lambda s: {"duration_seconds": 600}),
     Endpoint("POST", "/households/{hid}/introductions/{iid}/cleaned", lambda s: {}),
     Endpoint("GET", "/households/{hid}/export"),
+    Endpoint("GET", "/households/{hid}/reminders"),
+    Endpoint("PATCH", "/households/{hid}/reminders", lambda s: {"at": "07:30", "by": "push"}, personal=True),
 ]
-WRITES = [e for e in ENDPOINTS if e.writes]
+WRITES = [e for e in ENDPOINTS if e.writes and not e.personal]
 WITH_AN_OBJECT = [e for e in ENDPOINTS if any(p in e.path for p in ("{aid}", "{newcomer}", "{sid}", "{iid}"))]
 
 

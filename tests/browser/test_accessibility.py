@@ -92,6 +92,7 @@ def test_keeper_pages_have_no_serious_violations(new_context, rat_home, viewport
             "add animal": f"{h}/animals/new/",
             "add another": f"{h}/animals/new/?like={rat.public_id}",
             "edit session": f"{h}/sessions/{logged.public_id}/edit/",
+            "reminders": f"{h}/reminders/",
             "log a session": f"{h}/sessions/log/",
             "guide step": "/guide/rat/treats-in-cage/",
         },

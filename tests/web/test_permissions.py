@@ -373,6 +373,12 @@ ACCOUNT_ROUTES = {  # covered in test_accounts.py and test_pages.py
 # Routes with their own permission matrix elsewhere: tests/data/test_permissions.py
 # (calendar, CSV, backups) and tests/api (the token page and the API).
 COVERED_ELSEWHERE = {
+    # A keeper's own reminders, which any member may set, and the link of a reminder email
+    # (no login): tests/web/test_reminders.py.
+    "reminders",
+    "push_subscribe",
+    "push_unsubscribe",
+    "unsubscribe",
     "quick_log_undo",  # only the keeper who logged, within a minute: tests/web/test_quick_log.py
     "data",
     "calendar_new",

@@ -96,6 +96,11 @@ def _serve_options(p) -> None:
         action="store_true",
         help="with --workers: the only client on --host is a proxy on another machine",
     )
+    p.add_argument(
+        "--no-reminders",
+        action="store_true",
+        help="do not send reminders from this process (run `gentling remind` from cron instead)",
+    )
 
 
 def _positive(text: str) -> int:
@@ -134,7 +139,13 @@ def cmd_serve(args, ctx) -> int:
     check_layout(host=args.host, workers=args.workers, behind_proxy=args.behind_proxy)
     if not ctx.out.json_mode:
         ctx.out.say(f"Serving Gentling on http://{args.host}:{args.port}/ (Ctrl+C stops it).", style="bold green")
-    serve(host=args.host, port=args.port, workers=args.workers, behind_proxy=args.behind_proxy)
+    serve(
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        behind_proxy=args.behind_proxy,
+        reminders=not args.no_reminders,
+    )
     return 0
 
 

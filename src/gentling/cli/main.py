@@ -15,7 +15,7 @@ import sys
 from dataclasses import dataclass
 from datetime import datetime
 
-from . import animals, arrivals, bench, data, exports, reports, sessions
+from . import animals, arrivals, bench, data, exports, reminders, reports, sessions
 from .render import Out
 
 
@@ -42,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     sessions.add_commands(sub, common)
     arrivals.add_commands(sub, common)
     reports.add_commands(sub, common)
+    reminders.add_commands(sub, common)
     exports.add_commands(sub, common)
     bench.add_commands(sub, common)
     return parser

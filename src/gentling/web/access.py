@@ -29,14 +29,17 @@ def animal_for_request(request, household, aid: str, *, write: bool = False):
         return hs.animal_by_id(request.user, household, aid, write=write)
 
 
-def household_view(write: bool = False):
-    """Decorate a view taking (request, household, ...): fetches it or 404/403."""
+def household_view(write: bool = False, *, personal: bool = False):
+    """Decorate a view taking (request, household, ...): fetches it or 404/403.
+
+    A POST changes the household, so it needs a keeper who may write; `personal` views (the
+    keeper's own reminders) change only what is the keeper's, so any member may post to them."""
 
     def decorate(view):
         @login_required
         @wraps(view)
         def wrapper(request, hid, *args, **kwargs):
-            needs_write = write or request.method not in ("GET", "HEAD")
+            needs_write = write or (request.method not in ("GET", "HEAD") and not personal)
             household = household_for_request(request, hid, write=needs_write)
             # The membership read with the household: what the page may offer is what the services allow.
             membership = hs.membership_of(request.user, household)

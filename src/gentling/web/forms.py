@@ -21,7 +21,7 @@ from django.forms.utils import pretty_name
 from ..domain import vocab
 from ..domain.errors import GentlingError, InvalidInput
 from ..domain.validation import parse_duration
-from ..models import Animal, Membership
+from ..models import Animal, Membership, Reminders
 from ..services.demo import is_demo_keeper_name
 
 SESSION_FIELDS = {
@@ -93,11 +93,14 @@ class SignupForm(UserCreationForm):
         return username
 
 
+def _zones() -> list[tuple[str, str]]:
+    return [(z, z) for z in sorted(available_timezones()) if "/" in z and not z.startswith("Etc/")] + [("UTC", "UTC")]
+
+
 class HouseholdForm(KeeperForm):
     name = forms.CharField(max_length=200, help_text="A home, a rescue, a breeder or a lab.")
     time_zone = forms.ChoiceField(
-        choices=[(z, z) for z in sorted(available_timezones()) if "/" in z and not z.startswith("Etc/")]
-        + [("UTC", "UTC")],
+        choices=_zones(),
         initial="UTC",
         help_text="Days start at midnight here.",
     )
@@ -260,3 +263,22 @@ class SessionLogForm(SessionForm):
 
     def length_seconds(self) -> int:
         return self.cleaned_data["minutes"] * 60 + (self.cleaned_data["seconds"] or 0)
+
+
+class RemindersForm(KeeperForm):
+    """A keeper's reminders for a household; services/reminders.py checks and keeps them."""
+
+    remind_at = forms.TimeField(
+        label="Remind me at", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"), input_formats=["%H:%M"]
+    )
+    channel = forms.ChoiceField(label="How", choices=Reminders.Channel.choices, widget=forms.RadioSelect)
+    email = forms.EmailField(required=False, label="Email address", help_text="Only for reminders and password resets.")
+    scope = forms.ChoiceField(label="About", choices=Reminders.Scope.choices, widget=forms.RadioSelect)
+    cares_for = forms.MultipleChoiceField(
+        required=False, label="The animals I care for", widget=forms.CheckboxSelectMultiple
+    )
+    time_zone = forms.ChoiceField(label="My time zone", required=False, choices=[("", "The household's")] + _zones())
+
+    def __init__(self, *args, animals: Sequence = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cares_for"].choices = [(a.public_id, a.name) for a in animals]

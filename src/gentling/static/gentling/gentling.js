@@ -165,8 +165,79 @@
     if (hint) { hint.textContent = "Proposed from this device: " + zone + "."; hint.hidden = false; }
   }
 
+  // Reminders page: this device's push subscription, turned on and off (services/push.py).
+  function pushDevice() {
+    var box = document.getElementById("push-device");
+    if (!box) return;
+    var state = document.getElementById("push-state");
+    var on = document.getElementById("push-on");
+    var off = document.getElementById("push-off");
+    var csrf = document.querySelector("meta[name=csrf-token]").content;
+    if (!("serviceWorker" in navigator) || !("PushManager" in window) || !window.isSecureContext) {
+      state.textContent = "This browser cannot show Gentling's notifications here. Install Gentling on your " +
+        "home screen (over HTTPS), or choose email.";
+      return;
+    }
+    function key(text) {
+      var padded = (text + "===".slice((text.length + 3) % 4)).replace(/-/g, "+").replace(/_/g, "/");
+      return Uint8Array.from(atob(padded), function (c) { return c.charCodeAt(0); });
+    }
+    function post(url, body) {
+      return fetch(url, {
+        method: "POST", credentials: "same-origin", body: JSON.stringify(body),
+        headers: {"Content-Type": "application/json", "X-CSRFToken": csrf}
+      }).then(function (r) {
+        if (!r.ok) return r.json().then(function (a) { throw new Error(a.error || "refused"); });
+      });
+    }
+    function show(subscribed) {
+      state.textContent = subscribed ? "Notifications are on for this device." :
+        "Notifications are off for this device.";
+      on.hidden = subscribed;
+      off.hidden = !subscribed;
+    }
+    navigator.serviceWorker.ready.then(function (reg) {
+      reg.pushManager.getSubscription().then(function (sub) { show(!!sub); });
+      on.addEventListener("click", function () {
+        Notification.requestPermission().then(function (permission) {
+          if (permission !== "granted") {
+            state.textContent = "Notifications are blocked for Gentling: allow them in this browser's settings.";
+            return;
+          }
+          return reg.pushManager.subscribe({userVisibleOnly: true, applicationServerKey: key(box.dataset.vapid)})
+            .then(function (sub) { return post(box.dataset.subscribe, sub.toJSON()); })
+            .then(function () { show(true); });
+        }).catch(function (e) { state.textContent = "Could not turn notifications on: " + e.message; });
+      });
+      off.addEventListener("click", function () {
+        reg.pushManager.getSubscription().then(function (sub) {
+          if (!sub) return show(false);
+          return post(box.dataset.unsubscribe, {endpoint: sub.endpoint})
+            .then(function () { return sub.unsubscribe(); })
+            .then(function () { show(false); });
+        }).catch(function (e) { state.textContent = "Could not turn notifications off: " + e.message; });
+      });
+    });
+  }
+
+  // Reminders page: the animals cared for are asked only when "only the animals I care for" is chosen.
+  function remindersForm() {
+    var form = document.getElementById("reminders-form");
+    if (!form) return;
+    function show() {
+      var mine = form.querySelector("input[name=scope]:checked");
+      form.querySelectorAll("[data-only-scope]").forEach(function (el) {
+        el.hidden = !mine || mine.value !== el.dataset.onlyScope;
+      });
+    }
+    form.querySelectorAll("input[name=scope]").forEach(function (r) { r.addEventListener("change", show); });
+    show();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     serviceWorker();
+    pushDevice();
+    remindersForm();
     animalForm();
     proposeTimeZone();
     meetingTimer();

@@ -82,3 +82,30 @@ self.addEventListener("fetch", function (event) {
     event.respondWith(page(request, url.pathname));
   }
 });
+
+// Reminders (services/push.py): show the day's line; a tap opens the household's Today, in a
+// window of the app already open if there is one.
+self.addEventListener("push", function (event) {
+  var data = {};
+  try { data = event.data ? event.data.json() : {}; } catch (e) { data = {body: event.data ? event.data.text() : ""}; }
+  event.waitUntil(self.registration.showNotification(data.title || "Gentling", {
+    body: data.body || "Time for today's handling.",
+    tag: data.tag || "gentling-reminder",
+    icon: {{ icon|safe }},
+    data: {url: data.url || "/today"}
+  }));
+});
+
+self.addEventListener("notificationclick", function (event) {
+  event.notification.close();
+  var target = new URL((event.notification.data && event.notification.data.url) || "/today", self.location.origin);
+  if (target.origin !== self.location.origin) target = new URL("/today", self.location.origin);
+  event.waitUntil(self.clients.matchAll({type: "window", includeUncontrolled: true}).then(function (windows) {
+    for (var i = 0; i < windows.length; i++) {
+      if ("focus" in windows[i] && "navigate" in windows[i]) {
+        return windows[i].navigate(target.href).then(function (w) { return (w || windows[i]).focus(); });
+      }
+    }
+    return self.clients.openWindow(target.href);
+  }));
+});

@@ -80,6 +80,11 @@ def manifest(request) -> JsonResponse:
 def service_worker(request) -> HttpResponse:
     """No-cache: the browser checks for a new worker on every visit, as a release needs."""
     precache = json.dumps([static(path) for path in PRECACHE])
-    context = {"version": static_version(), "precache": precache, "outbox": json.dumps(static("gentling/outbox.js"))}
+    context = {
+        "version": static_version(),
+        "precache": precache,
+        "outbox": json.dumps(static("gentling/outbox.js")),
+        "icon": json.dumps(static("gentling/icons/icon-192.png")),
+    }
     script = render_to_string("gentling/sw.js", context)
     return HttpResponse(script, content_type="text/javascript; charset=utf-8")
