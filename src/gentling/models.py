@@ -371,6 +371,9 @@ class CalendarFeed(models.Model):
     token = models.CharField(max_length=48, unique=True, default=new_invite_token, editable=False)
     created_at = models.DateTimeField(default=clock.now)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # The feed as last built, and the fingerprint of what it was built from (services/calendar.py).
+    cached_key = models.CharField(max_length=64, blank=True)
+    cached_body = models.BinaryField(blank=True, default=b"")
 
 
 class IdempotencyKey(models.Model):

@@ -38,6 +38,7 @@ def result(**over):
         "animal_page_with_charts_http": {"median_ms": 240, "p95_ms": 300},
         "animal_raw_sql": {"median_ms": 2, "p95_ms": 3},
         "cli_today": {"median_ms": 700, "p95_ms": 800},
+        "calendar": {"first_fetch_ms": 3500.0, "cached_http": {"median_ms": 12.0, "p95_ms": 15.0}},
         "slow_clients": {"held": {"p99_ms": 12.0}, "p99_ratio": 1.2, "failed": 0},
         "outside_lock": {"today": {"median_ms": 20.0}, "today_max_ms": 450.0, "today_failed": 0},
         "backup": {"export": {"seconds": 50, "peak_mb": 66}, "import": {"seconds": 140, "peak_mb": 231}},
@@ -55,9 +56,12 @@ def test_each_target_is_read_from_its_figure():
         "animal_page": True,
         "slow_clients": True,
         "outside_lock": True,
+        "calendar_feed": True,
         "cli_today": True,
         "import_memory": True,
     }
+    slow_feed = {"first_fetch_ms": 3500.0, "cached_http": {"median_ms": 250.0, "p95_ms": 300.0}}
+    assert run.verdicts(result(calendar=slow_feed))["calendar_feed"] is False
     slowed = {"held": {"p99_ms": 30.0}, "p99_ratio": 2.5, "failed": 0}
     assert run.verdicts(result(slow_clients=slowed))["slow_clients"] is False
     stalled = {"held": {"p99_ms": 9.0}, "p99_ratio": 0.9, "failed": 3}
@@ -137,4 +141,6 @@ def test_bench_run_measures_every_figure_on_a_small_stand_in(tmp_path):
     assert held["today"]["runs"] >= 1 and held["today_failed"] == 0 and held["writes"].get("503", 0) > 0
     assert 0 < held["sessions_acknowledged"] == held["sessions_stored"]
     assert sqlite["backup"]["import"]["peak_mb"] > 0 and sqlite["backup"]["file_mb"] > 0
+    feed = sqlite["calendar"]
+    assert feed["first_fetch_ms"] > 0 and feed["bytes"] > 0 and feed["cached_http"]["runs"] >= 3
     assert set(out["met"]["SQLite"]) == set(run.TARGETS)

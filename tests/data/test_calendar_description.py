@@ -30,7 +30,7 @@ def test_tasks_show_what_is_done_of_how_many():
     text = describe_day("Whiskers", _plan(), None, [])
     assert "- Talk to them: 1 of 1 done" in text
     assert "- Treats from your fingers: 1 of 3 done" in text
-    assert text.startswith("Treats closer, then from your fingers (day 12 at home)")
+    assert text.startswith("Whiskers: Treats closer, then from your fingers (day 12 at home)")
 
 
 def test_things_to_avoid_are_listed():
@@ -46,6 +46,6 @@ def test_a_day_with_no_tasks_says_so():
     assert "- Nothing today" in describe_day("Whiskers", _plan(tasks=()), None, [])
 
 
-def test_the_uid_is_the_animal_and_the_date():
+def test_the_uid_is_the_cage_and_the_date():
     assert event_uid("abc123", DAY) == "abc123-20261125@gentling"
     assert event_uid("abc123", DAY) != event_uid("abc123", DAY + timedelta(days=1))

@@ -10,6 +10,7 @@ from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from gentling.models import Household, Invite, Membership
 from gentling.services.households import create_invite, revoke_invite
@@ -92,12 +93,11 @@ def test_signup_does_not_redirect_off_site(client, db):
 
 
 def test_signup_follows_a_local_next(client, owner, household):
-    invite = create_invite(by=owner, household=household, role="viewer")
-    join = reverse("join", args=[invite.token])
+    guide = reverse("guide", args=["rat"])
     response = client.post(
-        reverse("signup") + f"?next={join}", {"username": "pip", "password1": PASSWORD, "password2": PASSWORD}
+        reverse("signup") + f"?next={guide}", {"username": "pip", "password1": PASSWORD, "password2": PASSWORD}
     )
-    assert response["Location"] == join
+    assert response["Location"] == guide
 
 
 def test_a_logged_in_keeper_skips_signup(client, owner, household):
@@ -218,6 +218,36 @@ def test_an_anonymous_visitor_is_asked_to_sign_up_or_log_in_to_join(client, owne
     # Posting while logged out joins nobody and uses nothing up.
     client.post(join)
     assert Invite.objects.get(pk=invite.pk).used_at is None
+
+
+def test_signing_up_from_an_invitation_lands_in_its_household(client, owner, household):
+    invite = create_invite(by=owner, household=household, role="carer")
+    join = reverse("join", args=[invite.token])
+    password = "a-long-Gentle-passphrase-42"
+
+    response = client.post(
+        f"{reverse('signup')}?next={join}", {"username": "newcomer", "password1": password, "password2": password}
+    )
+
+    assert response["Location"] == reverse("today", args=[household.public_id])
+    assert Membership.objects.get(keeper__username="newcomer", household=household).role == "carer"
+    shown = messages_of(client.get(response["Location"]))
+    assert shown == ["Welcome, newcomer. You joined Maple Street."]
+    assert not any("Create your household" in m for m in shown)
+
+
+def test_signing_up_from_an_invitation_used_meanwhile_opens_the_join_page_which_says_so(client, owner, household):
+    invite = create_invite(by=owner, household=household, role="carer")
+    join = reverse("join", args=[invite.token])
+    Invite.objects.filter(pk=invite.pk).update(used_at=timezone.now())
+    password = "a-long-Gentle-passphrase-42"
+
+    response = client.post(
+        f"{reverse('signup')}?next={join}", {"username": "late", "password1": password, "password2": password}
+    )
+
+    assert response["Location"] == join
+    assert not Membership.objects.filter(keeper__username="late").exists()
 
 
 def test_a_revoked_invitation_disappears_from_the_list(client, owner, household):

@@ -25,6 +25,7 @@ from django.urls import reverse
 
 from .. import clock
 from ..models import Animal, HealthCheck, Household, ProgressSnapshot, Session
+from ..services import calendar
 from ..services.progress import local_today
 from ..services.today import today_for_household
 from . import api_load, serving
@@ -171,6 +172,25 @@ def http_figures(household: Household, animal: Animal, small: Household, runs: i
             small_browser.close()
 
 
+def calendar_figures(household: Household, runs: int) -> dict:
+    """(issue 15) The owner's calendar feed of the rescue, over HTTP: the first fetch builds it (15
+    days of every animal's plan), and every fetch after answers from its cache until a change."""
+    owner = api_load.owner_of(household)
+    feed = calendar.new_feed(keeper=owner, household=household, now=clock.now())
+    path = reverse("calendar_feed", args=[feed.token])
+    env = api_load.server_environment(owner.username)
+    with api_load.running_server(env, api_load.free_port()) as base:
+        browser = Browser(base, household)
+        try:
+            began = time.perf_counter()
+            body = browser.get(path)
+            first_ms = (time.perf_counter() - began) * 1000
+            cached = time_calls(lambda: browser.get(path), runs=runs)
+        finally:
+            browser.close()
+    return {"first_fetch_ms": round(first_ms, 1), "bytes": len(body), "cached_http": cached.to_dict()}
+
+
 def cli_today(household: Household, runs: int) -> Figures:
     """(5) `gentling today` as a whole process, Python start-up included."""
     env = api_load.server_environment(api_load.owner_of(household).username)
@@ -293,6 +313,8 @@ def measure(
         out["slow_clients"] = serving.measure_slow_clients(rescue)
     if want("outside-lock"):
         out["outside_lock"] = serving.measure_outside_lock(rescue, hold_seconds=seconds * OUTSIDE_LOCK_HOLD)
+    if want("calendar"):
+        out["calendar"] = calendar_figures(rescue, runs)
     if want("cli"):
         out["cli_today"] = cli_today(rescue, max(5, runs // 2)).to_dict()
     if want("backup"):

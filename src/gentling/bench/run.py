@@ -32,6 +32,7 @@ TARGETS = {
         "Today max < 1 s",
         lambda r: r["outside_lock"]["today_max_ms"] < 1000 and not r["outside_lock"]["today_failed"],
     ),
+    "calendar_feed": ("< 200 ms after the first", lambda r: r["calendar"]["cached_http"]["median_ms"] < 200),
     "cli_today": ("< 1 s", lambda r: r["cli_today"]["median_ms"] < 1000),
     "import_memory": ("< 500 MB", lambda r: r["backup"]["import"]["peak_mb"] < 500),
 }
@@ -171,6 +172,8 @@ def rows(results: dict[str, dict]) -> list[tuple[str, list[str], str]]:
             "",
         ),
         ("5 gentling today", ms("cli_today"), TARGETS["cli_today"][0]),
+        ("8 calendar feed, first fetch", lambda r: f"{n(r['calendar']['first_fetch_ms'])} ms (1 run)", ""),
+        ("8 calendar feed, cached", lambda r: ms("cached_http")(r["calendar"]), TARGETS["calendar_feed"][0]),
         (
             "6 export",
             lambda r: f"{r['backup']['export']['seconds']:.0f} s, {r['backup']['export']['peak_mb']:.0f} MB",

@@ -77,7 +77,7 @@ today` as a process, and a full export and import, on SQLite and on PostgreSQL. 
 benchmark data (profiles rescue and rescue-1pct, seed 1) is generated first: a few minutes
 per database, once. Prints medians and 95th percentiles beside the targets."""
 
-PARTS = ("plan", "animal", "api", "slow-clients", "outside-lock", "cli", "backup")
+PARTS = ("plan", "animal", "api", "slow-clients", "outside-lock", "calendar", "cli", "backup")
 
 
 def _measure_options(p) -> None:

@@ -234,8 +234,34 @@
     show();
   }
 
+  // Copy and Share beside a link (the calendar feed, an invitation): the field keeps working by hand.
+  function copyShare() {
+    document.querySelectorAll("[data-copy]").forEach(function (button) {
+      var field = document.getElementById(button.dataset.copy);
+      var said = document.querySelector('[data-copied="' + button.dataset.copy + '"]');
+      button.addEventListener("click", function () {
+        var done = function () { said.textContent = "Copied."; };
+        if (navigator.clipboard && window.isSecureContext) {
+          navigator.clipboard.writeText(field.value).then(done, function () { field.select(); });
+        } else {
+          field.select();
+          said.textContent = "Selected: copy it with your keyboard or the menu.";
+        }
+      });
+    });
+    document.querySelectorAll("[data-share]").forEach(function (button) {
+      if (!navigator.share) return;
+      var field = document.getElementById(button.dataset.share);
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        navigator.share({title: button.dataset.shareTitle, url: field.value}).catch(function () {});
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     serviceWorker();
+    copyShare();
     pushDevice();
     remindersForm();
     animalForm();

@@ -26,6 +26,7 @@ from ...services import backup, restore
 from ...services import calendar as feeds
 from ...services.csv_export import EXPORTS, csv_lines
 from ...services.progress import local_today
+from ...services.reminders import reminders_of
 from ..access import household_for_request, household_view, raise_for
 
 OWNER_ONLY = (
@@ -54,6 +55,7 @@ def _page(request, household, restore_error: str | None = None):
             "owner_only": OWNER_ONLY,
             "restore_error": restore_error,
             "max_mb": backup.MAX_BYTES // (1024 * 1024),
+            "remind_at": reminders_of(request.user, household).remind_at,
         },
     )
 
