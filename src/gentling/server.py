@@ -26,6 +26,7 @@ import logging
 import signal
 import sys
 import threading
+from collections.abc import Callable
 
 import waitress
 from django.db import connections
@@ -130,11 +131,11 @@ def _freeze_startup_objects() -> None:
 REMIND_EVERY_SECONDS = 60
 
 
-def start_reminders(every: float = REMIND_EVERY_SECONDS) -> threading.Event:
+def start_reminders(every: float = REMIND_EVERY_SECONDS) -> Callable[[], None]:
     """Send the reminders that are due, now and every minute, in a thread of this process: the
     single-machine install needs no cron job. An organisation running `gentling remind` on its
     own turns this off (serve --no-reminders; docs/deploy.md); both running sends nothing twice.
-    Set the returned event to stop it."""
+    Call what it returns to stop it (and wait for a round under way to end)."""
     from . import clock
     from .services.reminders import send_due
 
@@ -150,8 +151,14 @@ def start_reminders(every: float = REMIND_EVERY_SECONDS) -> threading.Event:
                 connections.close_all()
             stop.wait(every)
 
-    threading.Thread(target=loop, name="gentling-reminders", daemon=True).start()
-    return stop
+    thread = threading.Thread(target=loop, name="gentling-reminders", daemon=True)
+    thread.start()
+
+    def stop_it() -> None:
+        stop.set()
+        thread.join()
+
+    return stop_it
 
 
 def serve(*, host: str, port: int, workers: int = 1, behind_proxy: bool = False, reminders: bool = True) -> None:

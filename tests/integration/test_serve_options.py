@@ -45,3 +45,38 @@ def test_the_command_line_passes_workers_on():
     assert build_parser().parse_args(["start", "--no-serve"]).workers == 1
     args = build_parser().parse_args(["serve", "--workers", "2", "--host", "10.0.0.12", "--behind-proxy"])
     assert (args.workers, args.behind_proxy) == (2, True)
+
+
+def test_serve_sends_reminders_unless_told_not_to():
+    assert build_parser().parse_args(["serve"]).no_reminders is False
+    assert build_parser().parse_args(["serve", "--no-reminders"]).no_reminders is True
+
+
+def test_the_reminder_thread_sends_what_is_due_and_stops(file_db, settings):
+    """`gentling serve`'s thread: a reminder due since midnight goes out at once, once."""
+    import time as clock_time
+
+    from django.core import mail
+
+    from gentling.models import ReminderSent
+    from gentling.server import start_reminders
+    from gentling.services.households import create_household, local_keeper
+    from gentling.services.reminders import ReminderChoice, set_reminders
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    keeper = local_keeper("thread-keeper")
+    keeper.email = "keeper@example.org"
+    keeper.save()
+    household = create_household(keeper=keeper, name="Thread", time_zone="UTC")
+    set_reminders(keeper=keeper, household=household, choice=ReminderChoice(remind_at="00:00", channel="email"))
+
+    stop = start_reminders(every=0.05)
+    try:
+        deadline = clock_time.monotonic() + 10
+        while not ReminderSent.objects.filter(status="sent").exists() and clock_time.monotonic() < deadline:
+            clock_time.sleep(0.05)
+        clock_time.sleep(0.3)  # a few more rounds: still once
+    finally:
+        stop()
+    assert ReminderSent.objects.filter(status="sent").count() == 1
+    assert len(mail.outbox) == 1

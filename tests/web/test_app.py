@@ -69,3 +69,14 @@ def test_today_opens_the_keepers_today_or_asks_to_log_in(client, owner, househol
     assert client.get("/today")["Location"].startswith(reverse("login") + "?next=/today")
     client.force_login(owner)
     assert client.get("/today")["Location"] == reverse("today", args=[household.public_id])
+
+
+def test_the_worker_shows_a_reminder_and_a_tap_opens_the_url_it_carries(client):
+    """The push handler (services/push.py sends {title, body, url, tag}): it shows the message,
+    and a tap opens the url it carries (the household's Today), only ever on this site."""
+    body = client.get("/sw.js").content.decode()
+
+    push = body[body.index('addEventListener("push"') :]
+    assert "showNotification(data.title" in push and "body: data.body" in push and "data: {url: data.url" in push
+    click = body[body.index('addEventListener("notificationclick"') :]
+    assert "openWindow(target.href)" in click and "target.origin !== self.location.origin" in click

@@ -148,7 +148,10 @@ def render_email(d: Digest) -> tuple[str, str]:
 
 
 def send_email(r: Reminders, day: date, now: datetime) -> None:
-    """The digest by email, with a one-click unsubscribe header (RFC 8058) for mail clients."""
+    """The digest by email, with a one-click unsubscribe header (RFC 8058) for mail clients.
+    A keeper whose address was removed since is sent nothing (set_reminders asks for one)."""
+    if not r.membership.keeper.email:
+        return
     d = digest_for(r, now)
     text, html = render_email(d)
     message = EmailMultiAlternatives(
