@@ -467,3 +467,18 @@ class VapidKey(models.Model):
     private_key = models.TextField(help_text="PEM; as secret as the database.")
     public_key = models.CharField(max_length=120, help_text="For the browser: uncompressed point, base64url.")
     created_at = models.DateTimeField(default=clock.now)
+
+
+class Cohort(models.Model):
+    """A named group of a household's animals: a litter, an intake batch, a study arm. An animal
+    may be in several (services/cohorts.py)."""
+
+    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="cohorts")
+    name = models.CharField(max_length=200)
+    animals = models.ManyToManyField(Animal, blank=True, related_name="cohorts")
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [models.UniqueConstraint(fields=["household", "name"], name="cohort_name_unique_in_household")]

@@ -373,6 +373,9 @@ ACCOUNT_ROUTES = {  # covered in test_accounts.py and test_pages.py
 # Routes with their own permission matrix elsewhere: tests/data/test_permissions.py
 # (calendar, CSV, backups) and tests/api (the token page and the API).
 COVERED_ELSEWHERE = {
+    "cohorts",  # tests/web/test_cohorts.py: a household's cohorts, its members reading, writers making
+    "cohort",
+    "cohort_chart",
     # A keeper's own reminders, which any member may set, and the link of a reminder email
     # (no login): tests/web/test_reminders.py.
     "reminders",

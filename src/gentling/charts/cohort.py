@@ -1,0 +1,40 @@
+"""A cohort's outcome curve for one step: the share of animals that stood at it by day N after
+arrival (Kaplan-Meier, services/cohorts.py), one line per cohort or group compared."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from matplotlib.lines import Line2D
+from matplotlib.ticker import FuncFormatter
+
+from .figure import BLUE, TEXT, VERMILLION, empty_chart, fit_axes, legend, new_axes, new_figure, to_svg
+
+# Okabe-Ito, colour-blind safe; a line is told apart by its dash too.
+COLOURS = (BLUE, VERMILLION, "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
+DASHES = ("-", "--", "-.", ":")
+
+
+def outcome_chart(step_title: str, lines: Sequence[tuple[str, Sequence[tuple[float, float]]]]) -> str:
+    """`lines`: (group name, its curve as (days, share reached)) for each group."""
+    title = f"Reached '{step_title}' by day after arrival"
+    drawn = [(name, curve) for name, curve in lines if curve]
+    if not drawn:
+        return empty_chart(title, "No animals in these cohorts yet")
+    fig = new_figure(height=300)
+    ax = new_axes(fig, title)
+    handles = []
+    for n, (name, curve) in enumerate(drawn):
+        days = [d for d, _ in curve]
+        shares = [s for _, s in curve]
+        style = {"color": COLOURS[n % len(COLOURS)], "linestyle": DASHES[n % len(DASHES)], "linewidth": 2}
+        ax.step(days, shares, where="post", **style)
+        handles.append(Line2D([], [], label=name, **style))
+    ax.set_ylim(-0.02, 1.02)  # a line at 0% stays in sight above the axis
+    ax.set_xlim(left=0)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _: f"{y:.0%}"))
+    ax.set_xlabel("Days after arrival", color=TEXT)
+    legend(ax, handles)
+    fit_axes(ax)
+    description = "; ".join(f"{name}: {curve[-1][1]:.0%} by day {curve[-1][0]:.0f}" for name, curve in drawn)
+    return to_svg(fig, title, f"Share of animals at '{step_title}' or beyond. {description}.")

@@ -1,0 +1,100 @@
+"""Cohort pages (issue 16, part 4): making one, its days to each step, compared and cut, and its
+curve as an SVG chart; members read, writers make, outsiders find nothing."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from gentling.models import Cohort
+from gentling.services.cohorts import create_cohort
+from tests.factories import bring_to_step, make_animal
+
+from .helpers import db_state, text, today
+
+
+@pytest.fixture
+def two(owner, household):
+    quick = bring_to_step(owner, household, "first-pickups", now=timezone.now(), name="Quick", cage="A")
+    newer = make_animal(household, today=today(), name="Newer", days_ago=7, cage="B")
+    return (
+        create_cohort(keeper=owner, household=household, name="Breeders", animals=[quick.public_id]),
+        create_cohort(keeper=owner, household=household, name="Rescues", animals=[newer.public_id]),
+    )
+
+
+def test_a_carer_makes_a_cohort_of_ticked_animals(client, carer, household):
+    luna = make_animal(household, today=today(), name="Luna", days_ago=5)
+    client.force_login(carer)
+
+    response = client.post(
+        reverse("cohorts", args=[household.public_id]),
+        {"name": "Spring intake", "animals": [luna.public_id], "once": uuid.uuid4().hex},
+    )
+
+    cohort = Cohort.objects.get()
+    assert response["Location"] == reverse("cohort", args=[household.public_id, cohort.public_id])
+    assert list(cohort.animals.all()) == [luna]
+
+
+def test_a_bad_name_is_said_and_nothing_is_made(client, owner, household):
+    client.force_login(owner)
+    before = db_state()
+
+    response = client.post(reverse("cohorts", args=[household.public_id]), {"name": "  "})
+
+    assert response.status_code == 200 and "Name the cohort" in text(response)
+    assert db_state() == before and not Cohort.objects.exists()
+
+
+def test_the_page_shows_days_to_each_step_and_the_curve(client, viewer, household, two):
+    breeders, rescues = two
+    client.force_login(viewer)
+
+    page = client.get(reverse("cohort", args=[household.public_id, breeders.public_id]) + f"?with={rescues.public_id}")
+
+    body = text(page)
+    assert "Days to each step" in body and "Breeders (1)" in body and "Rescues (1)" in body
+    assert re.search(r"First pick-ups \d+ days 1 of 1 not yet half 0 of 1", body)
+    chart = re.search(r'<img src="([^"]+)" alt="Chart: the share', page.content.decode()).group(1)
+    svg = client.get(chart.replace("&amp;", "&"))
+    assert svg["Content-Type"] == "image/svg+xml"
+    assert (
+        "Reached &#x27;First pick-ups&#x27;" in svg.content.decode()
+        or "Reached 'First pick-ups'" in svg.content.decode()
+    )
+    assert "Breeders: 100%" in svg.content.decode() and "Rescues: 0%" in svg.content.decode()
+
+
+def test_a_cohort_cut_by_source(client, owner, household, two):
+    breeders, rescues = two
+    both = create_cohort(
+        keeper=owner, household=household, name="Both", animals=[a.public_id for c in two for a in c.animals.all()]
+    )
+    client.force_login(owner)
+
+    body = text(client.get(reverse("cohort", args=[household.public_id, both.public_id]) + "?by=source"))
+
+    assert "Both · Breeder (1)" in body and "Both · Rescue (1)" in body
+
+
+def test_an_unknown_cut_is_said_plainly(client, owner, household, two):
+    client.force_login(owner)
+    url = reverse("cohort", args=[household.public_id, two[0].public_id])
+
+    response = client.get(url + "?by=colour", follow=True)
+
+    assert "Unknown way to cut a cohort 'colour'" in text(response)
+
+
+def test_a_viewer_cannot_make_one_and_an_outsider_finds_nothing(client, viewer, outsider, household, two):
+    client.force_login(viewer)
+    assert client.post(reverse("cohorts", args=[household.public_id]), {"name": "Mine"}).status_code == 403
+    client.force_login(outsider)
+    assert client.get(reverse("cohort", args=[household.public_id, two[0].public_id])).status_code == 404
+    assert client.get(reverse("cohort_chart", args=[household.public_id, two[0].public_id])).status_code == 404
+    assert client.get(reverse("cohorts", args=[household.public_id])).status_code == 404
