@@ -34,7 +34,7 @@ from typing import TextIO
 from django.contrib.auth import get_user_model
 
 from ..domain.errors import InvalidInput, NotAllowed
-from ..models import Animal, Household, Introduction, Litter, Membership, Photo, Session
+from ..models import Animal, Cohort, Household, Introduction, Litter, Membership, Photo, Session
 from .backup_schema import json_chunks, materialised
 from .households import is_owner
 
@@ -193,6 +193,7 @@ def _household(h: Household, members: list[Membership], tally: dict) -> dict:
         "animals": (_animal(a) for a in animals),
         "sessions": _sessions(h, tally),
         "introductions": (_introduction(i) for i in introductions),
+        "cohorts": [_cohort(c) for c in h.cohorts.prefetch_related("animals").order_by("public_id")],
     }
 
 
@@ -285,6 +286,15 @@ def _day(d: date | None) -> str | None:
 
 def _who(user) -> str | None:
     return user.username if user else None
+
+
+def _cohort(c: Cohort) -> dict:
+    return {
+        "id": c.public_id,
+        "name": c.name,
+        "animals": sorted(a.public_id for a in c.animals.all()),
+        "created_at": _iso(c.created_at),
+    }
 
 
 def _litter(lt: Litter) -> dict:

@@ -113,6 +113,13 @@ class LitterIn(_M):
     notes: str
 
 
+class CohortIn(_M):
+    id: Id
+    name: str
+    animals: list[Id] = Field(max_length=100_000)
+    created_at: datetime
+
+
 class MeetingIn(_M):
     id: Id
     keeper: Username | None
@@ -192,6 +199,7 @@ class HouseholdIn(_M):
     sessions: list[SessionIn]
     litters: list[LitterIn] = []
     introductions: list[IntroductionIn] = []
+    cohorts: list[CohortIn] = []
 
 
 class BackupIn(_M):

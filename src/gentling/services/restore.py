@@ -50,6 +50,7 @@ from ..models import (
     Animal,
     Cage,
     CageStay,
+    Cohort,
     HealthCheck,
     Household,
     Introduction,
@@ -415,6 +416,9 @@ def _write_household(h: HouseholdIn, users: dict[str, object]) -> tuple[Househol
         if lt.mother:
             Litter.objects.filter(pk=litters[lt.id].pk).update(mother=animals[lt.mother])
     _write_introductions(household, h, animals, cages, users)
+    for c in h.cohorts:
+        cohort = Cohort.objects.create(public_id=c.id, household=household, name=c.name, created_at=c.created_at)
+        cohort.animals.set([animals[x] for x in c.animals])
     return household, animals
 
 

@@ -14,7 +14,7 @@ from ..domain import vocab
 from ..domain.arrivals import arrivals_protocol
 from ..domain.errors import InvalidInput
 from ..domain.validation import check_arrival, check_birth, check_name, check_names, check_notes
-from ..models import Animal, Cage, Household, Introduction, IntroductionMeeting, Litter
+from ..models import Animal, Cage, Cohort, Household, Introduction, IntroductionMeeting, Litter
 from .backup_schema import BackupIn, HouseholdIn, SessionIn, UnreadableBackup, read_frame
 from .households import check_time_zone
 
@@ -155,6 +155,13 @@ def _check_arrivals(h: HouseholdIn, animals: set[str], cages: set[str], unique, 
             known_keeper(m.keeper)
             check_names(m.behaviours, behaviours, "file", f"behaviour in meeting '{m.id}'")
             check_notes(m.notes, "file")
+    for c in h.cohorts:
+        unique("cohort", c.id)
+        check_name(c.name, "file", "Cohort name")
+        if not set(c.animals) <= animals:
+            raise InvalidInput("file", f"Cohort '{c.name[:40]}' names animals that are not in the backup.")
+    if len({c.name for c in h.cohorts}) < len(h.cohorts):
+        raise InvalidInput("file", f"Household '{h.name}' has two cohorts with the same name.")
 
 
 def check_session(s: SessionIn, arrivals: dict[str, date], keepers: set[str], today: date) -> None:
@@ -184,6 +191,7 @@ def check_ids_are_free(b: BackupIn) -> None:
         (Litter, "litter", [lt.id for h in hs for lt in h.litters]),
         (Introduction, "introduction", [i.id for h in hs for i in h.introductions]),
         (IntroductionMeeting, "meeting", [m.id for h in hs for i in h.introductions for m in i.meetings]),
+        (Cohort, "cohort", [c.id for h in hs for c in h.cohorts]),
     )
     for model, kind, ids in wanted:
         clash = model.objects.filter(public_id__in=ids).values_list("public_id", flat=True).first()
