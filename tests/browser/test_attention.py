@@ -25,10 +25,10 @@ def test_the_attention_list_on_today(page, rat_home):
     page.goto(f"/h/{household.public_id}/")
 
     section = page.get_by_role("region", name="Needs attention")
-    expect(section).to_contain_text("Pepper: no session yet.")
+    expect(section).to_contain_text("Pepper: no session since settling in.")
     shoot(page, "phone-today-attention")
 
-    section.get_by_role("link", name="Pepper: no session yet", exact=False).click()
+    section.get_by_role("link", name="Pepper: no session since settling in", exact=False).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(quiet.name)
     page.go_back()
     page.get_by_role("region", name="Needs attention").get_by_role("button", name="Not today").click()

@@ -46,7 +46,16 @@ def test_an_animal_never_handled_since_settling_in_is_missed_but_one_settling_in
     make_animal(household, today=TODAY, name="Newbie", days_ago=1, cage="B")
 
     (text,) = _rules(household)["missed"]
-    assert text.startswith("Never: no session yet.")
+    assert text.startswith("Never: no session since settling in.")
+
+
+def test_a_long_quiet_animal_is_said_so_without_reading_its_whole_history(owner, household):
+    rat = make_animal(household, today=TODAY, name="Luna", days_ago=60)
+    log(owner, household, [rat], now=_at(TODAY - timedelta(days=30)))
+
+    assert _rules(household)["missed"] == [
+        "Luna: no session for 2 weeks or more. A short one today keeps the trust growing."
+    ]
 
 
 def test_paused_for_health_is_not_missed_but_after_a_week_it_is_said_with_the_vet(owner, household):

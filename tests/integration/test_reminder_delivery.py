@@ -92,7 +92,7 @@ def test_the_digest_arrives_at_the_chosen_time_once(owner, household, cage, smtp
         assert "Rest your hand in the cage" in part
         assert "coach, not a vet" in part
     assert "MISSED YESTERDAY" in text and "Luna: Rest your hand in the cage" in text  # once of twice
-    assert "NEEDS ATTENTION" in text and "Pepper: no session yet." in text
+    assert "NEEDS ATTENTION" in text and "Pepper: no session since settling in." in text
     unsubscribe = message["List-Unsubscribe"].strip().strip("<>")
     assert unsubscribe.startswith("https://gentling.example.org/") and unsubscribe in text
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"

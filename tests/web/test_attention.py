@@ -19,7 +19,7 @@ def test_today_lists_what_needs_attention_with_where_to_act_and_not_today(client
     body = client.get(url).content.decode()
 
     section = re.search(r'<section class="card attention".*?</section>', body, re.S).group(0)
-    assert "Never: no session yet." in section
+    assert "Never: no session since settling in." in section
     assert reverse("animal", args=[household.public_id, never.public_id]) in section
     assert f'name="key" value="missed:{never.public_id}"' in section
 
@@ -46,4 +46,4 @@ def test_a_viewer_sees_the_list_without_not_today(client, viewer, household):
 
     body = client.get(reverse("today", args=[household.public_id])).content.decode()
 
-    assert "Never: no session yet." in body and "Not today" not in body
+    assert "Never: no session since settling in." in body and "Not today" not in body

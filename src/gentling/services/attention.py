@@ -18,7 +18,7 @@ The rules, and why:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
 
@@ -33,6 +33,7 @@ from .progress import AnimalToday, protocol_for
 from .today import HouseholdToday, IntroductionToday, today_for_household
 
 MISSED_DAYS = 2
+LOOK_BACK = 14  # days of sessions read for the missed rule: the last day, or "for 2 weeks or more"
 WENT_BACK_DAYS = 3
 UNDECIDED_WINDOW = 14
 INTRODUCTION_QUIET_DAYS = 3
@@ -71,7 +72,7 @@ def needs_attention(
     found = [
         *paused_long(items, today),
         *went_back(items, today),
-        *missed(items, selectors.last_session_days(household), today),
+        *missed(items, today),
         *quarantine_undecided(items, today),
         *introduction_quiet(t.introductions, today),
     ]
@@ -100,23 +101,35 @@ def _short(found: list[Attention], household: Household) -> list[Attention]:
     return out
 
 
-def missed(items: list[AnimalToday], last_days: dict[int, date], today: date) -> list[Attention]:
+def missed(items: list[AnimalToday], today: date) -> list[Attention]:
+    """Read cheaply for a rescue: each animal's last day with a session within LOOK_BACK days (an
+    index range each), not a scan of its whole history."""
+    active = [
+        item
+        for item in items
+        if protocol_for(item.animal).steps[item.progress.step_index].kind is not StepKind.SETTLING
+        and not item.progress.paused_since
+        and item.progress.settled_on <= today
+    ]
+    since = today - timedelta(days=LOOK_BACK)
+    last_days = selectors.last_session_days_of([i.animal.pk for i in active], since=since)
     found = []
-    for item in items:
-        p = item.progress
-        step = protocol_for(item.animal).steps[p.step_index]
-        if step.kind is StepKind.SETTLING or p.paused_since or p.settled_on > today:
-            continue
+    for item in active:
         last = last_days.get(item.animal.pk)
-        quiet = (today - last).days if last else (today - p.settled_on).days + 1
+        settled = item.progress.settled_on
+        if last is not None:
+            quiet, said = (today - last).days, f"no session since {last:%-d %B}"
+        elif settled > since:
+            quiet, said = (today - settled).days + 1, "no session since settling in"
+        else:
+            quiet, said = LOOK_BACK, f"no session for {LOOK_BACK // 7} weeks or more"
         if quiet >= MISSED_DAYS:
-            since = f"since {last:%-d %B}" if last else "yet"
             found.append(
                 Attention(
                     "missed",
                     "animal",
                     item.animal.public_id,
-                    f"{item.animal.name}: no session {since}. A short one today keeps the trust growing.",
+                    f"{item.animal.name}: {said}. A short one today keeps the trust growing.",
                 )
             )
     return found

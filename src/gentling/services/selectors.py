@@ -77,6 +77,17 @@ def last_session_days(household: Household) -> dict[int, date]:
     )
 
 
+def last_session_days_of(animal_ids: list[int], *, since: date) -> dict[int, date]:
+    """These animals' latest days with a session on `since` or later (one index range each on
+    (animal, day), so a long history costs nothing); those with none then are left out."""
+    return dict(
+        Session.objects.filter(animal_id__in=animal_ids, day__gte=since)
+        .values("animal_id")
+        .annotate(last=Max("day"))
+        .values_list("animal_id", "last")
+    )
+
+
 def animals_of_timer(timer: OpenSession) -> list[Animal]:
     return list(timer.animals.order_by("name"))
 
