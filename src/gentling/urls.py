@@ -73,6 +73,7 @@ urlpatterns = [
     path(H + "cohorts/", cohorts.cohorts, name="cohorts"),
     path(H + "cohorts/<str:cid>/", cohorts.cohort, name="cohort"),
     path(H + "cohorts/<str:cid>/chart.svg", cohorts.cohort_chart, name="cohort_chart"),
+    path(H + "cohorts/<str:cid>/study.csv", cohorts.cohort_study, name="cohort_study"),
     path(H + "animals/<str:aid>/health-check/", arrivals.health_check, name="health_check"),
     path(H + "introductions/", arrivals.introductions, name="introductions"),
     path(H + "introductions/<str:iid>/", arrivals.introduction, name="introduction"),

@@ -98,3 +98,34 @@ def test_a_viewer_cannot_make_one_and_an_outsider_finds_nothing(client, viewer, 
     assert client.get(reverse("cohort", args=[household.public_id, two[0].public_id])).status_code == 404
     assert client.get(reverse("cohort_chart", args=[household.public_id, two[0].public_id])).status_code == 404
     assert client.get(reverse("cohorts", args=[household.public_id])).status_code == 404
+
+
+def test_the_study_data_loads_in_pandas_with_the_right_types(client, owner, household, two):
+    import io
+
+    import pandas as pd
+    from lifelines import KaplanMeierFitter
+
+    breeders, rescues = two
+    client.force_login(owner)
+
+    response = client.get(
+        reverse("cohort_study", args=[household.public_id, breeders.public_id]) + f"?with={rescues.public_id}"
+    )
+
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    body = b"".join(response.streaming_content).decode()
+    data = pd.read_csv(io.StringIO(body), parse_dates=["arrival_date"])
+    assert list(data.columns) == [
+        "cohort", "animal_id", "animal_name", "species", "sex", "source", "protocol", "arrival_date",
+        "step", "step_title", "days", "reached",
+    ]  # fmt: skip
+    assert str(data["days"].dtype) == "int64" and str(data["reached"].dtype) == "bool"
+    assert str(data["arrival_date"].dtype).startswith("datetime64")
+    assert set(data["cohort"]) == {"Breeders", "Rescues"}
+    pickups = data[data["step"] == "first-pickups"].set_index("cohort")
+    assert bool(pickups.loc["Breeders", "reached"]) and not bool(pickups.loc["Rescues", "reached"])
+    assert pickups.loc["Rescues", "days"] == 7  # seen for the week it has been home
+    # Ready for survival analysis as it is.
+    fit = KaplanMeierFitter().fit(pickups["days"], pickups["reached"])
+    assert fit.event_observed.sum() == 1

@@ -376,6 +376,7 @@ COVERED_ELSEWHERE = {
     "cohorts",  # tests/web/test_cohorts.py: a household's cohorts, its members reading, writers making
     "cohort",
     "cohort_chart",
+    "cohort_study",
     # A keeper's own reminders, which any member may set, and the link of a reminder email
     # (no login): tests/web/test_reminders.py.
     "reminders",

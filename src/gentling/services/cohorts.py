@@ -187,3 +187,50 @@ def step_shown(groups: list[GroupOutcome], asked: str | None) -> str:
     if asked in ids:
         return asked or ""
     return SHOWN_FIRST if SHOWN_FIRST in ids else (ids[-1] if ids else "")
+
+
+# --- the study export ----------------------------------------------------------------------------
+
+# One row per cohort, animal and step (tidy, long): in R `survfit(Surv(days, reached) ~ cohort)`,
+# in Python lifelines' `fit(days, reached)`, with no cleaning. `days` is the days from arrival
+# until the step was reached, or until the export's day when it has not been (reached false:
+# censored). Dates are YYYY-MM-DD; `reached` is true or false.
+STUDY_COLUMNS = (
+    "cohort",
+    "animal_id",
+    "animal_name",
+    "species",
+    "sex",
+    "source",
+    "protocol",
+    "arrival_date",
+    "step",
+    "step_title",
+    "days",
+    "reached",
+)
+
+
+def study_rows(cohorts: list[Cohort], today: date) -> Iterable[tuple[object, ...]]:
+    """The header, then each cohort's animals' days to each step of their ladder."""
+    yield STUDY_COLUMNS
+    for cohort in cohorts:
+        for animal in members_of(cohort):
+            protocol = protocol_for(animal)
+            history = progress_of(animal, today).history
+            for step_id, title in outcome_steps(protocol):
+                t = time_to_step(protocol, animal.arrival_date, history, today, step_id)
+                yield (
+                    cohort.name,
+                    animal.public_id,
+                    animal.name,
+                    animal.species,
+                    animal.sex,
+                    animal.source,
+                    protocol.id,
+                    animal.arrival_date.isoformat(),
+                    step_id,
+                    title,
+                    t.days,
+                    "true" if t.reached else "false",
+                )

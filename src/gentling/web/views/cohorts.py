@@ -4,14 +4,16 @@ other cohorts or cut by a fact of its animals (services/cohorts.py has the rules
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import slugify
 
 from ... import clock
 from ...domain.errors import InvalidInput
 from ...services import cohorts as svc
 from ...services import selectors
+from ...services.csv_export import csv_lines
 from ...services.progress import local_today
 from ..access import household_view, raise_for
 
@@ -84,6 +86,7 @@ def cohort(request, household, cid):
             "rows": svc.table(groups),
             "shown": shown,
             "chart_url": reverse("cohort_chart", args=[household.public_id, cid]) + "?" + query.urlencode(),
+            "study_url": reverse("cohort_study", args=[household.public_id, cid]) + "?" + query.urlencode(),
             "by": by or "",
             "cuts": svc.CUTS,
         },
@@ -101,4 +104,19 @@ def cohort_chart(request, household, cid):
         groups = svc.outcomes(groups_of, local_today(household, clock.now()))
     response = HttpResponse(svc.outcome_svg(groups, request.GET.get("step", "")), content_type="image/svg+xml")
     response["Cache-Control"] = "private, max-age=60"
+    return response
+
+
+@household_view()
+def cohort_study(request, household, cid):
+    """The cohort (and those compared with it) as tidy study data: services/cohorts.STUDY_COLUMNS."""
+    with raise_for():
+        this = svc.cohort_by_id(request.user, household, cid)
+    groups_of, _ = _chosen(request, household, this)
+    today = local_today(household, clock.now())
+    response = StreamingHttpResponse(
+        csv_lines(svc.study_rows(groups_of, today)), content_type="text/csv; charset=utf-8"
+    )
+    name = slugify(this.name) or "cohort"
+    response["Content-Disposition"] = f'attachment; filename="gentling-study-{name}-{today.isoformat()}.csv"'
     return response
