@@ -68,12 +68,6 @@ def create_cohort(*, keeper, household: Household, name: str, animals: Iterable[
     return cohort
 
 
-def set_cohort_animals(*, keeper, cohort: Cohort, animals: Iterable[str]) -> Cohort:
-    check_member(keeper, cohort.household, write=True)
-    cohort.animals.set([animal_for(keeper, cohort.household, ref) for ref in animals])
-    return cohort
-
-
 # --- the outcomes --------------------------------------------------------------------------------
 
 

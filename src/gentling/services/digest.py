@@ -62,10 +62,6 @@ class Digest:
             f" {len(self.attention)} need{'s' * (len(self.attention) == 1)} attention." if self.attention else ""
         )
 
-    @property
-    def is_empty(self) -> bool:
-        return not (self.attention or self.cages or self.missed or self.arrivals or self.paused)
-
 
 def digest_for(r: Reminders, now: datetime) -> Digest:
     """The keeper's reminder for the household's day at `now`."""
