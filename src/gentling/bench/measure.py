@@ -172,6 +172,9 @@ def http_figures(household: Household, animal: Animal, small: Household, runs: i
             small_browser.close()
 
 
+FIRST_FETCH_TIMEOUT = 300  # seconds: gunicorn's own limit for a request (server.SYNC_TIMEOUT_SECONDS)
+
+
 def calendar_figures(household: Household, runs: int) -> dict:
     """(issue 15) The owner's calendar feed of the rescue, over HTTP: the first fetch builds it (15
     days of every animal's plan), and every fetch after answers from its cache until a change."""
@@ -181,6 +184,9 @@ def calendar_figures(household: Household, runs: int) -> dict:
     env = api_load.server_environment(owner.username)
     with api_load.running_server(env, api_load.free_port()) as base:
         browser = Browser(base, household)
+        # Building 15 days of a rescue's plan may take minutes on a slow or loaded machine (a
+        # shifted clock, a CI run): the first fetch may wait as long as the server lets it.
+        browser.conn.timeout = FIRST_FETCH_TIMEOUT
         try:
             began = time.perf_counter()
             body = browser.get(path)
