@@ -69,23 +69,17 @@ def sessions_per_keeper(household: Household, since: date) -> Counter[str]:
 
 def last_session_days(household: Household) -> dict[int, date]:
     """Each animal's (by pk) latest day with a session."""
-    return dict(
-        Session.objects.filter(animal__household=household)
-        .values("animal_id")
-        .annotate(last=Max("day"))
-        .values_list("animal_id", "last")
-    )
+    return _last_days(Session.objects.filter(animal__household=household))
 
 
 def last_session_days_of(animal_ids: list[int], *, since: date) -> dict[int, date]:
     """These animals' latest days with a session on `since` or later (one index range each on
     (animal, day), so a long history costs nothing); those with none then are left out."""
-    return dict(
-        Session.objects.filter(animal_id__in=animal_ids, day__gte=since)
-        .values("animal_id")
-        .annotate(last=Max("day"))
-        .values_list("animal_id", "last")
-    )
+    return _last_days(Session.objects.filter(animal_id__in=animal_ids, day__gte=since))
+
+
+def _last_days(sessions) -> dict[int, date]:
+    return dict(sessions.values("animal_id").annotate(last=Max("day")).values_list("animal_id", "last"))
 
 
 def animals_of_timer(timer: OpenSession) -> list[Animal]:

@@ -125,13 +125,14 @@ def quick_log(request, household):
         messages.error(request, exc.message)
         return _back_to_today(request, household)
     names = and_list([item.animal.name for item in logged])
+    said = f"Logged “{vocab.ACTIVITIES[activity].label}” for {names}."
     request.session[UNDO] = {
         "sitting": logged[0].session.sitting,
         "session": logged[0].session.public_id,
-        "text": f"Logged “{vocab.ACTIVITIES[activity].label}” for {names}.",
+        "text": said,
     }
     if saved_summary(logged).lines:  # warnings, or a move on the ladder: said as for any session
-        report_saved(request, logged, f"Logged “{vocab.ACTIVITIES[activity].label}” for {names}.")
+        report_saved(request, logged, said)
     return _back_to_today(request, household, f"#animal-{animal_ref}")
 
 
