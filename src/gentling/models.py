@@ -114,6 +114,15 @@ class Animal(models.Model):
     litter = models.ForeignKey("Litter", null=True, blank=True, on_delete=models.SET_NULL, related_name="pups")
     notes = models.TextField(blank=True, max_length=NOTES_MAX)
     created_at = models.DateTimeField(default=clock.now)
+    # The protocol the animal follows: empty for the handling ladder of its species; else the id
+    # of a shipped lab protocol, or of the household's own (then at the version `household_protocol`).
+    protocol = models.CharField(max_length=64, blank=True, default="")
+    household_protocol = models.ForeignKey(
+        "HouseholdProtocol", null=True, blank=True, on_delete=models.RESTRICT, related_name="+"
+    )
+    # Set by a move to another protocol: the (local) day and the step it started on it.
+    protocol_since = models.DateField(null=True, blank=True)
+    protocol_start_step = models.CharField(max_length=48, blank=True, default="")
 
     objects = AnimalQuerySet.as_manager()
 
@@ -179,6 +188,10 @@ class Session(IllnessFlagged):
     observations = models.JSONField(default=list)
     extended_hold_seconds = models.PositiveIntegerField(null=True, blank=True)
     extended_hold_end = models.CharField(max_length=32, blank=True, default="")
+    measures = models.JSONField(default=dict, help_text="The protocol's measures: name -> number.")
+    # The protocol (and version) the session was logged under: a later version never rewrites it.
+    protocol = models.CharField(max_length=64, blank=True, default="")
+    protocol_version = models.PositiveIntegerField(default=0)
     notes = models.TextField(blank=True, max_length=NOTES_MAX)
     alerts = models.JSONField(default=list, help_text="The guardrail alerts the keeper was shown.")
     created_at = models.DateTimeField(default=clock.now)
@@ -482,3 +495,41 @@ class Cohort(models.Model):
     class Meta:
         ordering = ["name", "id"]
         constraints = [models.UniqueConstraint(fields=["household", "name"], name="cohort_name_unique_in_household")]
+
+
+class HouseholdProtocol(models.Model):
+    """A protocol a household uploaded, at one version. A new upload of the same id is a new
+    version; old versions stay, because animals and sessions keep the version they used."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="protocols")
+    protocol_id = models.CharField(max_length=64)
+    version = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    text = models.TextField(help_text="The TOML file as uploaded.")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["protocol_id", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["household", "protocol_id", "version"], name="one_protocol_version"),
+        ]
+
+
+class ProtocolMove(models.Model):
+    """An animal moved from one protocol to another (or to a new version): kept as its record."""
+
+    public_id = models.CharField(max_length=16, unique=True, default=new_public_id, editable=False)
+    animal = models.ForeignKey(Animal, on_delete=models.CASCADE, related_name="protocol_moves")
+    moved_at = models.DateTimeField()
+    from_protocol = models.CharField(max_length=64, blank=True)
+    from_version = models.PositiveIntegerField(default=0)
+    from_step = models.CharField(max_length=48)
+    to_protocol = models.CharField(max_length=64, blank=True)
+    to_version = models.PositiveIntegerField(default=0)
+    to_step = models.CharField(max_length=48)
+    how = models.CharField(max_length=16, choices=[("mapped", "Mapped"), ("restarted", "Restarted")])
+    moved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["moved_at", "id"]

@@ -37,6 +37,7 @@ def session(
     extended_hold_seconds: int | None = None,
     extended_hold_end: str | None = None,
     duration_seconds: int = 600,
+    measures: tuple[tuple[str, float], ...] = (),
 ) -> SessionRecord:
     """A session on a day (a date, or days since arrival). Sessions made later sort later."""
     on = day(on) if isinstance(on, int) else on
@@ -51,6 +52,7 @@ def session(
         observations=frozenset(observations),
         extended_hold_seconds=extended_hold_seconds,
         extended_hold_end=extended_hold_end,
+        measures=measures,
     )
 
 

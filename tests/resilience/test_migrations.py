@@ -142,8 +142,18 @@ def test_forward_migrations_keep_the_data_of_the_first_schema(transactional_db):
         assert models[name].objects.count() == (2 if name == "session" else 1), name
     # The fields added since 0001 have their defaults on the old rows.
     animal_now = _row(models["animal"], before["animal"]["id"])
-    assert set(animal_now) - set(before["animal"]) == {"neutered_on", "litter_id"}
+    assert set(animal_now) - set(before["animal"]) == {
+        "neutered_on",
+        "litter_id",
+        "protocol",
+        "household_protocol_id",
+        "protocol_since",
+        "protocol_start_step",
+    }
     assert animal_now["neutered_on"] is None and animal_now["litter_id"] is None
+    # On the handling ladder of its species, as before protocols could be chosen.
+    assert animal_now["protocol"] == "" and animal_now["household_protocol_id"] is None
+    assert animal_now["protocol_since"] is None and animal_now["protocol_start_step"] == ""
     timer_now = _row(new.get_model(APP, "OpenSession"), timer_before["id"])
     assert {k: timer_now[k] for k in timer_before} == timer_before
     assert timer_now["draft"] == {}

@@ -40,8 +40,10 @@ def list_sessions(request, hid: str, q: Query[SessionFilter]):
     return common.Rendered(sessions, shapes.session_out)
 
 
-ACTIVITIES = "What was done, any of: " + ", ".join(vocab.ACTIVITIES) + "."
-OBSERVATIONS = "What was seen, any of: " + ", ".join(vocab.OBSERVATIONS) + "."
+OWN = " An animal on a lab or household protocol may also use that protocol's own words (GET .../protocols)."
+ACTIVITIES = "What was done, any of: " + ", ".join(vocab.ACTIVITIES) + "." + OWN
+OBSERVATIONS = "What was seen, any of: " + ", ".join(vocab.OBSERVATIONS) + "." + OWN
+MEASURES = 'The protocol\'s measures, name to number, e.g. {"calls_50khz": 42}; each in its range, whole for a count.'
 HOLDS = "Seconds of each pick-up, in order."
 DURATION = "The length in seconds; or send ended_at instead."
 STARTED = "ISO 8601; without a UTC offset, in the household's time zone."
@@ -59,6 +61,7 @@ class SessionIn(Schema):
     extended_hold_seconds: int | None = None
     extended_hold_end: str | None = Field(None, description=EXT_END)
     notes: str = ""
+    measures: dict[str, float | int] = Field({}, description=MEASURES)
 
 
 def _end(h: Household, start: datetime, duration_seconds: int | None, ended_at: datetime | None) -> datetime:
@@ -95,6 +98,7 @@ def log_session(request, hid: str, data: SessionIn):
         data.extended_hold_seconds,
         data.extended_hold_end,
         data.notes,
+        data.measures,
     )
     with common.fields_renamed(_renames(data.duration_seconds is not None)):
         logged = svc.log_session(keeper=request.auth, household=h, animals=animals, entry=entry, now=clock.now())
@@ -120,6 +124,7 @@ class SessionPatch(Schema):
     extended_hold_seconds: int | None = None
     extended_hold_end: str | None = Field(None, description=EXT_END)
     notes: str | None = None
+    measures: dict[str, float | int] | None = Field(None, description=MEASURES)
 
 
 def _patched(h: Household, s: Session, data: SessionPatch) -> SessionInput:
@@ -145,6 +150,7 @@ def _patched(h: Household, s: Session, data: SessionPatch) -> SessionInput:
         ext_seconds,
         ext_end,
         value("notes", s.notes),
+        value("measures", s.measures),
     )
 
 

@@ -21,6 +21,7 @@ CAUSES = {
     "handled_while_unwell": "activities",
     "petting_too_early": "activities",
     "tail_lift": "activities",
+    "never_do": "activities",
     "not_this_step_yet": "activities",
     "pickup_too_early": "holds",
     "hold_too_long": "holds",

@@ -136,7 +136,10 @@ def checkpoint_key(protocol: Protocol, animal: AnimalFacts) -> str:
             protocol,
             hashlib.sha256(protocol.model_dump_json().encode()).hexdigest(),
         )
-    facts = f"{animal.species}|{animal.source}|{animal.arrival_date.isoformat()}|{animal.extended_hold_opt_in}"
+    facts = (
+        f"{animal.species}|{animal.source}|{animal.arrival_date.isoformat()}|{animal.extended_hold_opt_in}"
+        f"|{animal.start_step}|{animal.start_day}"
+    )
     return hashlib.sha256(f"{CHECKPOINT_FORMAT}|{known[1]}|{facts}".encode()).hexdigest()[:32]
 
 
@@ -319,8 +322,9 @@ def extended_hold_stop_signs(protocol: Protocol, s: SessionRecord) -> list[str]:
     (fear signs never do; red tears pause the program)."""
     if not s.is_extended_hold:
         return []
-    signs = set(protocol.fear_signs) | _HOLD_STOP_HEALTH_SIGNS
-    return [name for name in vocab.OBSERVATIONS if name in s.observations and name in signs]
+    signs = protocol.all_fear_signs | _HOLD_STOP_HEALTH_SIGNS
+    seen = protocol.seen(s.observations, s.measures)
+    return [name for name in (*protocol.observation_terms, *protocol.fear_measures) if name in seen and name in signs]
 
 
 # --- replay -------------------------------------------------------------------
@@ -348,8 +352,17 @@ def _fold(state: _State, sessions: list[SessionRecord], day: date) -> None:
 
 
 def _start(protocol: Protocol, animal: AnimalFacts) -> _State:
-    state = _State(protocol, animal, 0, animal.arrival_date, animal.arrival_date)
-    state.history.append(StepChange(animal.arrival_date, None, protocol.steps[0].id, "start", "Arrived home"))
+    if animal.start_step is not None and animal.start_day is not None:
+        index = protocol.index_of(animal.start_step)
+        state = _State(protocol, animal, index, animal.start_day, animal.start_day)
+        state.history.append(
+            StepChange(animal.start_day, None, animal.start_step, "start", f"Moved to {protocol.title}")
+        )
+        holds = state.step.holds
+        state.hold_target = holds.start_seconds if holds else None
+    else:
+        state = _State(protocol, animal, 0, animal.arrival_date, animal.arrival_date)
+        state.history.append(StepChange(animal.arrival_date, None, protocol.steps[0].id, "start", "Arrived home"))
     _try_advance(state)
     return state
 
@@ -388,7 +401,7 @@ def _close_day(state: _State) -> None:
 
 def _apply(state: _State, s: SessionRecord) -> None:
     step = state.step
-    if s.observations & vocab.HEALTH_SIGNS:
+    if s.observations & state.protocol.illness_signs:
         state.paused_since = state.paused_since or s.day
     elif "health_cleared" in s.observations:
         state.paused_since = None
@@ -397,17 +410,18 @@ def _apply(state: _State, s: SessionRecord) -> None:
     state.sessions_counted += 1
     if step.kind is StepKind.SETTLING:
         return
-    calm = not (s.observations & set(state.protocol.fear_signs))
+    seen = state.protocol.seen(s.observations, s.measures)
+    calm = not (seen & state.protocol.all_fear_signs)
     paused = state.paused_since is not None
     grow = _growing_hold(state)
     if grow and calm and not paused and s.longest_hold >= grow.target:
         state.reached_target_today = True
-    state.recent_observations.append(s.observations)
+    state.recent_observations.append(seen)
     window = step.setback.repeated_window if step.setback.on_repeated else 0
     del state.recent_observations[: -window or None]  # only the window is ever read
-    if not paused and _qualifies(state, s):
+    if not paused and calm and _qualifies(state, s):
         state.qualifying_days.append(s.day)
-    reason = _setback_reason(state, s)
+    reason = _setback_reason(state, s, seen)
     if reason:
         _move_back(state, s.day, reason)
 
@@ -420,8 +434,6 @@ def _qualifies(state: _State, s: SessionRecord) -> bool:
         return False
     if adv.requires_any_observation and not (set(adv.requires_any_observation) & s.observations):
         return False
-    if s.observations & set(state.protocol.fear_signs):
-        return False
     if adv.min_hold_seconds is not None and s.longest_hold < adv.min_hold_seconds:
         return False
     if adv.requires_completed_extended_hold and not s.extended_hold_completed:
@@ -429,28 +441,29 @@ def _qualifies(state: _State, s: SessionRecord) -> bool:
     return True
 
 
-def _setback_reason(state: _State, s: SessionRecord) -> str | None:
+def _setback_reason(state: _State, s: SessionRecord, seen: frozenset[str]) -> str | None:
+    """Why `s` moves the animal back a step, if it does; `seen` is what it showed (fear measures too)."""
     rule = state.step.setback
-    hit = sorted(set(rule.on_any) & s.observations)
+    hit = sorted(set(rule.on_any) & seen)
     if hit:
-        return f"{_labels(hit)} on {s.day.isoformat()}"
+        return f"{_labels(state, hit)} on {s.day.isoformat()}"
     if rule.on_extended_hold_stop and s.extended_hold_stop is not None:
         return f"extended hold stopped ({vocab.EXTENDED_HOLD_ENDINGS[s.extended_hold_stop]}) on {s.day.isoformat()}"
     if rule.on_extended_hold_stop:
-        seen = extended_hold_stop_signs(state.protocol, s)
-        if seen:
-            return f"extended hold held through {_labels(seen)} on {s.day.isoformat()}"
+        stops = extended_hold_stop_signs(state.protocol, s)
+        if stops:
+            return f"extended hold held through {_labels(state, stops)} on {s.day.isoformat()}"
     if rule.on_repeated:
         window = state.recent_observations[-rule.repeated_window :]
         fearful = [obs for obs in window if obs & set(rule.on_repeated)]
         if len(fearful) >= rule.repeated_in:
             signs = sorted(set().union(*fearful) & set(rule.on_repeated))
-            return f"fear signs ({_labels(signs)}) in {len(fearful)} of the last {len(window)} sessions"
+            return f"fear signs ({_labels(state, signs)}) in {len(fearful)} of the last {len(window)} sessions"
     return None
 
 
-def _labels(names: list[str]) -> str:
-    return ", ".join(vocab.OBSERVATIONS[n].label.lower() for n in names)
+def _labels(state: _State, names: list[str]) -> str:
+    return ", ".join(state.protocol.label_of(n).lower() for n in names)
 
 
 def _move_back(state: _State, day: date, reason: str) -> None:
@@ -524,7 +537,7 @@ def _next_index(state: _State) -> int:
 
 def _allowed_hold(state: _State) -> int | None:
     step = state.step
-    if "picked_up" not in step.allows:
+    if not state.protocol.pickups & set(step.allows):
         return 0
     if step.holds is None:
         return None

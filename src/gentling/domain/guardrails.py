@@ -47,8 +47,7 @@ def _from_about(what: str, protocol: Protocol, animal: AnimalFacts, before: Prog
 
 def check_session(protocol: Protocol, animal: AnimalFacts, before: Progress, s: SessionRecord) -> list[Alert]:
     step = protocol.steps[before.step_index]
-    daily = {d.activity for d in protocol.daily}
-    handling = s.activities - daily
+    handling = s.activities & protocol.handling
     alerts: list[Alert] = []
     add = alerts.append
 
@@ -70,40 +69,49 @@ def check_session(protocol: Protocol, animal: AnimalFacts, before: Progress, s: 
                 "keep handling to what care needs until the health is cleared.",
             )
         )
-    if "petted" in s.activities and "petted" not in step.allows:
+    early_touch = sorted((s.activities & protocol.touches) - set(step.allows))
+    if early_touch:
+        what = "Petting" if early_touch == ["petted"] else f"Touch ({_labels(protocol, early_touch)})"
         add(
             Alert(
                 "petting_too_early",
                 "warning",
-                "Petting comes after they eat calmly from your fingers (treat association). "
+                f"{what} comes after they eat calmly from your fingers (treat association). "
                 f"At '{step.title}' the guide says: don't pet yet."
-                + _from_about("Petting", protocol, animal, before, ["petted"]),
+                + _from_about(what, protocol, animal, before, early_touch),
             )
         )
     _check_holds(protocol, animal, before, s, add)
-    if "tail_lift" in s.activities:
-        add(
-            Alert(
-                "tail_lift",
-                "warning",
-                "Never lift by the tail: it makes mice lastingly afraid and can strip a rat's tail skin. "
-                "Scoop them up, or use a tunnel or cupped hands.",
-            )
-        )
+    for name in sorted(s.activities & protocol.never):
+        add(_never(protocol, name))
     if s.is_extended_hold:
         _check_extended_hold(protocol, animal, before, s, add)
     _check_fear_while_held(protocol, s, add)
-    other = handling - set(step.allows) - {"petted", "picked_up", "tail_lift", "extended_hold"}
+    other = handling - set(step.allows) - protocol.touches - protocol.pickups - protocol.never - {"extended_hold"}
     if other and step.kind is not StepKind.SETTLING:
-        names = ", ".join(vocab.ACTIVITIES[a].label.lower() for a in sorted(other))
+        names = ", ".join(protocol.label_of(a).lower() for a in sorted(other))
         when = _from_about("Part of the plan", protocol, animal, before, sorted(other))
         add(Alert("not_this_step_yet", "caution", f"Not part of '{step.title}' yet: {names}. Go at their pace.{when}"))
-    _check_observations(s, add)
+    _check_observations(protocol, s, add)
     return alerts
 
 
+def _never(protocol: Protocol, name: str) -> Alert:
+    """Something never done to a pet: Gentling's tail lift, or one a protocol declares."""
+    if name == "tail_lift":
+        return Alert(
+            "tail_lift",
+            "warning",
+            "Never lift by the tail: it makes mice lastingly afraid and can strip a rat's tail skin. "
+            "Scoop them up, or use a tunnel or cupped hands.",
+        )
+    term = protocol.activity_terms[name]
+    return Alert("never_do", "warning", f"Never do this: {term.label.lower()}. {term.meaning}".strip())
+
+
 def _check_holds(protocol: Protocol, animal: AnimalFacts, before: Progress, s: SessionRecord, add: AddAlert) -> None:
-    if not s.holds and "picked_up" not in s.activities:
+    lifted = sorted(s.activities & protocol.pickups)
+    if not s.holds and not lifted:
         return
     step = protocol.steps[before.step_index]
     allowed = before.hold_allowed_seconds
@@ -113,7 +121,7 @@ def _check_holds(protocol: Protocol, animal: AnimalFacts, before: Progress, s: S
                 "pickup_too_early",
                 "warning",
                 f"Pick-ups are not part of '{step.title}' yet: build trust with treats and touch first."
-                + _from_about("Pick-ups", protocol, animal, before, ["picked_up"]),
+                + _from_about("Pick-ups", protocol, animal, before, lifted or ["picked_up"]),
             )
         )
     elif allowed is not None and s.longest_hold > allowed:
@@ -125,7 +133,7 @@ def _check_holds(protocol: Protocol, animal: AnimalFacts, before: Progress, s: S
                 f"(today's target is {before.hold_target_seconds} s). Short, rewarded holds build trust.",
             )
         )
-    if "rewarded" not in s.activities:
+    if not s.activities & protocol.rewards:
         add(
             Alert(
                 "pickup_without_reward",
@@ -191,39 +199,42 @@ def _check_fear_while_held(protocol: Protocol, s: SessionRecord, add: AddAlert) 
     if s.is_extended_hold:
         seen = extended_hold_stop_signs(protocol, s)
         if seen and not s.extended_hold_stopped:  # a stopped hold has its own alert: stopping was right
+            signs = _labels(protocol, seen)
             ending = vocab.EXTENDED_HOLD_ENDINGS.get(s.extended_hold_end or "")
             recorded = f", though it is recorded as '{ending.lower()}'" if ending else ""
             add(
                 Alert(
                     "extended_hold_not_stopped",
                     "stop",
-                    f"Seen during the extended hold: {_labels(seen)}. These are stop signs: the hold should have "
+                    f"Seen during the extended hold: {signs}. These are stop signs: the hold should have "
                     f"ended at the first one{recorded}. Next time, end the hold at the first stop sign and put them "
                     "back in their cage, then go back a step to short, rewarded holds. Holding on through fear is "
                     "flooding, which veterinary behaviourists advise against.",
                 )
             )
-    elif s.holds or "picked_up" in s.activities:
-        seen = [name for name in vocab.OBSERVATIONS if name in s.observations and name in protocol.fear_signs]
+    elif s.holds or s.activities & protocol.pickups:
+        shown = protocol.seen(s.observations, s.measures) & protocol.all_fear_signs
+        seen = [name for name in (*protocol.observation_terms, *protocol.fear_measures) if name in shown]
         if seen:
+            signs = _labels(protocol, seen)
             add(
                 Alert(
                     "fear_during_hold",
                     "warning",
-                    f"Seen in a session with pick-ups: {_labels(seen)}. Don't hold on through fear: next time, "
+                    f"Seen in a session with pick-ups: {signs}. Don't hold on through fear: next time, "
                     "put them down calmly at the first sign of it, keep holds shorter, and reward straight after.",
                 )
             )
 
 
-def _labels(names: Iterable[str]) -> str:
-    return ", ".join(vocab.OBSERVATIONS[n].label.lower() for n in names)
+def _labels(protocol: Protocol, names: Iterable[str]) -> str:
+    return ", ".join(protocol.label_of(n).lower() for n in names)
 
 
-def _check_observations(s: SessionRecord, add: AddAlert) -> None:
-    health = sorted(s.observations & vocab.HEALTH_SIGNS)
+def _check_observations(protocol: Protocol, s: SessionRecord, add: AddAlert) -> None:
+    health = sorted(s.observations & protocol.illness_signs)
     if health:
-        signs = _labels(health)
+        signs = _labels(protocol, health)
         add(
             Alert(
                 "illness_sign",

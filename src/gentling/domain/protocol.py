@@ -11,14 +11,15 @@ and the field, so a keeper writing their own protocol can fix it.
 from __future__ import annotations
 
 import math
+import re
 import string
 import tomllib
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from enum import Enum
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -30,9 +31,13 @@ EXTENDED_HOLD_MIN_SECONDS = 20 * 60  # the guide's "at least 20 minutes"
 class ProtocolError(ValueError):
     """A protocol file that cannot be used, with where the problem is."""
 
-    def __init__(self, file: str, message: str, step: str | None = None, field: str | None = None):
-        self.file, self.step, self.field, self.message = file, step, field, message
+    def __init__(
+        self, file: str, message: str, step: str | None = None, field: str | None = None, line: int | None = None
+    ):
+        self.file, self.step, self.field, self.message, self.line = file, step, field, message, line
         where = [file]
+        if line:
+            where.append(f"line {line}")
         if step:
             where.append(f"step '{step}'")
         if field:
@@ -100,6 +105,67 @@ class Setback(_Strict):
     on_extended_hold_stop: bool = False
 
 
+class Bouts(_Strict):
+    """A timed routine within a session: `on_seconds` of the activity, then `rest_seconds`
+    of rest, for `total_seconds` (rat tickling: 15 s on, 15 s off, for 2 minutes)."""
+
+    on_seconds: Annotated[int, Field(ge=1, le=600)]
+    rest_seconds: Annotated[int, Field(ge=0, le=600)]
+    total_seconds: Annotated[int, Field(ge=1, le=3600)]
+    on_label: str = Field("Go", min_length=1, max_length=30)
+    rest_label: str = Field("Rest", min_length=1, max_length=30)
+
+    @property
+    def count(self) -> int:
+        """How many 'on' bouts fit in the routine."""
+        return max(1, math.ceil(self.total_seconds / (self.on_seconds + self.rest_seconds)))
+
+
+_NAME = r"^[a-z][a-z0-9_]{0,40}$"
+
+
+class ActivitySpec(_Strict):
+    """An activity a protocol adds to Gentling's standard words, with its role for the guardrails."""
+
+    name: Annotated[str, Field(pattern=_NAME)]
+    label: str = Field(min_length=1, max_length=80)
+    meaning: str = Field("", max_length=300)
+    role: Literal["voice", "treats", "touch", "pickup", "reward", "aid", "other", "never"]
+
+
+class ObservationSpec(_Strict):
+    """An observation a protocol adds. A "down" one must be among its fear signs, a "health"
+    one among its illness signs."""
+
+    name: Annotated[str, Field(pattern=_NAME)]
+    label: str = Field(min_length=1, max_length=80)
+    meaning: str = Field("", max_length=300)
+    signal: Literal["up", "down", "neutral", "health"]
+
+
+class Measure(_Strict):
+    """A number recorded in a session: a call count, seconds to approach a still hand.
+
+    `fear_sign`: a value above zero is a fear sign (22-kHz alarm calls), so the session
+    does not count as evidence and a setback rule may name the measure."""
+
+    name: Annotated[str, Field(pattern=_NAME)]
+    label: str = Field(min_length=1, max_length=80)
+    unit: str = Field("", max_length=20)
+    min: float = 0
+    max: float
+    whole: bool = True  # a count: no decimals
+    fear_sign: bool = False
+    meaning: str = Field("", max_length=300)
+
+
+class Safety(_Strict):
+    """A protocol's safety declarations. Required: a protocol cannot leave them out, and
+    cannot leave out a sign Gentling knows (validation says which)."""
+
+    illness_signs: list[str] = Field(min_length=1)
+
+
 class Step(_Strict):
     id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,40}$")]
     kind: StepKind = StepKind.LADDER
@@ -112,6 +178,9 @@ class Step(_Strict):
     cautions: list[str] = []
     stop_rules: list[str] = []
     holds: Holds | None = None
+    bouts: Bouts | None = None  # a timed routine: the session screen cues on and rest
+    technique: list[str] = []  # how to do it, in order (shown with the plan)
+    measures: list[str] = []  # the protocol's measures to record at this step
     advance: Advance | None = None
     setback: Setback = Setback()
 
@@ -131,7 +200,11 @@ class Protocol(_Strict):
     summary: str
     sources_cited: list[str] = []
     daily: list[PlanItem] = []  # items for every animal, every day, at every step
-    fear_signs: list[str] = []  # observations that stop a session counting as evidence
+    fear_signs: list[str] = Field(min_length=1)  # observations that stop a session counting as evidence
+    safety: Safety
+    activities: list[ActivitySpec] = []  # the protocol's own words, besides Gentling's standard ones
+    observations: list[ObservationSpec] = []
+    measures: list[Measure] = []
     sources: dict[str, SourceModifier]
     steps: list[Step] = Field(min_length=2)
 
@@ -157,6 +230,77 @@ class Protocol(_Strict):
         if base <= 0:
             return 0
         return max(1, math.ceil(base * self.sources[source].evidence_factor))
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Protocol:
+        """A copy without the words worked out from the original (they are cached per object)."""
+        copy = super().model_copy(update=update, deep=deep)
+        for name, value in type(self).__dict__.items():
+            if isinstance(value, cached_property):
+                copy.__dict__.pop(name, None)
+        return copy
+
+    # --- the protocol's words: Gentling's standard vocabulary plus its own --------
+
+    @cached_property
+    def activity_terms(self) -> dict[str, vocab.Activity]:
+        own = {a.name: vocab.Activity(a.name, a.label, a.meaning, vocab.Role(a.role)) for a in self.activities}
+        return {**vocab.ACTIVITIES, **own}
+
+    @cached_property
+    def observation_terms(self) -> dict[str, vocab.Observation]:
+        own = {o.name: vocab.Observation(o.name, o.label, o.meaning, vocab.Signal(o.signal)) for o in self.observations}
+        return {**vocab.OBSERVATIONS, **own}
+
+    @cached_property
+    def measure_specs(self) -> dict[str, Measure]:
+        return {m.name: m for m in self.measures}
+
+    def with_role(self, *roles: vocab.Role) -> frozenset[str]:
+        return frozenset(name for name, t in self.activity_terms.items() if t.role in roles)
+
+    @cached_property
+    def handling(self) -> frozenset[str]:
+        """Activities that are handling: all but talking."""
+        return frozenset(self.activity_terms) - self.with_role(vocab.Role.VOICE)
+
+    @cached_property
+    def pickups(self) -> frozenset[str]:
+        return self.with_role(vocab.Role.PICKUP)
+
+    @cached_property
+    def touches(self) -> frozenset[str]:
+        return self.with_role(vocab.Role.TOUCH)
+
+    @cached_property
+    def rewards(self) -> frozenset[str]:
+        return self.with_role(vocab.Role.REWARD)
+
+    @cached_property
+    def never(self) -> frozenset[str]:
+        return self.with_role(vocab.Role.NEVER)
+
+    @cached_property
+    def illness_signs(self) -> frozenset[str]:
+        return frozenset(self.safety.illness_signs)
+
+    @cached_property
+    def fear_measures(self) -> frozenset[str]:
+        return frozenset(m.name for m in self.measures if m.fear_sign)
+
+    @cached_property
+    def all_fear_signs(self) -> frozenset[str]:
+        """The fear signs, and the measures whose value above zero is one."""
+        return frozenset(self.fear_signs) | self.fear_measures
+
+    def seen(self, observations: frozenset[str], measures: Iterable[tuple[str, float]]) -> frozenset[str]:
+        """What a session showed: its observations, plus each fear measure above zero (by name)."""
+        fearful = {name for name, value in measures if value > 0 and name in self.fear_measures}
+        return observations | fearful if fearful else observations
+
+    def label_of(self, name: str) -> str:
+        """An activity's, observation's or measure's label (the name itself if it has none)."""
+        term = self.activity_terms.get(name) or self.observation_terms.get(name) or self.measure_specs.get(name)
+        return term.label if term else name
 
     @property
     def first_handling_index(self) -> int:
@@ -188,14 +332,22 @@ def _check_text(item: PlanItem, step: str | None, field: str, has_holds: bool = 
             raise _StepProblem("uses {hold_seconds} but the step has no [holds] section", step, field)
 
 
+# Welfare words every protocol must treat as fear signs, whatever else it adds: a custom
+# protocol cannot switch off the guardrails that read them (tail rattling is for mice only).
+REQUIRED_FEAR_SIGNS = vocab.FEAR_SIGNS - {"tail_rattled"}
+
+
 def _check_protocol(p: Protocol) -> None:
     missing = set(vocab.SOURCES) - set(p.sources)
     if missing:
         raise _StepProblem(f"missing source modifiers: {', '.join(sorted(missing))}", None, "sources")
     _check_names(p.sources, vocab.SOURCES, "source", None, "sources")
-    _check_names(p.fear_signs, vocab.OBSERVATIONS, "observation", None, "fear_signs")
+    _check_words(p)
+    _check_safety(p)
+    activities, observations = p.activity_terms, p.observation_terms
+    signs = {**observations, **{m: None for m in p.fear_measures}}  # what a setback rule may name
     for i, item in enumerate(p.daily):
-        _check_names([item.activity], vocab.ACTIVITIES, "activity", None, f"daily[{i}].activity")
+        _check_names([item.activity], activities, "activity", None, f"daily[{i}].activity")
         _check_text(item, None, f"daily[{i}].text")
     seen: set[str] = set()
     for i, step in enumerate(p.steps):
@@ -211,9 +363,10 @@ def _check_protocol(p: Protocol) -> None:
             raise _StepProblem("the extended hold comes only after basic trust", sid, "kind")
         if step.kind is StepKind.SETTLING and step.allows:
             raise _StepProblem("no handling during settling in: leave 'allows' empty", sid, "allows")
-        _check_names(step.allows, vocab.ACTIVITIES, "activity", sid, "allows")
+        _check_names(step.allows, activities, "activity", sid, "allows")
+        _check_names(step.measures, p.measure_specs, "measure", sid, "measures")
         for j, item in enumerate(step.plan):
-            _check_names([item.activity], vocab.ACTIVITIES, "activity", sid, f"plan[{j}].activity")
+            _check_names([item.activity], activities, "activity", sid, f"plan[{j}].activity")
             if item.activity not in step.allows and item.activity not in {d.activity for d in p.daily}:
                 raise _StepProblem(f"plans '{item.activity}', which the step does not allow", sid, f"plan[{j}]")
             _check_text(item, sid, f"plan[{j}].text", has_holds=step.holds is not None)
@@ -222,12 +375,10 @@ def _check_protocol(p: Protocol) -> None:
         if step.advance is not None:
             if step.kind is StepKind.MAINTENANCE:
                 raise _StepProblem("the maintenance step has nowhere to advance to", sid, "advance")
-            _check_names(
-                step.advance.requires_activities, vocab.ACTIVITIES, "activity", sid, "advance.requires_activities"
-            )
+            _check_names(step.advance.requires_activities, activities, "activity", sid, "advance.requires_activities")
             _check_names(
                 step.advance.requires_any_observation,
-                vocab.OBSERVATIONS,
+                observations,
                 "observation",
                 sid,
                 "advance.requires_any_observation",
@@ -238,22 +389,13 @@ def _check_protocol(p: Protocol) -> None:
                 and not step.advance.requires_completed_extended_hold
             ):
                 raise _StepProblem("a handling step needs evidence: set sessions to 1 or more", sid, "advance.sessions")
-        _check_names(step.setback.on_any, vocab.OBSERVATIONS, "observation", sid, "setback.on_any")
-        _check_names(step.setback.on_repeated, vocab.OBSERVATIONS, "observation", sid, "setback.on_repeated")
+        _check_names(step.setback.on_any, signs, "observation", sid, "setback.on_any")
+        _check_names(step.setback.on_repeated, signs, "observation", sid, "setback.on_repeated")
         if step.setback.repeated_in > step.setback.repeated_window:
             raise _StepProblem("repeated_in cannot exceed repeated_window", sid, "setback.repeated_in")
-        h = step.holds
-        if h is not None:
-            if "picked_up" not in step.allows:
-                raise _StepProblem("has hold targets but does not allow 'picked_up'", sid, "holds")
-            if h.max_seconds is not None and h.max_seconds < h.start_seconds:
-                raise _StepProblem("max_seconds is below start_seconds", sid, "holds.max_seconds")
-            if h.grows and h.trust_seconds is None:
-                raise _StepProblem(
-                    "a growing hold needs trust_seconds, where it stops growing", sid, "holds.trust_seconds"
-                )
-            if h.trust_seconds is not None and h.trust_seconds < h.start_seconds:
-                raise _StepProblem("trust_seconds is below start_seconds", sid, "holds.trust_seconds")
+        _check_holds(p, step)
+        if step.bouts is not None and step.bouts.on_seconds > step.bouts.total_seconds:
+            raise _StepProblem("a bout is longer than the whole routine", sid, "bouts.on_seconds")
         if step.kind is StepKind.EXTENDED_HOLD:
             if "extended_hold" not in step.allows:
                 raise _StepProblem("the extended hold step must allow 'extended_hold'", sid, "allows")
@@ -263,6 +405,74 @@ def _check_protocol(p: Protocol) -> None:
                 raise _StepProblem("advance needs requires_completed_extended_hold = true", sid, "advance")
         elif "extended_hold" in step.allows and step.kind is not StepKind.MAINTENANCE:
             raise _StepProblem("only the extended hold step (or maintenance) may allow 'extended_hold'", sid, "allows")
+
+
+def _check_holds(p: Protocol, step: Step) -> None:
+    h, sid = step.holds, step.id
+    if h is None:
+        return
+    if not set(step.allows) & p.pickups:
+        raise _StepProblem("has hold targets but allows no pick-up (e.g. 'picked_up')", sid, "holds")
+    if h.max_seconds is not None and h.max_seconds < h.start_seconds:
+        raise _StepProblem("max_seconds is below start_seconds", sid, "holds.max_seconds")
+    if h.grows and h.trust_seconds is None:
+        raise _StepProblem("a growing hold needs trust_seconds, where it stops growing", sid, "holds.trust_seconds")
+    if h.trust_seconds is not None and h.trust_seconds < h.start_seconds:
+        raise _StepProblem("trust_seconds is below start_seconds", sid, "holds.trust_seconds")
+
+
+def _check_words(p: Protocol) -> None:
+    """The protocol's own words: new names, not Gentling's standard ones (those stay stable)."""
+    seen: set[str] = set(vocab.ACTIVITIES) | set(vocab.OBSERVATIONS)
+    named: list[tuple[str, list[str]]] = [
+        ("activities", [a.name for a in p.activities]),
+        ("observations", [o.name for o in p.observations]),
+        ("measures", [m.name for m in p.measures]),
+    ]
+    for what, names in named:
+        for i, name in enumerate(names):
+            if name in seen:
+                raise _StepProblem(
+                    f"'{name}' is already a word (Gentling's own or this protocol's): pick another name",
+                    None,
+                    f"{what}[{i}].name",
+                )
+            seen.add(name)
+    for i, m in enumerate(p.measures):
+        if m.max <= m.min:
+            raise _StepProblem("max must be above min", None, f"measures[{i}].max")
+
+
+def _check_safety(p: Protocol) -> None:
+    """Fear and illness signs are declared, and include every one Gentling knows:
+    a protocol cannot switch off a welfare guardrail by leaving a sign out."""
+    observations = p.observation_terms
+    _check_names(p.fear_signs, observations, "observation", None, "fear_signs")
+    _check_names(p.safety.illness_signs, observations, "observation", None, "safety.illness_signs")
+    down = {n for n, o in observations.items() if o.signal is vocab.Signal.DOWN} - {"tail_rattled"}
+    left_out = sorted((REQUIRED_FEAR_SIGNS | down) - set(p.fear_signs))
+    if left_out:
+        raise _StepProblem(
+            f"leaves out the fear signs {', '.join(left_out)}: a protocol cannot switch off a welfare guardrail",
+            None,
+            "fear_signs",
+        )
+    health = {n for n, o in observations.items() if o.signal is vocab.Signal.HEALTH}
+    left_out = sorted(health - set(p.safety.illness_signs))
+    if left_out:
+        raise _StepProblem(
+            f"leaves out the illness signs {', '.join(left_out)}: each one pauses the program, "
+            "and a protocol cannot switch that off",
+            None,
+            "safety.illness_signs",
+        )
+    not_illness = sorted(set(p.safety.illness_signs) - health)
+    if not_illness:
+        raise _StepProblem(
+            f'{", ".join(not_illness)} is not an illness sign (an observation with signal = "health")',
+            None,
+            "safety.illness_signs",
+        )
 
 
 def _locate(p: dict, loc: tuple) -> tuple[str | None, str]:
@@ -281,6 +491,16 @@ def _locate(p: dict, loc: tuple) -> tuple[str | None, str]:
     return step, field or "(whole file)"
 
 
+SAFETY_DECLARATIONS = {
+    "fear_signs": "a safety declaration is missing: name the fear signs, which stop a session counting "
+    "as evidence (at least bit, nipped, puffed_fur, fled, froze, hid, squeaked, chattered)",
+    "safety": "a safety declaration is missing: add a [safety] section with illness_signs, "
+    "the signs that pause the program (see `gentling vocab`)",
+    "safety.illness_signs": "a safety declaration is missing: name the illness signs, which pause the program "
+    '(every observation with signal "health", see `gentling vocab`)',
+}
+
+
 def parse_protocol(data: dict, file: str) -> Protocol:
     """Validate already-parsed TOML data; raise ProtocolError naming what is wrong."""
     try:
@@ -294,6 +514,8 @@ def parse_protocol(data: dict, file: str) -> Protocol:
         msg = err["msg"]
         if err["type"] == "extra_forbidden":
             msg = "this field is not part of the protocol format (a typo?)"
+        elif field in SAFETY_DECLARATIONS and err["type"] in ("missing", "too_short"):
+            msg = SAFETY_DECLARATIONS[field]
         raise ProtocolError(file, msg, step, field) from None
 
 
@@ -312,16 +534,57 @@ def load_protocol_text(text: str, file: str) -> Protocol:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ProtocolError(file, f"not valid TOML: {exc}") from None
-    return parse_protocol(data, file)
+        line = re.search(r"at line (\d+)", str(exc))
+        raise ProtocolError(file, f"not valid TOML: {exc}", line=int(line.group(1)) if line else None) from None
+    try:
+        return parse_protocol(data, file)
+    except ProtocolError as exc:
+        raise ProtocolError(file, exc.message, exc.step, exc.field, _line_of(text, exc.step, exc.field)) from None
+
+
+def _line_of(text: str, step: str | None, field: str | None) -> int | None:
+    """The line a problem is on, as near as the TOML text shows it (tomllib keeps no positions):
+    the field's key inside the step's block, or inside the n-th `[[table]]` a field like
+    `measures[1].max` names, else the first line with the key."""
+    lines = text.splitlines()
+    start, end = 0, len(lines)
+    if step:
+        ids = [i for i, ln in enumerate(lines) if re.match(rf"""^\s*id\s*=\s*["']{re.escape(step)}["']""", ln)]
+        if not ids:
+            return None
+        start = ids[0]
+        end = next((i for i in range(start + 1, end) if re.match(r"^\s*\[\[\s*steps\s*\]\]", lines[i])), end)
+    elif field and (m := re.match(r"^(\w+)\[(\d+)\]", field)):
+        heads = [i for i, ln in enumerate(lines) if re.match(rf"^\s*\[\[\s*{m[1]}\s*\]\]", ln)]
+        if int(m[2]) < len(heads):
+            start = heads[int(m[2])]
+            end = next((i for i in range(start + 1, end) if re.match(r"^\s*\[", lines[i])), end)
+    key = [p for p in re.split(r"[.\[\]]", field or "") if p and not p.isdigit()][-1:] or [""]
+    for i in range(start, end):
+        if key[0] and re.match(rf"^\s*(\[\[?[\w.]*\b)?{re.escape(key[0])}\s*(=|\])", lines[i]):
+            return i + 1
+    return start + 1 if start else None
 
 
 SHIPPED = {"rat": "rat-handling.toml", "mouse": "mouse-handling.toml"}
+# Lab protocols shipped beside the two ladders (domain.md sections 4 and 5), chosen per animal.
+LAB = ("rat-tickling", "mouse-tunnel", "mouse-cup", "mouse-3d")
 
 
 @cache
 def shipped_protocol(species: str) -> Protocol:
     """The handling ladder Gentling ships for a species."""
-    name = SHIPPED[species]
+    return _shipped_file(SHIPPED[species])
+
+
+@cache
+def lab_protocol(protocol_id: str) -> Protocol:
+    """A lab protocol Gentling ships, by its id (KeyError for any other id)."""
+    if protocol_id not in LAB:
+        raise KeyError(protocol_id)
+    return _shipped_file(f"{protocol_id}.toml")
+
+
+def _shipped_file(name: str) -> Protocol:
     text = resources.files("gentling").joinpath("protocols", name).read_text(encoding="utf-8")
     return load_protocol_text(text, name)

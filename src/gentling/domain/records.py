@@ -15,6 +15,10 @@ class AnimalFacts:
     source: str
     arrival_date: date
     extended_hold_opt_in: bool = False
+    # After a move to another protocol: the step it started at, and the day (its earlier
+    # sessions belong to the protocol it left, and are not replayed).
+    start_step: str | None = None
+    start_day: date | None = None
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,7 @@ class SessionRecord:
     extended_hold_seconds: int | None = None
     extended_hold_end: str | None = None
     kind: str = "session"  # or "health_check": a daily check that only notes health signs
+    measures: tuple[tuple[str, float], ...] = ()  # (measure name, value), as the protocol declares them
 
     @property
     def is_session(self) -> bool:

@@ -12,12 +12,14 @@ than zero seconds." A parse error quotes what was typed, as it was typed.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from . import vocab
 from .errors import InvalidInput
+from .protocol import Measure, Protocol
 
 NAME_MAX = 100
 NOTES_MAX = 2000
@@ -179,6 +181,35 @@ def parse_age(text: str, today: date) -> date:
 
 
 @dataclass(frozen=True)
+class Words:
+    """The names a session may use: its animals' protocol's activities, observations and measures."""
+
+    activities: Mapping[str, object]
+    observations: Mapping[str, object]
+    measures: Mapping[str, Measure]
+
+    @classmethod
+    def of(cls, protocols: Iterable[Protocol]) -> Words:
+        """The words every one of `protocols` knows (a sitting with several animals uses only those)."""
+        ps = list(protocols)
+        if not ps:
+            return STANDARD_WORDS
+
+        def shared(pick: Callable[[Protocol], Mapping[str, Any]]) -> dict:
+            first, *rest = (pick(p) for p in ps)
+            return {k: v for k, v in first.items() if all(k in other for other in rest)}
+
+        return cls(
+            shared(lambda p: p.activity_terms),
+            shared(lambda p: p.observation_terms),
+            shared(lambda p: p.measure_specs),
+        )
+
+
+STANDARD_WORDS = Words(vocab.ACTIVITIES, vocab.OBSERVATIONS, {})
+
+
+@dataclass(frozen=True)
 class SessionInput:
     """A session as typed, before checking. Times are timezone-aware."""
 
@@ -190,10 +221,11 @@ class SessionInput:
     extended_hold_seconds: int | None = None
     extended_hold_end: str | None = None
     notes: str = ""
+    measures: Mapping[str, object] = field(default_factory=dict)  # name -> number (or its text)
 
 
-def check_session(s: SessionInput, now: datetime) -> SessionInput:
-    """The checked, normalised session: known names, plausible times and holds."""
+def check_session(s: SessionInput, now: datetime, words: Words = STANDARD_WORDS) -> SessionInput:
+    """The checked, normalised session: known names, plausible times and holds, measures in range."""
     if s.started_at > now + FUTURE_TOLERANCE:
         raise InvalidInput(
             "started_at",
@@ -213,21 +245,71 @@ def check_session(s: SessionInput, now: datetime) -> SessionInput:
             f"Length: a session of {length} is not plausible: sessions last minutes, "
             f"at most {SESSION_MAX.seconds // 3600} hours.",
         )
-    activities = check_names(s.activities, vocab.ACTIVITIES, "activities", "activity")
-    observations = check_names(s.observations, vocab.OBSERVATIONS, "observations", "observation")
+    activities = check_names(s.activities, words.activities, "activities", "activity")
+    observations = check_names(s.observations, words.observations, "observations", "observation")
     holds = _check_holds(s.holds, int(length.total_seconds()))
     if holds and "picked_up" not in activities:
-        activities = check_names([*activities, "picked_up"], vocab.ACTIVITIES, "activities", "activity")
+        activities = check_names([*activities, "picked_up"], words.activities, "activities", "activity")
     ext_seconds, ext_end = _check_extended_hold(s, int(length.total_seconds()))
     if ext_seconds is not None and "extended_hold" not in activities:
-        activities = check_names([*activities, "extended_hold"], vocab.ACTIVITIES, "activities", "activity")
+        activities = check_names([*activities, "extended_hold"], words.activities, "activities", "activity")
     if "extended_hold" in activities and ext_seconds is None:
         raise InvalidInput("extended_hold_seconds", "An extended hold needs its length (e.g. 25m) and how it ended.")
-    if not activities and not observations:
+    measures = check_measures(s.measures, words.measures)
+    if not activities and not observations and not measures:
         raise InvalidInput("activities", "Nothing to record: name at least one activity (e.g. talked) or observation.")
     return SessionInput(
-        s.started_at, s.ended_at, activities, holds, observations, ext_seconds, ext_end, check_notes(s.notes)
+        s.started_at,
+        s.ended_at,
+        activities,
+        holds,
+        observations,
+        ext_seconds,
+        ext_end,
+        check_notes(s.notes),
+        measures,
     )
+
+
+MEASURES_MAX = 50
+
+
+def check_measures(values: Mapping[str, object], known: Mapping[str, Measure]) -> dict[str, float | int]:
+    """Each measure known to the protocol, a number in its range (whole for a count), in protocol order.
+    An empty value is left out: not measured."""
+    if not isinstance(values, Mapping):
+        raise InvalidInput("measures", "Measures: give them as name and number pairs, e.g. calls_50khz=12.")
+    if len(values) > MEASURES_MAX:
+        raise InvalidInput("measures", f"Measures: {len(values)} is too many; the limit is {MEASURES_MAX}.")
+    given = {str(k).strip().lower(): v for k, v in values.items() if v is not None and str(v).strip() != ""}
+    unknown = sorted(set(given) - set(known))
+    if unknown:
+        shown = ", ".join(f"'{name[:40]}'" for name in unknown[:5])
+        names = ", ".join(known) or "none: this protocol records no measures"
+        raise InvalidInput("measures", f"Unknown measure: {shown}. The known measures are: {names}.")
+    checked: dict[str, float | int] = {}
+    for name, m in known.items():
+        if name in given:
+            checked[name] = _measure_value(given[name], m)
+    return checked
+
+
+def _measure_value(raw: object, m: Measure) -> float | int:
+    unit = f" {m.unit}" if m.unit else ""
+    text = str(raw).strip().replace(",", ".") if not isinstance(raw, (int, float)) else raw
+    if isinstance(raw, bool):
+        text = "not a number"
+    try:
+        value = float(text)
+    except (TypeError, ValueError):
+        raise InvalidInput("measures", f"{m.label} '{raw}': not a number.") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise InvalidInput("measures", f"{m.label} '{raw}': not a number.")
+    if m.whole and not value.is_integer():
+        raise InvalidInput("measures", f"{m.label} '{raw}': a count is a whole number.")
+    if not m.min <= value <= m.max:
+        raise InvalidInput("measures", f"{m.label} '{raw}': must be between {m.min:g} and {m.max:g}{unit}.")
+    return int(value) if m.whole else value
 
 
 def _check_holds(holds: list[int], session_seconds: int) -> list[int]:

@@ -21,6 +21,20 @@ class Signal(str, Enum):
     CLEARED = "cleared"  # the keeper records that health is back to normal
 
 
+class Role(str, Enum):
+    """What an activity is to the guardrails: a protocol's own activities declare one."""
+
+    VOICE = "voice"  # talking: not handling, fine from the first day
+    TREATS = "treats"  # treats offered in the cage or from the fingers
+    TOUCH = "touch"  # petting, tickling: comes after treat association
+    PICKUP = "pickup"  # lifting: holds are its seconds; needs a reward after
+    REWARD = "reward"  # the treat after a pick-up
+    AID = "aid"  # a towel, a tunnel, cupped hands, a secure area
+    OTHER = "other"  # any other handling
+    NEVER = "never"  # never done to a pet (a tail lift): always a warning
+    EXTENDED_HOLD = "extended_hold"  # the optional 20-minute hold (Gentling's own, not a protocol's)
+
+
 @dataclass(frozen=True)
 class Term:
     name: str
@@ -29,37 +43,52 @@ class Term:
 
 
 @dataclass(frozen=True)
+class Activity(Term):
+    role: Role = Role.OTHER
+
+
+@dataclass(frozen=True)
 class Observation(Term):
     signal: Signal = Signal.NEUTRAL
 
 
-ACTIVITIES: dict[str, Term] = {
+ACTIVITIES: dict[str, Activity] = {
     t.name: t
     for t in [
-        Term("talked", "Talked to them", "Voice: a calm chat by the cage, every day."),
-        Term(
+        Activity("talked", "Talked to them", "Voice: a calm chat by the cage, every day.", Role.VOICE),
+        Activity(
             "treat_in_cage",
             "Treats in the cage, hand inside",
             "Treats near them, hand resting in the cage, no petting.",
+            Role.TREATS,
         ),
-        Term(
+        Activity(
             "treat_from_fingers",
             "Treats from the fingers",
             "Treats offered closer and closer, then from the fingertips.",
+            Role.TREATS,
         ),
-        Term("petted", "Petted", "Gentle strokes on the back or head."),
-        Term("picked_up", "Picked up", "Lifted and held; record each hold's seconds."),
-        Term("rewarded", "Rewarded after pick-up", "A treat they love straight after being put down."),
-        Term("towel_used", "Used a towel", "A towel or fleece to lift a nervous animal."),
-        Term("secure_area", "Worked in a secure area", "Low down, in a room where a bolting animal is safe."),
-        Term("tunnel_used", "Lifted with a tunnel", "Mice: let the mouse walk into a tunnel."),
-        Term("cupped_hands", "Lifted in cupped hands", "Mice: scoop in open, cupped hands."),
-        Term(
+        Activity("petted", "Petted", "Gentle strokes on the back or head.", Role.TOUCH),
+        Activity("picked_up", "Picked up", "Lifted and held; record each hold's seconds.", Role.PICKUP),
+        Activity("rewarded", "Rewarded after pick-up", "A treat they love straight after being put down.", Role.REWARD),
+        Activity("towel_used", "Used a towel", "A towel or fleece to lift a nervous animal.", Role.AID),
+        Activity(
+            "secure_area", "Worked in a secure area", "Low down, in a room where a bolting animal is safe.", Role.AID
+        ),
+        Activity("tunnel_used", "Lifted with a tunnel", "Mice: let the mouse walk into a tunnel.", Role.AID),
+        Activity("cupped_hands", "Lifted in cupped hands", "Mice: scoop in open, cupped hands.", Role.AID),
+        Activity(
             "tail_lift",
             "Lifted by the tail",
             "Never for pets: causes lasting fear in mice, can strip a rat's tail skin.",
+            Role.NEVER,
         ),
-        Term("extended_hold", "Extended hold", "Optional: 20 minutes or more, free to move in loose clothing."),
+        Activity(
+            "extended_hold",
+            "Extended hold",
+            "Optional: 20 minutes or more, free to move in loose clothing.",
+            Role.EXTENDED_HOLD,
+        ),
     ]
 }
 
@@ -140,7 +169,9 @@ HEALTH_SIGNS = frozenset(n for n, o in OBSERVATIONS.items() if o.signal is Signa
 def as_dict() -> dict:
     """The whole vocabulary as plain data, for `gentling vocab --json` and the API."""
     return {
-        "activities": [{"name": t.name, "label": t.label, "meaning": t.meaning} for t in ACTIVITIES.values()],
+        "activities": [
+            {"name": t.name, "label": t.label, "meaning": t.meaning, "role": t.role.value} for t in ACTIVITIES.values()
+        ],
         "observations": [
             {"name": o.name, "label": o.label, "meaning": o.meaning, "signal": o.signal.value}
             for o in OBSERVATIONS.values()

@@ -15,7 +15,8 @@ from ..domain.validation import check_arrival, check_birth, check_choice, check_
 from ..models import Animal, Household, Photo, Session
 from .arrivals import follow_arrival_date, move_animal, needs_quarantine, quarantine_of, start_quarantine
 from .households import check_member
-from .progress import records_changed
+from .progress import protocol_for, records_changed
+from .protocols import LADDER, protocol_choice
 
 
 @dataclass
@@ -37,6 +38,7 @@ class AnimalDetails:
     clear_birth_date: bool = False
     clear_neutered_on: bool = False
     air_space: str | None = None  # where a newcomer spends its quarantine
+    protocol: str | None = None  # on adding only: "ladder" (the default), a lab protocol or the household's own
     override_reason: str = ""  # an owner's reason to override the housing guardrail
 
 
@@ -88,6 +90,10 @@ def add_animal(*, keeper=None, household: Household, details: AnimalDetails, tod
         raise InvalidInput(missing[0], f"An animal needs a {missing[0]}.")
     animal = Animal(household=household, arrival_date=details.arrival_date or today)
     _apply(animal, details, today)
+    if details.protocol:
+        choice = protocol_choice(household, details.protocol, animal.species)
+        animal.protocol = "" if choice.kind == LADDER else choice.ref
+        animal.household_protocol = choice.row
     quarantined = needs_quarantine(household, animal.species, animal.source, animal.arrival_date)
     animal.save()
     alerts: list[Alert] = []
@@ -116,6 +122,13 @@ def edit_animal(*, keeper=None, animal: Animal, details: AnimalDetails, today: d
         check_member(keeper, animal.household, write=True)
     old_arrival = animal.arrival_date
     _apply(animal, details, today)
+    followed = protocol_for(animal)
+    if animal.species not in followed.species:
+        raise InvalidInput(
+            "species",
+            f"{animal.name} follows {followed.title}, which is for {', '.join(followed.species)}: "
+            "move them to another protocol before changing the species.",
+        )
     first = Session.objects.filter(animal=animal).order_by("day").values_list("day", flat=True).first()
     if first is not None and animal.arrival_date > first:
         raise InvalidInput(

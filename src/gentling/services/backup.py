@@ -34,7 +34,7 @@ from typing import TextIO
 from django.contrib.auth import get_user_model
 
 from ..domain.errors import InvalidInput, NotAllowed
-from ..models import Animal, Cohort, Household, Introduction, Litter, Membership, Photo, Session
+from ..models import Animal, Cohort, Household, HouseholdProtocol, Introduction, Litter, Membership, Photo, Session
 from .backup_schema import json_chunks, materialised
 from .households import is_owner
 
@@ -178,7 +178,7 @@ def _household(h: Household, members: list[Membership], tally: dict) -> dict:
     """A household; its animals (with their health checks), sessions and
     introductions are lazy, so only one animal or session is in memory at a time."""
     tally["households"] += 1
-    animals = h.animals.select_related("cage", "litter").order_by("public_id")
+    animals = h.animals.select_related("cage", "litter", "household_protocol").order_by("public_id")
     introductions = h.introductions.select_related("cage", "created_by").order_by("public_id")
     return {
         "id": h.public_id,
@@ -194,6 +194,17 @@ def _household(h: Household, members: list[Membership], tally: dict) -> dict:
         "sessions": _sessions(h, tally),
         "introductions": (_introduction(i) for i in introductions),
         "cohorts": [_cohort(c) for c in h.cohorts.prefetch_related("animals").order_by("public_id")],
+        "protocols": [_protocol(p) for p in h.protocols.select_related("uploaded_by")],
+    }
+
+
+def _protocol(p: HouseholdProtocol) -> dict:
+    return {
+        "id": p.protocol_id,
+        "version": p.version,
+        "text": p.text,
+        "uploaded_by": _who(p.uploaded_by),
+        "uploaded_at": _iso(p.uploaded_at),
     }
 
 
@@ -211,6 +222,9 @@ _SESSION_COLUMNS = {
     "observations": "observations",
     "extended_hold_seconds": "extended_hold_seconds",
     "extended_hold_end": "extended_hold_end",
+    "measures": "measures",
+    "protocol": "protocol",
+    "protocol_version": "protocol_version",
     "notes": "notes",
     "alerts": "alerts",
     "created_at": "created_at",
@@ -252,6 +266,25 @@ def _animal(a: Animal) -> dict:
         "photo": _photo(a),
         "neutered_on": _day(a.neutered_on),
         "litter": a.litter.public_id if a.litter else None,
+        "protocol": a.protocol,
+        "protocol_version": a.household_protocol.version if a.household_protocol else 0,
+        "protocol_since": _day(a.protocol_since),
+        "protocol_start_step": a.protocol_start_step,
+        "protocol_moves": [
+            {
+                "id": m.public_id,
+                "moved_at": _iso(m.moved_at),
+                "from_protocol": m.from_protocol,
+                "from_version": m.from_version,
+                "from_step": m.from_step,
+                "to_protocol": m.to_protocol,
+                "to_version": m.to_version,
+                "to_step": m.to_step,
+                "how": m.how,
+                "moved_by": _who(m.moved_by),
+            }
+            for m in a.protocol_moves.select_related("moved_by")
+        ],
         "quarantines": [
             {"started_on": q.started_on.isoformat(), "air_space": q.air_space, "created_at": _iso(q.created_at)}
             for q in a.quarantines.order_by("started_on", "id")

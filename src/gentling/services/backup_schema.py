@@ -142,6 +142,29 @@ class IntroductionIn(_M):
     meetings: list[MeetingIn]
 
 
+class ProtocolIn(_M):
+    """A household protocol's version: its TOML text is checked in full on restore, like an upload."""
+
+    id: Annotated[str, Field(max_length=64)]
+    version: Annotated[int, Field(ge=1, le=1_000_000)]
+    text: Annotated[str, Field(max_length=64 * 1024)]
+    uploaded_by: Username | None = None
+    uploaded_at: datetime
+
+
+class ProtocolMoveIn(_M):
+    id: Id
+    moved_at: datetime
+    from_protocol: Annotated[str, Field(max_length=64)]
+    from_version: Annotated[int, Field(ge=0)]
+    from_step: Annotated[str, Field(max_length=48)]
+    to_protocol: Annotated[str, Field(max_length=64)]
+    to_version: Annotated[int, Field(ge=0)]
+    to_step: Annotated[str, Field(max_length=48)]
+    how: Literal["mapped", "restarted"]
+    moved_by: Username | None = None
+
+
 class AnimalIn(_M):
     id: Id
     name: str
@@ -162,6 +185,11 @@ class AnimalIn(_M):
     quarantines: list[QuarantineIn] = []
     health_checks: list[HealthCheckIn] = []
     cage_stays: list[CageStayIn] = []
+    protocol: Annotated[str, Field(max_length=64)] = ""  # "": the handling ladder of its species
+    protocol_version: Annotated[int, Field(ge=0)] = 0  # of a household protocol; 0 for a shipped one
+    protocol_since: date | None = None
+    protocol_start_step: Annotated[str, Field(max_length=48)] = ""
+    protocol_moves: list[ProtocolMoveIn] = Field([], max_length=1000)
 
 
 class AlertIn(_M):
@@ -183,6 +211,9 @@ class SessionIn(_M):
     observations: list[str]
     extended_hold_seconds: Annotated[int, Field(gt=0, le=6 * 3600)] | None
     extended_hold_end: str
+    measures: dict[Annotated[str, Field(max_length=64)], float] = Field({}, max_length=50)
+    protocol: Annotated[str, Field(max_length=64)] = ""
+    protocol_version: Annotated[int, Field(ge=0)] = 0
     notes: str
     alerts: list[AlertIn] = Field(max_length=50)
     created_at: datetime
@@ -200,6 +231,7 @@ class HouseholdIn(_M):
     litters: list[LitterIn] = []
     introductions: list[IntroductionIn] = []
     cohorts: list[CohortIn] = []
+    protocols: list[ProtocolIn] = Field([], max_length=1000)
 
 
 class BackupIn(_M):

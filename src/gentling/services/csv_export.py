@@ -26,6 +26,9 @@ sessions.csv, one row per session (one animal's part of a sitting):
 | fear_signs            | how many of the observations are fear signs                      |
 | extended_hold_seconds | length of an extended hold (empty if none)                       |
 | extended_hold_end     | how the extended hold ended (empty if none)                      |
+| protocol              | the protocol it was logged under ("ladder": the handling ladder) |
+| protocol_version      | that protocol's version                                          |
+| measures              | the protocol's measures as name=number, semicolon-separated      |
 | alerts                | codes of the guardrail alerts shown, semicolon-separated         |
 | notes                 | the keeper's notes                                               |
 
@@ -82,6 +85,9 @@ SESSION_COLUMNS = (
     "fear_signs",
     "extended_hold_seconds",
     "extended_hold_end",
+    "protocol",
+    "protocol_version",
+    "measures",
     "alerts",
     "notes",
 )
@@ -146,6 +152,9 @@ def session_rows(household: Household) -> Iterator[Row]:
             len(observations & FEAR_SIGNS),
             _blank(s.extended_hold_seconds),
             s.extended_hold_end,
+            s.protocol or "ladder",
+            s.protocol_version,
+            _joined(f"{k}={v}" for k, v in s.measures.items()),
             _joined(a.get("code", "") for a in s.alerts if isinstance(a, dict)),
             s.notes,
         )

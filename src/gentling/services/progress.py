@@ -28,18 +28,44 @@ from django.db.models.functions import Cast
 
 from ..domain import engine
 from ..domain.plan import AnimalPlan, plan_for_day
-from ..domain.protocol import Protocol, shipped_protocol
+from ..domain.protocol import Protocol, lab_protocol, load_protocol_text, shipped_protocol
 from ..domain.records import AnimalFacts, SessionRecord
-from ..models import Animal, HealthCheck, Household, ProgressSnapshot, Session
+from ..models import Animal, HealthCheck, Household, HouseholdProtocol, ProgressSnapshot, Session
 from ..sqlite import unless_write_lock_taken
 
 
 def protocol_for(animal: Animal) -> Protocol:
+    """The protocol the animal follows: its household's own (at a version), a shipped lab
+    protocol, or the handling ladder of its species."""
+    if animal.household_protocol_id:
+        return household_protocol(animal.household_protocol_id)
+    if animal.protocol:
+        return lab_protocol(animal.protocol)
     return shipped_protocol(animal.species)
 
 
+@functools.lru_cache(maxsize=256)
+def household_protocol(pk: int) -> Protocol:
+    """A household protocol's version, parsed once per process: a stored version never changes."""
+    row = HouseholdProtocol.objects.only("text", "protocol_id", "version").get(pk=pk)
+    return load_protocol_text(row.text, f"{row.protocol_id} (version {row.version})")
+
+
 def facts(animal: Animal) -> AnimalFacts:
-    return AnimalFacts(animal.species, animal.source, animal.arrival_date, animal.extended_hold_opt_in)
+    start = animal.protocol_start_step or None
+    return AnimalFacts(
+        animal.species,
+        animal.source,
+        animal.arrival_date,
+        animal.extended_hold_opt_in,
+        start,
+        animal.protocol_since if start else None,
+    )
+
+
+def _start_day(animal: Animal) -> date:
+    """The first day the engine replays: the arrival, or the move to its current protocol."""
+    return animal.protocol_since if animal.protocol_start_step and animal.protocol_since else animal.arrival_date
 
 
 def record(s: Session) -> SessionRecord:
@@ -53,6 +79,7 @@ def record(s: Session) -> SessionRecord:
         s.observations,
         s.extended_hold_seconds,
         s.extended_hold_end,
+        tuple(sorted(s.measures.items())),
     )
 
 
@@ -61,7 +88,16 @@ def health_record(c: HealthCheck) -> SessionRecord:
 
 
 def _session_record(
-    public_id, day, started_at, ended_at, activities, holds, observations, extended_hold_seconds, extended_hold_end
+    public_id,
+    day,
+    started_at,
+    ended_at,
+    activities,
+    holds,
+    observations,
+    extended_hold_seconds,
+    extended_hold_end,
+    measures=(),
 ) -> SessionRecord:
     return SessionRecord(
         id=public_id,
@@ -73,6 +109,7 @@ def _session_record(
         observations=frozenset(observations),
         extended_hold_seconds=extended_hold_seconds,
         extended_hold_end=extended_hold_end or None,
+        measures=measures,
     )
 
 
@@ -112,7 +149,8 @@ def records_of(
     # Sessions repeat the same few lists: each list's JSON text is decoded once, and its records share the value.
     names = functools.cache(lambda text: frozenset(json.loads(text)))
     seconds = functools.cache(lambda text: tuple(json.loads(text)))
-    as_text = [Cast(name, TextField()) for name in ("activities", "holds", "observations")]
+    numbers = functools.cache(lambda text: tuple(sorted(json.loads(text).items())))
+    as_text = [Cast(name, TextField()) for name in ("activities", "holds", "observations", "measures")]
     rows = sessions.values_list(
         "animal_id",
         "public_id",
@@ -122,11 +160,25 @@ def records_of(
         *as_text,
         "extended_hold_seconds",
         "extended_hold_end",
+        "protocol",
     )
-    for animal_id, public_id, day, started_at, ended_at, activities, holds, observations, held, end in rows:
+    # After a move to another protocol, only the sessions logged under it since the move count.
+    current = {a.pk: (a.protocol, a.protocol_since) for a in animals if a.protocol or a.protocol_since}
+    for animal_id, public_id, day, started_at, ended_at, acts, holds, obs, measured, held, end, under in rows:
+        if animal_id in current and (under != current[animal_id][0] or day < (current[animal_id][1] or day)):
+            continue
         found[animal_id].append(
             _session_record(
-                public_id, day, started_at, ended_at, names(activities), seconds(holds), names(observations), held, end
+                public_id,
+                day,
+                started_at,
+                ended_at,
+                names(acts),
+                seconds(holds),
+                names(obs),
+                held,
+                end,
+                numbers(measured),
             )
         )
     for animal_id, pk, day, created_at, signs in checks.values_list("animal_id", "pk", "day", "created_at", "signs"):
@@ -223,7 +275,7 @@ def _resumed(animals: list[Animal], day: date, today: date) -> tuple[dict[int, P
             for a in chunk:
                 cp = since[a.pk]
                 keep = _keep_day(day, today)
-                keeping = keep if keep >= a.arrival_date and _newer_than_stored(snaps[a.pk], a, keep) else None
+                keeping = keep if keep >= _start_day(a) and _newer_than_stored(snaps[a.pk], a, keep) else None
                 prog, kept = engine.replay(protocol_for(a), facts(a), recs[a.pk], day, since=cp, keep=keeping)
                 if kept is not None:
                     _store(snaps[a.pk], kept)
@@ -259,7 +311,7 @@ def around_session(animal: Animal, new: SessionRecord, today: date) -> AroundSes
     p, f = protocol_for(animal), facts(animal)
     keep = _keep_day(today, today)
     keeping = (
-        keep if (cp.day if cp else animal.arrival_date) <= keep and _newer_than_stored(snap, animal, keep) else None
+        keep if (cp.day if cp else _start_day(animal)) <= keep and _newer_than_stored(snap, animal, keep) else None
     )
     before_now, kept = engine.replay(p, f, recs, today, since=cp, keep=keeping)
     if kept is not None:

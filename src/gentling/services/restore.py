@@ -53,11 +53,13 @@ from ..models import (
     Cohort,
     HealthCheck,
     Household,
+    HouseholdProtocol,
     Introduction,
     IntroductionMeeting,
     Litter,
     Membership,
     Photo,
+    ProtocolMove,
     Quarantine,
     Session,
 )
@@ -69,9 +71,11 @@ from .restore_checks import (
     check_ids_are_free,
     check_session,
     checked_frame,
+    household_protocols_in,
     invalid,
     latest_day,
     nothing_imported,
+    session_words,
     unreadable,
 )
 
@@ -384,6 +388,18 @@ def _write_household(h: HouseholdIn, users: dict[str, object]) -> tuple[Househol
         )
         for lt in h.litters
     }
+    protocols = {
+        (p.id, p.version): HouseholdProtocol.objects.create(
+            household=household,
+            protocol_id=p.id,
+            version=p.version,
+            title=household_protocols_in(h)[(p.id, p.version)].title,
+            text=p.text,
+            uploaded_by_id=_pk(users.get(p.uploaded_by or "")),
+            uploaded_at=p.uploaded_at,
+        )
+        for p in h.protocols
+    }
     animals = {}
     for a in h.animals:
         animals[a.id] = animal = Animal.objects.create(
@@ -403,7 +419,18 @@ def _write_household(h: HouseholdIn, users: dict[str, object]) -> tuple[Househol
             created_at=a.created_at,
             neutered_on=a.neutered_on,
             litter=litters.get(a.litter) if a.litter is not None else None,
+            protocol=a.protocol,
+            household_protocol=protocols.get((a.protocol, a.protocol_version)),
+            protocol_since=a.protocol_since,
+            protocol_start_step=a.protocol_start_step,
         )
+        for m in a.protocol_moves:
+            ProtocolMove.objects.create(
+                public_id=m.id,
+                animal=animal,
+                **m.model_dump(exclude={"id", "moved_by"}),
+                moved_by_id=_pk(users.get(m.moved_by or "")),
+            )
         if a.photo is not None:
             Photo.objects.create(
                 animal=animal,
@@ -434,6 +461,7 @@ def _write_sessions(
 ) -> int:
     """Check each session and insert them in batches; returns how many were read."""
     arrivals = {a.id: a.arrival_date for a in h.animals}
+    words = session_words(h)
     batch: list[Session] = []
     read = 0
     for read, item in enumerate(items, 1):
@@ -441,7 +469,7 @@ def _write_sessions(
             s = SessionIn.model_validate(item)
         except ValidationError as exc:
             raise invalid(exc, at=(*at, read - 1)) from None
-        check_session(s, arrivals, known, today)
+        check_session(s, arrivals, known, today, words)
         batch.append(
             Session(
                 public_id=s.id,
@@ -456,6 +484,9 @@ def _write_sessions(
                 observations=s.observations,
                 extended_hold_seconds=s.extended_hold_seconds,
                 extended_hold_end=s.extended_hold_end,
+                measures=s.measures,
+                protocol=s.protocol,
+                protocol_version=s.protocol_version,
                 notes=s.notes,
                 alerts=[a.model_dump() for a in s.alerts],
                 created_at=s.created_at,

@@ -13,10 +13,21 @@ from pydantic import ValidationError
 from ..domain import vocab
 from ..domain.arrivals import arrivals_protocol
 from ..domain.errors import InvalidInput
-from ..domain.validation import check_arrival, check_birth, check_name, check_names, check_notes
-from ..models import Animal, Cage, Cohort, Household, Introduction, IntroductionMeeting, Litter
+from ..domain.protocol import LAB, Protocol, lab_protocol
+from ..domain.validation import (
+    STANDARD_WORDS,
+    Words,
+    check_arrival,
+    check_birth,
+    check_measures,
+    check_name,
+    check_names,
+    check_notes,
+)
+from ..models import Animal, Cage, Cohort, Household, Introduction, IntroductionMeeting, Litter, ProtocolMove
 from .backup_schema import BackupIn, HouseholdIn, SessionIn, UnreadableBackup, read_frame
 from .households import check_time_zone
+from .protocols import check_protocol_text
 
 VERSIONS = (1, 2)  # what this Gentling reads; it writes the last
 
@@ -97,8 +108,10 @@ def _check_records(b: BackupIn, today: date) -> None:
         if len({m.keeper for m in h.members}) < len(h.members):
             raise InvalidInput("file", f"Household '{h.name}' lists the same keeper twice.")
         animals = {a.id for a in h.animals}
+        own = household_protocols_in(h)
         for a in h.animals:
             unique("animal", a.id)
+            _check_protocol_of(a, own, unique, known_keeper)
             check_name(a.name, "file", f"Animal name '{a.name[:20]}'")
             check_notes(a.notes, "file")
             check_arrival(a.arrival_date, today)
@@ -164,7 +177,66 @@ def _check_arrivals(h: HouseholdIn, animals: set[str], cages: set[str], unique, 
         raise InvalidInput("file", f"Household '{h.name}' has two cohorts with the same name.")
 
 
-def check_session(s: SessionIn, arrivals: dict[str, date], keepers: set[str], today: date) -> None:
+def household_protocols_in(h: HouseholdIn) -> dict[tuple[str, int], Protocol]:
+    """The household's own protocols in the backup, each checked in full as an upload is."""
+    found: dict[tuple[str, int], Protocol] = {}
+    for p in h.protocols:
+        protocol = check_protocol_text(p.text, f"protocol '{p.id[:64]}' (version {p.version}) in the backup")
+        if (protocol.id, protocol.version) != (p.id, p.version) or (p.id, p.version) in found:
+            raise InvalidInput(
+                "file", f"Protocol '{p.id[:64]}' version {p.version} does not match its text, or is there twice."
+            )
+        if p.id in LAB or p.id in ("rat-handling", "mouse-handling"):
+            raise InvalidInput("file", f"Protocol '{p.id}' is one Gentling ships; a household cannot replace it.")
+        found[(p.id, p.version)] = protocol
+    return found
+
+
+def protocol_named(ref: str, version: int, own: dict[tuple[str, int], Protocol], where: str) -> Protocol | None:
+    """The protocol a backup names (None: the handling ladder of the animal's species)."""
+    if not ref:
+        return None
+    if ref in LAB:
+        return lab_protocol(ref)
+    if (ref, version) in own:
+        return own[(ref, version)]
+    raise InvalidInput("file", f"{where} names protocol '{ref[:64]}' version {version}, which is not in the backup.")
+
+
+def _check_protocol_of(a, own: dict[tuple[str, int], Protocol], unique, known_keeper) -> None:
+    protocol = protocol_named(a.protocol, a.protocol_version, own, f"Animal '{a.name[:40]}'")
+    if protocol is not None and a.species not in protocol.species:
+        raise InvalidInput(
+            "file", f"Animal '{a.name[:40]}' is a {a.species} on '{protocol.title}', which is not for it."
+        )
+    if bool(a.protocol_start_step) != bool(a.protocol_since):
+        raise InvalidInput("file", f"Animal '{a.name[:40]}' has a protocol start step without its day, or the reverse.")
+    if a.protocol_start_step:
+        steps = [st.id for st in protocol.steps] if protocol is not None else None
+        if steps is not None and a.protocol_start_step not in steps:
+            raise InvalidInput("file", f"Animal '{a.name[:40]}' starts at a step its protocol does not have.")
+    for m in a.protocol_moves:
+        unique("protocol move", m.id)
+        known_keeper(m.moved_by)
+
+
+def session_words(h: HouseholdIn) -> dict[tuple[str, int], Words]:
+    """The words each (protocol, version) a session may be logged under allows."""
+    words = {("", v): STANDARD_WORDS for v in (0, 1)}
+    for (ref, version), protocol in household_protocols_in(h).items():
+        words[(ref, version)] = Words.of([protocol])
+    for ref in LAB:
+        words[(ref, lab_protocol(ref).version)] = words[(ref, 0)] = Words.of([lab_protocol(ref)])
+    return words
+
+
+def check_session(
+    s: SessionIn,
+    arrivals: dict[str, date],
+    keepers: set[str],
+    today: date,
+    words: dict[tuple[str, int], Words] | None = None,
+) -> None:
     if s.animal not in arrivals:
         raise InvalidInput("file", f"Session '{s.id}' is for animal '{s.animal}', which is not in its household.")
     if not arrivals[s.animal] <= s.day <= today:
@@ -173,8 +245,15 @@ def check_session(s: SessionIn, arrivals: dict[str, date], keepers: set[str], to
         raise InvalidInput("file", f"Session '{s.id}' was logged by '{s.keeper}', who is not among the keepers.")
     if s.ended_at <= s.started_at:
         raise InvalidInput("file", f"Session '{s.id}' ends before it starts.")
-    check_names(s.activities, vocab.ACTIVITIES, "file", f"activity in session '{s.id}'")
-    check_names(s.observations, vocab.OBSERVATIONS, "file", f"observation in session '{s.id}'")
+    known = (words or {}).get((s.protocol, s.protocol_version), STANDARD_WORDS if not s.protocol else None)
+    if known is None:
+        raise InvalidInput("file", f"Session '{s.id}' names protocol '{s.protocol[:64]}', which is not in the backup.")
+    check_names(s.activities, known.activities, "file", f"activity in session '{s.id}'")
+    check_names(s.observations, known.observations, "file", f"observation in session '{s.id}'")
+    try:
+        check_measures(s.measures, known.measures)
+    except InvalidInput as exc:
+        raise InvalidInput("file", f"Session '{s.id}': {exc.message}") from None
     if s.extended_hold_end and s.extended_hold_end not in vocab.EXTENDED_HOLD_ENDINGS:
         raise InvalidInput("file", f"Session '{s.id}' has an unknown extended hold ending.")
     check_notes(s.notes, "file")
@@ -192,6 +271,7 @@ def check_ids_are_free(b: BackupIn) -> None:
         (Introduction, "introduction", [i.id for h in hs for i in h.introductions]),
         (IntroductionMeeting, "meeting", [m.id for h in hs for i in h.introductions for m in i.meetings]),
         (Cohort, "cohort", [c.id for h in hs for c in h.cohorts]),
+        (ProtocolMove, "protocol move", [m.id for h in hs for a in h.animals for m in a.protocol_moves]),
     )
     for model, kind, ids in wanted:
         clash = model.objects.filter(public_id__in=ids).values_list("public_id", flat=True).first()

@@ -20,7 +20,7 @@ from ..domain.alert_summary import and_list
 from ..domain.errors import GentlingError, InvalidInput, NotFound
 from ..domain.guardrails import Alert
 from ..domain.guardrails import check_session as guardrails_for
-from ..domain.validation import SessionInput, check_session
+from ..domain.validation import SessionInput, Words, check_session
 from ..models import Animal, Household, OpenSession, Session, new_public_id
 from .households import check_member
 from .progress import (
@@ -102,7 +102,7 @@ def _checked(
             raise NotFound(f"No animal '{animal.name}' in {household.name}.")
     if new:
         check_still_here(unique)
-    entry = check_session(entry, now)
+    entry = check_session(entry, now, Words.of(protocol_for(a) for a in unique))
     day = local_time(household, entry.started_at).date()
     for animal in unique:
         if day < animal.arrival_date:
@@ -110,6 +110,12 @@ def _checked(
                 "started_at",
                 f"Start: {animal.name} arrived on {animal.arrival_date.isoformat()}; a session on {day.isoformat()} "
                 "is before that.",
+            )
+        if animal.protocol_since and day < animal.protocol_since:
+            raise InvalidInput(
+                "started_at",
+                f"Start: {animal.name} moved to {protocol_for(animal).title} on {animal.protocol_since.isoformat()}; "
+                f"a session on {day.isoformat()} belongs to the protocol before, and cannot be logged now.",
             )
     return unique, entry, day
 
@@ -190,6 +196,9 @@ def _session(keeper, animal: Animal, entry: SessionInput, day, sitting: str, now
         observations=entry.observations,
         extended_hold_seconds=entry.extended_hold_seconds,
         extended_hold_end=entry.extended_hold_end or "",
+        measures=dict(entry.measures),
+        protocol=animal.protocol,
+        protocol_version=protocol_for(animal).version,
         notes=entry.notes,
         created_at=now,
     )
@@ -249,6 +258,7 @@ def edit_session(*, keeper, household: Household, public_id: str, entry: Session
     before_now = progress_of(animal, today).step_id
     fresh = _session(session.keeper, animal, entry, day, session.sitting, now)
     fresh.pk, fresh.public_id, fresh.created_at = session.pk, session.public_id, session.created_at
+    fresh.protocol, fresh.protocol_version = session.protocol, session.protocol_version  # history keeps its version
     records_changed(animal, min(day, session.day))  # first: a checkpoint must not hold the old version
     alerts = _alerts(animal, fresh)
     fresh.alerts = [a.to_dict() for a in alerts]
@@ -320,6 +330,7 @@ def finish_open_session(
         entry.extended_hold_seconds,
         entry.extended_hold_end,
         entry.notes,
+        entry.measures,
     )
     # A timer's start and animals never change once it is open: only whether it is still there.
     drafts = _drafts(keeper, household, list(timer.animals.all()), timed, now, timer.public_id)

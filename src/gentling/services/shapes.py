@@ -76,6 +76,9 @@ class SessionOut(BaseModel):
     observations: list[str]
     extended_hold_seconds: int | None
     extended_hold_end: str | None
+    measures: dict[str, float | int]
+    protocol: str  # the protocol it was logged under ("ladder": the handling ladder) and its version
+    protocol_version: int
     notes: str
     alerts: list[AlertOut]
 
@@ -180,6 +183,9 @@ SESSION_IN_CSV: dict[str, str | None] = {
     "observations": "observations",
     "extended_hold_seconds": "extended_hold_seconds",
     "extended_hold_end": "extended_hold_end",
+    "measures": "measures",
+    "protocol": "protocol",
+    "protocol_version": "protocol_version",
     "notes": "notes",
     "alerts": "alerts",
 }
@@ -256,6 +262,9 @@ def _session_fields(s: Session) -> dict:
         "observations": s.observations,
         "extended_hold_seconds": s.extended_hold_seconds,
         "extended_hold_end": s.extended_hold_end or None,
+        "measures": s.measures,
+        "protocol": s.protocol or "ladder",
+        "protocol_version": s.protocol_version,
         "notes": s.notes,
         "alerts": alerts_out(s.alerts),
     }
