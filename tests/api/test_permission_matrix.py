@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -45,6 +46,8 @@ class Endpoint:
     def __str__(self) -> str:
         return f"{self.method} {self.path}"
 
+
+HOUSE_PROTOCOL = (Path(__file__).parent.parent / "data" / "protocols" / "house-gentle.toml").read_text(encoding="utf-8")
 
 ENDPOINTS = [
     Endpoint("GET", "/households/{hid}/today"),
@@ -85,6 +88,9 @@ ENDPOINTS = [
     Endpoint("POST", "/households/{hid}/introductions/{iid}/meetings", lambda s: {"duration_seconds": 600}),
     Endpoint("POST", "/households/{hid}/introductions/{iid}/cleaned", lambda s: {}),
     Endpoint("GET", "/households/{hid}/export"),
+    Endpoint("GET", "/households/{hid}/protocols"),
+    Endpoint("POST", "/households/{hid}/protocols", lambda s: {"text": HOUSE_PROTOCOL, "file": "house.toml"}),
+    Endpoint("POST", "/households/{hid}/animals/{aid}/protocol", lambda s: {"to": "rat-tickling", "how": "restarted"}),
     Endpoint("GET", "/households/{hid}/reminders"),
     Endpoint("PATCH", "/households/{hid}/reminders", lambda s: {"at": "07:30", "by": "push"}, personal=True),
 ]

@@ -57,6 +57,11 @@ class AnimalIn(Schema):
         None, description="Where a newcomer spends its quarantine. " + common.one_of(dict(Quarantine.AIR_SPACES))
     )
     override_reason: str = Field("", description=OVERRIDE)
+    protocol: str | None = Field(
+        None,
+        description='The protocol it follows: "ladder" (default: the handling ladder of its species), '
+        "a lab protocol or the household's own (GET .../protocols). To change it later, move it (.../protocol).",
+    )
 
 
 class AnimalPatch(Schema):

@@ -9,7 +9,7 @@ from ninja import NinjaAPI
 from ninja.parser import Parser
 
 from ..domain.errors import InvalidInput
-from . import animals, arrivals, households, idempotency, reminders, sessions
+from . import animals, arrivals, households, idempotency, protocols, reminders, sessions
 from .auth import SessionAuth, TokenAuth
 from .common import has_nul
 from .errors import install
@@ -62,7 +62,7 @@ api = GentlingAPI(
     parser=JsonParser(),
 )
 install(api)
-for module in (households, animals, sessions, arrivals, reminders):
+for module in (households, animals, sessions, arrivals, reminders, protocols):
     api.add_router("", module.router)
 
 

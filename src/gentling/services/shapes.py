@@ -55,6 +55,9 @@ class AnimalOut(BaseModel):
     notes: str
     step: str
     step_title: str
+    protocol: str  # "ladder", a lab protocol or the household's own
+    protocol_title: str
+    protocol_version: int
 
 
 class AnimalSaved(AnimalOut):
@@ -198,6 +201,7 @@ ANIMAL_IN_BACKUP: dict[str, str | None] = {
     **{f: f for f in fields_of(AnimalOut)},
     # What the day, the vocabulary or the ladder says of an animal is worked out again on restore.
     **dict.fromkeys(("species_label", "source_label", "status_label", "day_number", "step", "step_title")),
+    "protocol_title": None,  # from the protocol the backup names
 }
 
 
@@ -230,6 +234,9 @@ def animal_out(a: Animal, today: date, step_id: str | None = None) -> AnimalOut:
         notes=a.notes,
         step=step_id,
         step_title=protocol.steps[protocol.index_of(step_id)].title,
+        protocol=a.protocol or "ladder",
+        protocol_title=protocol.title,
+        protocol_version=protocol.version,
     )
 
 
