@@ -18,11 +18,13 @@ from gentling.models import (
     Animal,
     Cage,
     Household,
+    HouseholdProtocol,
     Invite,
     Membership,
     OpenSession,
     Photo,
     ProgressSnapshot,
+    ProtocolMove,
     Session,
 )
 
@@ -74,8 +76,14 @@ def db_state() -> dict:
                 "status",
                 "extended_hold_opt_in",
                 "notes",
+                "protocol",
+                "household_protocol_id",
+                "protocol_since",
+                "protocol_start_step",
             )
         ),
+        "protocols": sorted(HouseholdProtocol.objects.values_list("household_id", "protocol_id", "version")),
+        "protocol_moves": sorted(ProtocolMove.objects.values_list("animal_id", "to_protocol", "to_step")),
         "sessions": sorted(
             repr(row)
             for row in Session.objects.values_list(

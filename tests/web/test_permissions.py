@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -95,6 +96,8 @@ def _h(name, *extra):
 
 CHARTS = ["holds", "sessions", "signs", "steps"]
 
+HOUSE_PROTOCOL = (Path(__file__).parent.parent / "data" / "protocols" / "house-gentle.toml").read_text(encoding="utf-8")
+
 CASES = [
     Case("today", "GET", _h("today"), READ, 200),
     Case("today-other-date", "GET", lambda w: reverse("today", args=[w.hid]) + "?date=2026-01-01", READ, 200),
@@ -105,6 +108,26 @@ CASES = [
     Case("animal-new-get", "GET", _h("animal_new"), WRITE, 200),
     Case("animal-new-post", "POST", _h("animal_new"), WRITE, 302, _animal_form, True),
     Case("animal-detail", "GET", _h("animal", "aid"), READ, 200),
+    Case("protocols", "GET", _h("protocols"), READ, 200),
+    Case("protocol-preview", "POST", _h("protocols"), WRITE, 200, lambda w: {"text": HOUSE_PROTOCOL, "name": "h.toml"}),
+    Case(
+        "protocol-add",
+        "POST",
+        _h("protocols"),
+        OWNER_ONLY,
+        302,
+        lambda w: {"text": HOUSE_PROTOCOL, "name": "h.toml", "confirm": "add"},
+        True,
+    ),
+    Case(
+        "animal-protocol",
+        "POST",
+        _h("animal_protocol", "aid"),
+        OWNER_ONLY,
+        302,
+        lambda w: {"to": "rat-tickling", "how": "restarted"},
+        True,
+    ),
     Case("animal-report", "GET", _h("animal_report", "aid"), READ, 200),
     Case("animal-report-pdf", "GET", _h("animal_report_pdf", "aid"), READ, 200, content_type="application/pdf"),
     Case("animal-detail-mouse", "GET", _h("animal", "mouse_aid"), READ, 200),

@@ -205,6 +205,18 @@ class Words:
             shared(lambda p: p.measure_specs),
         )
 
+    @classmethod
+    def any_of(cls, protocols: Iterable[Protocol]) -> Words:
+        """The words any one of `protocols` knows: what a form offers before its animals are chosen."""
+        activities: dict = dict(vocab.ACTIVITIES)
+        observations: dict = dict(vocab.OBSERVATIONS)
+        measures: dict = {}
+        for p in protocols:
+            activities.update(p.activity_terms)
+            observations.update(p.observation_terms)
+            measures.update(p.measure_specs)
+        return cls(activities, observations, measures)
+
 
 STANDARD_WORDS = Words(vocab.ACTIVITIES, vocab.OBSERVATIONS, {})
 

@@ -294,10 +294,17 @@ def open_session_by_id(*, keeper, household: Household, public_id: str) -> OpenS
 DRAFT_FIELDS = ("activities", "observations", "holds", "notes", "extended_hold_minutes", "extended_hold_end")
 
 
-def save_draft(*, timer: OpenSession, data: dict[str, list[str]]) -> None:
-    """Keep what was tapped so far (unchecked: it is checked on save), bounded in size."""
-    draft = {key: [str(v)[:2000] for v in data.get(key, [])][:60] for key in DRAFT_FIELDS}
+def save_draft(*, timer: OpenSession, data: dict[str, list[str]], measures: dict[str, str] | None = None) -> None:
+    """Keep what was tapped and typed so far (unchecked: it is checked on save), bounded in size."""
+    draft: dict = {key: [str(v)[:2000] for v in data.get(key, [])][:60] for key in DRAFT_FIELDS}
+    draft["measures"] = {str(k)[:64]: str(v)[:40] for k, v in list((measures or {}).items())[:50]}
     OpenSession.objects.filter(pk=timer.pk).update(draft=draft)
+
+
+def draft_measures(timer: OpenSession) -> dict[str, str]:
+    """The measures typed so far in an open session (to show them again after a reload)."""
+    kept = (timer.draft or {}).get("measures")
+    return kept if isinstance(kept, dict) else {}
 
 
 def draft_initial(timer: OpenSession) -> dict:

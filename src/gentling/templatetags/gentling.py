@@ -10,13 +10,26 @@ register = template.Library()
 @register.filter
 def activity_label(name: str) -> str:
     term = vocab.ACTIVITIES.get(name)
-    return term.label if term else name
+    return term.label if term else _lab_label(name)
 
 
 @register.filter
 def observation_label(name: str) -> str:
     term = vocab.OBSERVATIONS.get(name)
-    return term.label if term else name
+    return term.label if term else _lab_label(name)
+
+
+def _lab_label(name: str) -> str:
+    """A lab protocol's own word, in its label (a household protocol's words show as their names)."""
+    from ..domain.protocol import LAB, lab_protocol
+
+    return next((lab_protocol(p).label_of(name) for p in LAB if lab_protocol(p).label_of(name) != name), name)
+
+
+@register.filter
+def get(mapping, key):
+    """`{{ values|get:name }}`: a dict's value by a key held in a variable ("" if none)."""
+    return (mapping or {}).get(key, "")
 
 
 @register.filter

@@ -164,11 +164,20 @@ class AnimalForm(KeeperForm):
         label="Offer the optional extended hold (20 minutes or more) after basic trust",
         help_text="Contested practice; off by default. See the guide before choosing it.",
     )
+    protocol = forms.ChoiceField(
+        required=False,
+        label="Protocol",
+        help_text="The handling ladder suits pets. Labs: a lab protocol; or your household's own.",
+    )
 
-    def __init__(self, *args, cages: Sequence[str] = (), **kwargs):
+    def __init__(
+        self, *args, cages: Sequence[str] = (), protocols: Sequence[tuple[str, str]] = (("ladder", "—"),), **kwargs
+    ):
         """`cages`: the household's, by name. A cage is chosen from them, or made new on purpose:
-        a typo never makes a second cage, and a new name that is an existing cage's is that cage."""
+        a typo never makes a second cage, and a new name that is an existing cage's is that cage.
+        `protocols`: (ref, label) of those the household can use; the service checks the species."""
         super().__init__(*args, **kwargs)
+        self.fields["protocol"].choices = list(protocols)
         self.cages = list(cages)
         self.fields["cage"].choices = [("", "No cage yet"), *((c, c) for c in self.cages), (NEW_CAGE, "New cage…")]
 
@@ -201,13 +210,24 @@ def started_at_field() -> forms.DateTimeField:
     )
 
 
+class NamesField(forms.MultipleChoiceField):
+    """Activity or observation names: which ones exist depends on the animals' protocol, so the
+    service checks them (one rule, one message); the form only bounds their number and length."""
+
+    def valid_value(self, value: str) -> bool:
+        return 0 < len(value) <= 64
+
+    def validate(self, value: list) -> None:
+        super().validate(value)
+        if len(value) > 60:
+            raise forms.ValidationError("Too many names in one session.")
+
+
 class SessionForm(KeeperForm):
     """What a keeper taps on the session screen (and edits afterwards)."""
 
-    activities = forms.MultipleChoiceField(required=False, choices=[(k, t.label) for k, t in vocab.ACTIVITIES.items()])
-    observations = forms.MultipleChoiceField(
-        required=False, choices=[(k, o.label) for k, o in vocab.OBSERVATIONS.items()]
-    )
+    activities = NamesField(required=False)
+    observations = NamesField(required=False)
     holds = forms.CharField(required=False, max_length=500, help_text="Seconds of each pick-up, e.g. 3 4 2")
     extended_hold_minutes = forms.IntegerField(
         required=False, min_value=0, max_value=360, label="Extended hold (minutes)"

@@ -201,7 +201,13 @@
     var holds = String(data.get("holds") || "").split(/[,;\s]+/).filter(Boolean).map(function (t) {
       return /^\d+$/.test(t) ? Number(t) : t;  // anything else is the server's to refuse, with its reason
     });
+    var measures = {};
+    data.forEach(function (value, key) {  // measure_<name>: a number the server checks against the protocol
+      var text = String(value).trim();
+      if (key.indexOf("measure_") === 0 && text) { measures[key.slice(8)] = isNaN(Number(text)) ? text : Number(text); }
+    });
     return {
+      measures: measures,
       animals: data.getAll("animals"),
       started_at: data.get("started_at"),
       duration_seconds: Number(data.get("minutes") || 0) * 60 + Number(data.get("seconds") || 0),

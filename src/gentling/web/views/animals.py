@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from ... import clock
 from ...domain.errors import InvalidInput, NotAllowed
 from ...domain.ladder import ladder
-from ...services import selectors
+from ...services import protocols, selectors
 from ...services.animal_charts import CHARTS, chart_svg
 from ...services.animals import AnimalDetails, add_animal, edit_animal, set_photo
 from ...services.arrivals import HousingRefused, quarantine_of
@@ -43,6 +43,7 @@ def _details(data: dict) -> AnimalDetails:
         clear_neutered_on=data["neutered_on"] is None,
         air_space=data["air_space"] or None,
         override_reason=data["override_reason"],
+        protocol=data.get("protocol") or None,
     )
 
 
@@ -56,7 +57,7 @@ def _layout(form: AnimalForm, *, adding: bool, household, is_owner: bool) -> dic
     """The form's fields in two groups. Each is shown only where it applies: the status once an
     animal is in, the quarantine question where others of its kind live already, an owner's
     override to owners (the neutering date is shown for males only, in the page's script)."""
-    hidden = {"status"} if adding else {"air_space"}
+    hidden = {"status"} if adding else {"air_space", "protocol"}  # a protocol changes by a move
     if adding and not selectors.animals_listed(household, status="active").exists():
         hidden.add("air_space")
     if not is_owner:
@@ -65,6 +66,15 @@ def _layout(form: AnimalForm, *, adding: bool, household, is_owner: bool) -> dic
     more = [f for f in form if f.name not in FIRST_FIELDS and f.name not in hidden and f.name != "status"]
     more_open = any(f.errors or (f.value() not in (None, "", False) and f.name != "air_space") for f in more)
     return {"first_fields": first, "more_fields": more, "more_open": bool(more_open and form.is_bound)}
+
+
+def _protocols(household) -> list[tuple[str, str]]:
+    """The add form's protocol choices: the ladder first (it suits pets), then the others."""
+    shown = [("ladder", "Gentling's handling ladder (rat or mouse)")]
+    for c in protocols.choices(household):
+        if c.kind != "ladder":
+            shown.append((c.ref, f"{c.protocol.title} · {', '.join(c.protocol.species)}"))
+    return shown
 
 
 def _pronoun(sex: str) -> str:
@@ -79,7 +89,9 @@ def animal_new(request, household):
     if like:  # "Add another that arrived with her": the shared fields, and the same cage
         mate = animal_for_request(request, household, like)
         initial = {f: getattr(mate, f) for f in SHARED_FIELDS} | {"cage": mate.cage.name if mate.cage else ""}
-    form = AnimalForm(request.POST or None, initial=initial, cages=selectors.cage_names(household))
+    form = AnimalForm(
+        request.POST or None, initial=initial, cages=selectors.cage_names(household), protocols=_protocols(household)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             animal, alerts = add_animal(
@@ -187,6 +199,12 @@ def animal_detail(request, household, aid):
             "quarantine": quarantine if quarantine and not quarantine.done else None,
             "health_form": HealthCheckForm(),
             "stays": selectors.cage_history(animal),
+            "protocol": protocol,
+            "on_ladder": not animal.protocol,
+            "move_to": [c for c in protocols.choices(household, animal.species) if c.protocol is not protocol]
+            if request.is_owner
+            else [],
+            "moves": protocols.moves_of(animal),
         },
     )
 

@@ -26,6 +26,7 @@ PRECACHE = (
     "gentling/gentling.css",
     "gentling/gentling.js",
     "gentling/outbox.js",
+    "gentling/bouts.js",
     "gentling/vendor/htmx-2.0.11.min.js",
     "gentling/icons/icon-192.png",
 )

@@ -17,13 +17,14 @@ from django.shortcuts import redirect, render
 
 from ... import clock
 from ...domain.errors import InvalidInput
+from ...domain.validation import Words
 from ...models import Animal
 from ...services import selectors
 from ...services import sessions as svc
-from ...services.progress import local_time
+from ...services.progress import local_time, protocol_for
 from ..access import household_view, raise_for
 from ..forms import SESSION_FIELDS, SessionLogForm, apply_error
-from .sessions import every_activity, observation_groups, report_saved, session_entry
+from .sessions import every_activity, measures_posted, observation_groups, report_saved, session_entry
 
 # The service names the session's end; on this page that is its length.
 LOG_FIELDS = {**SESSION_FIELDS, "ended_at": "minutes"}
@@ -36,6 +37,7 @@ def session_log(request, household):
     animals = list(selectors.animals_listed(household, status=Animal.Status.ACTIVE))
     start = (local_time(household, now) - timedelta(minutes=TYPICAL_MINUTES)).replace(microsecond=0)
     form = SessionLogForm(request.POST or None, animals=animals, initial={"started_at": start})
+    words = Words.any_of(protocol_for(a) for a in animals)  # the service checks each sitting's own
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         chosen = selectors.animals_with_ids(household, data["animals"])
@@ -46,7 +48,9 @@ def session_log(request, household):
                     keeper=request.user,
                     household=household,
                     animals=[chosen[i] for i in data["animals"] if i in chosen],
-                    entry=session_entry(data, begin, begin + timedelta(seconds=form.length_seconds())),
+                    entry=session_entry(
+                        data, begin, begin + timedelta(seconds=form.length_seconds()), measures_posted(request.POST)
+                    ),
                     now=now,
                 )
         except InvalidInput as exc:
@@ -61,8 +65,10 @@ def session_log(request, household):
             "household": household,
             "form": form,
             "animals": animals,
-            "activities": every_activity(),
-            "groups": observation_groups(),
+            "activities": every_activity(words),
+            "groups": observation_groups(words),
+            "measures": list(words.measures.values()),
+            "measured": measures_posted(request.POST),
             "api": f"/api/v1/households/{household.public_id}/sessions",
             "nav": "today",
         },

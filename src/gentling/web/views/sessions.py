@@ -13,15 +13,22 @@ from ...domain import alert_summary, vocab
 from ...domain.alert_summary import and_list
 from ...domain.errors import InvalidInput
 from ...domain.protocol import StepKind
-from ...domain.validation import SessionInput, duration_text
+from ...domain.validation import STANDARD_WORDS, SessionInput, Words, duration_text
 from ...services import selectors
 from ...services import sessions as svc
 from ...services.progress import local_time, local_today, progress_of, protocol_for
 from ..access import household_view, raise_for
 from ..forms import SESSION_FIELDS, SessionEditForm, SessionForm, apply_error
 
+MEASURE = "measure_"  # a measure's input is named measure_<its name>
 
-def session_entry(data: dict, start=None, end=None) -> SessionInput:
+
+def measures_posted(post) -> dict[str, str]:
+    """The measures typed on a form (empty ones are not measured); the service checks them."""
+    return {k.removeprefix(MEASURE): v for k, v in list(post.items())[:200] if k.startswith(MEASURE) and v.strip()}
+
+
+def session_entry(data: dict, start=None, end=None, measures: dict | None = None) -> SessionInput:
     minutes = data.get("extended_hold_minutes")
     return SessionInput(
         started_at=start,
@@ -32,6 +39,7 @@ def session_entry(data: dict, start=None, end=None) -> SessionInput:
         extended_hold_seconds=minutes * 60 if minutes else None,
         extended_hold_end=data["extended_hold_end"] or None,
         notes=data["notes"],
+        measures=measures or {},
     )
 
 
@@ -63,14 +71,17 @@ def _screen(household, timer) -> dict:
     today = local_today(household, clock.now())
     animals = selectors.animals_of_timer(timer)
     allowed: set[str] = set()
+    planned_measures: set[str] = set()
     steps = []
     for animal in animals:
         protocol = protocol_for(animal)
         prog = progress_of(animal, today)
         step = protocol.steps[prog.step_index]
         allowed |= set(step.allows) | {d.activity for d in protocol.daily}
+        planned_measures |= set(step.measures)
         steps.append((animal, step, prog))
-    taps = [t for name, t in vocab.ACTIVITIES.items() if name not in RECORDED_ELSEWHERE]
+    words = Words.of(protocol_for(a) for a in animals)
+    taps = [t for name, t in words.activities.items() if name not in RECORDED_ELSEWHERE]
     extended = any(s.kind is StepKind.EXTENDED_HOLD for _, s, _ in steps)
     # The stop rules of the extended hold's step, shown at its countdown wherever that sits.
     stop_rules = next(
@@ -83,7 +94,11 @@ def _screen(household, timer) -> dict:
         "other_activities": [t for t in taps if t.name not in allowed],
         "pickups_now": "picked_up" in allowed,
         "extended": extended,
-        "groups": observation_groups(),
+        "groups": observation_groups(words),
+        "measures": [m for m in words.measures.values() if m.name in planned_measures],
+        "other_measures": [m for m in words.measures.values() if m.name not in planned_measures],
+        "bouts": next((s.bouts for _, s, _ in steps if s.bouts is not None), None),
+        "bouts_activity": next((s.plan[0].activity for _, s, _ in steps if s.bouts is not None and s.plan), ""),
         "stop_rules": stop_rules,
         "endings": [(k, v) for k, v in vocab.EXTENDED_HOLD_ENDINGS.items() if k != "completed"],
     }
@@ -99,26 +114,19 @@ def _other_open(screen: dict, values: dict) -> bool:
     )
 
 
-def every_activity() -> list:
+def every_activity(words: Words = STANDARD_WORDS) -> list:
     """What may have been done, as tap targets, for a session told afterwards (logged, corrected):
     the extended hold has its own fields."""
-    return [t for name, t in vocab.ACTIVITIES.items() if name != "extended_hold"]
+    return [t for name, t in words.activities.items() if name != "extended_hold"]
 
 
-def observation_groups() -> list:
-    """What may be seen, as tap targets: (title, kind, observations)."""
+def observation_groups(words: Words = STANDARD_WORDS) -> list:
+    """What may be seen, as tap targets: (title, kind, observations), in the animals' protocol's words."""
+    seen = list(words.observations.values())
     return [
-        ("Comfort", "comfort", [o for o in vocab.OBSERVATIONS.values() if o.signal is vocab.Signal.UP]),
-        (
-            "Fear or stress",
-            "fear",
-            [o for o in vocab.OBSERVATIONS.values() if o.signal in (vocab.Signal.DOWN, vocab.Signal.NEUTRAL)],
-        ),
-        (
-            "Health",
-            "health",
-            [o for o in vocab.OBSERVATIONS.values() if o.signal in (vocab.Signal.HEALTH, vocab.Signal.CLEARED)],
-        ),
+        ("Comfort", "comfort", [o for o in seen if o.signal is vocab.Signal.UP]),
+        ("Fear or stress", "fear", [o for o in seen if o.signal in (vocab.Signal.DOWN, vocab.Signal.NEUTRAL)]),
+        ("Health", "health", [o for o in seen if o.signal in (vocab.Signal.HEALTH, vocab.Signal.CLEARED)]),
     ]
 
 
@@ -134,7 +142,7 @@ def session_open(request, household, sid):
                     keeper=request.user,
                     household=household,
                     public_id=sid,
-                    entry=session_entry(form.cleaned_data),
+                    entry=session_entry(form.cleaned_data, measures=measures_posted(request.POST)),
                     now=clock.now(),
                 )
         except svc.AlreadySaved as exc:
@@ -161,6 +169,7 @@ def session_open(request, household, sid):
             "nav": "today",
             "other_open": _other_open(screen, values),
             **screen,
+            "measured": measures_posted(request.POST) if request.method == "POST" else svc.draft_measures(timer),
         },
     )
 
@@ -171,13 +180,16 @@ def session_check(request, household, sid):
     """htmx: the guardrail alerts saving now would show, recorded or not."""
     with raise_for():
         timer = svc.open_session_by_id(keeper=request.user, household=household, public_id=sid)
-    svc.save_draft(timer=timer, data={k: request.POST.getlist(k) for k in svc.DRAFT_FIELDS})
+    svc.save_draft(
+        timer=timer, data={k: request.POST.getlist(k) for k in svc.DRAFT_FIELDS}, measures=measures_posted(request.POST)
+    )
     form = SessionForm(request.POST)
     alerts: dict = {}
     problem = None
     if form.is_valid():
         now = clock.now()
-        entry = session_entry(form.cleaned_data, timer.started_at, max(now, timer.started_at + timedelta(seconds=1)))
+        end = max(now, timer.started_at + timedelta(seconds=1))
+        entry = session_entry(form.cleaned_data, timer.started_at, end, measures_posted(request.POST))
         try:
             alerts = svc.preview_alerts(
                 keeper=request.user, household=household, animals=list(timer.animals.all()), entry=entry, now=now
@@ -232,6 +244,7 @@ def session_edit(request, household, sid):
         "started_at": session.started_at,
         "length": duration_text(session.duration_seconds),
     }
+    words = Words.of([protocol_for(session.animal)])
     form = SessionEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -241,7 +254,9 @@ def session_edit(request, household, sid):
                 keeper=request.user,
                 household=household,
                 public_id=sid,
-                entry=session_entry(data, start, start + timedelta(seconds=data["length"])),
+                entry=session_entry(
+                    data, start, start + timedelta(seconds=data["length"]), measures_posted(request.POST)
+                ),
                 now=clock.now(),
             )
         except InvalidInput as exc:
@@ -257,8 +272,10 @@ def session_edit(request, household, sid):
             "session": session,
             "form": form,
             "nav": "overview",
-            "activities": every_activity(),
-            "groups": observation_groups(),
+            "activities": every_activity(words),
+            "groups": observation_groups(words),
+            "measures": list(words.measures.values()),
+            "measured": measures_posted(request.POST) if request.method == "POST" else session.measures,
             "extended": bool(session.extended_hold_seconds) or session.animal.extended_hold_opt_in,
         },
     )
