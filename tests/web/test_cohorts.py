@@ -129,3 +129,82 @@ def test_the_study_data_loads_in_pandas_with_the_right_types(client, owner, hous
     # Ready for survival analysis as it is.
     fit = KaplanMeierFitter().fit(pickups["days"], pickups["reached"])
     assert fit.event_observed.sum() == 1
+
+
+@pytest.fixture
+def tickled(owner, household):
+    """Two tickling cohorts: 'Tickled' (two rats, call counts on three days) and 'Late' (one rat, one day)."""
+    from datetime import datetime, time, timedelta
+
+    from gentling.domain.validation import SessionInput
+    from gentling.services.sessions import log_session
+
+    def tickle(rat, day, calls):
+        start = datetime.combine(day, time(9), timezone.get_current_timezone())
+        entry = SessionInput(start, start + timedelta(minutes=3), ["tickled"], measures={"calls_50khz": calls})
+        log_session(keeper=owner, household=household, animals=[rat], entry=entry, now=start + timedelta(hours=1))
+
+    start = today() - timedelta(days=6)
+    a, b, c = (
+        make_animal(household, today=today(), name=n, source="breeder", days_ago=8, protocol="rat-tickling")
+        for n in ("Ada", "Bea", "Cy")
+    )
+    for n, calls in enumerate((10, 30, 50)):
+        tickle(a, start + timedelta(days=n), calls)
+        tickle(b, start + timedelta(days=n), calls + 10)
+    tickle(c, start, 4)
+    return (
+        create_cohort(keeper=owner, household=household, name="Tickled", animals=[a.public_id, b.public_id]),
+        create_cohort(keeper=owner, household=household, name="Late", animals=[c.public_id]),
+    )
+
+
+def test_the_measures_over_sessions_are_shown_per_cohort(client, viewer, household, tickled):
+    done, late = tickled
+    client.force_login(viewer)
+    url = reverse("cohort", args=[household.public_id, done.public_id]) + f"?with={late.public_id}"
+    page = text(client.get(url))
+    assert "Measures over sessions" in page and "50-kHz calls (calls)" in page
+    assert "15 mean of 2" in page and "35 mean of 2" in page and "55 mean of 2" in page  # (10+20)/2 ...
+    assert "4 mean of 1" in page
+    chart = client.get(
+        reverse("cohort_measure_chart", args=[household.public_id, done.public_id]) + "?measure=calls_50khz"
+    )
+    assert chart["Content-Type"] == "image/svg+xml" and b"50-kHz calls" in chart.content
+
+
+def test_the_per_session_study_data_has_a_column_per_measure_and_loads_typed(
+    client, owner, outsider, household, tickled
+):
+    import io
+
+    import pandas as pd
+
+    done, late = tickled
+    client.force_login(owner)
+    query = f"?with={late.public_id}"
+    response = client.get(reverse("cohort_sessions", args=[household.public_id, done.public_id]) + query)
+    data = pd.read_csv(io.StringIO(b"".join(response.streaming_content).decode()), parse_dates=["day"])
+    assert list(data.columns)[-1] == "calls_50khz" and len(data) == 7
+    assert str(data["calls_50khz"].dtype) == "int64" and str(data["session_number"].dtype) == "int64"
+    assert str(data["day"].dtype).startswith("datetime64")
+    assert data.groupby("cohort")["calls_50khz"].mean().to_dict() == {"Late": 4, "Tickled": 35}
+
+    parquet = client.get(reverse("cohort_sessions_parquet", args=[household.public_id, done.public_id]) + query)
+    frame = pd.read_parquet(io.BytesIO(parquet.content))
+    assert len(frame) == 7 and str(frame["day"].dtype).startswith("datetime64")
+    assert frame["calls_50khz"].sum() == data["calls_50khz"].sum()
+
+    client.force_login(outsider)
+    for name in ("cohort_sessions", "cohort_sessions_parquet", "cohort_measure_chart"):
+        assert client.get(reverse(name, args=[household.public_id, done.public_id])).status_code == 404
+
+
+def test_without_pyarrow_the_parquet_download_says_what_to_install(client, owner, household, tickled, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "pyarrow", None)  # as if not installed: importing it fails
+    client.force_login(owner)
+    response = client.get(reverse("cohort_sessions_parquet", args=[household.public_id, tickled[0].public_id]))
+    assert response.status_code == 501
+    assert "pip install 'gentling[study]'" in response.content.decode() and "CSV" in response.content.decode()

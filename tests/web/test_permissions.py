@@ -400,6 +400,9 @@ COVERED_ELSEWHERE = {
     "cohort",
     "cohort_chart",
     "cohort_study",
+    "cohort_measure_chart",
+    "cohort_sessions",
+    "cohort_sessions_parquet",
     # A keeper's own reminders, which any member may set, and the link of a reminder email
     # (no login): tests/web/test_reminders.py.
     "reminders",

@@ -38,3 +38,25 @@ def outcome_chart(step_title: str, lines: Sequence[tuple[str, Sequence[tuple[flo
     fit_axes(ax)
     description = "; ".join(f"{name}: {curve[-1][1]:.0%} by day {curve[-1][0]:.0f}" for name, curve in drawn)
     return to_svg(fig, title, f"Share of animals at '{step_title}' or beyond. {description}.")
+
+
+def measure_chart(label: str, lines: Sequence[tuple[str, Sequence[tuple[int, float]]]]) -> str:
+    """`lines`: (group name, its mean at the 1st, 2nd, ... session that took the measure)."""
+    title = f"{label}, session by session"
+    drawn = [(name, points) for name, points in lines if points]
+    if not drawn:
+        return empty_chart(title, "No session has taken this measure yet")
+    fig = new_figure(height=300)
+    ax = new_axes(fig, title)
+    handles = []
+    for n, (name, points) in enumerate(drawn):
+        style = {"color": COLOURS[n % len(COLOURS)], "linestyle": DASHES[n % len(DASHES)], "linewidth": 2}
+        ax.plot([x for x, _ in points], [y for _, y in points], marker="o", **style)
+        handles.append(Line2D([], [], label=name, marker="o", **style))
+    ax.set_xlabel("Session that took it (1st, 2nd, ...)", color=TEXT)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.set_ylim(bottom=0)
+    legend(ax, handles)
+    fit_axes(ax)
+    description = "; ".join(f"{name}: {points[-1][1]:g} at session {points[-1][0]}" for name, points in drawn)
+    return to_svg(fig, title, f"Mean of {label} over each group's animals. {description}.")

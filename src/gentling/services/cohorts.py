@@ -10,11 +10,13 @@ is the day by which half of them got there (None while fewer than half have).
 
 from __future__ import annotations
 
+import io
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
+import pandas
 from django.db import IntegrityError, transaction
 from lifelines import KaplanMeierFitter
 
@@ -22,7 +24,7 @@ from ..domain import vocab
 from ..domain.cohorts import TimeToStep, outcome_steps, time_to_step
 from ..domain.errors import InvalidInput, NotFound
 from ..domain.validation import check_choice
-from ..models import Animal, Cohort, Household
+from ..models import Animal, Cohort, Household, Session
 from .households import animal_for, check_member
 from .progress import protocol_for, standings
 
@@ -233,3 +235,178 @@ def study_rows(cohorts: list[Cohort], today: date) -> Iterable[tuple[object, ...
                 t.days,
                 "true" if t.reached else "false",
             )
+
+
+# --- measures over sessions ----------------------------------------------------------------------
+
+# One row per cohort, animal and session (tidy, wide in the measures): a measure's column is empty
+# where that session did not take it. `session_number` counts the animal's sessions under the
+# protocol, from 1; `days_since_arrival` is the session's day less the arrival.
+SESSION_STUDY_COLUMNS = (
+    "cohort",
+    "animal_id",
+    "animal_name",
+    "species",
+    "sex",
+    "source",
+    "protocol",
+    "protocol_version",
+    "session_id",
+    "session_number",
+    "day",
+    "days_since_arrival",
+    "duration_seconds",
+)
+
+
+@dataclass(frozen=True)
+class MeasuredSession:
+    cohort: str
+    animal: Animal
+    session_id: str
+    number: int
+    day: date
+    protocol: str
+    protocol_version: int
+    duration_seconds: int
+    measures: dict[str, float]
+
+
+def measured_sessions(cohorts: list[Cohort]) -> list[MeasuredSession]:
+    """Every session of the cohorts' animals, in order, numbered per animal (one query per cohort)."""
+    found = []
+    for cohort in cohorts:
+        members = {a.pk: a for a in members_of(cohort)}
+        counts: dict[int, int] = {}
+        rows = (
+            Session.objects.filter(animal__in=list(members))
+            .order_by("animal_id", "started_at", "public_id")
+            .values_list(
+                "animal_id", "public_id", "day", "started_at", "ended_at", "measures", "protocol", "protocol_version"
+            )
+        )
+        for animal_id, sid, day, start, end, measures, protocol, version in rows:
+            counts[animal_id] = counts.get(animal_id, 0) + 1
+            found.append(
+                MeasuredSession(
+                    cohort.name,
+                    members[animal_id],
+                    sid,
+                    counts[animal_id],
+                    day,
+                    protocol or "ladder",
+                    version,
+                    int((end - start).total_seconds()),
+                    measures or {},
+                )
+            )
+    return found
+
+
+def measure_names(sessions: list[MeasuredSession]) -> list[str]:
+    """The measures any of the sessions took, by name."""
+    return sorted({name for s in sessions for name in s.measures})
+
+
+def session_study_rows(cohorts: list[Cohort]) -> Iterator[tuple[object, ...]]:
+    """The header, then one row per cohort, animal and session, with a column per measure."""
+    sessions = measured_sessions(cohorts)
+    names = measure_names(sessions)
+    yield (*SESSION_STUDY_COLUMNS, *names)
+    for s in sessions:
+        a = s.animal
+        yield (
+            s.cohort,
+            a.public_id,
+            a.name,
+            a.species,
+            a.sex,
+            a.source,
+            s.protocol,
+            s.protocol_version,
+            s.session_id,
+            s.number,
+            s.day.isoformat(),
+            (s.day - a.arrival_date).days,
+            s.duration_seconds,
+            *(s.measures.get(n, "") for n in names),
+        )
+
+
+def study_frame(cohorts: list[Cohort]) -> pandas.DataFrame:
+    """The per-session study data as a pandas table with proper types (for Parquet)."""
+    rows = session_study_rows(cohorts)
+    header = next(rows)
+    frame = pandas.DataFrame(list(rows), columns=list(header))
+    frame["day"] = pandas.to_datetime(frame["day"])
+    for name in header[len(SESSION_STUDY_COLUMNS) :]:
+        frame[name] = pandas.to_numeric(frame[name].replace("", None), errors="coerce")
+    return frame
+
+
+class ParquetUnavailable(RuntimeError):
+    """Parquet needs pyarrow, an optional extra."""
+
+
+def study_parquet(cohorts: list[Cohort]) -> bytes:
+    """The per-session study data as a Parquet file (pyarrow, the `study` extra)."""
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        raise ParquetUnavailable(
+            "Parquet needs pyarrow, which this installation does not have: pip install 'gentling[study]'. "
+            "The CSV download has the same data."
+        ) from None
+    buffer = io.BytesIO()
+    study_frame(cohorts).to_parquet(buffer, index=False)
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class MeasureLine:
+    """A measure's mean over a group's animals at each of their sessions that took it."""
+
+    group: str
+    points: list[tuple[int, float, int]]  # (n-th session that took it, mean, animals)
+
+
+def measure_over_sessions(cohorts: list[Cohort], name: str) -> list[MeasureLine]:
+    """For each cohort, the mean of measure `name` at the 1st, 2nd, ... session that took it
+    (e.g. 50-kHz calls across the tickling days), with how many animals each mean is over."""
+    taken = [s for s in measured_sessions(cohorts) if name in s.measures]
+    if not taken:
+        return []
+    frame = pandas.DataFrame(
+        [(s.cohort, s.animal.pk, s.number, float(s.measures[name])) for s in taken],
+        columns=["cohort", "animal", "session", "value"],
+    )
+    frame["nth"] = frame.groupby(["cohort", "animal"])["session"].rank(method="first").astype(int)
+    means = frame.groupby(["cohort", "nth"])["value"].agg(["mean", "count"]).reset_index()
+    return [
+        MeasureLine(
+            cohort.name,
+            [(int(r.nth), float(r.mean), int(r.count)) for r in means[means.cohort == cohort.name].itertuples()],
+        )
+        for cohort in cohorts
+        if (means.cohort == cohort.name).any()
+    ]
+
+
+def measure_svg(cohorts: list[Cohort], name: str, label: str) -> str:
+    from ..charts.cohort import measure_chart
+
+    return measure_chart(
+        label,
+        [(line.group, [(n, mean) for n, mean, _ in line.points]) for line in measure_over_sessions(cohorts, name)],
+    )
+
+
+def measures_of(cohorts: list[Cohort]) -> dict[str, str]:
+    """The measures the cohorts' animals' sessions took: name -> label (from their protocols)."""
+    labels: dict[str, str] = {}
+    for cohort in cohorts:
+        for animal in members_of(cohort):
+            for m in protocol_for(animal).measures:
+                labels.setdefault(m.name, f"{m.label} ({m.unit})" if m.unit else m.label)
+    taken = set(measure_names(measured_sessions(cohorts)))
+    return {n: label for n, label in labels.items() if n in taken}

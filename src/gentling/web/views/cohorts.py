@@ -89,8 +89,70 @@ def cohort(request, household, cid):
             "study_url": reverse("cohort_study", args=[household.public_id, cid]) + "?" + query.urlencode(),
             "by": by or "",
             "cuts": svc.CUTS,
+            **_measures(request, household, cid, groups_of, query),
         },
     )
+
+
+def _measures(request, household, cid: str, groups_of, query: QueryDict) -> dict:
+    """The measures-over-sessions part of a cohort's page: which measures, the one shown, its chart."""
+    measures = svc.measures_of(groups_of)
+    measure = request.GET.get("measure") if request.GET.get("measure") in measures else next(iter(measures), "")
+    shown = query.copy()
+    shown["measure"] = measure
+    base = [household.public_id, cid]
+    return {
+        "measures": measures,
+        "measure": measure,
+        "measure_lines": svc.measure_over_sessions(groups_of, measure) if measure else [],
+        "measure_chart_url": reverse("cohort_measure_chart", args=base) + "?" + shown.urlencode(),
+        "sessions_url": reverse("cohort_sessions", args=base) + "?" + query.urlencode(),
+        "parquet_url": reverse("cohort_sessions_parquet", args=base) + "?" + query.urlencode(),
+    }
+
+
+@household_view()
+def cohort_measure_chart(request, household, cid):
+    with raise_for():
+        this = svc.cohort_by_id(request.user, household, cid)
+    groups_of, _ = _chosen(request, household, this)
+    name = request.GET.get("measure", "")
+    label = svc.measures_of(groups_of).get(name, name[:64])
+    response = HttpResponse(svc.measure_svg(groups_of, name, label), content_type="image/svg+xml")
+    response["Cache-Control"] = "private, max-age=60"
+    return response
+
+
+def _download(this, today, kind: str) -> str:
+    return f'attachment; filename="gentling-sessions-{slugify(this.name) or "cohort"}-{today.isoformat()}.{kind}"'
+
+
+@household_view()
+def cohort_sessions(request, household, cid):
+    """One row per animal and session with every measure: services/cohorts.SESSION_STUDY_COLUMNS."""
+    with raise_for():
+        this = svc.cohort_by_id(request.user, household, cid)
+    groups_of, _ = _chosen(request, household, this)
+    response = StreamingHttpResponse(
+        csv_lines(svc.session_study_rows(groups_of)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = _download(this, local_today(household, clock.now()), "csv")
+    return response
+
+
+@household_view()
+def cohort_sessions_parquet(request, household, cid):
+    """The same rows as Parquet, typed, when pyarrow is installed (pip install 'gentling[study]')."""
+    with raise_for():
+        this = svc.cohort_by_id(request.user, household, cid)
+    groups_of, _ = _chosen(request, household, this)
+    try:
+        data = svc.study_parquet(groups_of)
+    except svc.ParquetUnavailable as exc:
+        return HttpResponse(str(exc), status=501, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(data, content_type="application/vnd.apache.parquet")
+    response["Content-Disposition"] = _download(this, local_today(household, clock.now()), "parquet")
+    return response
 
 
 @household_view()
