@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
+import pytest
+
 from .helpers import today
 
 HOUSE = (Path(__file__).parent.parent / "data" / "protocols" / "house-gentle.toml").read_text(encoding="utf-8")
@@ -103,3 +105,60 @@ def test_a_tickling_rat_is_logged_with_call_counts_day_by_day_and_then_moved(a, 
     assert (
         api.call("GET", f"/households/{a.hid}/animals/{rat['id']}", token=a.viewer_token).json()["protocol"] == "ladder"
     )
+
+
+# Days from arrival to the last step for a breeder's animal, by the published schedules: 2 days'
+# acclimation, then tickling on 3 days; tunnel lifts on 5 days; cup lifts, 8 sessions on 5 days;
+# the 3-day hand habituation, one step a day.
+SCHEDULES = {
+    "rat-tickling": ("rat", 5),
+    "mouse-tunnel": ("mouse", 7),
+    "mouse-cup": ("mouse", 7),
+    "mouse-3d": ("mouse", 5),
+}
+CALM = ["approached", "took_treat", "ate_from_fingers", "relaxed"]
+
+
+@pytest.mark.parametrize("ref", list(SCHEDULES))
+def test_each_lab_protocol_followed_day_by_day_through_the_api(a, api, ref):
+    species, days = SCHEDULES[ref]
+    arrival = today() - timedelta(days=days + 2)
+    protocol = next(
+        p for p in api.call("GET", f"/households/{a.hid}/protocols", token=a.owner_token).json() if p["ref"] == ref
+    )
+    steps = {s["id"]: s for s in protocol["steps"]}
+    made = api.call(
+        "POST",
+        f"/households/{a.hid}/animals",
+        token=a.owner_token,
+        json_body={
+            "name": "Lab",
+            "species": species,
+            "source": "breeder",
+            "arrival_date": arrival.isoformat(),
+            "protocol": ref,
+        },
+    ).json()
+    visited = []
+    for n in range(days + 1):
+        on = arrival + timedelta(days=n)
+        day = api.call("GET", f"/households/{a.hid}/today?date={on.isoformat()}", token=a.owner_token).json()
+        visited.append(next(x for x in day["animals"] if x["id"] == made["id"])["step_id"])
+        if steps[visited[-1]]["kind"] == "maintenance":
+            break
+        allows = [x for x in steps[visited[-1]]["allows"] if x not in ("tail_lift", "still_hand_test")]
+        for hour in (9, 17):
+            body = {
+                "animals": [made["id"]],
+                "started_at": datetime.combine(on, time(hour)).isoformat(),
+                "duration_seconds": 300,
+                "activities": ["talked", *allows],
+                "observations": CALM,
+                "holds": [2] if "picked_up" in allows else [],
+            }
+            logged = api.call("POST", f"/households/{a.hid}/sessions", token=a.owner_token, json_body=body)
+            assert logged.status_code == 201, logged.content
+            assert not [x for x in logged.json()["sessions"][0]["alerts"] if x["level"] != "caution"], logged.content
+    expected = [s for s in protocol["steps"] if s["kind"] != "extended_hold"]
+    assert list(dict.fromkeys(visited)) == [s["id"] for s in expected]
+    assert len(visited) - 1 == days  # the last step is reached on the schedule's day

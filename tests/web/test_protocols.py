@@ -8,6 +8,7 @@ import uuid
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -130,3 +131,55 @@ def test_an_owner_moves_an_animal_on_its_page_and_the_move_is_recorded(client, o
     assert "Move Mover to another protocol" not in text(
         client.get(reverse("animal", args=[household.public_id, rat.public_id]))
     )
+
+
+# Days from arrival to the last step for a breeder's animal, by the published schedules (as in
+# tests/api/test_protocols.py): tickling on 3 days, tunnel lifts on 5, cup lifts 8 on 5, 3D one a day.
+SCHEDULES = {
+    "rat-tickling": ("rat", 5),
+    "mouse-tunnel": ("mouse", 7),
+    "mouse-cup": ("mouse", 7),
+    "mouse-3d": ("mouse", 5),
+}
+
+
+@pytest.mark.parametrize("ref", list(SCHEDULES))
+def test_each_lab_protocol_followed_day_by_day_on_the_web(client, owner, household, ref):
+    """Logged on the "Log a session" page, as the Today page's step says, morning and evening."""
+    from gentling.domain.protocol import StepKind, lab_protocol
+
+    species, days = SCHEDULES[ref]
+    protocol = lab_protocol(ref)
+    arrival = today() - timedelta(days=days + 2)
+    animal = make_animal(
+        household, today=today(), name="Lab", species=species, source="breeder", days_ago=days + 2, protocol=ref
+    )
+    client.force_login(owner)
+    visited = []
+    for n in range(days + 1):
+        on = arrival + timedelta(days=n)
+        page = text(client.get(reverse("today", args=[household.public_id]) + f"?date={on.isoformat()}"))
+        step = next(s for s in protocol.steps if s.title in page)
+        visited.append(step.id)
+        if step.kind is StepKind.MAINTENANCE:
+            break
+        allows = [x for x in step.allows if x not in ("still_hand_test",)]
+        for hour in ("09:00", "17:00"):
+            answer = client.post(
+                reverse("session_log", args=[household.public_id]),
+                {
+                    "animals": [animal.public_id],
+                    "started_at": f"{on.isoformat()}T{hour}",
+                    "minutes": "5",
+                    "seconds": "0",
+                    "activities": ["talked", *allows],
+                    "observations": ["approached", "took_treat", "ate_from_fingers", "relaxed"],
+                    "holds": "2" if "picked_up" in allows else "",
+                    "notes": "",
+                    "once": once(),
+                },
+            )
+            assert answer.status_code == 302, text(answer)
+    assert list(dict.fromkeys(visited)) == [s.id for s in protocol.steps]
+    assert len(visited) - 1 == days
+    assert Session.objects.filter(animal=animal, protocol=ref).count() == 2 * days

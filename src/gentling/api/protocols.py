@@ -44,6 +44,7 @@ class StepOut(Schema):
     kind: str
     title: str
     summary: str
+    allows: list[str] = Field(description="The activities that belong to this step (besides the daily ones).")
     technique: list[str]
     measures: list[str]
     bouts: BoutsOut | None
@@ -84,6 +85,7 @@ def protocol_out(choice: svc.Choice) -> ProtocolOut:
                 kind=s.kind.value,
                 title=s.title,
                 summary=s.summary,
+                allows=list(s.allows),
                 technique=list(s.technique),
                 measures=list(s.measures),
                 bouts=BoutsOut(**s.bouts.model_dump()) if s.bouts else None,
