@@ -234,3 +234,16 @@ def test_measures_are_numbers_in_their_range_and_counts_are_whole():
 def test_a_sitting_uses_the_words_all_its_animals_protocols_know():
     words = Words.of([lab_protocol("rat-tickling"), load_protocol_text(house_text(), "h.toml")])
     assert "talked" in words.activities and "tickled" not in words.activities and "blanket_time" not in words.activities
+
+
+def test_a_task_done_in_bouts_needs_the_timer_and_a_tunnel_lift_tap_says_it_was_in_the_tunnel():
+    from gentling.domain.plan import plan_for_day, quick_entry
+
+    p, rat = lab_protocol("rat-tickling"), animal("breeder", "rat")
+    at_tickling = progress(p, rat, [], day(2))
+    (tickle,) = [t for t in plan_for_day(p, at_tickling, []).tasks if t.activity == "tickled"]
+    assert tickle.needs_timer and quick_entry(p, at_tickling, "tickled") is None
+    tunnel, mouse = lab_protocol("mouse-tunnel"), animal("breeder", "mouse")
+    entry = quick_entry(tunnel, progress(tunnel, mouse, [], day(2)), "picked_up")
+    assert entry is not None and set(entry.activities) == {"picked_up", "rewarded", "tunnel_used"}
+    assert entry.holds == (2,)

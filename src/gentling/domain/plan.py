@@ -7,8 +7,9 @@ from datetime import date
 
 from .engine import Progress
 from .guardrails import VET_ADVICE
-from .protocol import PlanItem, Protocol, StepKind
+from .protocol import PlanItem, Protocol, Step, StepKind
 from .records import SessionRecord, to_plain
+from .vocab import Role
 
 NEEDS_TIMER = frozenset({"extended_hold"})  # 20 minutes or more, with its stop signs watched
 
@@ -20,6 +21,7 @@ class Task:
     times_per_day: int
     done_today: int
     target_seconds: int | None = None
+    in_bouts: bool = False  # done in the step's timed bouts (rat tickling)
 
     @property
     def is_done(self) -> bool:
@@ -27,8 +29,8 @@ class Task:
 
     @property
     def needs_timer(self) -> bool:
-        """Not for a tap on Today (quick_entry): the session screen times it."""
-        return self.activity in NEEDS_TIMER
+        """Not for a tap on Today (quick_entry): the session screen times it (and its bouts)."""
+        return self.in_bouts or self.activity in NEEDS_TIMER
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,7 @@ def plan_for_day(protocol: Protocol, progress: Progress, sessions_today: list[Se
         notices.append(f"Settling in: handling starts on {progress.settled_on.isoformat()}.")
     if step.kind is StepKind.EXTENDED_HOLD:
         notices.append("Stop the extended hold at once on any of: " + ", ".join(step.stop_rules) + ".")
-    tasks = tuple(_task(item, progress, sessions_today) for item in items)
+    tasks = tuple(_task(item, progress, sessions_today, _in_bouts(step, item.activity)) for item in items)
     return AnimalPlan(
         day=progress.as_of,
         day_number=progress.day_number,
@@ -100,23 +102,31 @@ def quick_entry(protocol: Protocol, progress: Progress, activity: str) -> QuickE
     (the extended hold)."""
     step = protocol.steps[progress.step_index]
     items = [*protocol.daily, *([] if progress.paused_since else step.plan)]
-    if activity in NEEDS_TIMER or activity not in {item.activity for item in items}:
+    if activity in NEEDS_TIMER or _in_bouts(step, activity) or activity not in {item.activity for item in items}:
         return None
-    if activity != "picked_up":
+    if activity not in protocol.pickups:
         return QuickEntry((activity,), ())
     hold = progress.hold_target_seconds or (step.holds.start_seconds if step.holds else 2)
-    return QuickEntry(("picked_up", *(("rewarded",) if "rewarded" in step.allows else ())), (hold,))
+    reward = next((a for a in step.allows if a in protocol.rewards), None)
+    # How this step lifts them (a tunnel, cupped hands), where its evidence asks for it.
+    aids = [a for a in (step.advance.requires_activities if step.advance else []) if a in protocol.with_role(Role.AID)]
+    return QuickEntry((activity, *([reward] if reward else []), *aids), (hold,))
+
+
+def _in_bouts(step: Step, activity: str) -> bool:
+    """Whether the step does `activity` in timed bouts: then the session screen's bout timer does it."""
+    return step.bouts is not None and any(item.activity == activity for item in step.plan)
 
 
 def times_word(n: int) -> str:
     return {1: "once", 2: "twice"}.get(n, f"{n} times")
 
 
-def _task(item: PlanItem, progress: Progress, sessions_today: list[SessionRecord]) -> Task:
+def _task(item: PlanItem, progress: Progress, sessions_today: list[SessionRecord], in_bouts: bool) -> Task:
     target = progress.hold_target_seconds if "{hold_seconds}" in item.text else None
     text = item.text.format(times=times_word(item.times_per_day), hold_seconds=target)
     if item.activity == "picked_up":
         done = sum(len(s.holds) for s in sessions_today)
     else:
         done = sum(1 for s in sessions_today if item.activity in s.activities)
-    return Task(item.activity, text, item.times_per_day, done, target)
+    return Task(item.activity, text, item.times_per_day, done, target, in_bouts)

@@ -14,7 +14,6 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 
-from ..domain import vocab
 from ..domain.errors import GentlingError, InvalidInput
 from ..domain.plan import quick_entry
 from ..domain.validation import SessionInput
@@ -34,7 +33,7 @@ def quick_log(
     animal = animal_for(keeper, household, animal_ref, write=True)
     entry = quick_entry(protocol_for(animal), progress_of(animal, local_today(household, now)), activity)
     if entry is None:
-        label = vocab.ACTIVITIES[activity].label if activity in vocab.ACTIVITIES else activity
+        label = protocol_for(animal).label_of(activity)
         raise InvalidInput(
             "activity",
             f"'{label[:60]}' is not one of {animal.name}'s tasks today that a tap can log: start a session for it.",

@@ -11,14 +11,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from ... import clock
-from ...domain import vocab
 from ...domain.alert_summary import and_list
 from ...domain.errors import InvalidInput
 from ...domain.validation import parse_date
 from ...services import quick_log as ql
 from ...services import selectors
 from ...services.attention import dismiss, needs_attention
-from ...services.progress import local_today, plan_for_household
+from ...services.progress import local_today, plan_for_household, protocol_for
 from ...services.sessions import saved_summary
 from ...services.today import today_for_household
 from ..access import household_view, raise_for
@@ -125,7 +124,7 @@ def quick_log(request, household):
         messages.error(request, exc.message)
         return _back_to_today(request, household)
     names = and_list([item.animal.name for item in logged])
-    said = f"Logged “{vocab.ACTIVITIES[activity].label}” for {names}."
+    said = f"Logged “{protocol_for(logged[0].animal).label_of(activity)}” for {names}."
     request.session[UNDO] = {
         "sitting": logged[0].session.sitting,
         "session": logged[0].session.public_id,
