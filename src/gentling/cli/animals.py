@@ -1,4 +1,4 @@
-"""`gentling animal add | list | show | edit`."""
+"""`gentling animal add | list | show | edit | move`."""
 
 from __future__ import annotations
 
@@ -27,6 +27,11 @@ def add_commands(sub, common) -> None:
         choices=list(get_args(AirSpace)),
         help="where a newcomer spends its quarantine (default another_room)",
     )
+    add.add_argument(
+        "--protocol",
+        metavar="REF",
+        help="the protocol it follows: ladder (the default), a lab protocol or your own (gentling protocol list)",
+    )
     add.set_defaults(handler=cmd_add)
 
     lst = asub.add_parser("list", parents=[common], help="list the household's animals")
@@ -44,6 +49,18 @@ def add_commands(sub, common) -> None:
     edit.add_argument("--status", choices=list(vocab.STATUSES))
     edit.add_argument("--clear-birth-date", action="store_true", help="forget the birth date")
     edit.set_defaults(handler=cmd_edit)
+
+    move = asub.add_parser(
+        "move",
+        parents=[common],
+        help="move an animal to another protocol (owners)",
+        description="Move an animal to another protocol or version. Example: gentling animal move Tick "
+        "--to rat-tickling. It keeps its place (the same step, or the same point) unless --restart.",
+    )
+    move.add_argument("animal", help="name or id")
+    move.add_argument("--to", required=True, metavar="REF", help="ladder, a lab protocol or your own")
+    move.add_argument("--restart", action="store_true", help="start at its first handling step")
+    move.set_defaults(handler=cmd_move)
 
 
 def _detail_options(p, adding: bool) -> None:
@@ -97,6 +114,7 @@ def _details(args, today: date):
         clear_birth_date=getattr(args, "clear_birth_date", False),
         air_space=getattr(args, "air_space", None),
         override_reason=args.override_reason,
+        protocol=getattr(args, "protocol", None),
     )
     if args.neutered_on:
         d.neutered_on = parse_date(args.neutered_on, "neutered_on", today, "Neutering date")
@@ -130,6 +148,33 @@ def cmd_edit(args, ctx) -> int:
     animal = animal_for(ctx.keeper, household, args.animal, write=True)
     animal, alerts = edit_animal(keeper=ctx.keeper, animal=animal, details=_details(args, today), today=today)
     return _show(ctx, animal, today, alerts=alerts, heading=f"Saved {animal.name}.")
+
+
+def cmd_move(args, ctx) -> int:
+    from ..services.households import animal_for, household_for
+    from ..services.protocols import move_animal
+
+    household = household_for(ctx.keeper, args.household, write=True)
+    animal = animal_for(ctx.keeper, household, args.animal, write=True)
+    how = "restarted" if args.restart else "mapped"
+    m = move_animal(keeper=ctx.keeper, household=household, animal=animal, to=args.to, how=how, now=ctx.now)
+    if ctx.out.json_mode:
+        ctx.out.json(
+            {
+                "animal": animal.public_id,
+                "from_title": m.from_title,
+                "from_step": m.from_step,
+                "to_title": m.to_title,
+                "to_step": m.to_step,
+                "how": m.how,
+            }
+        )
+        return 0
+    ctx.out.say(
+        f"Moved {animal.name} from {m.from_title} ({m.from_step}) to {m.to_title} ({m.to_step}), {m.how}.",
+        style="bold green",
+    )
+    return 0
 
 
 def cmd_list(args, ctx) -> int:
@@ -203,6 +248,7 @@ def _show(ctx, animal, today: date, alerts: list | None = None, heading: str | N
             ["Arrived", f"{data.arrival_date.isoformat()} (day {data.day_number})"],
             ["Cage", data.cage or "-"],
             ["Status", data.status_label],
+            ["Protocol", f"{data.protocol_title} ({data.protocol}, version {data.protocol_version})"],
             ["Step", data.step_title],
             ["Extended hold", "offered (opted in)" if animal.extended_hold_opt_in else "not offered"],
             ["Notes", animal.notes or "-"],

@@ -1,4 +1,4 @@
-"""Households, vocabulary, protocols, demo data, backups and the cache check."""
+"""Households, vocabulary, demo data, backups and the cache check; `protocol` is in protocols.py."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..domain import vocab
 from ..domain.errors import InvalidInput
+from . import protocols
 
 
 def add_commands(sub, common) -> None:
@@ -42,14 +43,7 @@ def add_commands(sub, common) -> None:
     voc = sub.add_parser("vocab", parents=[common], help="the names of activities and observations for `gentling log`")
     voc.set_defaults(handler=cmd_vocab)
 
-    proto = sub.add_parser("protocol", help="check or show handling protocols")
-    psub = proto.add_subparsers(dest="action", required=True, metavar="ACTION")
-    check = psub.add_parser("check", parents=[common], help="validate a protocol file you wrote")
-    check.add_argument("file", type=Path)
-    check.set_defaults(handler=cmd_protocol_check)
-    pshow = psub.add_parser("show", parents=[common], help="the steps of a shipped protocol")
-    pshow.add_argument("species", choices=list(vocab.SPECIES))
-    pshow.set_defaults(handler=cmd_protocol_show)
+    protocols.add_commands(sub, common)
 
     exp = sub.add_parser("export", parents=[common], help="write a JSON backup of the households you own")
     exp.add_argument("file", nargs="?", type=Path, help="where to write it (default: print it)")
@@ -232,45 +226,11 @@ def cmd_vocab(args, ctx) -> int:
         [[b["name"], b["kind"], b["label"]] for b in data["introduction_behaviours"]],
     )
     ctx.out.say("Sources: " + ", ".join(vocab.SOURCES) + ".   Species: " + ", ".join(vocab.SPECIES) + ".")
-    return 0
-
-
-def cmd_protocol_check(args, ctx) -> int:
-    from ..domain.protocol import ProtocolError, load_protocol_file
-
-    try:
-        protocol = load_protocol_file(args.file)
-    except ProtocolError as exc:
-        if ctx.out.json_mode:
-            ctx.out.json({"valid": False, "file": exc.file, "step": exc.step, "field": exc.field, "error": exc.message})
-        else:
-            ctx.out.error(str(exc))
-        return 1
-    if ctx.out.json_mode:
-        ctx.out.json({"valid": True, "id": protocol.id, "steps": [s.id for s in protocol.steps]})
-    else:
-        ctx.out.say(
-            f"{args.file}: valid. '{protocol.title}', {len(protocol.steps)} steps: "
-            + " > ".join(s.id for s in protocol.steps),
-            style="bold green",
-        )
-    return 0
-
-
-def cmd_protocol_show(args, ctx) -> int:
-    from ..domain.protocol import shipped_protocol
-
-    protocol = shipped_protocol(args.species)
-    if ctx.out.json_mode:
-        ctx.out.json(protocol.model_dump(mode="json"))
-        return 0
-    ctx.out.say(protocol.title, style="bold")
-    ctx.out.say(protocol.summary)
-    for i, step in enumerate(protocol.steps, 1):
-        ctx.out.say("")
-        ctx.out.say(f"{i}. {step.title}", style="bold cyan")
-        ctx.out.say(f"   {step.summary}")
-        ctx.out.say(f"   Why: {' '.join(step.why.split())}", style="dim")
+    ctx.out.say(
+        "Lab and household protocols add their own words (and measures, --measure NAME=VALUE): "
+        "gentling protocol list, then gentling protocol show REF.",
+        style="dim",
+    )
     return 0
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from ..domain import vocab
+from ..domain.errors import InvalidInput
 from ..domain.validation import SessionInput, parse_date, parse_duration, parse_moment
+from .protocols import bouts_text, measure_text
 
 
 def _csv(values: list[str] | None) -> list[str]:
@@ -36,6 +38,13 @@ def add_commands(sub, common) -> None:
     log.add_argument(
         "--extended-hold-end", metavar="ENDING", help=f"how it ended: {', '.join(vocab.EXTENDED_HOLD_ENDINGS)}"
     )
+    log.add_argument(
+        "--measure",
+        action="append",
+        metavar="NAME=VALUE",
+        help="a number the animal's protocol records, e.g. calls_50khz=40 (repeat for each; "
+        "gentling protocol show REF lists them)",
+    )
     log.add_argument("--notes", help="notes, up to 2000 characters")
     log.set_defaults(handler=cmd_log)
 
@@ -47,6 +56,17 @@ def add_commands(sub, common) -> None:
     prog.add_argument("animal", help="name or id")
     prog.add_argument("--date", metavar="DATE", help="as of another day, YYYY-MM-DD")
     prog.set_defaults(handler=cmd_progress)
+
+
+def _measures(pairs: list[str] | None) -> dict[str, str]:
+    """NAME=VALUE pairs as typed; the service checks the names and numbers against the protocol."""
+    measures: dict[str, str] = {}
+    for pair in pairs or []:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise InvalidInput("measures", f"--measure '{pair}': write NAME=VALUE, e.g. --measure calls_50khz=40.")
+        measures[name.strip()] = value.strip()
+    return measures
 
 
 def _entry(args, local_now) -> SessionInput:
@@ -65,6 +85,7 @@ def _entry(args, local_now) -> SessionInput:
         extended_hold_seconds=ext,
         extended_hold_end=args.extended_hold_end,
         notes=args.notes or "",
+        measures=_measures(args.measure),
     )
 
 
@@ -144,6 +165,8 @@ def cmd_today(args, ctx) -> int:
 
 
 def _say_animal(out, p, quarantine) -> None:
+    from ..services.progress import protocol_for
+
     plan = p.plan
     cage = f", {p.animal.cage.name}" if p.animal.cage else ""
     out.say("")
@@ -165,6 +188,12 @@ def _say_animal(out, p, quarantine) -> None:
         mark = "[x]" if task.is_done else "[ ]"
         done = f"  ({task.done_today} of {task.times_per_day} done)" if task.times_per_day > 1 else ""
         out.say(f"  {mark} {task.text}{done}", style="green" if task.is_done else None)
+    protocol = protocol_for(p.animal)
+    step = protocol.steps[protocol.index_of(plan.step_id)]
+    if step.bouts:
+        out.say(f"  Bouts: {bouts_text(step.bouts)}")
+    for name in step.measures:
+        out.say(f"  Record {measure_text(protocol.measure_specs[name])}", style="dim")
     if plan.avoid:
         out.say("  Avoid: " + "; ".join(plan.avoid), style="dim")
 

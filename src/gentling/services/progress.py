@@ -44,11 +44,23 @@ def protocol_for(animal: Animal) -> Protocol:
     return shipped_protocol(animal.species)
 
 
-@functools.lru_cache(maxsize=256)
 def household_protocol(pk: int) -> Protocol:
-    """A household protocol's version, parsed once per process: a stored version never changes."""
+    """A household protocol's version, parsed once per process.
+
+    A committed version never changes, and its id is never handed out again (SQLite's
+    AUTOINCREMENT, PostgreSQL's sequences), so it is cached by id. A row read inside a
+    transaction may yet be rolled back and its id reused for another text: it is read afresh."""
+    if connection.in_atomic_block:
+        return _parsed_protocol(pk)
+    return _committed_protocol(pk)
+
+
+def _parsed_protocol(pk: int) -> Protocol:
     row = HouseholdProtocol.objects.only("text", "protocol_id", "version").get(pk=pk)
     return load_protocol_text(row.text, f"{row.protocol_id} (version {row.version})")
+
+
+_committed_protocol = functools.lru_cache(maxsize=256)(_parsed_protocol)
 
 
 def facts(animal: Animal) -> AnimalFacts:
