@@ -38,6 +38,9 @@ HEADER = [
     "fear_signs",
     "extended_hold_seconds",
     "extended_hold_end",
+    "protocol",
+    "protocol_version",
+    "measures",
     "alerts",
     "notes",
 ]

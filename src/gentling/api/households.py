@@ -4,7 +4,7 @@ import datetime as dt
 from datetime import date
 
 from django.http import StreamingHttpResponse
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from .. import clock
@@ -55,6 +55,7 @@ class TaskOut(Schema):
     times_per_day: int
     done_today: int
     target_seconds: int | None
+    in_bouts: bool = Field(False, description="Done in the step's timed bouts: log it from the session screen's timer.")
     is_done: bool
 
 

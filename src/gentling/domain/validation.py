@@ -191,19 +191,26 @@ class Words:
     @classmethod
     def of(cls, protocols: Iterable[Protocol]) -> Words:
         """The words every one of `protocols` knows (a sitting with several animals uses only those)."""
-        ps = list(protocols)
+        ps = list({id(p): p for p in protocols}.values())
         if not ps:
             return STANDARD_WORDS
+        if len(ps) == 1 and id(ps[0]) in _ONE_PROTOCOL and _ONE_PROTOCOL[id(ps[0])][0] is ps[0]:
+            return _ONE_PROTOCOL[id(ps[0])][1]
 
         def shared(pick: Callable[[Protocol], Mapping[str, Any]]) -> dict:
             first, *rest = (pick(p) for p in ps)
             return {k: v for k, v in first.items() if all(k in other for other in rest)}
 
-        return cls(
+        words = cls(
             shared(lambda p: p.activity_terms),
             shared(lambda p: p.observation_terms),
             shared(lambda p: p.measure_specs),
         )
+        if len(ps) == 1:  # most sittings: one protocol, worked out once per process
+            if len(_ONE_PROTOCOL) > 256:
+                _ONE_PROTOCOL.clear()
+            _ONE_PROTOCOL[id(ps[0])] = (ps[0], words)
+        return words
 
     @classmethod
     def any_of(cls, protocols: Iterable[Protocol]) -> Words:
@@ -219,6 +226,8 @@ class Words:
 
 
 STANDARD_WORDS = Words(vocab.ACTIVITIES, vocab.OBSERVATIONS, {})
+# A protocol's words, by the protocol object (kept with it, so a reused id is never mistaken).
+_ONE_PROTOCOL: dict[int, tuple[Protocol, Words]] = {}
 
 
 @dataclass(frozen=True)

@@ -221,13 +221,8 @@ def _check_protocol_of(a, own: dict[tuple[str, int], Protocol], unique, known_ke
 
 
 def session_words(h: HouseholdIn) -> dict[tuple[str, int], Words]:
-    """The words each (protocol, version) a session may be logged under allows."""
-    words = {("", v): STANDARD_WORDS for v in (0, 1)}
-    for (ref, version), protocol in household_protocols_in(h).items():
-        words[(ref, version)] = Words.of([protocol])
-    for ref in LAB:
-        words[(ref, lab_protocol(ref).version)] = words[(ref, 0)] = Words.of([lab_protocol(ref)])
-    return words
+    """The words of each version of the household's own protocols a session may be logged under."""
+    return {key: Words.of([protocol]) for key, protocol in household_protocols_in(h).items()}
 
 
 def check_session(
@@ -245,7 +240,9 @@ def check_session(
         raise InvalidInput("file", f"Session '{s.id}' was logged by '{s.keeper}', who is not among the keepers.")
     if s.ended_at <= s.started_at:
         raise InvalidInput("file", f"Session '{s.id}' ends before it starts.")
-    known = (words or {}).get((s.protocol, s.protocol_version), STANDARD_WORDS if not s.protocol else None)
+    # The ladders and the shipped lab protocols are read by id: a later release's version keeps their words.
+    by_id = Words.of([lab_protocol(s.protocol)]) if s.protocol in LAB else STANDARD_WORDS if not s.protocol else None
+    known = (words or {}).get((s.protocol, s.protocol_version), by_id)
     if known is None:
         raise InvalidInput("file", f"Session '{s.id}' names protocol '{s.protocol[:64]}', which is not in the backup.")
     check_names(s.activities, known.activities, "file", f"activity in session '{s.id}'")
