@@ -223,6 +223,29 @@ else:
         }
     }
 
+# The cache (services/animal_charts.py keeps each chart's SVG in it, by the animal's records'
+# revision): this process's memory by default; Redis, shared by every process and machine, when
+# GENTLING_CACHE_URL is set (redis://host:6379/0, with the redis extra); "none" turns it off.
+_cache_url = env_str("GENTLING_CACHE_URL")
+if _cache_url == "none":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+elif _cache_url:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _cache_url,
+            "KEY_PREFIX": "gentling",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "gentling",
+            "OPTIONS": {"MAX_ENTRIES": 1000},  # charts are 20-100 KB each
+        }
+    }
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USE_TZ = True
 TIME_ZONE = "UTC"

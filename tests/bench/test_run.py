@@ -35,7 +35,9 @@ def result(**over):
         "plan_http": {"median_ms": 90, "p95_ms": 99},
         "plan_raw_sql": {"median_ms": 6, "p95_ms": 7},
         "api": {"sessions_per_second": 250, "p99_ms_at_rate": 40},
-        "animal_page_with_charts_http": {"median_ms": 240, "p95_ms": 300},
+        "animal_page_http": {"median_ms": 40, "p95_ms": 50},
+        "animal_page_with_charts_http": {"median_ms": 55, "p95_ms": 70},
+        "animal_page_with_charts_cold_http": {"median_ms": 240, "p95_ms": 300},
         "animal_raw_sql": {"median_ms": 2, "p95_ms": 3},
         "cli_today": {"median_ms": 700, "p95_ms": 800},
         "calendar": {"first_fetch_ms": 3500.0, "cached_http": {"median_ms": 12.0, "p95_ms": 15.0}},
@@ -54,6 +56,7 @@ def test_each_target_is_read_from_its_figure():
         "api_throughput": False,
         "api_p99": True,
         "animal_page": True,
+        "animal_page_cold": True,
         "slow_clients": True,
         "outside_lock": True,
         "calendar_feed": True,
@@ -71,6 +74,8 @@ def test_each_target_is_read_from_its_figure():
     assert run.verdicts(result(outside_lock=None))["outside_lock"] is None  # PostgreSQL has no such lock
     assert run.verdicts(result(plan_small_service={"median_ms": 40}))["history_ratio"] is False  # 60/40 = 1.5
     assert run.verdicts({})["plan_http"] is None  # not measured is neither met nor missed
+    slow_charts = {"median_ms": 61, "p95_ms": 70}  # over 1.5 times the page's 40 ms
+    assert run.verdicts(result(animal_page_with_charts_http=slow_charts))["animal_page"] is False
 
 
 def test_the_table_shows_each_database_and_a_dash_for_what_was_not_measured():
@@ -129,6 +134,7 @@ def test_bench_run_measures_every_figure_on_a_small_stand_in(tmp_path):
         "plan_raw_sql",
         "animal_page_http",
         "animal_page_with_charts_http",
+        "animal_page_with_charts_cold_http",
         "animal_raw_sql",
         "cli_today",
     ):

@@ -166,10 +166,28 @@ def http_figures(household: Household, animal: Animal, small: Household, runs: i
                     c: time_calls(lambda u=u: browser.get(u), runs=runs).to_dict()
                     for c, u in zip(CHARTS, charts, strict=False)
                 },
+                "animal_page_with_charts_cold_http": _cold_page_with_charts(env, household, animal_page, charts, runs),
             }
         finally:
             browser.close()
             small_browser.close()
+
+
+def _cold_page_with_charts(env: dict[str, str], household: Household, page: str, charts: list[str], runs: int) -> dict:
+    """The animal page with its charts drawn on every view, as after a session logged: a server
+    with the chart cache off (GENTLING_CACHE_URL=none)."""
+    with api_load.running_server({**env, "GENTLING_CACHE_URL": "none"}, api_load.free_port()) as base:
+        browser = Browser(base, household)
+        try:
+
+            def cold():
+                browser.get(page)
+                for chart in charts:
+                    browser.get(chart)
+
+            return time_calls(cold, runs=runs).to_dict()
+        finally:
+            browser.close()
 
 
 FIRST_FETCH_TIMEOUT = 300  # seconds: gunicorn's own limit for a request (server.SYNC_TIMEOUT_SECONDS)

@@ -23,7 +23,8 @@ TARGETS = {
     "history_ratio": ("<= 1.2", lambda r: history_ratio(r) <= 1.2),
     "api_throughput": (">= 300 sessions/s", lambda r: r["api"]["sessions_per_second"] >= 300),
     "api_p99": ("< 50 ms at 100/s", lambda r: r["api"]["p99_ms_at_rate"] < 50),
-    "animal_page": ("< 300 ms", lambda r: r["animal_page_with_charts_http"]["median_ms"] < 300),
+    "animal_page": ("<= 1.5x the HTML page", lambda r: chart_ratio(r) <= 1.5),
+    "animal_page_cold": ("< 300 ms", lambda r: r["animal_page_with_charts_cold_http"]["median_ms"] < 300),
     "slow_clients": (
         "p99 <= 2x quiet",
         lambda r: r["slow_clients"]["p99_ratio"] <= 2 and not r["slow_clients"]["failed"],
@@ -43,6 +44,11 @@ class Target:
     name: str
     env: dict[str, str]
     import_env: dict[str, str]
+
+
+def chart_ratio(result: dict) -> float:
+    """The animal page with its four charts (cache warm) over the HTML page alone."""
+    return result["animal_page_with_charts_http"]["median_ms"] / result["animal_page_http"]["median_ms"]
 
 
 def history_ratio(result: dict) -> float:
@@ -164,7 +170,9 @@ def rows(results: dict[str, dict]) -> list[tuple[str, list[str], str]]:
             TARGETS["outside_lock"][0],
         ),
         ("4 animal page HTML", ms("animal_page_http"), ""),
-        ("4 page + 4 charts", ms("animal_page_with_charts_http"), TARGETS["animal_page"][0]),
+        ("4 page + 4 charts, cached", ms("animal_page_with_charts_http"), ""),
+        ("4 page+charts / page", lambda r: f"{chart_ratio(r):.2f}x", TARGETS["animal_page"][0]),
+        ("4 page + 4 charts, drawn", ms("animal_page_with_charts_cold_http"), TARGETS["animal_page_cold"][0]),
         ("4 raw SQL, same data", ms("animal_raw_sql"), ""),
         (
             "4 page+charts / raw SQL",

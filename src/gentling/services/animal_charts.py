@@ -1,16 +1,24 @@
 """The four charts of an animal's page, as SVG (matplotlib, drawn on the server so they print).
-Each reads only what it draws: years of sessions make whole records the slow part."""
+Each reads only what it draws: years of sessions make whole records the slow part.
+
+Drawing is most of the page's time, and a chart changes only when the animal's records or facts
+do, or the day does. So each chart is kept in Django's cache under the animal's records revision
+(ProgressSnapshot: every session logged, edited or deleted, every health check, every change of
+its facts or protocol moves it on, in the same transaction) and the day. The revision is read
+before the chart is drawn, so a chart is never kept under a revision older than its data: a
+write that lands meanwhile moves the revision on, and the next view draws afresh."""
 
 from __future__ import annotations
 
 from datetime import date
 
+from django.core.cache import cache
 from django.db.models import Count
 
 from .. import charts
 from ..domain import engine
 from ..models import Animal
-from .progress import facts, progress_of, protocol_for, records
+from .progress import facts, progress_of, protocol_for, records, records_revision
 
 CHARTS = {
     "holds": "Hold time per day against target",
@@ -18,6 +26,22 @@ CHARTS = {
     "signs": "Comfort and fear signs",
     "steps": "Time at each step",
 }
+
+
+CHART_FORMAT = 1  # raise it when a chart's drawing changes: charts kept by an older release are not used
+KEEP_SECONDS = 2 * 24 * 3600  # a chart is for a day; a shared cache drops it after two
+
+
+def cached_chart_svg(animal: Animal, name: str, today: date) -> tuple[str, bool]:
+    """The chart `name` of `animal` up to `today`, and whether it came from the cache."""
+    revision = records_revision(animal)
+    key = f"chart:{CHART_FORMAT}:{animal.public_id}:{revision}:{name}:{today.isoformat()}"
+    svg = cache.get(key)
+    if svg is not None:
+        return svg, True
+    svg = chart_svg(animal, name, today)
+    cache.set(key, svg, KEEP_SECONDS)
+    return svg, False
 
 
 def chart_svg(animal: Animal, name: str, today: date) -> str:

@@ -336,6 +336,13 @@ def around_session(animal: Animal, new: SessionRecord, today: date) -> AroundSes
     )
 
 
+def records_revision(animal: Animal) -> str:
+    """Where the animal's records and facts stand: changes with every write to them (records_changed).
+    Its snapshot's id is part of it, since a new snapshot starts its count again."""
+    snap = _snapshots([animal])[animal.pk]
+    return f"{snap.pk}.{snap.revision}"
+
+
 def records_changed(animal: Animal, day: date, *, revision: int | None = None) -> bool:
     """Call in the transaction of any write to the animal's records or facts that reaches back to `day`.
 

@@ -14,7 +14,7 @@ from ... import clock
 from ...domain.errors import InvalidInput, NotAllowed
 from ...domain.ladder import ladder
 from ...services import protocols, selectors
-from ...services.animal_charts import CHARTS, chart_svg
+from ...services.animal_charts import CHARTS, cached_chart_svg
 from ...services.animals import AnimalDetails, add_animal, edit_animal, set_photo
 from ...services.arrivals import HousingRefused, quarantine_of
 from ...services.progress import local_today, progress_of, protocol_for
@@ -217,9 +217,10 @@ def animal_chart(request, household, aid, name):
     animal = animal_for_request(request, household, aid)
     if name not in CHARTS:
         raise Http404("No such chart")
-    svg = chart_svg(animal, name, local_today(household, clock.now()))
+    svg, kept = cached_chart_svg(animal, name, local_today(household, clock.now()))
     response = HttpResponse(svg, content_type="image/svg+xml")
     response["Cache-Control"] = "private, max-age=60"
+    response["X-Gentling-Chart"] = "cached" if kept else "drawn"
     return response
 
 
