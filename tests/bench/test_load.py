@@ -242,16 +242,20 @@ def test_measure_session_logging_reports_both_runs_and_leaves_the_data_as_it_was
     log(owner, household, animals, now=now, ago=timedelta(days=1), notes="kept")
     before = {a.pk: progress_of(a, today) for a in animals}
 
-    result = measure_session_logging(household, seconds=2, rate=10, concurrency=2)
+    result = measure_session_logging(household, seconds=1, rate=10, concurrency=2, clients=(1, 2), phases=3)
 
     throughput, steady = result["throughput"], result["rate"]
     assert result["database"] == connections["default"].vendor and result["workers"] == 2
     assert result["animals"] == 2
-    assert throughput["ok"] > 0 and throughput["errors"] == {}
-    assert (steady["requests"], steady["ok"], steady["errors"], steady["unsent"]) == (20, 20, {}, 0)
-    assert result["sessions_per_second"] == throughput["ok_rps"] > 0
+    assert throughput["ok"] > 0 and throughput["errors"] == {} and throughput["phases"] == 3
+    assert throughput["min_rps"] <= throughput["median_rps"] <= throughput["max_rps"]
+    assert sorted(throughput["phases_rps"])[1] == throughput["median_rps"]
+    assert set(result["by_clients"]) == {"1", "2"} and result["by_clients"]["1"]["connections"] == 1
+    assert (steady["requests"], steady["ok"], steady["errors"], steady["unsent"]) == (10, 10, {}, 0)
+    assert result["sessions_per_second"] == throughput["median_rps"] > 0
     assert result["p99_ms_at_rate"] == steady["latency_ms"]["p99"] > 0
-    assert result["sessions_stored"] == result["sessions_acknowledged"] >= throughput["ok"] + steady["ok"]
+    phased = sum(figures["ok"] for figures in result["by_clients"].values())
+    assert result["sessions_stored"] == result["sessions_acknowledged"] >= phased + steady["ok"]
     if Path("/proc/self/stat").exists():
         assert len(throughput["server_cpu_seconds"]) == 2 and throughput["server_cpu_ms_per_request"] > 0
 

@@ -34,7 +34,15 @@ def result(**over):
         "plan_small_service": {"median_ms": 50, "p95_ms": 55},
         "plan_http": {"median_ms": 90, "p95_ms": 99},
         "plan_raw_sql": {"median_ms": 6, "p95_ms": 7},
-        "api": {"sessions_per_second": 250, "p99_ms_at_rate": 40},
+        "api": {
+            "sessions_per_second": 250,
+            "p99_ms_at_rate": 40,
+            "by_clients": {
+                "8": {"median_rps": 250, "min_rps": 231, "max_rps": 262, "phases": 5, "errors": {}},
+                "32": {"median_rps": 240, "min_rps": 200, "max_rps": 255, "phases": 5, "errors": {}},
+            },
+            "rate": {"errors": {}},
+        },
         "animal_page_http": {"median_ms": 40, "p95_ms": 50},
         "animal_page_with_charts_http": {"median_ms": 55, "p95_ms": 70},
         "animal_page_with_charts_cold_http": {"median_ms": 240, "p95_ms": 300},
@@ -54,6 +62,7 @@ def test_each_target_is_read_from_its_figure():
         "plan_http": True,
         "history_ratio": True,
         "api_throughput": False,
+        "api_errors": True,
         "api_p99": True,
         "animal_page": True,
         "animal_page_cold": True,
@@ -78,11 +87,51 @@ def test_each_target_is_read_from_its_figure():
     assert run.verdicts(result(animal_page_with_charts_http=slow_charts))["animal_page"] is False
 
 
-def test_the_table_shows_each_database_and_a_dash_for_what_was_not_measured():
-    rows = {name: (cells, target) for name, cells, target in run.rows({"SQLite": result(), "PostgreSQL": {}})}
-    assert rows["2 full / 1% history"] == (["1.20", "-"], "<= 1.2")
-    assert rows["1 service / raw SQL"][0] == ["10.0x", "-"]
+def test_the_table_shows_each_database_its_target_and_whether_it_was_met_and_a_dash_for_what_was_not_measured():
+    rows = {name: (cells, target, met) for name, cells, target, met in run.rows({"SQLite": result(), "PostgreSQL": {}})}
+    assert rows["2 full / 1% history"] == (["1.20", "-"], "<= 1.2", "met / -")
+    assert rows["1 service / raw SQL"] == (["10.0x", "-"], "", "")
     assert rows["6 import"][0][0] == "140 s, 231 MB"
+    assert rows["3 API logging, 8 clients"] == (
+        ["250/s (231-262, 5 phases)", "-"],
+        ">= 300 sessions/s (median)",
+        "MISSED / -",
+    )
+    assert rows["3 API logging, 1 client"][0] == ["-", "-"]  # not measured in this result
+
+
+def test_a_failed_request_misses_the_errors_target():
+    failing = result()
+    failing["api"]["by_clients"]["32"]["errors"] = {"503": 2}
+    assert run.verdicts(failing)["api_errors"] is False
+    assert ("SQLite", "api_errors") in run.missed({"SQLite": failing})
+
+
+def test_write_docs_replaces_only_the_table_between_its_markers(tmp_path):
+    doc = tmp_path / "performance.md"
+    doc.write_text(f"# Perf\n\nprose before\n\n{run.DOCS_START}\nold table\n{run.DOCS_END}\n\nprose after\n")
+    table = run.rows({"SQLite": result()})
+    run.write_docs(doc, table, ["SQLite"], command="gentling bench run --runs 30")
+    text = doc.read_text()
+    assert text.startswith("# Perf\n\nprose before\n\n") and text.endswith("\n\nprose after\n")
+    assert "old table" not in text and "`gentling bench run --runs 30 --write-docs`" in text
+    assert "| 2 full / 1% history | 1.20 | <= 1.2 | met |" in text
+    assert text.count(run.DOCS_START) == 1
+
+
+def test_check_exits_non_zero_when_a_target_is_missed(db, monkeypatch, capsys, tmp_path):
+    from gentling.cli.main import main
+
+    monkeypatch.setattr(run, "targets", lambda data_dir, url: [run.Target("SQLite", {}, {})])
+    monkeypatch.setattr(run, "run_child", lambda target, options: result())  # 250 sessions/s: missed
+    args = ["bench", "run", "--data-dir", str(tmp_path)]
+    assert main(args) == 0
+    assert main([*args, "--check"]) == 1
+    assert "missed the target >= 300 sessions/s (median)" in capsys.readouterr().out
+    monkeypatch.setattr(
+        run, "run_child", lambda target, options: result(api={**result()["api"], "sessions_per_second": 400})
+    )
+    assert main([*args, "--check"]) == 0
 
 
 def test_the_import_goes_to_its_own_database_beside_the_measured_one():

@@ -44,9 +44,11 @@ def test_the_bout_timer_cues_each_bout_and_ticks_tickling_at_the_end(new_context
     expect(bouts.get_by_role("timer")).to_have_text("Done: 4 bouts.")
     expect(page.locator('input[name="activities"][value="tickled"]')).to_be_checked()
 
-    page.get_by_label("50-kHz calls (calls)").fill("37")
-    page.get_by_label("50-kHz calls (calls)").blur()
-    page.clock.run_for(1_000)  # the draft is kept: a reload (axe's) shows the count again
+    # The draft is kept as it is typed (htmx, after 300 ms): a reload (axe's) shows the count again.
+    with page.expect_response(lambda r: "/check" in r.url and "measure_calls_50khz=37" in (r.request.post_data or "")):
+        page.get_by_label("50-kHz calls (calls)").fill("37")
+        page.get_by_label("50-kHz calls (calls)").blur()
+        page.clock.run_for(1_000)
     problems = audit(page, {"session with bouts": page.url})
     assert not problems, report(problems)
     expect(page.get_by_label("50-kHz calls (calls)")).to_have_value("37")

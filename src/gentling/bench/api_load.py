@@ -16,6 +16,7 @@ import math
 import os
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -56,10 +57,22 @@ class BenchError(Exception):
     """The measurement could not be made (no animals, a database the server cannot open, a server that died)."""
 
 
+CLIENTS = (1, 8, 32)  # concurrent clients the throughput is measured with; 8 is the headline figure
+PHASES = 5  # each throughput is the median of this many phases (one phase swings by +-15%)
+
+
 def measure_session_logging(
-    household: Household, *, port: int | None = None, seconds: float = 10, rate: float = 100, concurrency: int = 8
+    household: Household,
+    *,
+    port: int | None = None,
+    seconds: float = 5,
+    rate: float = 100,
+    concurrency: int = 8,
+    clients: tuple[int, ...] = CLIENTS,
+    phases: int = PHASES,
 ) -> dict:
-    """Sessions/s with `concurrency` connections, and latency at a steady `rate`, with 2 server workers."""
+    """Sessions/s with each number of `clients` (the median of `phases` phases of `seconds`, with min
+    and max; `concurrency` is the headline one), and latency at a steady `rate`, with 2 server workers."""
     if connection.in_atomic_block:
         raise BenchError("Run outside a transaction: the server process must see the token and the animals.")
     owner = owner_of(household)
@@ -69,10 +82,13 @@ def measure_session_logging(
     since = clock.now()
     token, raw = create_token(keeper=owner, name="bench load", now=since)
     load = _Load(household, animals, raw, note)
+    by_clients = {}
     try:
         with _serving(env, port or free_port()) as server:
-            load.run(server, "throughput", WARMUP_SECONDS, "--connections", str(concurrency))
-            throughput = load.run(server, "throughput", seconds, "--connections", str(concurrency))
+            for count in sorted({*clients, concurrency}):
+                load.run(server, "throughput", WARMUP_SECONDS, "--connections", str(count))
+                runs = [load.run(server, "throughput", seconds, "--connections", str(count)) for _ in range(phases)]
+                by_clients[count] = _phases(runs)
             steady = load.run(
                 server,
                 "rate",
@@ -85,17 +101,46 @@ def measure_session_logging(
     finally:
         stored = forget_bench_sessions(household, animals, note=note, since=since)
         ApiToken.objects.filter(pk=token.pk).delete()
+    throughput = by_clients[concurrency]
     return {
         "database": connection.vendor,
         "workers": WORKERS,
         "animals": len(animals),
-        "sessions_per_second": throughput["ok_rps"],
+        "sessions_per_second": throughput["median_rps"],
         "p99_ms_at_rate": steady["latency_ms"]["p99"],
         "throughput": throughput,
+        "by_clients": {str(count): figures for count, figures in by_clients.items()},
         "rate": steady,
         "sessions_acknowledged": load.acknowledged,
         "sessions_stored": stored,
     }
+
+
+def _phases(runs: list[dict]) -> dict:
+    """Several throughput phases as one figure: the median sessions/s with min and max, every error."""
+    rates = sorted(r["ok_rps"] for r in runs)
+    errors: dict[str, int] = {}
+    for r in runs:
+        for outcome, n in r["errors"].items():
+            errors[outcome] = errors.get(outcome, 0) + n
+    found = {
+        "phases": len(runs),
+        "connections": runs[0]["connections"],
+        "median_rps": statistics.median(rates),
+        "min_rps": rates[0],
+        "max_rps": rates[-1],
+        "phases_rps": [r["ok_rps"] for r in runs],
+        "ok": sum(r["ok"] for r in runs),
+        "errors": errors,
+        "latency_ms_p99": statistics.median(r["latency_ms"]["p99"] for r in runs),
+    }
+    cpu = [r["server_cpu_ms_per_request"] for r in runs if "server_cpu_ms_per_request" in r]
+    if cpu:
+        found["server_cpu_ms_per_request"] = statistics.median(cpu)
+        found["server_cpu_seconds"] = [
+            round(sum(x), 2) for x in zip(*(r["server_cpu_seconds"] for r in runs), strict=False)
+        ]
+    return found
 
 
 def owner_of(household: Household):
