@@ -132,11 +132,13 @@ REMIND_EVERY_SECONDS = 60
 
 
 def start_reminders(every: float = REMIND_EVERY_SECONDS) -> Callable[[], None]:
-    """Send the reminders that are due, now and every minute, in a thread of this process: the
-    single-machine install needs no cron job. An organisation running `gentling remind` on its
-    own turns this off (serve --no-reminders; docs/deploy.md); both running sends nothing twice.
+    """Send the reminders that are due, and start each household's day (services/day_start.py), now
+    and every minute, in a thread of this process: the single-machine install needs no cron job.
+    An organisation running `gentling remind` on its own turns this off (serve --no-reminders;
+    docs/deploy.md); both running sends nothing twice.
     Call what it returns to stop it (and wait for a round under way to end)."""
     from . import clock
+    from .services.day_start import start_days
     from .services.reminders import send_due
 
     stop = threading.Event()
@@ -145,8 +147,9 @@ def start_reminders(every: float = REMIND_EVERY_SECONDS) -> Callable[[], None]:
         while not stop.is_set():
             try:
                 send_due(clock.now())
+                start_days(clock.now())  # a new day's checkpoints, before the first Today asks
             except Exception:  # a database that cannot answer now may answer in a minute
-                log.exception("sending reminders failed; trying again in a minute")
+                log.exception("sending reminders or starting the day failed; trying again in a minute")
             finally:
                 connections.close_all()
             stop.wait(every)

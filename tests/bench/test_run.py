@@ -33,6 +33,7 @@ def result(**over):
         "plan_service": {"median_ms": 60, "p95_ms": 70},
         "plan_small_service": {"median_ms": 50, "p95_ms": 55},
         "plan_http": {"median_ms": 90, "p95_ms": 99},
+        "plan_first_http": {"median_ms": 110, "p95_ms": 130},
         "plan_raw_sql": {"median_ms": 6, "p95_ms": 7},
         "api": {
             "sessions_per_second": 250,
@@ -61,6 +62,7 @@ def test_each_target_is_read_from_its_figure():
     assert met == {
         "plan_http": True,
         "history_ratio": True,
+        "first_today": True,
         "api_throughput": False,
         "api_errors": True,
         "api_p99": True,
@@ -83,6 +85,7 @@ def test_each_target_is_read_from_its_figure():
     assert run.verdicts(result(outside_lock=None))["outside_lock"] is None  # PostgreSQL has no such lock
     assert run.verdicts(result(plan_small_service={"median_ms": 40}))["history_ratio"] is False  # 60/40 = 1.5
     assert run.verdicts({})["plan_http"] is None  # not measured is neither met nor missed
+    assert run.verdicts(result(plan_first_http={"median_ms": 120, "p95_ms": 130}))["first_today"] is False  # 1.33x
     slow_charts = {"median_ms": 61, "p95_ms": 70}  # over 1.5 times the page's 40 ms
     assert run.verdicts(result(animal_page_with_charts_http=slow_charts))["animal_page"] is False
 
@@ -178,6 +181,7 @@ def test_bench_run_measures_every_figure_on_a_small_stand_in(tmp_path):
     for key in (
         "plan_service",
         "plan_http",
+        "plan_first_http",
         "plan_api_http",
         "plan_small_service",
         "plan_raw_sql",

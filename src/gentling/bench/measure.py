@@ -173,6 +173,35 @@ def http_figures(household: Household, animal: Animal, small: Household, runs: i
             small_browser.close()
 
 
+FIRST_TODAY_PROCESSES = 5  # fresh server processes, one first Today each
+
+
+def first_today(household: Household, small: Household) -> dict:
+    """(1) Today's page as the first read of the day in a fresh server process, after the day's run
+    (services/day_start.py, as `gentling remind` does after midnight). Each process first serves the
+    small household's Today, so that only this household's first read is timed, not the process's."""
+    from time import perf_counter
+
+    from ..services.day_start import start_days
+
+    start_days(clock.now())
+    env = api_load.server_environment(api_load.owner_of(household).username)
+    page, warm = (reverse("today", args=[h.public_id]) for h in (household, small))
+    seconds = []
+    for _ in range(FIRST_TODAY_PROCESSES):
+        with api_load.running_server(env, api_load.free_port(), workers=1) as base:
+            warmer, browser = Browser(base, small), Browser(base, household)
+            try:
+                warmer.get(warm)
+                began = perf_counter()
+                browser.get(page)
+                seconds.append(perf_counter() - began)
+            finally:
+                warmer.close()
+                browser.close()
+    return Figures.of(seconds).to_dict()
+
+
 def _cold_page_with_charts(env: dict[str, str], household: Household, page: str, charts: list[str], runs: int) -> dict:
     """The animal page with its charts drawn on every view, as after a session logged: a server
     with the chart cache off (GENTLING_CACHE_URL=none)."""
@@ -331,6 +360,8 @@ def measure(
         out["animal_raw_sql"] = animal_raw_sql(animal, runs).to_dict()
     if want("plan") or want("animal"):
         out.update(http_figures(rescue, animal, small, runs))
+    if want("plan"):
+        out["plan_first_http"] = first_today(rescue, small)
     if want("api"):
         out["api"] = api_load.measure_session_logging(rescue, seconds=seconds)
     if want("slow-clients"):

@@ -21,6 +21,7 @@ from pathlib import Path
 TARGETS = {
     "plan_http": ("< 150 ms", lambda r: r["plan_http"]["median_ms"] < 150),
     "history_ratio": ("<= 1.2", lambda r: history_ratio(r) <= 1.2),
+    "first_today": ("<= 1.3x a later Today", lambda r: first_today_ratio(r) <= 1.3),
     "api_throughput": (">= 300 sessions/s (median)", lambda r: r["api"]["sessions_per_second"] >= 300),
     "api_errors": ("0", lambda r: api_errors(r) == 0),
     "api_p99": ("< 50 ms at 100/s", lambda r: r["api"]["p99_ms_at_rate"] < 50),
@@ -50,6 +51,11 @@ class Target:
 def chart_ratio(result: dict) -> float:
     """The animal page with its four charts (cache warm) over the HTML page alone."""
     return result["animal_page_with_charts_http"]["median_ms"] / result["animal_page_http"]["median_ms"]
+
+
+def first_today_ratio(result: dict) -> float:
+    """The first Today page of a day in a fresh process over a later one."""
+    return result["plan_first_http"]["median_ms"] / result["plan_http"]["median_ms"]
 
 
 def history_ratio(result: dict) -> float:
@@ -150,6 +156,8 @@ def rows(results: dict[str, dict]) -> list[tuple[str, list[str], str, str]]:
     lines = [
         ("1 plan, service", ms("plan_service"), ""),
         ("1 plan, HTTP page", ms("plan_http"), "plan_http"),
+        ("1 plan, HTTP page, first of the day", ms("plan_first_http"), ""),
+        ("1 first / later Today", lambda r: f"{first_today_ratio(r):.2f}x", "first_today"),
         ("1 plan, HTTP API JSON", ms("plan_api_http"), ""),
         ("1 raw SQL, same data", ms("plan_raw_sql"), ""),
         (

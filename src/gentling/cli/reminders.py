@@ -67,11 +67,17 @@ def cmd_reminders(args, ctx) -> int:
 
 
 def cmd_remind(args, ctx) -> int:
+    from ..services.day_start import start_days
     from ..services.reminders import send_due
 
     report = send_due(ctx.now)
+    started = start_days(ctx.now)
     if ctx.out.json_mode:
-        ctx.out.json({"sent": report.sent, "already_sent": report.already, "failed": report.failed})
+        ctx.out.json(
+            {"sent": report.sent, "already_sent": report.already, "failed": report.failed, "days_started": started}
+        )
     else:
         ctx.out.say(f"Reminders: {report.sent} sent, {report.already} already sent, {report.failed} failed.")
+        if started:
+            ctx.out.say(f"A new day: {started} animals' progress brought up to yesterday, ahead of Today.")
     return 3 if report.failed else 0  # 3: try again later, as for a database that cannot answer
