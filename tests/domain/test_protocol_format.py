@@ -247,3 +247,8 @@ def test_a_task_done_in_bouts_needs_the_timer_and_a_tunnel_lift_tap_says_it_was_
     entry = quick_entry(tunnel, progress(tunnel, mouse, [], day(2)), "picked_up")
     assert entry is not None and set(entry.activities) == {"picked_up", "rewarded", "tunnel_used"}
     assert entry.holds == (2,)
+
+
+def test_a_hostile_file_nested_thousands_deep_is_refused_plainly():
+    with pytest.raises(ProtocolError, match="nested too deeply"):
+        load_protocol_text("a = " + "[" * 30_000 + "]" * 30_000, "deep.toml")

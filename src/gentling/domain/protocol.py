@@ -533,6 +533,8 @@ def load_protocol_file(path: str | Path) -> Protocol:
 def load_protocol_text(text: str, file: str) -> Protocol:
     try:
         data = tomllib.loads(text)
+    except RecursionError:  # a hostile file: arrays or tables nested thousands deep
+        raise ProtocolError(file, "nested too deeply to be a protocol") from None
     except tomllib.TOMLDecodeError as exc:
         line = re.search(r"at line (\d+)", str(exc))
         raise ProtocolError(file, f"not valid TOML: {exc}", line=int(line.group(1)) if line else None) from None
