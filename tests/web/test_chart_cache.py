@@ -63,3 +63,24 @@ def test_a_chart_is_kept_until_its_animals_records_change_and_never_stale(client
     )
     kept, shorter = chart(client, household, rat, "sessions")
     assert kept == "drawn" and f"From {(today() - timedelta(days=5)).isoformat()}" in shorter
+
+
+def test_the_page_asks_for_each_chart_by_its_version_which_a_browser_may_keep(client, owner, household, rat):
+    client.force_login(owner)
+    page = reverse("animal", args=[household.public_id, rat.public_id])
+
+    def chart_address() -> str:
+        found = re.search(r'src="([^"]*/charts?/sessions[^"]*)"', client.get(page).content.decode())
+        assert found, "the page shows the sessions chart"
+        return found.group(1).replace("&amp;", "&")
+
+    first = chart_address()
+    assert "?v=" in first
+    assert client.get(first)["Cache-Control"] == "private, max-age=86400, immutable"
+    log(owner, household, [rat], now=timezone.now())
+    second = chart_address()
+    assert second != first  # the session changed what the chart shows, so its address
+    old = client.get(first)
+    assert old["Cache-Control"] == "private, max-age=60"  # an out-of-date address is not kept long
+    assert ": 1 sessions" in re.search(r"<desc[^>]*>(.*?)</desc>", old.content.decode(), re.S).group(1)
+    assert client.get(second)["Cache-Control"] == "private, max-age=86400, immutable"

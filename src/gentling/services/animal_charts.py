@@ -32,16 +32,22 @@ CHART_FORMAT = 1  # raise it when a chart's drawing changes: charts kept by an o
 KEEP_SECONDS = 2 * 24 * 3600  # a chart is for a day; a shared cache drops it after two
 
 
-def cached_chart_svg(animal: Animal, name: str, today: date) -> tuple[str, bool]:
-    """The chart `name` of `animal` up to `today`, and whether it came from the cache."""
-    revision = records_revision(animal)
-    key = f"chart:{CHART_FORMAT}:{animal.public_id}:{revision}:{name}:{today.isoformat()}"
+def chart_version(animal: Animal, today: date) -> str:
+    """What the animal's charts show today: it changes whenever they would (a browser may keep a
+    chart fetched with the same version for as long as it likes)."""
+    return f"{CHART_FORMAT}.{records_revision(animal)}.{today.isoformat()}"
+
+
+def cached_chart_svg(animal: Animal, name: str, today: date) -> tuple[str, bool, str]:
+    """The chart `name` of `animal` up to `today`, whether it came from the cache, and its version."""
+    version = chart_version(animal, today)
+    key = f"chart:{animal.public_id}:{version}:{name}"
     svg = cache.get(key)
     if svg is not None:
-        return svg, True
+        return svg, True, version
     svg = chart_svg(animal, name, today)
     cache.set(key, svg, KEEP_SECONDS)
-    return svg, False
+    return svg, False, version
 
 
 def chart_svg(animal: Animal, name: str, today: date) -> str:

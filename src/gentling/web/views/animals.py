@@ -14,7 +14,7 @@ from ... import clock
 from ...domain.errors import InvalidInput, NotAllowed
 from ...domain.ladder import ladder
 from ...services import protocols, selectors
-from ...services.animal_charts import CHARTS, cached_chart_svg
+from ...services.animal_charts import CHARTS, cached_chart_svg, chart_version
 from ...services.animals import AnimalDetails, add_animal, edit_animal, set_photo
 from ...services.arrivals import HousingRefused, quarantine_of
 from ...services.progress import local_today, progress_of, protocol_for
@@ -191,6 +191,7 @@ def animal_detail(request, household, aid):
             "history": [(h, titles[h.to_step]) for h in reversed(prog.history)],
             "sessions": sessions[:SESSIONS_SHOWN],
             "charts": CHARTS,
+            "chart_version": chart_version(animal, today),
             "more_sessions": len(sessions) > SESSIONS_SHOWN,
             "sessions_shown": SESSIONS_SHOWN,
             "age_days": (today - animal.birth_date).days if animal.birth_date else None,
@@ -217,9 +218,12 @@ def animal_chart(request, household, aid, name):
     animal = animal_for_request(request, household, aid)
     if name not in CHARTS:
         raise Http404("No such chart")
-    svg, kept = cached_chart_svg(animal, name, local_today(household, clock.now()))
+    svg, kept, version = cached_chart_svg(animal, name, local_today(household, clock.now()))
     response = HttpResponse(svg, content_type="image/svg+xml")
-    response["Cache-Control"] = "private, max-age=60"
+    # The page asks for the chart with its version in the address: that answer never changes, so
+    # the browser keeps it, and fetches again only when a session (or the day) changes the address.
+    fixed = request.GET.get("v") == version
+    response["Cache-Control"] = "private, max-age=86400, immutable" if fixed else "private, max-age=60"
     response["X-Gentling-Chart"] = "cached" if kept else "drawn"
     return response
 
