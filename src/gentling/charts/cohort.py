@@ -15,6 +15,17 @@ COLOURS = (BLUE, VERMILLION, "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#00000
 DASHES = ("-", "--", "-.", ":")
 
 
+def _group_lines(ax, drawn, draw, **marker) -> list[Line2D]:
+    """One line per group, told apart by colour and dash; `draw(ax, xs, ys, style)` draws it.
+    Returns the legend's handles."""
+    handles = []
+    for n, (name, points) in enumerate(drawn):
+        style = {"color": COLOURS[n % len(COLOURS)], "linestyle": DASHES[n % len(DASHES)], "linewidth": 2}
+        draw(ax, [x for x, _ in points], [y for _, y in points], style)
+        handles.append(Line2D([], [], label=name, **marker, **style))
+    return handles
+
+
 def outcome_chart(step_title: str, lines: Sequence[tuple[str, Sequence[tuple[float, float]]]]) -> str:
     """`lines`: (group name, its curve as (days, share reached)) for each group."""
     title = f"Reached '{step_title}' by day after arrival"
@@ -23,13 +34,7 @@ def outcome_chart(step_title: str, lines: Sequence[tuple[str, Sequence[tuple[flo
         return empty_chart(title, "No animals in these cohorts yet")
     fig = new_figure(height=300)
     ax = new_axes(fig, title)
-    handles = []
-    for n, (name, curve) in enumerate(drawn):
-        days = [d for d, _ in curve]
-        shares = [s for _, s in curve]
-        style = {"color": COLOURS[n % len(COLOURS)], "linestyle": DASHES[n % len(DASHES)], "linewidth": 2}
-        ax.step(days, shares, where="post", **style)
-        handles.append(Line2D([], [], label=name, **style))
+    handles = _group_lines(ax, drawn, lambda ax, xs, ys, style: ax.step(xs, ys, where="post", **style))
     ax.set_ylim(-0.02, 1.02)  # a line at 0% stays in sight above the axis
     ax.set_xlim(left=0)
     ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _: f"{y:.0%}"))
@@ -48,11 +53,7 @@ def measure_chart(label: str, lines: Sequence[tuple[str, Sequence[tuple[int, flo
         return empty_chart(title, "No session has taken this measure yet")
     fig = new_figure(height=300)
     ax = new_axes(fig, title)
-    handles = []
-    for n, (name, points) in enumerate(drawn):
-        style = {"color": COLOURS[n % len(COLOURS)], "linestyle": DASHES[n % len(DASHES)], "linewidth": 2}
-        ax.plot([x for x, _ in points], [y for _, y in points], marker="o", **style)
-        handles.append(Line2D([], [], label=name, marker="o", **style))
+    handles = _group_lines(ax, drawn, lambda ax, xs, ys, style: ax.plot(xs, ys, marker="o", **style), marker="o")
     ax.set_xlabel("Session that took it (1st, 2nd, ...)", color=TEXT)
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_ylim(bottom=0)
