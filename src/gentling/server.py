@@ -131,14 +131,18 @@ def _freeze_startup_objects() -> None:
 REMIND_EVERY_SECONDS = 60
 
 
-def start_reminders(every: float = REMIND_EVERY_SECONDS) -> Callable[[], None]:
+def start_reminders(every: float = REMIND_EVERY_SECONDS, *, start_days: bool = True) -> Callable[[], None]:
     """Send the reminders that are due, and start each household's day (services/day_start.py), now
     and every minute, in a thread of this process: the single-machine install needs no cron job.
     An organisation running `gentling remind` on its own turns this off (serve --no-reminders;
     docs/deploy.md); both running sends nothing twice.
+
+    `start_days=False` where this process forks workers (gunicorn): starting a day replays many
+    animals for seconds, and a worker forked meanwhile inherits the locks the thread holds, and
+    hangs. The workers then start each day on its first Today, or `gentling remind` does it.
     Call what it returns to stop it (and wait for a round under way to end)."""
     from . import clock
-    from .services.day_start import start_days
+    from .services import day_start
     from .services.reminders import send_due
 
     stop = threading.Event()
@@ -147,7 +151,8 @@ def start_reminders(every: float = REMIND_EVERY_SECONDS) -> Callable[[], None]:
         while not stop.is_set():
             try:
                 send_due(clock.now())
-                start_days(clock.now())  # a new day's checkpoints, before the first Today asks
+                if start_days:
+                    day_start.start_days(clock.now())  # a new day's checkpoints, before the first Today asks
             except Exception:  # a database that cannot answer now may answer in a minute
                 log.exception("sending reminders or starting the day failed; trying again in a minute")
             finally:
@@ -171,7 +176,8 @@ def serve(*, host: str, port: int, workers: int = 1, behind_proxy: bool = False,
     # by all of them, and their queries and answers would interleave on it.
     connections.close_all()
     if reminders:
-        start_reminders()  # in this process only: gunicorn's forked workers do not inherit the thread
+        # In this process only: gunicorn's forked workers do not inherit the thread.
+        start_reminders(start_days=workers <= 1)
     if workers > 1:
         _Gunicorn(gunicorn_options(host=host, port=port, workers=workers)).run()
         return
