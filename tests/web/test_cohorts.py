@@ -167,6 +167,11 @@ def test_the_measures_over_sessions_are_shown_per_cohort(client, viewer, househo
     assert "Measures over sessions" in page and "50-kHz calls (calls)" in page
     assert "15 mean of 2" in page and "35 mean of 2" in page and "55 mean of 2" in page  # (10+20)/2 ...
     assert "4 mean of 1" in page
+    # Led by the cohort with fewer sessions, the table still has a row for each of the other's.
+    led_by_late = text(
+        client.get(reverse("cohort", args=[household.public_id, late.public_id]) + f"?with={done.public_id}")
+    )
+    assert "4 mean of 1" in led_by_late and "55 mean of 2" in led_by_late
     chart = client.get(
         reverse("cohort_measure_chart", args=[household.public_id, done.public_id]) + "?measure=calls_50khz"
     )

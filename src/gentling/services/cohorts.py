@@ -370,10 +370,43 @@ class MeasureLine:
     points: list[tuple[int, float, int]]  # (n-th session that took it, mean, animals)
 
 
-def measure_over_sessions(cohorts: list[Cohort], name: str) -> list[MeasureLine]:
+@dataclass(frozen=True)
+class MeasuresShown:
+    """The measures part of a cohort's page: the measures the sessions took, the one shown, its lines."""
+
+    labels: dict[str, str]  # name -> label with unit, for every measure a session took
+    name: str  # the one shown ("" when no session took any)
+    lines: list[MeasureLine]
+
+    @property
+    def label(self) -> str:
+        return self.labels.get(self.name, self.name[:64])
+
+    @property
+    def rows(self) -> list[tuple[int, list[tuple[float, int] | None]]]:
+        """The table: for each n-th session, each line's (mean, animals) there, or None."""
+        by_line = [{n: (mean, count) for n, mean, count in line.points} for line in self.lines]
+        every_n = sorted({n for points in by_line for n in points})
+        return [(n, [points.get(n) for points in by_line]) for n in every_n]
+
+
+def measures_shown(cohorts: list[Cohort], asked: str | None) -> MeasuresShown:
+    """The measure `asked` for (else the first one taken) over the cohorts' sessions, read once."""
+    sessions = measured_sessions(cohorts)
+    taken = set(measure_names(sessions))
+    labels: dict[str, str] = {}
+    for animal in {s.animal.pk: s.animal for s in sessions}.values():
+        for m in protocol_for(animal).measures:
+            if m.name in taken:
+                labels.setdefault(m.name, f"{m.label} ({m.unit})" if m.unit else m.label)
+    name = asked if asked in labels else next(iter(labels), "")
+    return MeasuresShown(labels, name or "", _measure_lines(cohorts, sessions, name) if name else [])
+
+
+def _measure_lines(cohorts: list[Cohort], sessions: list[MeasuredSession], name: str) -> list[MeasureLine]:
     """For each cohort, the mean of measure `name` at the 1st, 2nd, ... session that took it
     (e.g. 50-kHz calls across the tickling days), with how many animals each mean is over."""
-    taken = [s for s in measured_sessions(cohorts) if name in s.measures]
+    taken = [s for s in sessions if name in s.measures]
     if not taken:
         return []
     frame = pandas.DataFrame(
@@ -392,21 +425,7 @@ def measure_over_sessions(cohorts: list[Cohort], name: str) -> list[MeasureLine]
     ]
 
 
-def measure_svg(cohorts: list[Cohort], name: str, label: str) -> str:
+def measure_svg(shown: MeasuresShown) -> str:
     from ..charts.cohort import measure_chart
 
-    return measure_chart(
-        label,
-        [(line.group, [(n, mean) for n, mean, _ in line.points]) for line in measure_over_sessions(cohorts, name)],
-    )
-
-
-def measures_of(cohorts: list[Cohort]) -> dict[str, str]:
-    """The measures the cohorts' animals' sessions took: name -> label (from their protocols)."""
-    labels: dict[str, str] = {}
-    for cohort in cohorts:
-        for animal in members_of(cohort):
-            for m in protocol_for(animal).measures:
-                labels.setdefault(m.name, f"{m.label} ({m.unit})" if m.unit else m.label)
-    taken = set(measure_names(measured_sessions(cohorts)))
-    return {n: label for n, label in labels.items() if n in taken}
+    return measure_chart(shown.label, [(line.group, [(n, mean) for n, mean, _ in line.points]) for line in shown.lines])

@@ -388,12 +388,13 @@ def _write_household(h: HouseholdIn, users: dict[str, object]) -> tuple[Househol
         )
         for lt in h.litters
     }
+    parsed = household_protocols_in(h)  # checked in the first pass; parsed once more here for the titles
     protocols = {
         (p.id, p.version): HouseholdProtocol.objects.create(
             household=household,
             protocol_id=p.id,
             version=p.version,
-            title=household_protocols_in(h)[(p.id, p.version)].title,
+            title=parsed[(p.id, p.version)].title,
             text=p.text,
             uploaded_by_id=_pk(users.get(p.uploaded_by or "")),
             uploaded_at=p.uploaded_at,

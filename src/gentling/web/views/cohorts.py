@@ -96,16 +96,13 @@ def cohort(request, household, cid):
 
 def _measures(request, household, cid: str, groups_of, query: QueryDict) -> dict:
     """The measures-over-sessions part of a cohort's page: which measures, the one shown, its chart."""
-    measures = svc.measures_of(groups_of)
-    measure = request.GET.get("measure") if request.GET.get("measure") in measures else next(iter(measures), "")
-    shown = query.copy()
-    shown["measure"] = measure
+    measures = svc.measures_shown(groups_of, request.GET.get("measure"))
+    chart_query = query.copy()
+    chart_query["measure"] = measures.name
     base = [household.public_id, cid]
     return {
         "measures": measures,
-        "measure": measure,
-        "measure_lines": svc.measure_over_sessions(groups_of, measure) if measure else [],
-        "measure_chart_url": reverse("cohort_measure_chart", args=base) + "?" + shown.urlencode(),
+        "measure_chart_url": reverse("cohort_measure_chart", args=base) + "?" + chart_query.urlencode(),
         "sessions_url": reverse("cohort_sessions", args=base) + "?" + query.urlencode(),
         "parquet_url": reverse("cohort_sessions_parquet", args=base) + "?" + query.urlencode(),
     }
@@ -116,9 +113,8 @@ def cohort_measure_chart(request, household, cid):
     with raise_for():
         this = svc.cohort_by_id(request.user, household, cid)
     groups_of, _ = _chosen(request, household, this)
-    name = request.GET.get("measure", "")
-    label = svc.measures_of(groups_of).get(name, name[:64])
-    response = HttpResponse(svc.measure_svg(groups_of, name, label), content_type="image/svg+xml")
+    shown = svc.measures_shown(groups_of, request.GET.get("measure"))
+    response = HttpResponse(svc.measure_svg(shown), content_type="image/svg+xml")
     response["Cache-Control"] = "private, max-age=60"
     return response
 
