@@ -183,3 +183,15 @@ def test_each_lab_protocol_followed_day_by_day_on_the_web(client, owner, househo
     assert list(dict.fromkeys(visited)) == [s.id for s in protocol.steps]
     assert len(visited) - 1 == days
     assert Session.objects.filter(animal=animal, protocol=ref).count() == 2 * days
+
+
+def test_an_upload_too_big_or_not_utf8_is_refused_plainly(client, owner, household):
+    client.force_login(owner)
+    url = reverse("protocols", args=[household.public_id])
+    big = text(client.post(url, {"file": SimpleUploadedFile("big.toml", b"#" * 70_000), "once": once()}))
+    latin = text(
+        client.post(url, {"file": SimpleUploadedFile("latin.toml", "# caf\xe9".encode("latin-1")), "once": once()})
+    )
+    assert "big.toml: the file is over 64 KB" in big
+    assert "latin.toml: not UTF-8 text" in latin
+    assert not HouseholdProtocol.objects.exists()

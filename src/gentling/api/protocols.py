@@ -118,8 +118,7 @@ class ProtocolUpload(Schema):
 def upload_protocol(request, hid: str, data: ProtocolUpload):
     h = common.household(request, hid, write=True)
     row = svc.add_protocol(keeper=request.auth, household=h, text=data.text, file=data.file, now=clock.now())
-    choice = next(c for c in svc.choices(h) if c.row is not None and c.row.pk == row.pk)
-    return Status(201, protocol_out(choice))
+    return Status(201, protocol_out(svc.household_choice(row)))
 
 
 class MoveIn(Schema):

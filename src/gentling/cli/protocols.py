@@ -123,15 +123,13 @@ def cmd_protocol_show(args, ctx) -> int:
 def cmd_protocol_add(args, ctx) -> int:
     from ..services.households import household_for
     from ..services.progress import household_protocol
-    from ..services.protocols import add_protocol
+    from ..services.protocols import add_protocol, protocol_text
 
     household = household_for(ctx.keeper, args.household, write=True)
     try:
-        text = args.file.read_text(encoding="utf-8")
+        text = protocol_text(args.file.read_bytes(), str(args.file))
     except FileNotFoundError:
         raise InvalidInput("file", f"{args.file}: no such file.") from None
-    except UnicodeDecodeError:
-        raise InvalidInput("file", f"{args.file}: not UTF-8 text; save it as UTF-8 and try again.") from None
     except OSError as exc:
         raise InvalidInput("file", f"{args.file}: cannot be read ({exc.strerror or exc}).") from None
     row = add_protocol(keeper=ctx.keeper, household=household, text=text, file=args.file.name, now=ctx.now)

@@ -48,9 +48,12 @@ def choices(household: Household, species: str | None = None) -> list[Choice]:
     """Every protocol the household can use (household ones at their latest version), for `species` if given."""
     found = [Choice(LADDER, ladder(s), "ladder") for s in SHIPPED if species in (None, s)]
     found += [Choice(pid, lab_protocol(pid), "lab") for pid in LAB]
-    for row in latest_versions(household):
-        found.append(Choice(row.protocol_id, household_protocol(row.pk), "household", row))
+    found += [household_choice(row) for row in latest_versions(household)]
     return [c for c in found if species is None or species in c.protocol.species]
+
+
+def household_choice(row: HouseholdProtocol) -> Choice:
+    return Choice(row.protocol_id, household_protocol(row.pk), "household", row)
 
 
 def latest_versions(household: Household) -> list[HouseholdProtocol]:
@@ -62,6 +65,16 @@ def latest_versions(household: Household) -> list[HouseholdProtocol]:
 
 def versions_of(household: Household) -> list[HouseholdProtocol]:
     return list(HouseholdProtocol.objects.filter(household=household).defer("text"))
+
+
+def protocol_text(data: bytes, file: str) -> str:
+    """An uploaded protocol file's text (web and CLI), refused plainly if too big or not UTF-8."""
+    if len(data) > PROTOCOL_TEXT_MAX:
+        raise InvalidInput("file", f"{file}: the file is over {PROTOCOL_TEXT_MAX // 1024} KB; a protocol is smaller.")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidInput("file", f"{file}: not UTF-8 text; save it as UTF-8 and try again.") from None
 
 
 def check_protocol_text(text: str, file: str) -> Protocol:

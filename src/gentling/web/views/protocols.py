@@ -12,21 +12,13 @@ from ...domain.errors import InvalidInput
 from ...services import protocols as svc
 from ..access import animal_for_request, household_view, raise_for
 
-UPLOAD_MAX = svc.PROTOCOL_TEXT_MAX
-
 
 def _uploaded(request) -> tuple[str, str]:
     """The protocol's text and file name, from a chosen file or from the text kept for the preview."""
     upload = request.FILES.get("file")
-    if upload is not None:
-        if upload.size > UPLOAD_MAX:
-            raise InvalidInput(
-                "file", f"{upload.name}: the file is over {UPLOAD_MAX // 1024} KB; a protocol is smaller."
-            )
-        try:
-            return upload.read().decode("utf-8"), upload.name[:200]
-        except UnicodeDecodeError:
-            raise InvalidInput("file", f"{upload.name}: not a text file (UTF-8 TOML is expected).") from None
+    if upload is not None:  # read no more than one byte over the limit: the service says it is too big
+        name = upload.name[:200]
+        return svc.protocol_text(upload.read(svc.PROTOCOL_TEXT_MAX + 1), name), name
     return request.POST.get("text", ""), request.POST.get("name", "protocol.toml")[:200]
 
 
