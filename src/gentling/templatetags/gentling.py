@@ -23,7 +23,8 @@ def _lab_label(name: str) -> str:
     """A lab protocol's own word, in its label (a household protocol's words show as their names)."""
     from ..domain.protocol import LAB, lab_protocol
 
-    return next((lab_protocol(p).label_of(name) for p in LAB if lab_protocol(p).label_of(name) != name), name)
+    labels = (lab_protocol(p).label_of(name) for p in LAB)
+    return next((label for label in labels if label != name), name)
 
 
 @register.filter
