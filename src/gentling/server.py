@@ -131,15 +131,17 @@ def _freeze_startup_objects() -> None:
 REMIND_EVERY_SECONDS = 60
 
 
-def start_reminders(every: float = REMIND_EVERY_SECONDS, *, start_days: bool = True) -> Callable[[], None]:
+def start_reminders(every: float = REMIND_EVERY_SECONDS, *, forking: bool = False) -> Callable[[], None]:
     """Send the reminders that are due, and start each household's day (services/day_start.py), now
     and every minute, in a thread of this process: the single-machine install needs no cron job.
     An organisation running `gentling remind` on its own turns this off (serve --no-reminders;
     docs/deploy.md); both running sends nothing twice.
 
-    `start_days=False` where this process forks workers (gunicorn): starting a day replays many
-    animals for seconds, and a worker forked meanwhile inherits the locks the thread holds, and
-    hangs. The workers then start each day on its first Today, or `gentling remind` does it.
+    `forking=True` where this process forks workers (gunicorn): a process forked while another of
+    its threads holds locks (a database driver's, logging's) can hang or crash. So the thread waits
+    a round before its first, while the workers start, and starts no days: that replays many
+    animals for seconds, and a worker forked again meanwhile (after one died) would inherit its
+    locks. The workers then start each day on its first Today, or `gentling remind` does it.
     Call what it returns to stop it (and wait for a round under way to end)."""
     from . import clock
     from .services import day_start
@@ -148,10 +150,12 @@ def start_reminders(every: float = REMIND_EVERY_SECONDS, *, start_days: bool = T
     stop = threading.Event()
 
     def loop() -> None:
+        if forking:
+            stop.wait(every)
         while not stop.is_set():
             try:
                 send_due(clock.now())
-                if start_days:
+                if not forking:
                     day_start.start_days(clock.now())  # a new day's checkpoints, before the first Today asks
             except Exception:  # a database that cannot answer now may answer in a minute
                 log.exception("sending reminders or starting the day failed; trying again in a minute")
@@ -177,7 +181,7 @@ def serve(*, host: str, port: int, workers: int = 1, behind_proxy: bool = False,
     connections.close_all()
     if reminders:
         # In this process only: gunicorn's forked workers do not inherit the thread.
-        start_reminders(start_days=workers <= 1)
+        start_reminders(forking=workers > 1)
     if workers > 1:
         _Gunicorn(gunicorn_options(host=host, port=port, workers=workers)).run()
         return
