@@ -63,3 +63,33 @@ def test_a_bad_session_is_refused_with_a_reason_and_nothing_is_saved(client, own
     answer = client.post(reverse("session_log", args=[household.public_id]), form(rat, **over))
     assert answer.status_code == 200 and says in text(answer)
     assert not Session.objects.exists()
+
+
+def test_a_save_names_its_animals_and_a_refused_one_shows_the_page_with_every_animal_again(
+    client, owner, household, rat, other_household
+):
+    """A save reads only the animals it names; when it is refused, the page offers them all again."""
+    from gentling.models import Animal
+    from tests.factories import make_animal
+
+    client.force_login(owner)
+    today = timezone.localdate()
+    basil = make_animal(household, today=today, name="Basil", days_ago=5)
+    gone = make_animal(household, today=today, name="Pepper", days_ago=5, status=Animal.Status.ADOPTED)
+    theirs = make_animal(other_household, today=today, name="Stranger", days_ago=5)
+    url = reverse("session_log", args=[household.public_id])
+
+    answer = client.post(url, form(rat, animals=[rat.public_id, basil.public_id]))
+    assert answer.status_code == 302 and Session.objects.count() == 2
+
+    answer = client.post(url, form(rat, animals=[rat.public_id, gone.public_id]))
+    assert answer.status_code == 200 and "Pepper is no longer here" in text(answer)
+    shown = answer.content.decode()
+    assert f'value="{basil.public_id}"' in shown and f'value="{rat.public_id}"' in shown
+    assert f'value="{gone.public_id}"' not in shown  # only animals still here are offered
+
+    for stranger in (theirs.public_id, "nosuchanimal"):
+        answer = client.post(url, form(rat, animals=[stranger]))
+        assert answer.status_code == 200 and "Select a valid choice" in text(answer)
+        assert f'value="{basil.public_id}"' in answer.content.decode()
+    assert Session.objects.count() == 2

@@ -24,7 +24,7 @@ from ..services.progress import local_today
 PUBLIC_ID = re.compile(r"[A-Za-z0-9_-]{1,16}")
 PAGE_MAX = 10_000
 PAGE_SIZE, PAGE_SIZE_MAX = 20, 100
-IDS_MAX = 100  # animals named in one request body
+IDS_MAX = selectors.IDS_MAX  # animals named in one request body
 
 
 # JSON's "\u0000" (not an escaped backslash): PostgreSQL cannot store a NUL character in text.

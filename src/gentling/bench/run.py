@@ -249,26 +249,43 @@ DOCS_START, DOCS_END = "<!-- bench run: start -->", "<!-- bench run: end -->"
 
 def write_docs(path: Path, table: list[tuple[str, list[str], str, str]], names: list[str], *, command: str) -> None:
     """Put the table, as Markdown, between the file's bench markers (added at its end if missing)."""
+    cell = lambda text: str(text).replace("|", "\\|")  # noqa: E731
+    lines = [
+        "| figure | " + " | ".join(names) + " | target | met (" + " / ".join(names) + ") |",
+        "|---" * (len(names) + 3) + "|",
+        *("| " + " | ".join(cell(c) for c in (name, *cells, target, met)) + " |" for name, cells, target, met in table),
+    ]
+    write_section(
+        path, (DOCS_START, DOCS_END), lines, command=command, title="The latest `gentling bench run`", unit=UNITS
+    )
+
+
+UNITS = " Median / p95 unless said."
+
+
+def write_section(
+    path: Path, markers: tuple[str, str], lines: list[str], *, command: str, title: str, unit: str = ""
+) -> None:
+    """Put `lines` between the file's `markers` (a new section titled `title` at its end if they are missing),
+    after a line that says which command wrote them, when, and on what machine."""
     import platform
 
     from .. import clock
 
-    cell = lambda text: str(text).replace("|", "\\|")  # noqa: E731
-    lines = [
-        DOCS_START,
+    start, end = markers
+    block = [
+        start,
         f"Written by `{command} --write-docs` on {clock.now().date().isoformat()}, on {os.cpu_count()} cores "
-        f"({platform.machine()}, Python {platform.python_version()}). Median / p95 unless said.",
+        f"({platform.machine()}, Python {platform.python_version()}).{unit}",
         "",
-        "| figure | " + " | ".join(names) + " | target | met (" + " / ".join(names) + ") |",
-        "|---" * (len(names) + 3) + "|",
-        *("| " + " | ".join(cell(c) for c in (name, *cells, target, met)) + " |" for name, cells, target, met in table),
-        DOCS_END,
+        *lines,
+        end,
     ]
     text = path.read_text(encoding="utf-8") if path.exists() else ""
-    if DOCS_START in text and DOCS_END in text:
-        head, _, rest = text.partition(DOCS_START)
-        _, _, tail = rest.partition(DOCS_END)
-        text = head + "\n".join(lines) + tail
+    if start in text and end in text:
+        head, _, rest = text.partition(start)
+        _, _, tail = rest.partition(end)
+        text = head + "\n".join(block) + tail
     else:
-        text = text.rstrip("\n") + "\n\n## The latest `gentling bench run`\n\n" + "\n".join(lines) + "\n"
+        text = text.rstrip("\n") + f"\n\n## {title}\n\n" + "\n".join(block) + "\n"
     path.write_text(text, encoding="utf-8")

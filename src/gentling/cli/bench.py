@@ -60,14 +60,7 @@ def add_commands(sub, common) -> None:
         help="where the SQLite benchmark databases live (default ./bench-data)",
     )
     run.add_argument("--check", action="store_true", help="exit with status 1 when a figure misses its target")
-    run.add_argument(
-        "--write-docs",
-        nargs="?",
-        const=Path("docs/performance.md"),
-        type=Path,
-        metavar="FILE",
-        help="write the table into FILE (default docs/performance.md), between its bench markers",
-    )
+    _write_docs_option(run, "the table", "bench run")
     run.set_defaults(handler=cmd_run)
 
     measure = bsub.add_parser(
@@ -78,6 +71,28 @@ def add_commands(sub, common) -> None:
         "--import-env", default="{}", metavar="JSON", help="environment of the empty database the import goes into"
     )
     measure.set_defaults(handler=cmd_measure)
+
+    prof = bsub.add_parser(
+        "profile",
+        parents=[common],
+        description=PROFILE_HELP,
+        help="profile logging a session (API and web form) on the rescue data, function by function",
+    )
+    prof.add_argument("--requests", type=int, default=300, help="sessions logged under the profiler (default 300)")
+    prof.add_argument("--way", nargs="+", choices=("api", "web"), default=["api", "web"], help="api, web or both")
+    _write_docs_option(prof, "the tables", "bench profile")
+    prof.set_defaults(handler=cmd_profile)
+
+
+def _write_docs_option(p, what: str, markers: str) -> None:
+    p.add_argument(
+        "--write-docs",
+        nargs="?",
+        const=Path("docs/performance.md"),
+        type=Path,
+        metavar="FILE",
+        help=f"write {what} into FILE (default docs/performance.md), between its '{markers}' markers",
+    )
 
 
 RUN_HELP = """Measure today's plan (service and HTTP, full history and 1%), API session logging
@@ -165,6 +180,41 @@ def cmd_measure(args, ctx) -> int:
         ctx.out.json(result)
     else:
         ctx.out.say(json.dumps(result, indent=2))
+    return 0
+
+
+PROFILE_HELP = """Log sessions through the whole Django stack in this process, under cProfile, on the
+database this environment uses (its 'rescue' benchmark data, generated first if missing):
+as the API's POST of a session and as the web's Log a session form. Prints, per request, the
+functions with the most time of their own and Gentling's functions with the most time in all.
+The sessions it logs are deleted afterwards."""
+
+
+def cmd_profile(args, ctx) -> int:
+    from ..bench import profile
+    from ..bench.generate import PROFILES, generate, generated
+    from ..bench.measure import bench_household
+    from ..bench.run import write_section
+    from ..domain.errors import InvalidInput
+
+    if not 10 <= args.requests <= 100_000:
+        raise InvalidInput("requests", f"--requests {args.requests}: give 10 to 100,000.")
+    if not generated("rescue", PROFILES["rescue"].animals[0]):
+        print("Generating the 'rescue' data in this database (seed 1)...", file=sys.stderr, flush=True)
+        generate("rescue", seed=1)
+    from django.db import connection
+
+    household = bench_household("rescue")
+    found = [profile.profile_logging(household, way, args.requests) for way in args.way]
+    lines = profile.markdown(found, connection.vendor)
+    if ctx.out.json_mode:
+        ctx.out.json([asdict(p) for p in found])
+    else:
+        ctx.out.say("\n".join(lines))
+    if args.write_docs:
+        command = " ".join(["gentling bench profile --requests", str(args.requests), "--way", *args.way])
+        write_section(args.write_docs, profile.MARKERS, lines, command=command, title="Where a write's time goes")
+        ctx.out.say(f"Wrote the profile into {args.write_docs}.")
     return 0
 
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from ..domain.errors import InvalidInput, NotFound
 from ..domain.validation import check_name
 from ..models import ApiToken
+from ..prepared import Prepared
 from ..sqlite import unless_write_lock_taken
 
 TOKEN_PREFIX = "gnt_"
@@ -58,11 +59,21 @@ def revoke_token(*, keeper, token_id: int, now: datetime) -> ApiToken:
     return token
 
 
+# Every API request asks: built once (gentling/prepared.py).
+_LIVE_TOKEN = Prepared(
+    lambda key_hash: (
+        ApiToken.objects.select_related("keeper").filter(key_hash=key_hash, revoked_at__isnull=True).order_by("pk")[:1]
+    ),
+    ("a",),
+    ("b",),
+)
+
+
 def keeper_for_token(raw: str, *, now: datetime):
     """The active keeper a live token belongs to, or None (unknown, revoked, or the keeper is disabled)."""
     if not raw or len(raw) > TOKEN_MAX_LENGTH or not raw.startswith(TOKEN_PREFIX):
         return None
-    token = ApiToken.objects.select_related("keeper").filter(key_hash=hash_token(raw), revoked_at__isnull=True).first()
+    token = next(iter(_LIVE_TOKEN.rows(hash_token(raw))), None)
     if token is None or not token.keeper.is_active:
         return None
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:

@@ -18,6 +18,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from ..domain.errors import InvalidInput, NotAllowed, NotFound
 from ..domain.validation import check_name
 from ..models import Animal, Household, Invite, Membership
+from ..prepared import Prepared
 
 
 def local_keeper(username: str):
@@ -116,14 +117,22 @@ def check_member(keeper, household: Household, *, write: bool = False) -> None:
     _check_role(keeper, household, write, "No such household.")
 
 
+# Every web and API request about a household asks: built once (gentling/prepared.py).
+_MEMBERSHIP_BY_ID = Prepared(
+    lambda keeper_id, public_id: (
+        Membership.objects.select_related("household")
+        .filter(keeper_id=keeper_id, household__public_id=public_id)
+        .only("role", "keeper", "household")
+        .order_by("pk")[:1]
+    ),
+    (1, "a"),
+    (2, "b"),
+)
+
+
 def household_by_id(keeper, public_id: str, *, write: bool = False) -> Household:
     """The household with this id, if the keeper is a member (one query: the membership with its household)."""
-    membership = (
-        Membership.objects.select_related("household")
-        .filter(keeper=keeper, household__public_id=public_id)
-        .only("role", "keeper", "household")
-        .first()
-    )
+    membership = next(iter(_MEMBERSHIP_BY_ID.rows(keeper.pk, public_id)), None)
     if membership is None:  # no such household, or not theirs: the same answer, so ids cannot be probed
         raise NotFound("No such household.")
     _check_role(keeper, membership.household, write, "No such household.", membership)

@@ -34,13 +34,14 @@ TYPICAL_MINUTES = 5
 @household_view(write=True)
 def session_log(request, household):
     now = clock.now()
-    animals = list(selectors.animals_listed(household, status=Animal.Status.ACTIVE))
+    # A save reads only the animals it names; the page (shown first, or again with its errors) lists them all.
+    named = request.POST.getlist("animals")[: selectors.IDS_MAX] if request.method == "POST" else None
+    animals = _animals(household, named)
     start = (local_time(household, now) - timedelta(minutes=TYPICAL_MINUTES)).replace(microsecond=0)
     form = SessionLogForm(request.POST or None, animals=animals, initial={"started_at": start})
-    words = Words.any_of(protocol_for(a) for a in animals)  # the service checks each sitting's own
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        chosen = selectors.animals_with_ids(household, data["animals"])
+        chosen = {a.public_id: a for a in animals}
         begin = data["started_at"]  # aware, in the household's time zone (see household_view)
         try:
             with raise_for():
@@ -58,6 +59,10 @@ def session_log(request, household):
         else:
             report_saved(request, logged)
             return redirect("today", household.public_id)
+    if named is not None:  # shown again with its errors: every animal to choose from
+        animals = _animals(household, None)
+        form.fields["animals"].choices = [(a.public_id, a.name) for a in animals]
+    words = Words.any_of(protocol_for(a) for a in animals)  # the service checks each sitting's own
     return render(
         request,
         "gentling/session_log.html",
@@ -73,3 +78,11 @@ def session_log(request, household):
             "nav": "today",
         },
     )
+
+
+def _animals(household, named: list[str] | None) -> list[Animal]:
+    """The animals to choose from: those `named` (one that has left is refused by the service, which
+    says why), or with none named every active animal, by name."""
+    if named is None:
+        return list(selectors.animals_listed(household, status=Animal.Status.ACTIVE))
+    return sorted(selectors.animals_with_ids(household, named).values(), key=lambda a: (a.name, a.pk))

@@ -1,0 +1,147 @@
+"""Statements the write path runs on every request, built by Django's ORM once and then run as SQL.
+
+Building and compiling a query is most of what a small read costs in Django: for the few
+rows a session's log reads, 0.3-1 ms of Python each, against a few hundredths of a
+millisecond in the database (docs/performance.md, "Where a write's time goes"). A prepared
+statement is written as an ordinary queryset, as a function of its values; the ORM compiles
+it once per process and database, and each call after that sends the same SQL with its own
+values, and reads the rows back through the ORM's own converters and model loading (dates
+and times from SQLite's text, JSON, select_related). Tests compare each one with its
+queryset, on SQLite and on PostgreSQL.
+
+Which value goes where is found by compiling the query with sample values, then once more
+for each value with another sample in its place: the parameters that change are that value's
+slots. So a value must be a single one (no `__in` with a list, whose length would change the
+SQL); a query whose SQL changes with its values is refused when it is first compiled.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.db import connections, transaction
+from django.db.models import QuerySet
+from django.db.models.query import ValuesListIterable, get_related_populators
+from django.db.models.sql import UpdateQuery
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    params: tuple
+    slots: tuple[tuple[int, int], ...]  # (parameter position, value index)
+    compiler: Any
+    converters: dict  # a read's, by column
+
+
+class _Statement:
+    def __init__(self, samples: tuple, other: tuple):
+        """`samples` and `other`: two sets of example values, each different from the other in every place."""
+        if len(samples) != len(other) or any(a == b for a, b in zip(samples, other, strict=True)):
+            raise ValueError("each sample value needs a different other value")
+        self._samples, self._other = samples, other
+        # By connection: each thread has its own, and a compiler (its converters) belongs to one.
+        self._compiled: weakref.WeakKeyDictionary[Any, _Compiled] = weakref.WeakKeyDictionary()
+
+    def _compiler(self, values: tuple, using: str):
+        raise NotImplementedError
+
+    def _execute(self, cursor, values: tuple, using: str) -> _Compiled:
+        connection = connections[using]
+        compiled = self._compiled.get(connection) or self._compile(using)
+        params = list(compiled.params)
+        for position, index in compiled.slots:
+            params[position] = _adapted(connection, values[index])
+        cursor.execute(compiled.sql, params)
+        return compiled
+
+    def _compile(self, using: str) -> _Compiled:
+        first = self._compiler(self._samples, using)
+        sql, params = first.as_sql()
+        slots = []
+        for index in range(len(self._samples)):
+            changed = list(self._samples)
+            changed[index] = self._other[index]
+            other_sql, other_params = self._compiler(tuple(changed), using).as_sql()
+            if other_sql != sql or len(other_params) != len(params):
+                raise ValueError(f"value {index} changes the statement's SQL, not only its parameters")
+            slots += [(at, index) for at, (a, b) in enumerate(zip(params, other_params, strict=True)) if a != b]
+        if {index for _, index in slots} != set(range(len(self._samples))):
+            raise ValueError("each value must fill a parameter of the statement")
+        select = first.select[: first.col_count] if first.select else []  # an update selects nothing
+        compiled = _Compiled(sql, tuple(params), tuple(slots), first, first.get_converters([c for c, _, _ in select]))
+        self._compiled[connections[using]] = compiled
+        return compiled
+
+
+class Prepared(_Statement):
+    """A read: `build(*values)` makes the queryset, of model instances or a values_list()."""
+
+    def __init__(self, build: Callable[..., QuerySet], samples: tuple, other: tuple):
+        super().__init__(samples, other)
+        self.queryset = build  # the queryset itself, as the ORM runs it (what the tests compare with)
+        self._tuples = build(*samples)._iterable_class is ValuesListIterable
+
+    def _compiler(self, values: tuple, using: str):
+        return self.queryset(*values).query.get_compiler(using)
+
+    def rows(self, *values: Any, using: str = "default") -> list:
+        """What the queryset would give for `values`: tuples for a values_list(), else model instances."""
+        with connections[using].cursor() as cursor:
+            compiled = self._execute(cursor, values, using)
+            found = cursor.fetchall()
+        compiler = compiled.compiler
+        if compiled.converters:
+            found = [tuple(row) for row in compiler.apply_converters(found, compiled.converters)]
+        return found if self._tuples else _instances(compiler, found, using)
+
+
+class PreparedUpdate(_Statement):
+    """An update: `build(*values)` gives the queryset and its changes (field name to value or expression)."""
+
+    def __init__(self, build: Callable[..., tuple[QuerySet, dict[str, Any]]], samples: tuple, other: tuple):
+        super().__init__(samples, other)
+        self._build = build
+
+    def _compiler(self, values: tuple, using: str):
+        queryset, changes = self._build(*values)
+        query = queryset.query.chain(UpdateQuery)
+        query.add_update_values(changes)
+        query.annotations = {}
+        compiler = query.get_compiler(using)
+        compiler.pre_sql_setup()
+        return compiler
+
+    def run(self, *values: Any, using: str = "default") -> int:
+        """The rows changed, as QuerySet.update() answers."""
+        with transaction.mark_for_rollback_on_error(using), connections[using].cursor() as cursor:
+            self._execute(cursor, values, using)
+            return cursor.rowcount
+
+
+def _instances(compiler, rows: list[tuple], using: str) -> list:
+    """Model instances from rows, as Django's ModelIterable makes them (with select_related's relations)."""
+    klass_info, select = compiler.klass_info, compiler.select
+    start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+    names = [column[0].target.attname for column in select[start:end]]
+    populators = get_related_populators(klass_info, select, using)
+    found = []
+    for row in rows:
+        obj = klass_info["model"].from_db(using, names, row[start:end])
+        for populator in populators:
+            populator.populate(row, obj)
+        found.append(obj)
+    return found
+
+
+def _adapted(connection, value: Any) -> Any:
+    """A value as the ORM hands it to the database driver for a lookup on a field of its type."""
+    if isinstance(value, datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    if isinstance(value, date):
+        return connection.ops.adapt_datefield_value(value)
+    return value
