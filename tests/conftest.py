@@ -3,6 +3,7 @@ viewer, and an outsider, so permission tests are cheap to write."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -97,3 +98,21 @@ def file_db(transactional_db, tmp_path: Path):
         connections.close_all()
         shared["NAME"] = memory_name
         connections["default"] = memory
+
+
+REDIS_URL = "redis://127.0.0.1:6379/14"  # a database of its own, emptied first
+
+
+@pytest.fixture
+def redis_cache():
+    redis = pytest.importorskip("redis")
+    server = redis.Redis.from_url(REDIS_URL)
+    try:
+        server.ping()
+    except redis.ConnectionError:
+        if os.environ.get("GENTLING_REQUIRE_BROWSER"):  # CI: its machine runs Redis
+            raise pytest.UsageError("Redis is not running on 127.0.0.1:6379, and CI needs it") from None
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    server.flushdb()
+    yield server
+    server.flushdb()

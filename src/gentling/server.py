@@ -116,8 +116,14 @@ def gunicorn_options(*, host: str, port: int, workers: int) -> dict:
         "worker_class": "sync",
         "timeout": SYNC_TIMEOUT_SECONDS,
         "errorlog": "-",  # the access log is the app's (failures.py)
-        "post_worker_init": lambda worker: _freeze_startup_objects(),
+        "post_worker_init": _worker_started,
     }
+
+
+def _worker_started(worker) -> None:
+    _freeze_startup_objects()
+    # Each worker's own memory of today's plans: made by the worker, whoever runs the reminders.
+    start_days_here()
 
 
 def _freeze_startup_objects() -> None:
@@ -141,29 +147,48 @@ def start_reminders(every: float = REMIND_EVERY_SECONDS, *, forking: bool = Fals
     its threads holds locks (a database driver's, logging's) can hang or crash. So the thread waits
     a round before its first, while the workers start, and starts no days: that replays many
     animals for seconds, and a worker forked again meanwhile (after one died) would inherit its
-    locks. The workers then start each day on its first Today, or `gentling remind` does it.
+    locks. Each worker starts its days itself (`start_days_here`), or `gentling remind` does it.
     Call what it returns to stop it (and wait for a round under way to end)."""
     from . import clock
     from .services import day_start
     from .services.reminders import send_due
 
+    def round_() -> None:
+        send_due(clock.now())
+        if not forking:
+            day_start.start_days(clock.now(), remember=True)  # before the first Today of the day asks
+
+    return _every(every, round_, "sending reminders or starting the day", wait_first=forking)
+
+
+def start_days_here(every: float = REMIND_EVERY_SECONDS) -> Callable[[], None]:
+    """In a gunicorn worker: start each household's day for this process (services/day_start.py,
+    remember=True), now and every minute, so that its first Today of a day reads nothing old. A
+    worker forks nothing, so its thread is safe where the master's is not."""
+    from . import clock
+    from .services import day_start
+
+    return _every(every, lambda: day_start.start_days(clock.now(), remember=True), "starting the day")
+
+
+def _every(every: float, work: Callable[[], object], what: str, *, wait_first: bool = False) -> Callable[[], None]:
+    """Run `work` now (or after a round, with `wait_first`) and every `every` seconds in a daemon
+    thread; returns the function that stops it (and waits for a round under way to end)."""
     stop = threading.Event()
 
     def loop() -> None:
-        if forking:
+        if wait_first:
             stop.wait(every)
         while not stop.is_set():
             try:
-                send_due(clock.now())
-                if not forking:
-                    day_start.start_days(clock.now())  # a new day's checkpoints, before the first Today asks
+                work()
             except Exception:  # a database that cannot answer now may answer in a minute
-                log.exception("sending reminders or starting the day failed; trying again in a minute")
+                log.exception("%s failed; trying again in a minute", what)
             finally:
                 connections.close_all()
             stop.wait(every)
 
-    thread = threading.Thread(target=loop, name="gentling-reminders", daemon=True)
+    thread = threading.Thread(target=loop, name="gentling-background", daemon=True)
     thread.start()
 
     def stop_it() -> None:

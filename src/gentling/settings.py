@@ -183,6 +183,7 @@ GENTLING_BASE_URL = env_str("GENTLING_BASE_URL", "http://localhost:8000").rstrip
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 SESSION_COOKIE_HTTPONLY = True
+SESSION_ENGINE = "gentling.sessions"  # Django's database sessions, read with a prepared statement
 CSRF_COOKIE_HTTPONLY = False  # htmx reads it from a meta tag, not the cookie
 X_FRAME_OPTIONS = "DENY"
 

@@ -79,7 +79,7 @@ def stub_server(stub: Stub):
         server.server_close()
 
 
-def run_client(monkeypatch, url: str, *args: str) -> dict:
+def run_client(monkeypatch, url: str, *args: str, animals=None) -> dict:
     monkeypatch.setenv(load.TOKEN_ENV, "gnt_test-token")
     out = io.StringIO()
     assert (
@@ -91,7 +91,7 @@ def run_client(monkeypatch, url: str, *args: str) -> dict:
                 "--household",
                 HOUSEHOLD,
                 "--animals",
-                ",".join(ANIMALS),
+                ",".join(animals or ANIMALS),
                 "--note",
                 "bench-test",
                 *args[1:],
@@ -178,6 +178,19 @@ def test_rate_mode_sends_valid_session_bodies_cycling_through_the_animals(monkey
         assert body["activities"] and set(body["activities"]) <= set(vocab.ACTIVITIES)
         assert body["notes"] == "bench-test"
     assert len({b["started_at"] for b in bodies}) == len(bodies)
+
+
+def test_animals_in_other_households_are_logged_there(monkeypatch):
+    """A keeper caring for animals in several households (the network profile): HOUSEHOLD:ANIMAL."""
+    stub = Stub()
+    with stub_server(stub) as url:
+        run_client(monkeypatch, url, "rate", "--rate", "30", "--seconds", "0.4", animals=["rat-a", "other:rat-z"])
+
+    sent = Counter((path, body["animals"][0]) for path, _, body in stub.requests)
+    assert sent == {
+        (f"/api/v1/households/{HOUSEHOLD}/sessions", "rat-a"): 6,
+        ("/api/v1/households/other/sessions", "rat-z"): 6,
+    }
 
 
 def test_a_stall_is_charged_to_the_requests_queued_behind_it(monkeypatch):

@@ -124,3 +124,22 @@ def test_sessions_logged_are_read_back_for_the_engine_the_same_either_way(two_ho
     # The same animal among others goes through the ORM's querysets.
     both = progress.records_of([clover, two_homes[1][1]], until=today)[clover.pk]
     assert one == both and len(one) == Session.objects.filter(animal=clover).count() + 1
+
+
+def test_a_session_is_read_as_djangos_own_store_reads_it(client, owner, settings):
+    """settings.SESSION_ENGINE (gentling/sessions.py): a live session is found, an expired or unknown one is not."""
+    from django.contrib.sessions.backends.db import SessionStore as DjangosStore
+    from django.contrib.sessions.models import Session as StoredSession
+
+    from gentling.sessions import SessionStore
+
+    assert settings.SESSION_ENGINE == "gentling.sessions"
+    client.force_login(owner)
+    key = client.session.session_key
+    assert SessionStore(key).load() == DjangosStore(key).load() != {}
+    page = client.get("/today")  # a logged-in page, through the store: not sent to log in
+    assert page.status_code in (200, 302) and "login" not in page.get("Location", "")
+    StoredSession.objects.filter(session_key=key).update(expire_date=timezone.now() - timedelta(seconds=1))
+    expired = SessionStore(key)
+    assert expired.load() == {} == DjangosStore(key).load() and expired.session_key is None
+    assert SessionStore("nosuchsession0000000000000000000").load() == {}

@@ -5,7 +5,6 @@ next, since a chart is kept under the animal's records revision, which the write
 from __future__ import annotations
 
 import json
-import os
 import re
 import urllib.request
 from datetime import timedelta
@@ -18,23 +17,7 @@ from django.utils import timezone
 from gentling.bench.api_load import free_port, running_server, server_environment
 from gentling.bench.measure import Browser
 from gentling.services.api_tokens import create_token
-
-REDIS_URL = "redis://127.0.0.1:6379/14"  # a database of its own, emptied first
-
-
-@pytest.fixture
-def redis_cache():
-    redis = pytest.importorskip("redis")
-    server = redis.Redis.from_url(REDIS_URL)
-    try:
-        server.ping()
-    except redis.ConnectionError:
-        if os.environ.get("GENTLING_REQUIRE_BROWSER"):  # CI: its machine runs Redis
-            raise pytest.UsageError("Redis is not running on 127.0.0.1:6379, and CI needs it") from None
-        pytest.skip("no Redis on 127.0.0.1:6379")
-    server.flushdb()
-    yield server
-    server.flushdb()
+from tests.conftest import REDIS_URL
 
 
 def fetch(base: str, path: str, cookie: str) -> tuple[str, str]:

@@ -81,14 +81,14 @@ def measure_session_logging(
     note = f"bench-load-{new_public_id()}"
     since = clock.now()
     token, raw = create_token(keeper=owner, name="bench load", now=since)
-    load = _Load(household, animals, raw, note)
+    load = LoadClient(household, [a.public_id for a in animals], raw, note)
     by_clients = {}
     try:
-        with _serving(env, port or free_port()) as server:
+        with server_process(env, port or free_port()) as server:
             for count in sorted({*clients, concurrency}):
                 load.run(server, "throughput", WARMUP_SECONDS, "--connections", str(count))
                 runs = [load.run(server, "throughput", seconds, "--connections", str(count)) for _ in range(phases)]
-                by_clients[count] = _phases(runs)
+                by_clients[count] = phase_figures(runs)
             steady = load.run(
                 server,
                 "rate",
@@ -116,7 +116,7 @@ def measure_session_logging(
     }
 
 
-def _phases(runs: list[dict]) -> dict:
+def phase_figures(runs: list[dict]) -> dict:
     """Several throughput phases as one figure: the median sessions/s with min and max, every error."""
     rates = sorted(r["ok_rps"] for r in runs)
     errors: dict[str, int] = {}
@@ -210,13 +210,13 @@ class _Server:
 
 @contextmanager
 def running_server(env: dict[str, str], port: int, *, workers: int = WORKERS):
-    """The server's base URL while it runs (see `_serving`)."""
-    with _serving(env, port, workers=workers) as server:
+    """The server's base URL while it runs (see `server_process`)."""
+    with server_process(env, port, workers=workers) as server:
         yield server.base
 
 
 @contextmanager
-def _serving(env: dict[str, str], port: int, *, workers: int = WORKERS):
+def server_process(env: dict[str, str], port: int, *, workers: int = WORKERS):
     """`gentling serve --workers N` in its own process group, stopped with SIGTERM (then SIGKILL) on the way out."""
     command = [
         sys.executable,
@@ -277,11 +277,12 @@ def _tail(log) -> str:
     return log.read().decode(errors="replace")[-4000:]
 
 
-class _Load:
+class LoadClient:
     """Runs `python -m gentling.bench.load` against the server and keeps count of the sessions it logged."""
 
-    def __init__(self, household: Household, animals: list[Animal], token: str, note: str):
-        self.household, self.animals, self.token, self.note = household, animals, token, note
+    def __init__(self, household: Household, animal_ids: list[str], token: str, note: str):
+        """`animal_ids`: as the load client takes them (HOUSEHOLD:ANIMAL for another household's)."""
+        self.household, self.animal_ids, self.token, self.note = household, animal_ids, token, note
         self.acknowledged = 0
 
     def run(self, server: _Server, mode: str, seconds: float, *options: str) -> dict:
@@ -295,7 +296,7 @@ class _Load:
             "--household",
             self.household.public_id,
             "--animals",
-            ",".join(a.public_id for a in self.animals),
+            ",".join(self.animal_ids),
             "--seconds",
             str(seconds),
             "--note",

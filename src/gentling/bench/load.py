@@ -63,7 +63,17 @@ class Target:
 
     @property
     def path(self) -> str:
-        return f"/api/v1/households/{self.household}/sessions"
+        return self.path_of(self.household)
+
+    @staticmethod
+    def path_of(household: str) -> str:
+        return f"/api/v1/households/{household}/sessions"
+
+    def nth(self, n: int) -> tuple[str, str]:
+        """The n-th request's household and animal, in turn: an animal given as HOUSEHOLD:ANIMAL is in
+        that household (a keeper who cares for animals in several), else in `household`."""
+        household, _, animal = self.animals[n % len(self.animals)].rpartition(":")
+        return household or self.household, animal
 
 
 class Bodies:
@@ -74,17 +84,19 @@ class Bodies:
         self._numbers = itertools.count()
         self._lock = threading.Lock()
 
-    def next(self) -> bytes:
+    def next(self) -> tuple[str, bytes]:
+        """The next request's path and body."""
         with self._lock:
             n = next(self._numbers)
-        return json.dumps(session_body(self.target, n, datetime.now(UTC))).encode()
+        path = self.target.path_of(self.target.nth(n)[0])
+        return path, json.dumps(session_body(self.target, n, datetime.now(UTC))).encode()
 
 
 def session_body(target: Target, n: int, now: datetime) -> dict:
     """The n-th session: its own animal in turn, a length from 60 to 300 s, a start made unique by n."""
     started = now - STARTED_AGO + timedelta(microseconds=n % 1_000_000)
     return {
-        "animals": [target.animals[n % len(target.animals)]],
+        "animals": [target.nth(n)[1]],
         "started_at": started.isoformat(),
         "duration_seconds": 60 + (n * 37) % 241,
         "activities": ["talked"] if n % 2 else ["talked", "treat_in_cage"],
@@ -118,19 +130,19 @@ class Client:
         self.reconnects = 0
         self.conn = _Connection(target.host, target.port, timeout=target.timeout)
 
-    def post(self, body: bytes) -> int:
+    def post(self, path: str, body: bytes) -> int:
         reused = self.conn.sock is not None
         try:
-            return self._send(body)
+            return self._send(path, body)
         except STALE_CONNECTION:
             if not reused:
                 raise
             self.conn.close()  # the server closed it while idle; the next request reopens it
             self.reconnects += 1
-            return self._send(body)
+            return self._send(path, body)
 
-    def _send(self, body: bytes) -> int:
-        self.conn.request("POST", self.target.path, body=body, headers=self.headers)
+    def _send(self, path: str, body: bytes) -> int:
+        self.conn.request("POST", path, body=body, headers=self.headers)
         response = self.conn.getresponse()
         response.read()  # all of it, or the connection cannot carry the next request
         return response.status
@@ -154,10 +166,10 @@ class Worker:
     unsent: int = 0
 
 
-def _exchange(client: Client, body: bytes, due: float, into: Worker) -> None:
+def _exchange(client: Client, request: tuple[str, bytes], due: float, into: Worker) -> None:
     sent = time.perf_counter()
     try:
-        outcome = str(client.post(body))
+        outcome = str(client.post(*request))
     except (OSError, http.client.HTTPException) as exc:
         outcome = type(exc).__name__
         client.conn.close()
@@ -293,7 +305,12 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--url", required=True, help="the server, e.g. http://127.0.0.1:8000")
     common.add_argument("--household", required=True, help="the household's id")
-    common.add_argument("--animals", required=True, help="animal ids, comma-separated; the requests cycle through them")
+    common.add_argument(
+        "--animals",
+        required=True,
+        help="animal ids, comma-separated; the requests cycle through them (HOUSEHOLD:ANIMAL for one in another "
+        "household the token's keeper cares for)",
+    )
     common.add_argument("--seconds", type=float, default=10.0, help="how long to send (default 10)")
     common.add_argument(
         "--token-env", default=TOKEN_ENV, help=f"the variable holding the API token (default {TOKEN_ENV})"

@@ -83,6 +83,24 @@ def add_commands(sub, common) -> None:
     _write_docs_option(prof, "the tables", "bench profile")
     prof.set_defaults(handler=cmd_profile)
 
+    net = bsub.add_parser(
+        "network",
+        parents=[common],
+        description=NETWORK_HELP,
+        help="the network profile (10,000 households) on 4 processes, PostgreSQL and a shared Redis cache",
+    )
+    net.add_argument(
+        "--redis-url",
+        metavar="URL",
+        default=os.environ.get("GENTLING_BENCH_REDIS_URL"),
+        help="the Redis the 4 processes share as their cache, e.g. redis://127.0.0.1:6379/13 "
+        "(default: $GENTLING_BENCH_REDIS_URL)",
+    )
+    net.add_argument("--seconds", type=float, default=5, help="seconds per logging phase (default 5)")
+    net.add_argument("--phases", type=int, default=5, help="logging phases; the figure is their median (default 5)")
+    _write_docs_option(net, "the figures", "bench network")
+    net.set_defaults(handler=cmd_network)
+
 
 def _write_docs_option(p, what: str, markers: str) -> None:
     p.add_argument(
@@ -215,6 +233,41 @@ def cmd_profile(args, ctx) -> int:
         command = " ".join(["gentling bench profile --requests", str(args.requests), "--way", *args.way])
         write_section(args.write_docs, profile.MARKERS, lines, command=command, title="Where a write's time goes")
         ctx.out.say(f"Wrote the profile into {args.write_docs}.")
+    return 0
+
+
+NETWORK_HELP = """Serve the 'network' benchmark data (10,000 households of 1 to 10 animals; generated
+first if missing, about ten minutes) as docs/deploy.md's organisation layout: gentling serve
+--workers 4 on the PostgreSQL database of DATABASE_URL, with one Redis cache shared by the 4
+processes. Prints the Today page of 40 households picked at random (first and second view),
+sessions/s logged over the API by a volunteer caring for animals in 100 households (8
+connections), and the share of charts served from the shared cache on a second view."""
+
+
+def cmd_network(args, ctx) -> int:
+    from ..bench import network
+    from ..bench.generate import generate
+    from ..bench.run import write_section
+    from ..domain.errors import InvalidInput
+
+    if not args.redis_url:
+        raise InvalidInput("--redis-url", "Give --redis-url redis://HOST:PORT/DB: the 4 processes share that cache.")
+    if not 1 <= args.phases <= 50 or not 0 < args.seconds <= 600:
+        raise InvalidInput("--phases", "Give 1 to 50 --phases of up to 600 --seconds.")
+    if not network.generated():
+        print("Generating the 'network' data in this database (seed 1)...", file=sys.stderr, flush=True)
+        generate("network", seed=1)
+    found = network.measure_network(redis_url=args.redis_url, seconds=args.seconds, phases=args.phases)
+    if ctx.out.json_mode:
+        ctx.out.json(found)
+        return 0
+    rows = network.rows(found)
+    ctx.out.table("Gentling on 4 processes, PostgreSQL and a shared Redis cache", ["figure", "measured"], rows)
+    if args.write_docs:
+        command = f"gentling bench network --seconds {args.seconds:g} --phases {args.phases}"
+        lines = ["| figure | measured |", "|---|---|", *(f"| {a} | {b} |" for a, b in rows)]
+        write_section(args.write_docs, network.MARKERS, lines, command=command, title="More than one machine")
+        ctx.out.say(f"Wrote the figures into {args.write_docs}.")
     return 0
 
 

@@ -96,20 +96,24 @@ def quarantines_of(animals: list[Animal], day: date) -> dict[int, QuarantineStat
 
     Only the days with an illness sign are read (the records' `illness` flag),
     not every session, so the cost does not grow with an animal's history."""
-    latest: dict[int, Quarantine] = {}
-    for q in Quarantine.objects.filter(animal__in=animals, started_on__lte=day).order_by("-started_on", "-id"):
-        latest.setdefault(q.animal_id, q)
+    # (start, air space) by animal: columns, not model instances, by ids (a rescue has hundreds).
+    latest: dict[int, tuple[date, str]] = {}
+    rows = Quarantine.objects.filter(animal_id__in=[a.pk for a in animals], started_on__lte=day)
+    for animal_id, started_on, air_space in rows.order_by("-started_on", "-id").values_list(
+        "animal_id", "started_on", "air_space"
+    ):
+        latest.setdefault(animal_id, (started_on, air_space))
     signs: dict[int, set[date]] = defaultdict(set)
     for model in (Session, HealthCheck):
-        ill = model.objects.filter(animal__in=list(latest), illness=True, day__lte=day).order_by()
+        ill = model.objects.filter(animal_id__in=list(latest), illness=True, day__lte=day).order_by()
         for animal_id, on in ill.values_list("animal_id", "day"):
             signs[animal_id].add(on)
     return {
         a.pk: quarantine_status(
             arrivals_protocol(),
-            started_on=latest[a.pk].started_on,
+            started_on=latest[a.pk][0],
             source=a.source,
-            air_space=cast(AirSpace, latest[a.pk].air_space),  # a choice of Quarantine.AIR_SPACES, the same three
+            air_space=cast(AirSpace, latest[a.pk][1]),  # a choice of Quarantine.AIR_SPACES, the same three
             sign_days=sorted(signs[a.pk]),
             day=day,
         )

@@ -159,9 +159,17 @@ def household_for(keeper, ref: str | None = None, *, write: bool = False) -> Hou
     return household
 
 
+# Every page and chart of an animal, and most sessions logged, read it: built once (gentling/prepared.py).
+ANIMAL_BY_ID = Prepared(
+    lambda household_id, public_id: Animal.objects.filter(household_id=household_id, public_id=public_id),
+    (1, "a"),
+    (2, "b"),
+)
+
+
 def animal_by_id(keeper, household: Household, public_id: str, *, write: bool = False) -> Animal:
     _check_role(keeper, household, write, "No such animal.")
-    animal = Animal.objects.filter(household=household, public_id=public_id).first()
+    animal = next(iter(ANIMAL_BY_ID.rows(household.pk, public_id)), None)
     if animal is None:
         raise NotFound("No such animal.")
     return animal

@@ -17,7 +17,7 @@ from ..domain import vocab
 from ..domain.errors import InvalidInput
 from ..domain.validation import check_choice
 from ..models import Animal, Cage, CageStay, Household, Introduction, IntroductionMeeting, Litter, OpenSession, Session
-from ..prepared import Prepared
+from .households import ANIMAL_BY_ID
 
 
 def animals_listed(household: Household, *, status: str | None = None):
@@ -35,15 +35,8 @@ def animals_with_ids(household: Household, ids: list[str]) -> dict[str, Animal]:
     """The household's animals among `ids`, by id, in one query (an unknown id is simply missing).
     One id, as most sessions logged through the API name, is a prepared read."""
     if len(ids) == 1:
-        return {a.public_id: a for a in _ANIMAL_BY_ID.rows(household.pk, ids[0])}
+        return {a.public_id: a for a in ANIMAL_BY_ID.rows(household.pk, ids[0])}
     return {a.public_id: a for a in Animal.objects.filter(household=household, public_id__in=ids)}
-
-
-_ANIMAL_BY_ID = Prepared(
-    lambda household_id, public_id: Animal.objects.filter(household_id=household_id, public_id=public_id),
-    (1, "a"),
-    (2, "b"),
-)
 
 
 def sessions_listed(
