@@ -142,7 +142,7 @@ def http_figures(household: Household, animal: Animal, small: Household, runs: i
     on one keep-alive connection, logged in as the owner. Today's page of a household this big lists its
     cages (each opens on its own page); the API's today answer carries every animal's plan."""
     env = api_load.server_environment(api_load.owner_of(household).username)
-    with api_load.running_server(env, api_load.free_port()) as base:
+    with api_load.running_server(env, api_load.free_port(), settle=api_load.SETTLE_SECONDS) as base:
         browser = Browser(base, household)
         small_browser = Browser(base, small)
         try:
@@ -176,9 +176,6 @@ def http_figures(household: Household, animal: Animal, small: Household, runs: i
 
 
 FIRST_TODAY_PROCESSES = 5  # fresh server processes, one first Today each
-# A server reads today's plans in the background as it starts, and after each midnight
-# (services/day_start.py): under a second for the rescue. A keeper's first visit comes after it.
-DAY_RUN_SECONDS = 5
 
 
 def first_today(household: Household, small: Household) -> dict:
@@ -186,7 +183,7 @@ def first_today(household: Household, small: Household) -> dict:
     (services/day_start.py: `gentling remind` after midnight, and the server's own round as it
     starts). Each process first serves the small household's Today, so that only this household's
     first read is timed, not the process's."""
-    from time import perf_counter, sleep
+    from time import perf_counter
 
     from ..services.day_start import start_days
 
@@ -195,8 +192,8 @@ def first_today(household: Household, small: Household) -> dict:
     page, warm = (reverse("today", args=[h.public_id]) for h in (household, small))
     seconds = []
     for _ in range(FIRST_TODAY_PROCESSES):
-        with api_load.running_server(env, api_load.free_port(), workers=1) as base:
-            sleep(DAY_RUN_SECONDS)
+        # The day's plans are read as the process starts; a keeper's first visit comes after that.
+        with api_load.running_server(env, api_load.free_port(), workers=1, settle=api_load.SETTLE_SECONDS) as base:
             warmer, browser = Browser(base, small), Browser(base, household)
             try:
                 warmer.get(warm)
@@ -212,7 +209,9 @@ def first_today(household: Household, small: Household) -> dict:
 def _cold_page_with_charts(env: dict[str, str], household: Household, page: str, charts: list[str], runs: int) -> dict:
     """The animal page with its charts drawn on every view, as after a session logged: a server
     with the chart cache off (GENTLING_CACHE_URL=none)."""
-    with api_load.running_server({**env, "GENTLING_CACHE_URL": "none"}, api_load.free_port()) as base:
+    with api_load.running_server(
+        {**env, "GENTLING_CACHE_URL": "none"}, api_load.free_port(), settle=api_load.SETTLE_SECONDS
+    ) as base:
         browser = Browser(base, household)
         try:
 

@@ -74,8 +74,7 @@ def measure_network(
             Membership.objects.create(keeper=volunteer, household=h, role=Membership.Role.CARER)
         token, raw = create_token(keeper=volunteer, name="bench network", now=since)
         load = api_load.LoadClient(logged[0], ids, raw, note)
-        with api_load.server_process(env, api_load.free_port(), workers=WORKERS) as server:
-            time.sleep(settle)
+        with api_load.server_process(env, api_load.free_port(), workers=WORKERS, settle=settle) as server:
             today = _today(server.base, viewed)
             charts = _charts(server.base, viewed)
             load.run(server, "throughput", api_load.WARMUP_SECONDS, "--connections", str(CONNECTIONS))

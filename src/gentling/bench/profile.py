@@ -17,6 +17,7 @@ from __future__ import annotations
 import cProfile
 import json
 import pstats
+import re
 import time
 import uuid
 from collections.abc import Callable
@@ -154,8 +155,8 @@ def _lines(stats: pstats.Stats, requests: int) -> tuple[list[Line], list[Line]]:
 
 
 def _where(file: str, line: int, name: str) -> str:
-    if file == "~":
-        return name  # a built-in, such as {method 'execute' of 'sqlite3.Cursor' objects}
+    if file == "~":  # a built-in, such as {method 'execute' of 'sqlite3.Cursor' objects}
+        return re.sub(r" at 0x[0-9a-f]+", "", name)  # the same from one run to the next
     parts = Path(file).parts
     for package in ("gentling", "django", "ninja", "pydantic", "psycopg", "whitenoise", "csp", "axes"):
         if package in parts:
