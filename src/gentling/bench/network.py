@@ -15,7 +15,9 @@ Three figures, from a second process on loopback:
   answered from the cache (the `X-Gentling-Chart` header): with a cache in each process's own
   memory it would be about one in four.
 
-Everything it adds (the volunteer, their memberships and token, the sessions) is removed afterwards.
+It first runs the day's start (services/day_start.py), as `gentling remind` from cron does after each
+midnight: freshly generated data has no checkpoints yet. Everything it adds (the volunteer, their
+memberships and token, the sessions) is removed afterwards.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from django.urls import reverse
 from .. import clock
 from ..models import Household, Membership, new_public_id
 from ..services.api_tokens import create_token
+from ..services.day_start import start_days
 from ..services.households import local_keeper
 from . import api_load
 from .generate import household_name
@@ -60,6 +63,9 @@ def measure_network(
     homes = list(Household.objects.filter(name=household_name("network")).order_by("pk"))
     if not homes:
         raise api_load.BenchError("No 'network' data here: run `gentling bench generate network` first.")
+    # After the day's run, as `gentling remind` (cron) does after each midnight: every animal's
+    # checkpoint at yesterday. Freshly generated data has none, and nothing is measured without it.
+    start_days(clock.now())
     pick = random.Random(seed)
     viewed = pick.sample(homes, min(HOUSEHOLDS, len(homes)))
     logged = pick.sample(homes, min(LOGGING_HOUSEHOLDS, len(homes)))
