@@ -51,8 +51,12 @@ DAY_RUN_SECONDS = 10
 MARKERS = ("<!-- bench network: start -->", "<!-- bench network: end -->")  # in docs/performance.md
 
 
+def _homes():
+    return Household.objects.filter(name=household_name("network"))
+
+
 def generated() -> bool:
-    return Household.objects.filter(name=household_name("network")).exists()
+    return _homes().exists()
 
 
 def measure_network(
@@ -60,7 +64,7 @@ def measure_network(
 ) -> dict:
     if connection.vendor != "postgresql":
         raise api_load.BenchError("The network layout runs on PostgreSQL: set DATABASE_URL to a PostgreSQL database.")
-    homes = list(Household.objects.filter(name=household_name("network")).order_by("pk"))
+    homes = list(_homes().order_by("pk"))
     if not homes:
         raise api_load.BenchError("No 'network' data here: run `gentling bench generate network` first.")
     # After the day's run, as `gentling remind` (cron) does after each midnight: every animal's

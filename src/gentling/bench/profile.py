@@ -26,7 +26,9 @@ from datetime import datetime
 from pathlib import Path
 
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from .. import clock
 from ..models import ApiToken, Household, new_public_id
@@ -135,9 +137,6 @@ def _web_sender(client: Client, household: Household, target: Target) -> Callabl
 
 
 def _queries_per_request(send: Callable[[int], None], numbers) -> float:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     with CaptureQueriesContext(connection) as captured:
         for _ in range(10):
             send(next(numbers))

@@ -209,6 +209,8 @@ The sessions it logs are deleted afterwards."""
 
 
 def cmd_profile(args, ctx) -> int:
+    from django.db import connection
+
     from ..bench import profile
     from ..bench.generate import PROFILES, generate, generated
     from ..bench.measure import bench_household
@@ -220,8 +222,6 @@ def cmd_profile(args, ctx) -> int:
     if not generated("rescue", PROFILES["rescue"].animals[0]):
         print("Generating the 'rescue' data in this database (seed 1)...", file=sys.stderr, flush=True)
         generate("rescue", seed=1)
-    from django.db import connection
-
     household = bench_household("rescue")
     found = [profile.profile_logging(household, way, args.requests) for way in args.way]
     lines = profile.markdown(found, connection.vendor)

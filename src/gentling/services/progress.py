@@ -426,13 +426,9 @@ def _snapshots(animals: list[Animal]) -> dict[int, ProgressSnapshot]:
     """Each animal's snapshot (made here when missing)."""
 
     def read(of):
-        one = len(of) == 1  # as logging a session asks: a prepared read
-        snapshots = (
-            _ANIMALS_SNAPSHOT.rows(of[0].pk)
-            if one
-            else ProgressSnapshot.objects.filter(animal_id__in=[a.pk for a in of])
-        )
-        return {s.animal_id: s for s in snapshots}
+        if len(of) == 1:  # as logging a session asks: a prepared read
+            return {s.animal_id: s for s in _ANIMALS_SNAPSHOT.rows(of[0].pk)}
+        return {s.animal_id: s for s in ProgressSnapshot.objects.filter(animal_id__in=[a.pk for a in of])}
 
     found = read(animals)
     missing = [a for a in animals if a.pk not in found]
