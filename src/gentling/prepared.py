@@ -28,6 +28,13 @@ from django.db.models import QuerySet
 from django.db.models.query import ValuesListIterable, get_related_populators
 from django.db.models.sql import UpdateQuery
 
+try:  # drivers whose cursor runs several statements, with their parameters, in one execute()
+    from psycopg import ClientCursor
+
+    _ONE_QUERY_CURSORS: tuple[type, ...] = (ClientCursor,)
+except ImportError:  # PostgreSQL's driver is not installed: SQLite only
+    _ONE_QUERY_CURSORS = ()
+
 
 @dataclass(frozen=True)
 class _Compiled:
@@ -51,13 +58,17 @@ class _Statement:
         raise NotImplementedError
 
     def _execute(self, cursor, values: tuple, using: str) -> _Compiled:
+        compiled, params = self._bound(values, using)
+        cursor.execute(compiled.sql, params)
+        return compiled
+
+    def _bound(self, values: tuple, using: str) -> tuple[_Compiled, list]:
         connection = connections[using]
         compiled = self._compiled.get(connection) or self._compile(using)
         params = list(compiled.params)
         for position, index in compiled.slots:
             params[position] = _adapted(connection, values[index])
-        cursor.execute(compiled.sql, params)
-        return compiled
+        return compiled, params
 
     def _compile(self, using: str) -> _Compiled:
         first = self._compiler(self._samples, using)
@@ -94,10 +105,32 @@ class Prepared(_Statement):
         with connections[using].cursor() as cursor:
             compiled = self._execute(cursor, values, using)
             found = cursor.fetchall()
+        return self._loaded(compiled, found, using)
+
+    def _loaded(self, compiled: _Compiled, found: list, using: str) -> list:
         compiler = compiled.compiler
         if compiled.converters:
             found = [tuple(row) for row in compiler.apply_converters(found, compiled.converters)]
         return found if self._tuples else _instances(compiler, found, using)
+
+
+def rows_of_each(*reads: tuple[Prepared, tuple], using: str = "default") -> list[list]:
+    """What each (read, values) gives, as read.rows(*values) would, in one round trip where the
+    driver sends several statements as one query (psycopg's client-side binding, Django's default
+    on PostgreSQL), each result read in turn; one read after another elsewhere (SQLite has no
+    round trip to save). A round trip to PostgreSQL costs more than the reads logging a session makes."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if not isinstance(getattr(cursor, "cursor", None), _ONE_QUERY_CURSORS):
+            return [read.rows(*values, using=using) for read, values in reads]
+        bound = [read._bound(values, using) for read, values in reads]
+        cursor.execute("; ".join(c.sql for c, _ in bound), [p for _, params in bound for p in params])
+        found = []
+        for at, ((read, _), (compiled, _)) in enumerate(zip(reads, bound, strict=True)):
+            if at:
+                cursor.nextset()
+            found.append(read._loaded(compiled, cursor.fetchall(), using))
+        return found
 
 
 class PreparedUpdate(_Statement):
@@ -124,16 +157,20 @@ class PreparedUpdate(_Statement):
 
 
 def _instances(compiler, rows: list[tuple], using: str) -> list:
-    """Model instances from rows, as Django's ModelIterable makes them (with select_related's relations)."""
+    """Model instances from rows, as Django's ModelIterable makes them (with select_related's relations
+    and annotate()'s values)."""
     klass_info, select = compiler.klass_info, compiler.select
     start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
     names = [column[0].target.attname for column in select[start:end]]
     populators = get_related_populators(klass_info, select, using)
+    annotations = compiler.annotation_col_map.items()
     found = []
     for row in rows:
         obj = klass_info["model"].from_db(using, names, row[start:end])
         for populator in populators:
             populator.populate(row, obj)
+        for name, at in annotations:
+            setattr(obj, name, row[at])
         found.append(obj)
     return found
 

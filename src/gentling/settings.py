@@ -133,7 +133,8 @@ TEMPLATES = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "gentling.keepers.KeeperBackend",  # Django's login, its keeper read prepared (gentling/keepers.py)
+    "django.contrib.auth.backends.ModelBackend",  # only for sessions logged in before KeeperBackend
 ]
 # Failed logins (gentling/web/throttle.py): five for one username lock that username for 15 minutes
 # from any address; twenty from one address lock that address, whatever the usernames.
@@ -207,6 +208,9 @@ CONTENT_SECURITY_POLICY = {
 _url = env_str("DATABASE_URL")
 if _url:
     DATABASES = {"default": dj_database_url.parse(_url, conn_max_age=60, conn_health_checks=True)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Django's, without the health check's round trip on a connection in steady use (gentling/postgresql/base.py).
+        DATABASES["default"]["ENGINE"] = "gentling.postgresql"
 else:
     DATABASES = {
         "default": {

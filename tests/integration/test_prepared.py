@@ -6,12 +6,15 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
 from django.db.models import F
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from gentling.models import Animal, HealthCheck, Membership, ProgressSnapshot, Session
-from gentling.prepared import Prepared, PreparedUpdate
+from gentling.prepared import Prepared, PreparedUpdate, rows_of_each
 from gentling.services import progress
+from gentling.services.animal_charts import _ANIMAL_AND_REVISION
 from gentling.services.households import create_household
 from tests.factories import log, make_animal
 
@@ -72,6 +75,37 @@ def test_a_read_of_models_gives_the_same_instances_with_their_relations(two_home
     assert found.household.name == home.name and found.household.time_zone == "Pacific/Kiritimati"
     assert found.get_deferred_fields() == {"joined_at"}  # what .only() left out, loaded if asked for
     assert member.rows(owner.pk, "nosuchhome") == []
+
+
+def test_reads_sent_together_give_what_each_gives_alone_in_one_round_trip_on_postgresql(two_homes):
+    until = timezone.now().date() + timedelta(days=2)  # past every home's today
+    (home, clover), (_, basil) = two_homes
+    reads = [
+        (progress._ANIMALS_SESSIONS, (clover.pk, date.min, until)),
+        (progress._ANIMALS_CHECKS, (clover.pk, date.min, until)),
+        (progress._ANIMALS_SNAPSHOT, (basil.pk,)),
+        (_ANIMAL_AND_REVISION, (home.pk, "nosuchanimal")),
+    ]
+    with CaptureQueriesContext(connection) as sent:
+        together = rows_of_each(*reads)
+    assert together == [read.rows(*values) for read, values in reads]
+    assert [len(rows) for rows in together] == [4, 1, 1, 0]
+    assert len(sent.captured_queries) == (1 if connection.vendor == "postgresql" else len(reads))
+
+
+def test_a_read_of_models_carries_its_annotations(two_homes, owner):
+    (home, animal), _ = two_homes
+    fields = ("pk", "name", "arrival_date", "snapshot_pk", "snapshot_revision")
+    (found,) = _ANIMAL_AND_REVISION.rows(home.pk, animal.public_id)
+    (expected,) = _ANIMAL_AND_REVISION.queryset(home.pk, animal.public_id)
+    assert [getattr(found, f) for f in fields] == [getattr(expected, f) for f in fields]
+    snap = ProgressSnapshot.objects.get(animal=animal)
+    assert (found.snapshot_pk, found.snapshot_revision) == (snap.pk, snap.revision)
+    assert _ANIMAL_AND_REVISION.rows(home.pk, "nosuchanimal") == []
+    newcomer = make_animal(home, today=timezone.now().date(), name="Newcomer", days_ago=0)
+    ProgressSnapshot.objects.filter(animal=newcomer).delete()
+    (unread,) = _ANIMAL_AND_REVISION.rows(home.pk, newcomer.public_id)
+    assert (unread.snapshot_pk, unread.snapshot_revision) == (None, None)  # no snapshot yet: a left join
 
 
 def test_an_update_changes_what_its_queryset_would_and_counts_the_rows(two_homes):

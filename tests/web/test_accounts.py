@@ -9,9 +9,11 @@ import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from gentling import keepers
 from gentling.models import Household, Invite, Membership
 from gentling.services.households import create_invite, revoke_invite
 
@@ -276,6 +278,28 @@ def test_logging_in_with_the_password(client, lola):
     assert response.status_code == 302
     assert response["Location"] == reverse("home")
     assert _logged_in_as(client) == "lola"
+
+
+def test_a_login_is_kept_by_gentlings_backend_and_one_from_before_stays_logged_in(client, lola):
+    from django.contrib.auth import BACKEND_SESSION_KEY
+
+    _login(client, "lola", PASSWORD)
+    assert client.session[BACKEND_SESSION_KEY] == keepers.PATH
+    before = Client()  # a keeper who logged in before KeeperBackend was listed (gentling/keepers.py)
+    before.force_login(lola, backend="django.contrib.auth.backends.ModelBackend")
+    assert _logged_in_as(before) == "lola"
+    lola.is_active = False  # either way, a keeper who may no longer log in is logged out
+    lola.save()
+    assert _logged_in_as(client) is None and _logged_in_as(before) is None
+
+
+def test_a_wrong_password_is_hashed_once_and_counts_as_one_failure(client, lola, monkeypatch):
+    checked = []
+    real = User.check_password
+    monkeypatch.setattr(User, "check_password", lambda user, raw: checked.append(raw) or real(user, raw))
+    _login(client, "lola", "nope")
+    assert checked == ["nope"]  # not tried again by ModelBackend, listed after KeeperBackend
+    assert AccessAttempt.objects.get(username="lola").failures_since_start == 1
 
 
 def test_a_wrong_password_is_refused_with_a_message(client, lola):

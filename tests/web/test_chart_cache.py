@@ -8,10 +8,13 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from gentling.domain.validation import SessionInput
+from gentling.models import ProgressSnapshot
 from gentling.services.animals import AnimalDetails, edit_animal
 from gentling.services.arrivals import record_health_check
 from gentling.services.sessions import delete_session, edit_session
@@ -84,3 +87,16 @@ def test_the_page_asks_for_each_chart_by_its_version_which_a_browser_may_keep(cl
     assert old["Cache-Control"] == "private, max-age=60"  # an out-of-date address is not kept long
     assert ": 1 sessions" in re.search(r"<desc[^>]*>(.*?)</desc>", old.content.decode(), re.S).group(1)
     assert client.get(second)["Cache-Control"] == "private, max-age=86400, immutable"
+
+
+def test_a_kept_chart_is_served_from_one_read_of_the_animal_with_its_revision(client, owner, household, rat):
+    client.force_login(owner)
+    ProgressSnapshot.objects.filter(animal=rat).delete()  # as for an animal none has read yet
+    assert chart(client, household, rat, "holds")[0] == "drawn"
+    assert ProgressSnapshot.objects.filter(animal=rat).exists()
+    with CaptureQueriesContext(connection) as served:
+        assert chart(client, household, rat, "holds")[0] == "cached"
+    read = [re.search(r'FROM "(\w+)"', q["sql"]).group(1) for q in served.captured_queries]
+    # The login, the keeper, the membership, then the animal joined with its progress snapshot.
+    assert read == ["django_session", "auth_user", "gentling_membership", "gentling_animal"]
+    assert "gentling_progresssnapshot" in served.captured_queries[-1]["sql"]

@@ -13,11 +13,13 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.cache import cache
-from django.db.models import Count
+from django.db.models import Count, F
 
 from .. import charts
 from ..domain import engine
-from ..models import Animal
+from ..models import Animal, Household
+from ..prepared import Prepared
+from .households import animal_by_id
 from .progress import facts, progress_of, protocol_for, records, records_revision
 
 CHARTS = {
@@ -32,15 +34,36 @@ CHART_FORMAT = 1  # raise it when a chart's drawing changes: charts kept by an o
 KEEP_SECONDS = 2 * 24 * 3600  # a chart is for a day; a shared cache drops it after two
 
 
-def chart_version(animal: Animal, today: date) -> str:
+def chart_version(animal: Animal, today: date, *, revision: str | None = None) -> str:
     """What the animal's charts show today: it changes whenever they would (a browser may keep a
-    chart fetched with the same version for as long as it likes)."""
-    return f"{CHART_FORMAT}.{records_revision(animal)}.{today.isoformat()}"
+    chart fetched with the same version for as long as it likes). `revision`: the animal's
+    records_revision, if already read."""
+    return f"{CHART_FORMAT}.{revision or records_revision(animal)}.{today.isoformat()}"
 
 
-def cached_chart_svg(animal: Animal, name: str, today: date) -> tuple[str, bool, str]:
+# A chart's request reads the animal and where its records stand in one statement: with the chart
+# in the cache, that is all it reads (gentling/prepared.py).
+_ANIMAL_AND_REVISION = Prepared(
+    lambda household_id, public_id: Animal.objects.filter(household_id=household_id, public_id=public_id).annotate(
+        snapshot_pk=F("snapshot__pk"), snapshot_revision=F("snapshot__revision")
+    ),
+    (1, "a"),
+    (2, "b"),
+)
+
+
+def chart_of(keeper, household: Household, public_id: str, name: str, today: date) -> tuple[str, bool, str]:
+    """The chart `name` of the keeper's animal `public_id`, as cached_chart_svg gives it (NotFound, or
+    NotAllowed, as households.animal_by_id)."""
+    animal = animal_by_id(keeper, household, public_id, read=_ANIMAL_AND_REVISION)
+    snapshot, count = animal.snapshot_pk, animal.snapshot_revision  # type: ignore[attr-defined]  # annotated
+    revision = None if snapshot is None else f"{snapshot}.{count}"
+    return cached_chart_svg(animal, name, today, revision=revision)
+
+
+def cached_chart_svg(animal: Animal, name: str, today: date, *, revision: str | None = None) -> tuple[str, bool, str]:
     """The chart `name` of `animal` up to `today`, whether it came from the cache, and its version."""
-    version = chart_version(animal, today)
+    version = chart_version(animal, today, revision=revision)
     key = f"chart:{animal.public_id}:{version}:{name}"
     svg = cache.get(key)
     if svg is not None:

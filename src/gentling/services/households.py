@@ -167,9 +167,12 @@ ANIMAL_BY_ID = Prepared(
 )
 
 
-def animal_by_id(keeper, household: Household, public_id: str, *, write: bool = False) -> Animal:
+def animal_by_id(
+    keeper, household: Household, public_id: str, *, write: bool = False, read: Prepared = ANIMAL_BY_ID
+) -> Animal:
+    """The household's animal with this id; `read`: a statement of ANIMAL_BY_ID's values that reads more with it."""
     _check_role(keeper, household, write, "No such animal.")
-    animal = next(iter(ANIMAL_BY_ID.rows(household.pk, public_id)), None)
+    animal = next(iter(read.rows(household.pk, public_id)), None)
     if animal is None:
         raise NotFound("No such animal.")
     return animal

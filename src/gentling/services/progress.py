@@ -31,7 +31,7 @@ from ..domain.plan import AnimalPlan, plan_for_day
 from ..domain.protocol import Protocol, lab_protocol, load_protocol_text, shipped_protocol
 from ..domain.records import AnimalFacts, SessionRecord
 from ..models import Animal, HealthCheck, Household, HouseholdProtocol, ProgressSnapshot, Session
-from ..prepared import Prepared, PreparedUpdate
+from ..prepared import Prepared, PreparedUpdate, rows_of_each
 from ..sqlite import unless_write_lock_taken
 
 
@@ -150,11 +150,11 @@ def records_of(
 
     Reads only the columns the engine needs, as tuples: building model
     instances took most of the time for an animal with years of sessions.
-    One animal's, as logging a session reads them, are two prepared reads.
+    One animal's, as logging a session reads them, are two prepared reads in one round trip.
     """
     if len(animals) == 1 and until is not None:
         window = (animals[0].pk, after or date.min, until)
-        return _records(animals, _ANIMALS_SESSIONS.rows(*window), _ANIMALS_CHECKS.rows(*window))
+        return _records(animals, *rows_of_each((_ANIMALS_SESSIONS, window), (_ANIMALS_CHECKS, window)))
     # Unordered: the records are sorted here, in the engine's order.
     # By their ids: the ORM checks each model instance of a list, which took 20 ms for a rescue's 500.
     pks = [a.pk for a in animals]

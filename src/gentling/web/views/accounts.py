@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from ... import clock
+from ... import clock, keepers
 from ...domain.errors import GentlingError
 from ...services import households as hs
 from ..forms import SignupForm
@@ -25,7 +25,7 @@ def signup(request):
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend=keepers.PATH)
         target = request.GET.get("next", "")
         joined = _join_from(target, user)
         if joined is not None:

@@ -14,11 +14,11 @@ from ... import clock
 from ...domain.errors import InvalidInput, NotAllowed
 from ...domain.ladder import ladder
 from ...services import protocols, selectors
-from ...services.animal_charts import CHARTS, cached_chart_svg, chart_version
+from ...services.animal_charts import CHARTS, chart_of, chart_version
 from ...services.animals import AnimalDetails, add_animal, edit_animal, set_photo
 from ...services.arrivals import HousingRefused, quarantine_of
 from ...services.progress import local_today, progress_of, protocol_for
-from ..access import animal_for_request, household_view
+from ..access import animal_for_request, household_view, raise_for
 from ..forms import AnimalForm, PhotoForm
 from .arrivals import HealthCheckForm
 
@@ -215,10 +215,10 @@ def animal_detail(request, household, aid):
 @csp_replace({"style-src": [UNSAFE_INLINE]})
 @household_view()
 def animal_chart(request, household, aid, name):
-    animal = animal_for_request(request, household, aid)
     if name not in CHARTS:
         raise Http404("No such chart")
-    svg, kept, version = cached_chart_svg(animal, name, local_today(household, clock.now()))
+    with raise_for():
+        svg, kept, version = chart_of(request.user, household, aid, name, local_today(household, clock.now()))
     response = HttpResponse(svg, content_type="image/svg+xml")
     # The page asks for the chart with its version in the address: that answer never changes, so
     # the browser keeps it, and fetches again only when a session (or the day) changes the address.

@@ -1,0 +1,1 @@
+"""Gentling's PostgreSQL database backend (settings ENGINE "gentling.postgresql", see base.py)."""
