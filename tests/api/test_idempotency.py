@@ -4,6 +4,7 @@ the same request gets the first answer and stores nothing new; with another requ
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from gentling.models import IdempotencyKey, Session
 from gentling.services import idempotency
@@ -80,12 +81,41 @@ def test_deleting_twice_with_a_key_answers_the_same(a, api):
     assert api.delete(path, token=a.owner_token).status_code == 404  # without the key: it is gone
 
 
-def test_keys_older_than_seven_days_are_cleared(a, api):
-    post(api, a, session_body(a), "old-key")
+def test_keys_older_than_seven_days_are_cleared_by_each_process_at_most_once_an_hour(a, api, monkeypatch):
+    def keys():
+        return sorted(IdempotencyKey.objects.values_list("key", flat=True))
+
+    monkeypatch.setattr(idempotency, "_last_cleared", [])  # a process that has cleared nothing yet
+    post(api, a, session_body(a), "old-key")  # its first kept answer: clears (nothing is old yet)
     IdempotencyKey.objects.update(created_at=IdempotencyKey.objects.get().created_at.replace(year=2000))
     post(api, a, session_body(a, started_at=ago(hours=3)), "new-key")
-    assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["new-key"]
+    assert keys() == ["new-key", "old-key"]  # cleared less than an hour ago: not yet
+    cleared = idempotency._last_cleared[0]
+    idempotency._last_cleared[:] = [cleared - idempotency.CLEAR_EVERY]  # as an hour later
+    post(api, a, session_body(a, started_at=ago(hours=5)), "newer-key")
+    assert keys() == ["new-key", "newer-key"]
     assert idempotency.KEEP_DAYS == 7
+
+
+def test_a_key_whose_old_row_is_cleared_meanwhile_is_taken_afresh(db, monkeypatch):
+    """The insert that found the key taken, then the row cleared before it was read: try again."""
+    real = idempotency._BY_KEY.rows
+    calls = []
+
+    def cleared_in_between(scope, key):
+        calls.append(key)
+        if len(calls) == 1:
+            IdempotencyKey.objects.filter(key=key).delete()
+        return real(scope, key)
+
+    IdempotencyKey.objects.create(scope="s", key="k", fingerprint="f", status=201, body=b"old")
+    monkeypatch.setattr(idempotency._BY_KEY, "rows", cleared_in_between)
+
+    def run():
+        return idempotency.Answer(201, "text/plain", b"new")
+
+    answer = idempotency.answer_once(scope="s", key="k", fingerprint="f", now=timezone.now(), run=run)
+    assert (answer.body, answer.replayed, calls) == (b"new", False, ["k", "k"])
 
 
 def test_the_api_documents_the_key_on_every_write_and_on_no_read(api):
