@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
 from django.db.models import QuerySet
 from django.db.models.query import ValuesListIterable, get_related_populators
@@ -119,18 +120,59 @@ def rows_of_each(*reads: tuple[Prepared, tuple], using: str = "default") -> list
     driver sends several statements as one query (psycopg's client-side binding, Django's default
     on PostgreSQL), each result read in turn; one read after another elsewhere (SQLite has no
     round trip to save). A round trip to PostgreSQL costs more than the reads logging a session makes."""
-    connection = connections[using]
-    with connection.cursor() as cursor:
-        if not isinstance(getattr(cursor, "cursor", None), _ONE_QUERY_CURSORS):
+    with connections[using].cursor() as cursor:
+        if not _one_query(cursor):
             return [read.rows(*values, using=using) for read, values in reads]
         bound = [read._bound(values, using) for read, values in reads]
-        cursor.execute("; ".join(c.sql for c, _ in bound), [p for _, params in bound for p in params])
-        found = []
-        for at, ((read, _), (compiled, _)) in enumerate(zip(reads, bound, strict=True)):
-            if at:
-                cursor.nextset()
-            found.append(read._loaded(compiled, cursor.fetchall(), using))
-        return found
+        found = _together(cursor, [(c.sql, params) for c, params in bound])
+    return [read._loaded(c, rows, using) for (read, _), (c, _), rows in zip(reads, bound, found, strict=True)]
+
+
+def tuples_of_each(*querysets: QuerySet, using: str = "default") -> list[list[tuple]]:
+    """What each values_list() queryset gives, in one round trip where the driver allows it (as rows_of_each)."""
+    with connections[using].cursor() as cursor:
+        if not _one_query(cursor):
+            return [list(queryset) for queryset in querysets]
+        compiled, statements = [], []
+        for queryset in querysets:
+            compiler = queryset.query.get_compiler(using)
+            try:
+                statements.append(compiler.as_sql())
+            except EmptyResultSet:  # such as animal_id__in=[]: nothing to ask the database
+                compiled.append(None)
+                continue
+            select = compiler.select[: compiler.col_count]
+            compiled.append((compiler, compiler.get_converters([c for c, _, _ in select])))
+        found = iter(_together(cursor, statements))
+    answers = []
+    for each in compiled:
+        if each is None:
+            answers.append([])
+            continue
+        compiler, converters = each
+        rows = next(found)
+        if converters:  # in place: a full history is a million rows
+            for at, row in enumerate(compiler.apply_converters(rows, converters)):
+                rows[at] = tuple(row)
+        answers.append(rows)
+    return answers
+
+
+def _one_query(cursor) -> bool:
+    return isinstance(getattr(cursor, "cursor", None), _ONE_QUERY_CURSORS)
+
+
+def _together(cursor, statements: list[tuple[str, list]]) -> list[list]:
+    """Each statement's rows, the statements sent as one query."""
+    if not statements:
+        return []
+    cursor.execute("; ".join(sql for sql, _ in statements), [p for _, params in statements for p in params])
+    found = []
+    for at in range(len(statements)):
+        if at:
+            cursor.nextset()
+        found.append(cursor.fetchall())
+    return found
 
 
 class PreparedUpdate(_Statement):

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from gentling.models import Animal, HealthCheck, Membership, ProgressSnapshot, Session
-from gentling.prepared import Prepared, PreparedUpdate, rows_of_each
+from gentling.prepared import Prepared, PreparedUpdate, rows_of_each, tuples_of_each
 from gentling.services import progress
 from gentling.services.animal_charts import _ANIMAL_AND_REVISION
 from gentling.services.households import create_household
@@ -91,6 +91,20 @@ def test_reads_sent_together_give_what_each_gives_alone_in_one_round_trip_on_pos
     assert together == [read.rows(*values) for read, values in reads]
     assert [len(rows) for rows in together] == [4, 1, 1, 0]
     assert len(sent.captured_queries) == (1 if connection.vendor == "postgresql" else len(reads))
+
+
+def test_querysets_sent_together_give_what_each_gives_alone(two_homes):
+    pks = [animal.pk for _, animal in two_homes]
+    querysets = [
+        progress._session_columns(Session.objects.filter(animal_id__in=pks).order_by("pk")),
+        progress._check_columns(HealthCheck.objects.filter(animal_id__in=pks).order_by("pk")),
+        progress._check_columns(HealthCheck.objects.filter(animal_id__in=[])),  # nothing to ask
+    ]
+    with CaptureQueriesContext(connection) as sent:
+        together = tuples_of_each(*querysets)
+    assert together == [list(queryset) for queryset in querysets]
+    assert [len(rows) for rows in together] == [8, 2, 0]
+    assert len(sent.captured_queries) == (1 if connection.vendor == "postgresql" else 2)  # the empty one: none
 
 
 def test_a_read_of_models_carries_its_annotations(two_homes, owner):

@@ -31,7 +31,7 @@ from ..domain.plan import AnimalPlan, plan_for_day
 from ..domain.protocol import Protocol, lab_protocol, load_protocol_text, shipped_protocol
 from ..domain.records import AnimalFacts, SessionRecord
 from ..models import Animal, HealthCheck, Household, HouseholdProtocol, ProgressSnapshot, Session
-from ..prepared import Prepared, PreparedUpdate, rows_of_each
+from ..prepared import Prepared, PreparedUpdate, rows_of_each, tuples_of_each
 from ..sqlite import unless_write_lock_taken
 
 
@@ -145,7 +145,7 @@ def records(animal: Animal, until: date | None = None) -> list[SessionRecord]:
 def records_of(
     animals: list[Animal], until: date | None = None, after: date | None = None
 ) -> dict[int, list[SessionRecord]]:
-    """Sessions and health checks of several animals in two queries, by animal pk
+    """Sessions and health checks of several animals in two queries (one round trip on PostgreSQL), by animal pk
     (only those after `after` and up to `until`, where given).
 
     Reads only the columns the engine needs, as tuples: building model
@@ -164,7 +164,7 @@ def records_of(
         sessions, checks = sessions.filter(day__lte=until), checks.filter(day__lte=until)
     if after is not None:
         sessions, checks = sessions.filter(day__gt=after), checks.filter(day__gt=after)
-    return _records(animals, _session_columns(sessions), _check_columns(checks))
+    return _records(animals, *tuples_of_each(_session_columns(sessions), _check_columns(checks)))
 
 
 def _session_columns(sessions: QuerySet) -> QuerySet:
