@@ -84,8 +84,7 @@ class _Statement:
             slots += [(at, index) for at, (a, b) in enumerate(zip(params, other_params, strict=True)) if a != b]
         if {index for _, index in slots} != set(range(len(self._samples))):
             raise ValueError("each value must fill a parameter of the statement")
-        select = first.select[: first.col_count] if first.select else []  # an update selects nothing
-        compiled = _Compiled(sql, tuple(params), tuple(slots), first, first.get_converters([c for c, _, _ in select]))
+        compiled = _Compiled(sql, tuple(params), tuple(slots), first, _converters(first))
         self._compiled[connections[using]] = compiled
         return compiled
 
@@ -109,10 +108,8 @@ class Prepared(_Statement):
         return self._loaded(compiled, found, using)
 
     def _loaded(self, compiled: _Compiled, found: list, using: str) -> list:
-        compiler = compiled.compiler
-        if compiled.converters:
-            found = [tuple(row) for row in compiler.apply_converters(found, compiled.converters)]
-        return found if self._tuples else _instances(compiler, found, using)
+        found = _converted(compiled.compiler, found, compiled.converters)
+        return found if self._tuples else _instances(compiled.compiler, found, using)
 
 
 def rows_of_each(*reads: tuple[Prepared, tuple], using: str = "default") -> list[list]:
@@ -141,8 +138,7 @@ def tuples_of_each(*querysets: QuerySet, using: str = "default") -> list[list[tu
             except EmptyResultSet:  # such as animal_id__in=[]: nothing to ask the database
                 compiled.append(None)
                 continue
-            select = compiler.select[: compiler.col_count]
-            compiled.append((compiler, compiler.get_converters([c for c, _, _ in select])))
+            compiled.append((compiler, _converters(compiler)))
         found = iter(_together(cursor, statements))
     answers = []
     for each in compiled:
@@ -150,12 +146,22 @@ def tuples_of_each(*querysets: QuerySet, using: str = "default") -> list[list[tu
             answers.append([])
             continue
         compiler, converters = each
-        rows = next(found)
-        if converters:  # in place: a full history is a million rows
-            for at, row in enumerate(compiler.apply_converters(rows, converters)):
-                rows[at] = tuple(row)
-        answers.append(rows)
+        answers.append(_converted(compiler, next(found), converters))
     return answers
+
+
+def _converters(compiler) -> dict:
+    select = compiler.select[: compiler.col_count] if compiler.select else []  # an update selects nothing
+    return compiler.get_converters([c for c, _, _ in select])
+
+
+def _converted(compiler, rows: list, converters: dict) -> list:
+    """The rows as the ORM gives them (dates from SQLite's text, JSON decoded), in place: a full history
+    is a million rows."""
+    if converters:
+        for at, row in enumerate(compiler.apply_converters(rows, converters)):
+            rows[at] = tuple(row)
+    return rows
 
 
 def _one_query(cursor) -> bool:

@@ -20,7 +20,7 @@ from ..domain import engine
 from ..models import Animal, Household
 from ..prepared import Prepared
 from .households import animal_by_id
-from .progress import facts, progress_of, protocol_for, records, records_revision
+from .progress import facts, progress_of, protocol_for, records, records_revision, revision_text
 
 CHARTS = {
     "holds": "Hold time per day against target",
@@ -57,7 +57,7 @@ def chart_of(keeper, household: Household, public_id: str, name: str, today: dat
     NotAllowed, as households.animal_by_id)."""
     animal = animal_by_id(keeper, household, public_id, read=_ANIMAL_AND_REVISION)
     snapshot, count = animal.snapshot_pk, animal.snapshot_revision  # type: ignore[attr-defined]  # annotated
-    revision = None if snapshot is None else f"{snapshot}.{count}"
+    revision = None if snapshot is None else revision_text(snapshot, count)
     return cached_chart_svg(animal, name, today, revision=revision)
 
 

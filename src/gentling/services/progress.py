@@ -376,7 +376,12 @@ def records_revision(animal: Animal) -> str:
     """Where the animal's records and facts stand: changes with every write to them (records_changed).
     Its snapshot's id is part of it, since a new snapshot starts its count again."""
     snap = _snapshots([animal])[animal.pk]
-    return f"{snap.pk}.{snap.revision}"
+    return revision_text(snap.pk, snap.revision)
+
+
+def revision_text(snapshot_pk: int, revision: int) -> str:
+    """records_revision from its snapshot's id and count, where they were read already."""
+    return f"{snapshot_pk}.{revision}"
 
 
 def records_changed(animal: Animal, day: date, *, revision: int | None = None) -> bool:
